@@ -1,0 +1,91 @@
+"""Inkoopportaal Jeugd & Wmo: the application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, config_from_environment, instance_secret_key
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | Config | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config or config_from_environment())
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key()
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_request_hooks(app)
+    register_cli(app)
+    configure_logging(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from portal import database, i18n
+    from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    database.configure_engine_options(app)
+    db.init_app(app)
+    database.install_engine_hooks(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    i18n.register_template_helpers(app)
+    from portal import navigation
+
+    navigation.register(app)
+    login_manager.init_app(app)
+    from portal import sessions
+
+    sessions.configure_login_manager(login_manager)
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal.accounts import bp as accounts_bp
+    from portal.admin import bp as admin_bp
+    from portal.agreements import bp as agreements_bp
+    from portal.assessment import bp as assessment_bp
+    from portal.bids import bp as bids_bp
+    from portal.dashboard import bp as dashboard_bp
+    from portal.tenders import bp as tenders_bp
+
+    for blueprint in (dashboard_bp, accounts_bp, admin_bp, tenders_bp, bids_bp, assessment_bp, agreements_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from portal import errors
+
+    errors.register(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from portal import security, sessions, transaction
+
+    security.register(app)
+    sessions.register(app)
+    transaction.register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from portal import cli
+
+    cli.register(app)
+
+
+def configure_logging(app: Flask) -> None:
+    import logging
+
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -1,0 +1,3 @@
+"""Routes of admin."""
+
+from portal.admin import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Routes of agreements."""
+
+from portal.agreements import bp  # noqa: F401

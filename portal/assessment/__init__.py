@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("assessment", __name__, url_prefix="/beoordeling")
+
+from portal.assessment import routes  # noqa: E402, F401 - routes register themselves on bp

@@ -1,0 +1,3 @@
+"""Routes of assessment."""
+
+from portal.assessment import bp  # noqa: F401

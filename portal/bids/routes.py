@@ -1,0 +1,3 @@
+"""Routes of bids."""
+
+from portal.bids import bp  # noqa: F401

@@ -1,0 +1,29 @@
+"""Command-line commands: `flask --app portal seed-demo`, `send-mail`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from portal.extensions import db
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo() -> None:
+        """Load the demo data (idempotent) and print the demo log-ins."""
+        from portal import demo
+
+        logins = demo.seed()
+        db.session.commit()
+        click.echo("Demo data loaded. Demo log-ins (password for all: %s):" % demo.DEMO_PASSWORD)
+        for login in logins:
+            roles = ", ".join(str(r.label) for r in login.roles)
+            click.echo(f"  {login.email:40} {roles}")
+
+    @app.cli.command("send-mail")
+    def send_mail() -> None:
+        """Deliver queued e-mails (retries what failed before)."""
+        from portal import mail
+
+        click.echo(f"{mail.deliver_pending()} message(s) sent")

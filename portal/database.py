@@ -1,0 +1,40 @@
+"""Engine set-up that differs per database: SQLite needs foreign keys and real transactions."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+def configure_engine_options(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+    if uri.startswith("sqlite"):
+        options.pop("pool_pre_ping", None)
+        options.setdefault("connect_args", {"timeout": 30})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def install_engine_hooks(app: Flask) -> None:
+    from portal.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            _make_sqlite_transactional(engine)
+
+
+def _make_sqlite_transactional(engine: Engine) -> None:
+    """pysqlite's own transaction handling breaks SAVEPOINT; SQLAlchemy's documented recipe fixes it."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # type: ignore[no-untyped-def]
+        connection.exec_driver_sql("BEGIN")

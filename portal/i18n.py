@@ -1,0 +1,63 @@
+"""Language and time zone: Dutch first, English selectable; times shown in Europe/Amsterdam."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel.numbers import format_currency
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+from portal.clock import to_local
+
+
+def select_locale() -> str:
+    supported = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = session.get("locale")
+    if chosen in supported:
+        return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in supported:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def money(value: Decimal | None) -> str:
+    """€ 1.234,56 in Dutch, €1,234.56 in English. Never float."""
+    if value is None:
+        return ""
+    return format_currency(value, "EUR", locale=str(get_locale()))
+
+
+def local_datetime(value: datetime | None, fmt: str = "d MMMM yyyy 'om' HH:mm") -> str:
+    if value is None:
+        return ""
+    if str(get_locale()) == "en":
+        fmt = fmt.replace("'om'", "'at'")
+    return format_datetime(to_local(value).replace(tzinfo=None), fmt, rebase=False)
+
+
+def local_date(value: date | datetime | None, fmt: str = "d MMMM yyyy") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    return format_date(value, fmt)
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+
+    @app.context_processor
+    def _language() -> dict[str, object]:
+        return {"current_locale": str(get_locale()), "request_path": request.path if request else "/"}

@@ -1,0 +1,3 @@
+"""Routes of tenders."""
+
+from portal.tenders import bp  # noqa: F401

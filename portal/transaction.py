@@ -1,0 +1,29 @@
+"""One commit per request, at the boundary; rollback on any error; mail goes out after the commit."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, g
+
+from portal import audit
+from portal.extensions import db
+
+
+def register(app: Flask) -> None:
+    @app.after_request
+    def _commit(response: Response) -> Response:
+        if response.status_code >= 400:
+            # Nothing of a failed request is kept, except the record that access was refused.
+            db.session.rollback()
+            audit.restore_refusals()
+        db.session.commit()
+        return response
+
+    @app.teardown_request
+    def _after(exc: BaseException | None) -> None:
+        if exc is not None:
+            db.session.rollback()
+            return
+        if g.pop("mail_queued", False):
+            from portal import mail
+
+            mail.deliver_pending()

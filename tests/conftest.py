@@ -1,0 +1,166 @@
+"""Test fixtures: the app, a database per test run, a transaction per test, clients per role, mail.
+
+The schema is built once per run by the Alembic migrations (so they are exercised) in a database of
+its own: a temporary SQLite file, or a fresh PostgreSQL database when TEST_DATABASE_URL is set.
+Each test runs inside a transaction that is rolled back (SQLAlchemy's create_savepoint mode), so the
+application's own commits stay inside it. Tests marked `committed` use real commits (several
+connections, row locks) and the tables are emptied afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import orm
+
+from config import TestConfig
+from portal import create_app, sessions
+from portal.extensions import db, limiter
+from portal.models import Role, User
+from tests import factories
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    on_postgres = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set TEST_DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if not server_url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        return
+    name = f"portal_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        UPLOAD_DIR = str(tmp_path_factory.mktemp("uploads"))
+
+    application = create_app(Config)
+    with application.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _isolation(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
+    """Each test in a rolled-back transaction, or (marker `committed`) with tables emptied afterwards."""
+    limiter.reset()
+    if "committed" in request.keywords:
+        yield
+        _empty_tables(app)
+        return
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = orm.scoped_session(
+            orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=_app_ctx_id,
+        )
+        try:
+            with app.app_context():
+                yield
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+def _empty_tables(app: Flask) -> None:
+    with app.app_context():
+        db.session.remove()
+        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name != "alembic_version"]
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            else:
+                for table in tables:
+                    connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+class Auth:
+    """Log a test client in as a user without going through the form (the form has its own tests)."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, user: User) -> User:
+        now = datetime.now(UTC).timestamp()
+        with self.client.session_transaction() as session:
+            session.clear()
+            session["_user_id"] = user.session_token
+            session["_fresh"] = True
+            session[sessions.SESSION_STARTED] = now
+            session[sessions.SESSION_SEEN] = now
+        return user
+
+    def as_role(self, role: Role, organisation=None) -> User:  # type: ignore[no-untyped-def]
+        return self.login(factories.user_with_role(role, organisation=organisation))
+
+    def logout(self) -> None:
+        with self.client.session_transaction() as session:
+            session.clear()
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> Auth:
+    return Auth(client)
+
+
+@pytest.fixture
+def no_csrf(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """For tests about something else than CSRF (the CSRF refusal itself has its own test)."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+
+
+@pytest.fixture
+def smtp_server(app: Flask, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A real SMTP server (aiosmtpd) on a free port; `.messages` holds what it received."""
+    from tests.smtp import RecordingSMTPServer
+
+    server = RecordingSMTPServer()
+    server.start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", server.hostname)
+    monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
+    yield server
+    server.stop()

@@ -1,0 +1,6 @@
+from tests.access.cases import EVERYONE, Case
+
+CASES = [
+    Case("dashboard.home", lambda w: "/", EVERYONE),
+    Case("dashboard.set_language", lambda w: "/taal", EVERYONE, method="POST", data={"language": "en"}),
+]

@@ -1,0 +1,187 @@
+"""factory-boy factories for the models, writing through the test's session."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+
+from portal import sessions
+from portal.accounts.passwords import hash_password
+from portal.extensions import db
+from portal.models import (
+    AdmissionWindow,
+    AnswerType,
+    AwardCriterion,
+    Bid,
+    Domain,
+    Law,
+    Lot,
+    Municipality,
+    Organisation,
+    Procedure,
+    Requirement,
+    RequirementKind,
+    Result,
+    ResultLevel,
+    Role,
+    Tariff,
+    Tender,
+    TenderStatus,
+    User,
+    UserRole,
+)
+
+PASSWORD = "Een-goed-wachtwoord-123"
+_PASSWORD_HASH = hash_password(PASSWORD)  # hashing once keeps the suite fast
+
+
+class Base(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731 - evaluated per use: the test's session
+        sqlalchemy_session_persistence = "flush"
+
+
+class MunicipalityFactory(Base):
+    class Meta:
+        model = Municipality
+
+    cbs_code = factory.Sequence(lambda n: f"GM9{n:03d}")
+    name = factory.Sequence(lambda n: f"Gemeente {n}")
+
+
+class OrganisationFactory(Base):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Zorgaanbieder {n} B.V.")
+    kvk_number = factory.Sequence(lambda n: f"{70000000 + n}")
+    street = "Markt 1"
+    postcode = "9401 AA"
+    city = "Assen"
+    signatory_name = "Sam Tekenbevoegd"
+    signatory_function = "Directeur"
+
+
+class UserFactory(Base):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"gebruiker{n}@example.org")
+    name = factory.Sequence(lambda n: f"Gebruiker {n}")
+    password_hash = _PASSWORD_HASH
+    session_token = factory.LazyFunction(sessions.new_session_token)
+    email_confirmed_at = factory.LazyFunction(lambda: datetime.now(UTC))
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[Role] | None, **kwargs: object) -> None:
+        for role in extracted or []:
+            self.role_rows.append(UserRole(role=role))
+        if create:
+            db.session.flush()
+
+
+def user_with_role(role: Role, organisation: Organisation | None = None) -> User:
+    """A user with one role; provider roles get (or join) an organisation."""
+    if role in (Role.PROVIDER_ADMIN, Role.PROVIDER_MEMBER) and organisation is None:
+        organisation = OrganisationFactory()
+    return UserFactory(roles=[role], organisation=organisation)
+
+
+class DomainFactory(Base):
+    class Meta:
+        model = Domain
+        sqlalchemy_get_or_create = ("name",)
+
+    name = "Veilig"
+    position = 0
+
+
+class TenderFactory(Base):
+    class Meta:
+        model = Tender
+
+    reference = factory.Sequence(lambda n: f"NMD-TEST-{n:04d}")
+    title = factory.Sequence(lambda n: f"Inkooptraject {n}")
+    procedure = Procedure.OPEN_HOUSE
+    law = Law.BOTH
+    status = TenderStatus.PUBLISHED
+    publication_at = factory.LazyFunction(lambda: datetime.now(UTC) - timedelta(days=10))
+    question_deadline = factory.LazyFunction(lambda: datetime.now(UTC) + timedelta(days=10))
+    submission_deadline = factory.LazyFunction(lambda: datetime.now(UTC) + timedelta(days=30))
+    contract_start = date(2027, 1, 1)
+    term_months = 36
+    published_at = factory.LazyFunction(lambda: datetime.now(UTC) - timedelta(days=10))
+
+
+class LotFactory(Base):
+    class Meta:
+        model = Lot
+
+    tender = factory.SubFactory(TenderFactory)
+    name = factory.Sequence(lambda n: f"Perceel {n}")
+
+
+class RequirementFactory(Base):
+    class Meta:
+        model = Requirement
+
+    tender = factory.SubFactory(TenderFactory)
+    kind = RequirementKind.QUALITY
+    text = "Dat alle professionals beschikken over een actuele en passende VOG"
+    answer_type = AnswerType.DECLARATION
+    knockout = True
+
+
+class AwardCriterionFactory(Base):
+    class Meta:
+        model = AwardCriterion
+
+    tender = factory.SubFactory(TenderFactory)
+    question = "Hoe stelt u de inwoner centraal?"
+    weight = Decimal("100")
+    scale = [{"score": str(s), "label": f"Score {s}"} for s in (0, 2, 4, 6, 8, 10)]
+    word_limit = 500
+    minimum_score = Decimal("4")
+
+
+class BidFactory(Base):
+    class Meta:
+        model = Bid
+
+    tender = factory.SubFactory(TenderFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+def tender_with_matrix(
+    *,
+    results: int = 2,
+    levels: tuple[int, ...] = (4, 5),
+    municipalities: int = 2,
+    lots: int = 1,
+    procedure: Procedure = Procedure.OPEN_HOUSE,
+    **tender_fields: object,
+) -> Tender:
+    """A published tender with its municipalities, lots, results × levels and a tariff for each."""
+    tender = TenderFactory(procedure=procedure, **tender_fields)
+    tender.municipalities = [MunicipalityFactory() for _ in range(municipalities)]
+    tender.lots = [Lot(name=f"Perceel {i + 1}", position=i) for i in range(lots)]
+    if procedure is Procedure.OPEN_HOUSE:
+        now = datetime.now(UTC)
+        tender.windows = [AdmissionWindow(opens_at=now - timedelta(days=5), closes_at=now + timedelta(days=30))]
+    domain = DomainFactory()
+    for r in range(results):
+        result = Result(tender=tender, domain=domain, code=f"R{r + 1}", name=f"Resultaat {r + 1}", law=Law.JEUGDWET)
+        for i, level in enumerate(levels):
+            result_level = ResultLevel(level=level, lot=tender.lots[(r + i) % lots])
+            result_level.tariffs = [
+                Tariff(municipality=m, valid_from=tender.contract_start, amount=Decimal(100 * level + r))
+                for m in tender.municipalities
+            ]
+            result.levels.append(result_level)
+        db.session.add(result)
+    db.session.flush()
+    return tender
