@@ -52,5 +52,23 @@ def build_world() -> World:
     return world
 
 
-# Each feature appends a function World -> None that adds its objects to world.extra.
-EXTENSIONS: list = []
+def _discover_extensions() -> list:
+    """Each feature may add its objects in tests/<feature>/world_extension.py: def extend(world) -> None."""
+    import importlib
+    import pkgutil
+
+    import tests
+
+    found = []
+    for module in sorted(pkgutil.iter_modules(tests.__path__), key=lambda m: m.name):
+        if not module.ispkg:
+            continue
+        try:
+            feature = importlib.import_module(f"tests.{module.name}.world_extension")
+        except ModuleNotFoundError:
+            continue
+        found.append(feature.extend)
+    return found
+
+
+EXTENSIONS: list = _discover_extensions()
