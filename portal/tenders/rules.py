@@ -6,6 +6,7 @@ frozen times. Messages are lazy Dutch strings, turned into text where they are s
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -78,7 +79,7 @@ def _window_problems(dates: TenderDates) -> list[Problem]:
             problems.append(
                 Problem("windows", _l("Een toelatingsronde kan niet openen vóór de publicatiedatum."))
             )
-    for (_o1, first_closes), (second_opens, _c2) in zip(ordered, ordered[1:], strict=False):
+    for (_o1, first_closes), (second_opens, _c2) in itertools.pairwise(ordered):
         if second_opens < first_closes:
             problems.append(Problem("windows", _l("Toelatingsrondes mogen elkaar niet overlappen.")))
     return problems
@@ -96,7 +97,7 @@ def _contract_start_problems(dates: TenderDates) -> list[Problem]:
                 "contract_start",
                 _l(
                     "De ingangsdatum van de overeenkomst moet na de sluitingsdatum voor inschrijvingen liggen."
-                ),
+                ),  # noqa: E501
             )
         ]
     return []
