@@ -95,9 +95,7 @@ def _contract_start_problems(dates: TenderDates) -> list[Problem]:
         return [
             Problem(
                 "contract_start",
-                _l(
-                    "De ingangsdatum van de overeenkomst moet na de sluitingsdatum voor inschrijvingen liggen."
-                ),  # noqa: E501
+                _l("De overeenkomst moet ingaan na de sluitingsdatum voor inschrijvingen."),
             )
         ]
     return []
