@@ -1,6 +1,6 @@
 """The demo tender "Jeugd en Wmo 2027": an open-house tender with a realistic resultatenmatrix.
 
-Issue 4 builds this through the tender services; until then it is built from the models directly.
+Built through the same services a buyer uses (portal.tenders.service): no second way in.
 """
 
 from __future__ import annotations
@@ -10,27 +10,10 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from portal import clock, reference_data
+from portal import clock
 from portal.extensions import db
-from portal.models import (
-    AdmissionWindow,
-    AnswerType,
-    AwardCriterion,
-    Domain,
-    Law,
-    Level,
-    Lot,
-    Municipality,
-    Procedure,
-    Requirement,
-    RequirementKind,
-    RequirementTemplate,
-    Result,
-    ResultLevel,
-    Tariff,
-    Tender,
-    TenderStatus,
-)
+from portal.models import Domain, Law, Lot, Municipality, Procedure, RequirementTemplate, Tender
+from portal.tenders import service
 
 DEMO_REFERENCE = "NMD-2027-JW-01"
 
@@ -64,9 +47,11 @@ LEVEL_DESCRIPTIONS = {
 
 # (name, description, law of its results or a set of codes, levels)
 DEMO_LOTS = [
-    ("Perceel 1 – Jeugdhulp ambulant", "Jeugdhulp thuis en ambulant, niveaus 4 tot en met 6.", Law.JEUGDWET, (4, 5, 6)),
+    ("Perceel 1 – Jeugdhulp ambulant", "Jeugdhulp thuis en ambulant, niveaus 4 tot en met 6.",
+     Law.JEUGDWET, (4, 5, 6)),
     ("Perceel 2 – Jeugdhulp met verblijf", "Jeugdhulp met verblijf, niveaus 7 en 8.", Law.JEUGDWET, (7, 8)),
-    ("Perceel 3 – Wmo begeleiding", "Begeleiding en dagbesteding Wmo, niveaus 4 tot en met 6.", Law.WMO, (4, 5, 6)),
+    ("Perceel 3 – Wmo begeleiding", "Begeleiding en dagbesteding Wmo, niveaus 4 tot en met 6.",
+     Law.WMO, (4, 5, 6)),
     ("Perceel 4 – Beschermd wonen en maatschappelijke opvang", "BW en BMO, niveaus 7 en 8.", Law.WMO, (7, 8)),
 ]  # fmt: skip
 
@@ -97,89 +82,101 @@ def seed_demo_tender(today: date) -> Tender:
     municipalities = list(db.session.scalars(sa.select(Municipality).order_by(Municipality.name)))
     domains = {d.name: d for d in db.session.scalars(sa.select(Domain))}
     now = clock.now()
-    tender = Tender(
-        reference=DEMO_REFERENCE,
-        title="Jeugd en Wmo 2027",
-        description=(
-            "Open house-contractering van jeugdhulp (Jeugdwet) en maatschappelijke ondersteuning (Wmo), "
-            "inclusief dyslexie, Beschermd Wonen en Begeleiding Maatschappelijke Opvang, voor de vijf "
-            "NMD-gemeenten. Iedere zorgaanbieder die aan de eisen voldoet, krijgt een raamovereenkomst tegen "
-            "de vooraf vastgestelde tarieven. Er is geen volumegarantie."
+    published = now - timedelta(days=14)
+    first_close = _at(today + timedelta(days=42), 12)
+    tender = service.create_tender(
+        service.TenderData(
+            reference=DEMO_REFERENCE,
+            title="Jeugd en Wmo 2027",
+            description=(
+                "Open house-contractering van jeugdhulp (Jeugdwet) en maatschappelijke ondersteuning (Wmo), "
+                "inclusief dyslexie, Beschermd Wonen en Begeleiding Maatschappelijke Opvang, voor de vijf "
+                "NMD-gemeenten. Iedere zorgaanbieder die aan de eisen voldoet, krijgt een raamovereenkomst "
+                "tegen de vooraf vastgestelde tarieven. Er is geen volumegarantie."
+            ),
+            procedure=Procedure.OPEN_HOUSE,
+            law=Law.BOTH,
+            municipality_ids=[m.id for m in municipalities],
+            publication_at=published,
+            question_deadline=_at(today + timedelta(days=21), 12),
+            windows=[
+                (published, first_close),
+                (_at(today + timedelta(days=180), 9), _at(today + timedelta(days=210), 12)),
+            ],
+            contract_start=_contract_start(today, first_close),
+            term_months=36,
+            extension_count=2,
+            extension_months=12,
         ),
-        procedure=Procedure.OPEN_HOUSE,
-        law=Law.BOTH,
-        status=TenderStatus.PUBLISHED,
-        publication_at=now - timedelta(days=14),
-        question_deadline=_at(today + timedelta(days=21), 12),
-        contract_start=date(today.year + 1, 1, 1),
-        term_months=36,
-        extension_count=2,
-        extension_months=12,
-        published_at=now - timedelta(days=14),
+        by=None,
     )
-    tender.municipalities = municipalities
-    tender.windows = [
-        AdmissionWindow(opens_at=now - timedelta(days=14), closes_at=_at(today + timedelta(days=42), 12)),
-        AdmissionWindow(opens_at=_at(today + timedelta(days=180), 9), closes_at=_at(today + timedelta(days=210), 12)),
+    for number, description in LEVEL_DESCRIPTIONS.items():
+        service.set_level(tender, number, description)
+    lots = [
+        service.add_lot(tender, name=name, description=description)
+        for name, description, _l, _lv in DEMO_LOTS
     ]
-    tender.levels = [Level(number=n, description=d) for n, d in LEVEL_DESCRIPTIONS.items()]
-    tender.lots = [
-        Lot(name=name, description=description, position=i) for i, (name, description, _law, _lv) in enumerate(DEMO_LOTS)
-    ]
-    db.session.add(tender)
-    db.session.flush()
-    _matrix(tender, domains, municipalities, today)
+    _matrix(tender, domains, municipalities, lots)
     _requirements(tender)
     _criteria(tender)
-    db.session.flush()
+    service.publish_tender(tender, by=None, now=published)
     return tender
 
 
-def _matrix(tender: Tender, domains: dict[str, Domain], municipalities: list[Municipality], today: date) -> None:
+def _contract_start(today: date, first_close: datetime) -> date:
+    """1 January next year, or the first of the month after the first admission window when that is later."""
+    start = date(today.year + 1, 1, 1)
+    closes = clock.to_local(first_close).date()
+    if start <= closes:
+        start = date(closes.year + closes.month // 12, closes.month % 12 + 1, 1)
+    return start
+
+
+def _matrix(
+    tender: Tender, domains: dict[str, Domain], municipalities: list[Municipality], lots: list[Lot]
+) -> None:
     from portal.demo import demo_tariff
 
-    valid_from = tender.contract_start or today
+    assert tender.contract_start is not None
     for index, (domain, code, name, law, product_code) in enumerate(DEMO_RESULTS):
-        result = Result(tender=tender, domain=domains[domain], code=code, name=name, law=law,
-                        product_code=product_code)  # fmt: skip
+        result = service.add_result(
+            tender, domain=domains[domain], code=code, name=name, law=law, product_code=product_code
+        )
         for level in range(4, 9):
-            lot = _lot_for(tender, law, level)
-            result_level = ResultLevel(level=level, description=LEVEL_DESCRIPTIONS[level], lot=lot)
-            result_level.tariffs = [
-                Tariff(municipality=m, valid_from=valid_from, amount=demo_tariff(level, index, i))
-                for i, m in enumerate(municipalities)
-            ]
-            result.levels.append(result_level)
-        db.session.add(result)
+            result_level = service.add_result_level(
+                result, level=level, description=LEVEL_DESCRIPTIONS[level], lot=_lot_for(lots, law, level)
+            )
+            for i, municipality in enumerate(municipalities):
+                service.set_tariff(
+                    result_level, municipality=municipality, valid_from=tender.contract_start,
+                    amount=demo_tariff(level, index, i),
+                )  # fmt: skip
 
 
-def _lot_for(tender: Tender, law: Law, level: int) -> Lot | None:
-    for lot, (_name, _description, lot_law, levels) in zip(tender.lots, DEMO_LOTS, strict=True):
+def _lot_for(lots: list[Lot], law: Law, level: int) -> Lot | None:
+    for lot, (_name, _description, lot_law, levels) in zip(lots, DEMO_LOTS, strict=True):
         if lot_law == law and level in levels:
             return lot
     return None
 
 
 def _requirements(tender: Tender) -> None:
-    templates = db.session.scalars(sa.select(RequirementTemplate).order_by(RequirementTemplate.id))
-    for position, template in enumerate(templates):
-        db.session.add(
-            Requirement(
-                tender=tender, kind=template.kind, text=template.text, answer_type=template.answer_type,
-                evidence_required=template.evidence_required, knockout=template.knockout, position=position,
-                template_id=template.id,
-            )
-        )  # fmt: skip
-    _ = (AnswerType, RequirementKind, reference_data)  # the library is the source of every requirement
+    """Every requirement of the library (seed 004 §5.2 and §3.1), for all percelen."""
+    for template in db.session.scalars(sa.select(RequirementTemplate).order_by(RequirementTemplate.id)):
+        service.add_requirement(
+            tender,
+            kind=template.kind,
+            text=template.text,
+            answer_type=template.answer_type,
+            template=template,
+        )
 
 
 def _criteria(tender: Tender) -> None:
-    for position, (question, guidance, weight, words) in enumerate(DEMO_CRITERIA):
-        db.session.add(
-            AwardCriterion(
-                tender=tender, question=question, guidance=guidance, weight=weight, scale=SCALE,
-                word_limit=words, minimum_score=Decimal("4"), position=position,
-            )
+    for question, guidance, weight, words in DEMO_CRITERIA:
+        service.add_criterion(
+            tender, question=question, guidance=guidance, weight=weight, scale=SCALE, word_limit=words,
+            minimum_score=Decimal("4"),
         )  # fmt: skip
 
 

@@ -1,0 +1,506 @@
+"""State changes of a tender's set-up: validate, mutate, flush, audit. No request, no commit.
+
+After publication the structure is frozen: every structural change raises TenderFrozen; what
+changes afterwards is published as a Rectification and mailed to the organisations concerned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from portal import audit, mail
+from portal.extensions import db
+from portal.models import (
+    AdmissionWindow,
+    AnswerType,
+    AwardCriterion,
+    Bid,
+    BidStatus,
+    Domain,
+    Law,
+    Level,
+    Lot,
+    Municipality,
+    Procedure,
+    Rectification,
+    Requirement,
+    RequirementKind,
+    RequirementTemplate,
+    Result,
+    ResultLevel,
+    Tariff,
+    Tender,
+    TenderDocument,
+    TenderFollow,
+    TenderStatus,
+    User,
+)
+from portal.tenders import rules
+from portal.tenders.rules import Problem, TenderDates, TenderOutline
+from portal.uploads import StoredFile
+
+
+class TenderError(Exception):
+    """A refusal with a Dutch message, optionally belonging to a form field."""
+
+    def __init__(self, message: object, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+class TenderFrozen(TenderError):  # noqa: N818 - the domain's word, named in the issue
+    def __init__(self) -> None:
+        super().__init__(
+            _l("Dit inkooptraject is gepubliceerd en ligt vast. Wijzigen kan alleen via een rectificatie.")
+        )
+
+
+class InvalidInput(TenderError):  # noqa: N818 - reads as the refusal it is
+    """One or more fields are wrong; `problems` lists them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems), problems[0].field if problems else None)
+        self.problems = problems
+
+
+class PublicationRefused(TenderError):  # noqa: N818 - reads as the refusal it is
+    def __init__(self, missing: list[object]) -> None:
+        super().__init__(_l("Publiceren kan nog niet: de checklist is niet compleet."))
+        self.missing = missing
+
+
+@dataclass
+class TenderData:
+    reference: str
+    title: str
+    procedure: Procedure
+    law: Law
+    description: str = ""
+    municipality_ids: list[int] = field(default_factory=list)
+    publication_at: datetime | None = None
+    question_deadline: datetime | None = None
+    submission_deadline: datetime | None = None
+    windows: list[tuple[datetime, datetime]] = field(default_factory=list)
+    contract_start: date | None = None
+    term_months: int = 36
+    extension_count: int = 0
+    extension_months: int = 12
+
+    def dates(self) -> TenderDates:
+        return TenderDates(
+            procedure=self.procedure,
+            publication_at=self.publication_at,
+            question_deadline=self.question_deadline,
+            submission_deadline=self.submission_deadline
+            if self.procedure is not Procedure.OPEN_HOUSE
+            else None,
+            windows=tuple(self.windows) if self.procedure is Procedure.OPEN_HOUSE else (),
+            contract_start=self.contract_start,
+        )
+
+
+def ensure_editable(tender: Tender) -> None:
+    if tender.status is not TenderStatus.DRAFT:
+        raise TenderFrozen
+
+
+# --- the tender itself ---------------------------------------------------------------------------
+
+
+def create_tender(data: TenderData, *, by: User | None) -> Tender:
+    _check(data, tender_id=None)
+    tender = Tender(created_by_id=getattr(by, "id", None), status=TenderStatus.DRAFT)
+    _apply(tender, data)
+    db.session.add(tender)
+    db.session.flush()
+    audit.record("tenders.create", tender, actor=by, reference=tender.reference)
+    return tender
+
+
+def update_tender(tender: Tender, data: TenderData, *, by: User | None) -> Tender:
+    ensure_editable(tender)
+    _check(data, tender_id=tender.id)
+    _apply(tender, data)
+    db.session.flush()
+    audit.record("tenders.update", tender, actor=by)
+    return tender
+
+
+def _check(data: TenderData, *, tender_id: int | None) -> None:
+    problems = rules.date_problems(data.dates())
+    query = sa.select(Tender.id).where(Tender.reference == data.reference.strip())
+    if tender_id is not None:
+        query = query.where(Tender.id != tender_id)
+    if db.session.scalar(query) is not None:
+        problems.insert(
+            0, Problem("reference", _l("Dit kenmerk is al in gebruik bij een ander inkooptraject."))
+        )
+    if problems:
+        raise InvalidInput(problems)
+
+
+def _apply(tender: Tender, data: TenderData) -> None:
+    tender.reference = data.reference.strip()
+    tender.title = data.title.strip()
+    tender.description = data.description
+    tender.procedure = data.procedure
+    tender.law = data.law
+    tender.municipalities = list(
+        db.session.scalars(sa.select(Municipality).where(Municipality.id.in_(data.municipality_ids)))
+    )
+    dates = data.dates()
+    tender.publication_at = dates.publication_at
+    tender.question_deadline = dates.question_deadline
+    tender.submission_deadline = dates.submission_deadline
+    tender.windows = [AdmissionWindow(opens_at=o, closes_at=c) for o, c in dates.windows]
+    tender.contract_start = data.contract_start
+    tender.term_months = data.term_months
+    tender.extension_count = data.extension_count
+    tender.extension_months = data.extension_months
+
+
+def tender_data(tender: Tender) -> TenderData:
+    """The editable fields of a tender, as the form shows them."""
+    return TenderData(
+        reference=tender.reference, title=tender.title, procedure=tender.procedure, law=tender.law,
+        description=tender.description, municipality_ids=[m.id for m in tender.municipalities],
+        publication_at=tender.publication_at, question_deadline=tender.question_deadline,
+        submission_deadline=tender.submission_deadline,
+        windows=[(w.opens_at, w.closes_at) for w in tender.windows], contract_start=tender.contract_start,
+        term_months=tender.term_months, extension_count=tender.extension_count,
+        extension_months=tender.extension_months,
+    )  # fmt: skip
+
+
+def copy_tender(source: Tender, *, reference: str, title: str, by: User | None) -> Tender:
+    """A new draft with everything of `source` except its dates, bids, questions and documents."""
+    data = tender_data(source)
+    data.reference, data.title = reference, title
+    data.publication_at = data.question_deadline = data.submission_deadline = None
+    data.windows, data.contract_start = [], None
+    copy = create_tender(data, by=by)
+    copy.copied_from_id = source.id
+    copy.levels = [Level(number=lv.number, description=lv.description) for lv in source.levels]
+    lots = {lot.id: Lot(name=lot.name, description=lot.description, max_providers=lot.max_providers,
+                        position=lot.position) for lot in source.lots}  # fmt: skip
+    copy.lots = list(lots.values())
+    for result in source.results:
+        copy.results.append(_copy_result(result, lots))
+    for req in source.requirements:
+        copy.requirements.append(
+            Requirement(kind=req.kind, text=req.text, answer_type=req.answer_type, knockout=req.knockout,
+                        evidence_required=req.evidence_required, position=req.position,
+                        template_id=req.template_id, lots=[lots[lot.id] for lot in req.lots])
+        )  # fmt: skip
+    for crit in source.criteria:
+        copy.criteria.append(
+            AwardCriterion(question=crit.question, guidance=crit.guidance, weight=crit.weight,
+                           scale=list(crit.scale), word_limit=crit.word_limit,
+                           minimum_score=crit.minimum_score, position=crit.position,
+                           lots=[lots[lot.id] for lot in crit.lots])
+        )  # fmt: skip
+    db.session.flush()
+    audit.record("tenders.copy", copy, actor=by, source_id=source.id)
+    return copy
+
+
+def _copy_result(result: Result, lots: dict[int, Lot]) -> Result:
+    copy = Result(domain_id=result.domain_id, code=result.code, name=result.name, law=result.law,
+                  description=result.description, product_code=result.product_code)  # fmt: skip
+    for rl in result.levels:
+        level = ResultLevel(
+            level=rl.level, description=rl.description, lot=lots.get(rl.lot_id) if rl.lot_id else None
+        )
+        level.tariffs = [
+            Tariff(municipality_id=t.municipality_id, valid_from=t.valid_from, valid_until=t.valid_until,
+                   amount=t.amount, unit=t.unit)
+            for t in rl.tariffs
+        ]  # fmt: skip
+        copy.levels.append(level)
+    return copy
+
+
+def archive_tender(tender: Tender, *, by: User | None, now: datetime) -> None:
+    tender.status = TenderStatus.ARCHIVED
+    tender.archived_at = now
+    db.session.flush()
+    audit.record("tenders.archive", tender, actor=by)
+
+
+# --- percelen, matrix, requirements, criteria ------------------------------------------------------
+
+
+def add_lot(tender: Tender, *, name: str, description: str = "", max_providers: int | None = None,
+            by: User | None = None) -> Lot:  # fmt: skip
+    ensure_editable(tender)
+    name = name.strip()
+    if any(lot.name == name for lot in tender.lots):
+        raise InvalidInput([Problem("name", _l("Er is al een perceel met deze naam."))])
+    if max_providers is not None and tender.procedure is not Procedure.TENDER:
+        message = _l("Een maximum aantal aanbieders kan alleen bij een aanbesteding.")
+        raise InvalidInput([Problem("max_providers", message)])
+    lot = Lot(name=name, description=description, max_providers=max_providers, position=len(tender.lots))
+    tender.lots.append(lot)
+    db.session.flush()
+    audit.record("tenders.add_lot", lot, actor=by, tender_id=tender.id)
+    return lot
+
+
+def delete_lot(lot: Lot, *, by: User | None = None) -> None:
+    ensure_editable(lot.tender)
+    tender = lot.tender
+    tender.lots.remove(lot)
+    db.session.flush()
+    audit.record("tenders.delete_lot", tender, actor=by, lot_id=lot.id)
+
+
+def set_level(tender: Tender, number: int, description: str) -> Level:
+    ensure_editable(tender)
+    if number not in range(4, 9):
+        raise InvalidInput([Problem("level", _l("Een interventieniveau is 4, 5, 6, 7 of 8."))])
+    level = next((lv for lv in tender.levels if lv.number == number), None)
+    if level is None:
+        level = Level(number=number)
+        tender.levels.append(level)
+    level.description = description
+    db.session.flush()
+    return level
+
+
+def add_result(tender: Tender, *, domain: Domain, code: str, name: str, law: Law, description: str = "",
+               product_code: str = "", by: User | None = None) -> Result:  # fmt: skip
+    ensure_editable(tender)
+    code = code.strip()
+    if any(r.code == code for r in tender.results):
+        raise InvalidInput([Problem("code", _l("Er is al een resultaat met code %(code)s.", code=code))])
+    result = Result(domain=domain, code=code, name=name.strip(), law=law, description=description,
+                    product_code=product_code.strip())  # fmt: skip
+    tender.results.append(result)
+    db.session.flush()
+    audit.record("tenders.add_result", result, actor=by, tender_id=tender.id)
+    return result
+
+
+def add_result_level(
+    result: Result, *, level: int, description: str = "", lot: Lot | None = None
+) -> ResultLevel:
+    ensure_editable(result.tender)
+    if level not in range(4, 9):
+        raise InvalidInput([Problem("level", _l("Een interventieniveau is 4, 5, 6, 7 of 8."))])
+    if any(rl.level == level for rl in result.levels):
+        raise InvalidInput([Problem("level", _l("Dit resultaat heeft niveau %(level)s al.", level=level))])
+    _check_lot(result.tender, lot)
+    result_level = ResultLevel(level=level, description=description, lot=lot)
+    result.levels.append(result_level)
+    db.session.flush()
+    return result_level
+
+
+def assign_lot(result_level: ResultLevel, lot: Lot | None, *, by: User | None = None) -> None:
+    """A result-level belongs to one perceel at most: assigning moves it."""
+    ensure_editable(result_level.result.tender)
+    _check_lot(result_level.result.tender, lot)
+    result_level.lot = lot
+    db.session.flush()
+    audit.record("tenders.assign_lot", result_level, actor=by, lot_id=getattr(lot, "id", None))
+
+
+def _check_lot(tender: Tender, lot: Lot | None) -> None:
+    if lot is not None and lot.tender_id != tender.id:
+        raise InvalidInput([Problem("lot", _l("Dit perceel hoort niet bij dit inkooptraject."))])
+
+
+def set_tariff(result_level: ResultLevel, *, municipality: Municipality, valid_from: date, amount: Decimal,
+               by: User | None = None) -> Tariff:  # fmt: skip
+    tender = result_level.result.tender
+    ensure_editable(tender)
+    if amount < 0:
+        raise InvalidInput([Problem("amount", _l("Een tarief kan niet negatief zijn."))])
+    if municipality not in tender.municipalities:
+        raise InvalidInput(
+            [Problem("municipality", _l("Deze gemeente doet niet mee aan dit inkooptraject."))]
+        )
+    tariff = next((t for t in result_level.tariffs
+                   if t.municipality_id == municipality.id and t.valid_from == valid_from), None)  # fmt: skip
+    if tariff is None:
+        tariff = Tariff(municipality=municipality, valid_from=valid_from, amount=amount)
+        result_level.tariffs.append(tariff)
+    tariff.amount = amount
+    db.session.flush()
+    audit.record("tenders.set_tariff", tariff, actor=by, amount=amount)
+    return tariff
+
+
+def add_requirement(tender: Tender, *, kind: RequirementKind, text: str, answer_type: AnswerType,
+                    evidence_required: bool = False, knockout: bool = False, lots: list[Lot] | None = None,
+                    template: RequirementTemplate | None = None,
+                    by: User | None = None) -> Requirement:  # fmt: skip
+    """A new requirement; with `template` its fields come from the library. No lots: all lots."""
+    ensure_editable(tender)
+    for lot in lots or []:
+        _check_lot(tender, lot)
+    if template is not None:
+        kind, text, answer_type = template.kind, template.text, template.answer_type
+        evidence_required, knockout = template.evidence_required, template.knockout
+    if not text.strip():
+        raise InvalidInput([Problem("text", _l("Vul de tekst van de eis in."))])
+    requirement = Requirement(
+        kind=kind, text=text.strip(), answer_type=answer_type, evidence_required=evidence_required,
+        knockout=knockout, lots=list(lots or []), position=len(tender.requirements),
+        template_id=getattr(template, "id", None),
+    )  # fmt: skip
+    tender.requirements.append(requirement)
+    db.session.flush()
+    audit.record("tenders.add_requirement", requirement, actor=by, tender_id=tender.id)
+    return requirement
+
+
+def delete_requirement(requirement: Requirement, *, by: User | None = None) -> None:
+    tender = requirement.tender
+    ensure_editable(tender)
+    tender.requirements.remove(requirement)
+    db.session.flush()
+    audit.record("tenders.delete_requirement", tender, actor=by, requirement_id=requirement.id)
+
+
+def add_criterion(tender: Tender, *, question: str, weight: Decimal, scale: list[dict[str, str]],
+                  guidance: str = "", word_limit: int | None = None, minimum_score: Decimal | None = None,
+                  lots: list[Lot] | None = None, by: User | None = None) -> AwardCriterion:  # fmt: skip
+    ensure_editable(tender)
+    problems = []
+    if not Decimal(0) <= weight <= Decimal(100):
+        problems.append(Problem("weight", _l("Een weging ligt tussen 0 en 100.")))
+    if not scale:
+        problems.append(
+            Problem("scale", _l("Geef de schaal op, bijvoorbeeld 0/2/4/6/8/10 met hun betekenis."))
+        )
+    scores = [Decimal(step["score"]) for step in scale]
+    if minimum_score is not None and scores and not min(scores) <= minimum_score <= max(scores):
+        problems.append(Problem("minimum_score", _l("De minimumscore moet op de schaal liggen.")))
+    if problems:
+        raise InvalidInput(problems)
+    for lot in lots or []:
+        _check_lot(tender, lot)
+    criterion = AwardCriterion(question=question.strip(), guidance=guidance, weight=weight, scale=scale,
+                               word_limit=word_limit, minimum_score=minimum_score, lots=list(lots or []),
+                               position=len(tender.criteria))  # fmt: skip
+    tender.criteria.append(criterion)
+    db.session.flush()
+    audit.record("tenders.add_criterion", criterion, actor=by, tender_id=tender.id)
+    return criterion
+
+
+def delete_criterion(criterion: AwardCriterion, *, by: User | None = None) -> None:
+    tender = criterion.tender
+    ensure_editable(tender)
+    tender.criteria.remove(criterion)
+    db.session.flush()
+    audit.record("tenders.delete_criterion", tender, actor=by, criterion_id=criterion.id)
+
+
+def add_document(tender: Tender, stored: StoredFile, *, title: str, by: User | None = None,
+                 rectification: bool = False) -> TenderDocument:  # fmt: skip
+    """Documents belong to the set-up: after publication only as part of a rectification."""
+    if not rectification:
+        ensure_editable(tender)
+    document = TenderDocument(
+        title=title.strip() or stored.original_name, original_name=stored.original_name,
+        stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size,
+        sha256=stored.sha256, uploaded_by_id=getattr(by, "id", None),
+    )  # fmt: skip
+    tender.documents.append(document)
+    db.session.flush()
+    audit.record("tenders.add_document", document, actor=by, tender_id=tender.id, sha256=stored.sha256)
+    return document
+
+
+# --- publication and rectification ------------------------------------------------------------------
+
+
+def outline(tender: Tender) -> TenderOutline:
+    """The plain data the publication checklist looks at."""
+    municipalities = {m.id: m.name for m in tender.municipalities}
+    without_lot, missing, count = [], [], 0
+    for result in tender.results:
+        for rl in result.levels:
+            count += 1
+            label = f"{result.code} niveau {rl.level}"
+            if rl.lot_id is None:
+                without_lot.append(label)
+            priced = {t.municipality_id for t in rl.tariffs}
+            missing.extend(f"{label} in {name}" for mid, name in municipalities.items() if mid not in priced)
+    return TenderOutline(
+        dates=tender_data(tender).dates(),
+        municipality_count=len(municipalities),
+        lot_names=tuple(lot.name for lot in tender.lots),
+        criterion_weights=tuple(c.weight for c in tender.criteria),
+        requirement_count=len(tender.requirements),
+        result_level_count=count,
+        result_levels_without_lot=tuple(without_lot),
+        missing_tariffs=tuple(missing),
+    )
+
+
+def checklist(tender: Tender) -> list[object]:
+    return rules.publication_checklist(outline(tender))
+
+
+def publish_tender(tender: Tender, *, by: User | None, now: datetime) -> None:
+    ensure_editable(tender)
+    missing = checklist(tender)
+    if missing:
+        raise PublicationRefused(missing)
+    tender.status = TenderStatus.PUBLISHED
+    tender.published_at = now
+    db.session.flush()
+    audit.record("tenders.publish", tender, actor=by)
+
+
+def publish_rectification(
+    tender: Tender, *, what: str, why: str, by: User | None, now: datetime
+) -> Rectification:
+    """A change after publication: recorded, shown publicly, mailed to drafters and followers."""
+    if tender.status is not TenderStatus.PUBLISHED:
+        raise TenderError(_l("Een rectificatie kan alleen bij een gepubliceerd inkooptraject."))
+    problems = [
+        Problem(name, _l("Vul dit in."))
+        for name, value in (("what", what), ("why", why))
+        if not value.strip()
+    ]
+    if problems:
+        raise InvalidInput(problems)
+    rectification = Rectification(tender_id=tender.id, what=what.strip(), why=why.strip(), published_at=now,
+                                  published_by_id=getattr(by, "id", None))  # fmt: skip
+    db.session.add(rectification)
+    db.session.flush()
+    for user in concerned_users(tender, drafters=True):
+        mail.queue(
+            user.email, f"Rectificatie {tender.reference}: {tender.title}", "tenders_rectification",
+            dedupe_key=f"rectification-{rectification.id}-{user.id}", tender=tender,
+            rectification=rectification,
+        )  # fmt: skip
+    audit.record("tenders.rectify", tender, actor=by, rectification_id=rectification.id)
+    return rectification
+
+
+def concerned_users(tender: Tender, *, drafters: bool) -> list[User]:
+    """Active users of every organisation following the tender (and, if asked, with a draft bid)."""
+    organisation_ids = sa.select(TenderFollow.organisation_id).where(TenderFollow.tender_id == tender.id)
+    if drafters:
+        drafting = sa.select(Bid.organisation_id).where(
+            Bid.tender_id == tender.id, Bid.status == BidStatus.DRAFT
+        )
+        organisation_ids = organisation_ids.union(drafting)
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.organisation_id.in_(organisation_ids), User.is_active.is_(True))
+            .order_by(User.id)
+        )
+    )
