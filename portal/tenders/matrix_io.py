@@ -1,0 +1,404 @@
+"""Import and export of the resultatenmatrix as XLSX and CSV, because the team works in Excel.
+
+The import reads every row, validates all of them, and then replaces the tender's matrix in a few
+bulk statements - or, when any row is wrong, changes nothing and lists every problem with its row
+and column. Money is parsed from Dutch notation into Decimal ("€ 1.234,56"), never through float.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook, load_workbook
+
+from portal import audit
+from portal.extensions import db
+from portal.models import Domain, Law, Level, Result, ResultLevel, Tariff, Tender, User
+from portal.tenders.notation import format_money, parse_date, parse_money
+from portal.tenders.service import TenderError, ensure_editable
+
+COLUMNS = [
+    "domein", "resultaatcode", "resultaat", "wet", "productcode", "niveau", "niveauomschrijving",
+    "perceel", "gemeente", "geldig_vanaf", "tarief",
+]  # fmt: skip
+REQUIRED_COLUMNS = ["domein", "resultaatcode", "resultaat", "wet", "niveau"]
+LAW_NAMES = {"jeugdwet": Law.JEUGDWET, "wmo": Law.WMO, "jeugdwet en wmo": Law.BOTH, "beide": Law.BOTH}
+LAW_LABELS = {Law.JEUGDWET: "Jeugdwet", Law.WMO: "Wmo", Law.BOTH: "Jeugdwet en Wmo"}
+
+
+# --- reading files ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: object
+
+    def __str__(self) -> str:
+        return f"Regel {self.row}, kolom {self.column}: {self.message}"
+
+
+class MatrixInvalid(TenderError):  # noqa: N818 - reads as the refusal it is
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(_l("De matrix is niet ingelezen: %(count)s problemen gevonden.", count=len(errors)))
+        self.errors = errors
+
+
+def read_rows(stream: IO[bytes], filename: str) -> list[tuple[int, dict[str, Any]]]:
+    """(row number, {column: value}) for every non-empty row; row 1 is the header."""
+    data = stream.read()
+    is_xlsx = filename.lower().endswith(".xlsx") or data[:2] == b"PK"
+    table = _xlsx_table(data) if is_xlsx else _csv_table(data)
+    if not table:
+        raise MatrixInvalid([RowError(1, "-", _l("Het bestand is leeg."))])
+    header = [str(cell or "").strip().lower().replace(" ", "_") for cell in table[0]]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise MatrixInvalid([RowError(1, c, _l("Deze kolom ontbreekt in de kopregel.")) for c in missing])
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        values = {name: _clean(cells[i]) if i < len(cells) else None for i, name in enumerate(header) if name}
+        if any(v is not None for v in values.values()):
+            rows.append((number, values))
+    return rows
+
+
+def _clean(value: object) -> object:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _xlsx_table(data: bytes) -> list[tuple[Any, ...]]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:
+        raise MatrixInvalid([RowError(1, "-", _l("Dit Excel-bestand kan niet worden gelezen."))]) from error
+    try:
+        return [tuple(row) for row in workbook.active.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _csv_table(data: bytes) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+# --- validating ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    domain_id: int
+    code: str
+    name: str
+    law: Law
+    product_code: str
+    level: int
+    level_description: str
+    lot_id: int | None
+    municipality_id: int | None
+    valid_from: date | None
+    amount: Decimal | None
+
+
+@dataclass
+class _Lookup:
+    domains: dict[str, int]
+    lots: dict[str, int]
+    municipalities: dict[str, int]
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _lookup(tender: Tender) -> _Lookup:
+    municipalities: dict[str, int] = {}
+    for m in tender.municipalities:
+        municipalities[m.name.lower()] = m.id
+        municipalities[m.cbs_code.lower()] = m.id
+    return _Lookup(
+        domains={d.name.lower(): d.id for d in db.session.scalars(sa.select(Domain))},
+        lots={lot.name.lower(): lot.id for lot in tender.lots},
+        municipalities=municipalities,
+    )
+
+
+def validate(tender: Tender, rows: list[tuple[int, dict[str, Any]]]) -> list[ParsedRow]:
+    """Every row parsed, or MatrixInvalid listing every problem of every row."""
+    lookup = _lookup(tender)
+    parsed = [p for number, values in rows if (p := _parse_row(number, values, lookup)) is not None]
+    _check_consistency(parsed, lookup.errors)
+    if lookup.errors:
+        raise MatrixInvalid(sorted(lookup.errors, key=lambda e: (e.row, COLUMNS.index(e.column))))
+    if not parsed:
+        raise MatrixInvalid([RowError(2, "resultaatcode", _l("Het bestand bevat geen regels."))])
+    return parsed
+
+
+def _parse_row(number: int, values: dict[str, Any], lookup: _Lookup) -> ParsedRow | None:
+    errors = lookup.errors
+    before = len(errors)
+
+    def fail(column: str, message: object) -> None:
+        errors.append(RowError(number, column, message))
+
+    text = {c: str(values.get(c) or "").strip() for c in COLUMNS}
+    for column in REQUIRED_COLUMNS:
+        if not text[column]:
+            fail(column, _l("Dit veld is leeg."))
+    domain_id, law, level, lot_id = _result_part(values, text, lookup, fail)
+    for column, limit in (
+        ("resultaatcode", 20),
+        ("resultaat", 200),
+        ("productcode", 20),
+        ("niveauomschrijving", 300),
+    ):
+        if len(text[column]) > limit:
+            fail(column, _l("Te lang: hooguit %(limit)s tekens.", limit=limit))
+    municipality_id, valid_from, amount = _tariff_part(values, text, lookup, fail)
+    if len(errors) > before:
+        return None
+    assert domain_id is not None
+    assert law is not None
+    assert level is not None
+    return ParsedRow(
+        row=number, domain_id=domain_id, code=text["resultaatcode"], name=text["resultaat"], law=law,
+        product_code=text["productcode"], level=level, level_description=text["niveauomschrijving"],
+        lot_id=lot_id, municipality_id=municipality_id, valid_from=valid_from, amount=amount,
+    )  # fmt: skip
+
+
+def _result_part(values: dict[str, Any], text: dict[str, str], lookup: _Lookup, fail: Any) -> tuple[Any, ...]:
+    domain_id = lookup.domains.get(text["domein"].lower())
+    if text["domein"] and domain_id is None:
+        fail("domein", _l("Onbekend domein “%(value)s”.", value=text["domein"]))
+    law = LAW_NAMES.get(text["wet"].lower())
+    if text["wet"] and law is None:
+        fail("wet", _l("Kies Jeugdwet, Wmo of Jeugdwet en Wmo, niet “%(value)s”.", value=text["wet"]))
+    level = _level(values.get("niveau"))
+    if text["niveau"] and level is None:
+        fail("niveau", _l("Niveau %(value)s bestaat niet: kies 4, 5, 6, 7 of 8.", value=text["niveau"]))
+    lot_id = None
+    if text["perceel"]:
+        lot_id = lookup.lots.get(text["perceel"].lower())
+        if lot_id is None:
+            fail(
+                "perceel",
+                _l("Onbekend perceel “%(value)s”. Maak het perceel eerst aan.", value=text["perceel"]),
+            )
+    return domain_id, law, level, lot_id
+
+
+def _result_part(values: dict[str, Any], text: dict[str, str], lookup: _Lookup, fail: Any) -> tuple[Any, ...]:
+    domain_id = lookup.domains.get(text["domein"].lower())
+    if text["domein"] and domain_id is None:
+        fail("domein", _l("Onbekend domein “%(value)s”.", value=text["domein"]))
+    law = LAW_NAMES.get(text["wet"].lower())
+    if text["wet"] and law is None:
+        fail("wet", _l("Kies Jeugdwet, Wmo of Jeugdwet en Wmo, niet “%(value)s”.", value=text["wet"]))
+    level = _level(values.get("niveau"))
+    if text["niveau"] and level is None:
+        fail("niveau", _l("Niveau %(value)s bestaat niet: kies 4, 5, 6, 7 of 8.", value=text["niveau"]))
+    lot_id = None
+    if text["perceel"]:
+        lot_id = lookup.lots.get(text["perceel"].lower())
+        if lot_id is None:
+            fail(
+                "perceel",
+                _l("Onbekend perceel “%(value)s”. Maak het perceel eerst aan.", value=text["perceel"]),
+            )
+    return domain_id, law, level, lot_id
+
+
+def _tariff_part(
+    values: dict[str, Any], text: dict[str, str], lookup: _Lookup, fail: Any
+) -> tuple[Any, Any, Any]:
+    if not (text["gemeente"] or text["geldig_vanaf"] or text["tarief"]):
+        return None, None, None  # a result-level without tariffs yet
+    municipality_id = lookup.municipalities.get(text["gemeente"].lower())
+    if municipality_id is None:
+        fail("gemeente", _l("Onbekende of niet deelnemende gemeente “%(value)s”.", value=text["gemeente"]))
+    valid_from = amount = None
+    try:
+        valid_from = parse_date(values.get("geldig_vanaf"))
+    except ValueError:
+        fail("geldig_vanaf", _l("Geen geldige datum: gebruik bijvoorbeeld 2027-01-01 of 1-1-2027."))
+    try:
+        amount = parse_money(values.get("tarief"))
+    except ValueError:
+        fail(
+            "tarief", _l("“%(value)s” is geen bedrag. Schrijf bijvoorbeeld € 1.234,56.", value=text["tarief"])
+        )
+    else:
+        if amount < 0:
+            fail("tarief", _l("Een tarief kan niet negatief zijn."))
+    return municipality_id, valid_from, amount
+
+
+def _level(value: object) -> int | None:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return int(number) if number == number.to_integral_value() and 4 <= number <= 8 else None
+
+
+def _check_consistency(rows: list[ParsedRow], errors: list[RowError]) -> None:
+    results: dict[str, ParsedRow] = {}
+    levels: dict[tuple[str, int], ParsedRow] = {}
+    tariffs: dict[tuple[str, int, int | None, date | None], ParsedRow] = {}
+    for row in rows:
+        first = results.setdefault(row.code, row)
+        for column, a, b in (
+            ("resultaat", row.name, first.name),
+            ("domein", row.domain_id, first.domain_id),
+            ("wet", row.law, first.law),
+            ("productcode", row.product_code, first.product_code),
+        ):
+            if a != b:
+                errors.append(RowError(row.row, column, _l("Wijkt af van regel %(row)s met dezelfde resultaatcode.", row=first.row)))  # fmt: skip  # noqa: E501
+        first_level = levels.setdefault((row.code, row.level), row)
+        if row.lot_id != first_level.lot_id:
+            errors.append(RowError(row.row, "perceel", _l("Een resultaat op een niveau hoort bij één perceel; regel %(row)s noemt een ander.", row=first_level.row)))  # fmt: skip  # noqa: E501
+        if row.level_description != first_level.level_description:
+            errors.append(RowError(row.row, "niveauomschrijving", _l("Wijkt af van regel %(row)s.", row=first_level.row)))  # fmt: skip  # noqa: E501
+        key = (row.code, row.level, row.municipality_id, row.valid_from)
+        duplicate = tariffs.setdefault(key, row)
+        if duplicate is not row:
+            errors.append(RowError(row.row, "gemeente", _l("Dubbele regel: zelfde resultaat, niveau, gemeente en datum als regel %(row)s.", row=duplicate.row)))  # fmt: skip  # noqa: E501
+
+
+# --- importing ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    results: int
+    result_levels: int
+    tariffs: int
+
+
+def import_matrix(tender: Tender, stream: IO[bytes], filename: str, *, by: User | None) -> ImportSummary:
+    """Replace the tender's matrix with the file's, all rows or none."""
+    ensure_editable(tender)
+    parsed = validate(tender, read_rows(stream, filename))
+    _delete_matrix(tender)
+    summary = _insert_matrix(tender, parsed)
+    db.session.expire(tender, ["results", "levels"])
+    audit.record("tenders.import_matrix", tender, actor=by, results=summary.results, tariffs=summary.tariffs)
+    return summary
+
+
+def _delete_matrix(tender: Tender) -> None:
+    result_ids = sa.select(Result.id).where(Result.tender_id == tender.id)
+    level_ids = sa.select(ResultLevel.id).where(ResultLevel.result_id.in_(result_ids))
+    db.session.execute(sa.delete(Tariff).where(Tariff.result_level_id.in_(level_ids)))
+    db.session.execute(sa.delete(ResultLevel).where(ResultLevel.result_id.in_(result_ids)))
+    db.session.execute(sa.delete(Result).where(Result.tender_id == tender.id))
+
+
+def _insert_matrix(tender: Tender, rows: list[ParsedRow]) -> ImportSummary:
+    firsts: dict[str, ParsedRow] = {}
+    level_rows: dict[tuple[str, int], ParsedRow] = {}
+    for row in rows:
+        firsts.setdefault(row.code, row)
+        level_rows.setdefault((row.code, row.level), row)
+    db.session.execute(sa.insert(Result), [
+        {"tender_id": tender.id, "domain_id": r.domain_id, "code": r.code, "name": r.name, "law": r.law,
+         "product_code": r.product_code, "description": ""} for r in firsts.values()
+    ])  # fmt: skip
+    result_ids = dict(
+        db.session.execute(sa.select(Result.code, Result.id).where(Result.tender_id == tender.id)).all()
+    )  # type: ignore[arg-type]
+    db.session.execute(sa.insert(ResultLevel), [
+        {"result_id": result_ids[code], "level": level, "description": r.level_description,
+         "lot_id": r.lot_id}
+        for (code, level), r in level_rows.items()
+    ])  # fmt: skip
+    level_ids = {
+        (code, level): rl_id
+        for code, level, rl_id in db.session.execute(
+            sa.select(Result.code, ResultLevel.level, ResultLevel.id)
+            .join(Result, ResultLevel.result_id == Result.id)
+            .where(Result.tender_id == tender.id)
+        )
+    }
+    tariffs = [
+        {"result_level_id": level_ids[(r.code, r.level)], "municipality_id": r.municipality_id,
+         "valid_from": r.valid_from, "amount": r.amount, "unit": "per maand"}
+        for r in rows if r.municipality_id is not None
+    ]  # fmt: skip
+    if tariffs:
+        db.session.execute(sa.insert(Tariff), tariffs)
+    _ensure_levels(tender, {level for _code, level in level_rows})
+    return ImportSummary(results=len(firsts), result_levels=len(level_rows), tariffs=len(tariffs))
+
+
+def _ensure_levels(tender: Tender, numbers: Iterable[int]) -> None:
+    existing = set(db.session.scalars(sa.select(Level.number).where(Level.tender_id == tender.id)))
+    for number in sorted(set(numbers) - existing):
+        db.session.add(Level(tender_id=tender.id, number=number, description=""))
+    db.session.flush()
+
+
+# --- exporting ---------------------------------------------------------------------------------------
+
+
+def export_rows(tender: Tender) -> list[list[Any]]:
+    """The matrix as rows of COLUMNS, sorted; a result-level without tariffs is one row without them."""
+    from portal.tenders import queries
+
+    rows: list[list[Any]] = []
+    for result in queries.matrix_results(tender.id):
+        for rl in result.levels:
+            lot_name = rl.lot.name if rl.lot else ""
+            common = [result.domain.name, result.code, result.name, LAW_LABELS[result.law],
+                      result.product_code, rl.level, rl.description, lot_name]  # fmt: skip
+            tariffs = sorted(rl.tariffs, key=lambda t: (t.municipality.name, t.valid_from))
+            if not tariffs:
+                rows.append([*common, "", None, None])
+            rows.extend([*common, t.municipality.name, t.valid_from, t.amount] for t in tariffs)
+    return rows
+
+
+def export_xlsx(tender: Tender) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Resultatenmatrix")
+    sheet.append(COLUMNS)
+    for row in export_rows(tender):
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def export_csv(tender: Tender) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in export_rows(tender):
+        *head, valid_from, amount = row
+        writer.writerow(
+            [
+                *head,
+                valid_from.isoformat() if valid_from else "",
+                format_money(amount) if amount is not None else "",
+            ]
+        )
+    return out.getvalue().encode("utf-8-sig")
