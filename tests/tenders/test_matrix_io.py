@@ -152,8 +152,9 @@ def test_ten_thousand_rows_import_in_bulk(capsys):
     for r in range(400):
         for level in (4, 5, 6, 7, 8):
             for m in municipalities:
-                rows.append(["Veilig", f"X{r:03d}", f"Resultaat {r}", "Wmo", f"P{r:03d}", level, f"Niveau {level}",
-                             "Perceel 1", m.name, date(2028, 1, 1), f"{100 + r},{level}5"])  # fmt: skip
+                rows.append(["Veilig", f"X{r:03d}", f"Resultaat {r}", "Wmo", f"P{r:03d}", level,
+                             f"Niveau {level}", "Perceel 1", m.name, date(2028, 1, 1),
+                             f"{100 + r},{level}5"])  # fmt: skip
     data = _xlsx(rows)
     started = time.perf_counter()
     summary = matrix_io.import_matrix(tender, data, "matrix.xlsx", by=None)
