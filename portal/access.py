@@ -157,6 +157,11 @@ def _ask_question(user: Any, _tender: Any) -> bool:
     return user.is_provider
 
 
+@policy("tenders.follow")
+def _follow_tender(user: Any, _tender: Any) -> bool:
+    return user.is_provider
+
+
 # --- bids (provider side) ---------------------------------------------------------------------
 
 

@@ -1,0 +1,213 @@
+"""Forms of the tender set-up and the public tender pages: field validation only.
+
+Dates are entered as Europe/Amsterdam wall-clock times; `local_or_none` turns them into UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal import clock
+from portal.models import AnswerType, Law, Procedure, RequirementKind
+
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def local_or_none(value: datetime | None) -> datetime | None:
+    return clock.from_local(value) if value is not None else None
+
+
+def to_form_value(value: datetime | None) -> datetime | None:
+    """UTC from the database -> the naive wall-clock time the form shows."""
+    return clock.to_local(value).replace(tzinfo=None) if value is not None else None
+
+
+class WindowForm(Form):
+    opens_at = DateTimeLocalField(_l("Opent"), format=LOCAL_FORMAT, validators=[Optional()])
+    closes_at = DateTimeLocalField(_l("Sluit"), format=LOCAL_FORMAT, validators=[Optional()])
+
+
+class TenderForm(FlaskForm):
+    reference = StringField(
+        _l("Kenmerk"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("Bijvoorbeeld NMD-2027-JW-01"),
+    )
+    title = StringField(_l("Titel"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Omschrijving"), validators=[Optional(), Length(max=20000)])
+    procedure = SelectField(_l("Procedure"), choices=Procedure.choices(), validators=[DataRequired()])
+    law = SelectField(_l("Wet"), choices=Law.choices(), validators=[DataRequired()])
+    municipality_ids = MultiCheckboxField(_l("Deelnemende gemeenten"), coerce=int, validators=[Optional()])
+    publication_at = DateTimeLocalField(
+        _l("Publicatiedatum"),
+        format=LOCAL_FORMAT,
+        validators=[Optional()],
+        description=_l("Nederlandse tijd"),
+    )
+    question_deadline = DateTimeLocalField(
+        _l("Sluitingsdatum vragen"),
+        format=LOCAL_FORMAT,
+        validators=[Optional()],
+        description=_l("Nederlandse tijd"),
+    )
+    submission_deadline = DateTimeLocalField(
+        _l("Sluitingsdatum inschrijvingen"),
+        format=LOCAL_FORMAT,
+        validators=[Optional()],
+        description=_l("Voor aanbesteding en subsidie; open house gebruikt toelatingsrondes."),
+    )
+    windows = FieldList(FormField(WindowForm), label=_l("Toelatingsrondes (open house)"), min_entries=3)
+    contract_start = DateField(_l("Ingangsdatum overeenkomst"), validators=[Optional()])
+    term_months = IntegerField(
+        _l("Looptijd in maanden"), default=36, validators=[InputRequired(), NumberRange(1, 240)]
+    )
+    extension_count = IntegerField(
+        _l("Aantal verlengingen"), default=0, validators=[InputRequired(), NumberRange(0, 10)]
+    )
+    extension_months = IntegerField(
+        _l("Maanden per verlenging"), default=12, validators=[InputRequired(), NumberRange(1, 120)]
+    )
+
+    def window_pairs(self) -> list[tuple[datetime, datetime]]:
+        pairs = []
+        for entry in self.windows.entries:
+            opens, closes = local_or_none(entry.opens_at.data), local_or_none(entry.closes_at.data)
+            if opens is not None and closes is not None:
+                pairs.append((opens, closes))
+        return pairs
+
+
+class CopyForm(FlaskForm):
+    reference = StringField(_l("Kenmerk van de kopie"), validators=[DataRequired(), Length(max=40)])
+    title = StringField(_l("Titel van de kopie"), validators=[DataRequired(), Length(max=200)])
+
+
+class ConfirmForm(FlaskForm):
+    """A POST with only the CSRF token: archive, publish, delete, follow."""
+
+
+class LotForm(FlaskForm):
+    name = StringField(_l("Naam van het perceel"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Omschrijving"), validators=[Optional(), Length(max=5000)])
+    max_providers = IntegerField(
+        _l("Maximum aantal aanbieders"),
+        validators=[Optional(), NumberRange(min=1)],
+        description=_l("Alleen bij een aanbesteding."),
+    )
+
+
+class MatrixImportForm(FlaskForm):
+    file = FileField(_l("Resultatenmatrix (XLSX of CSV)"), validators=[FileRequired()])
+
+
+class ResultForm(FlaskForm):
+    domain_id = SelectField(_l("Domein"), coerce=int, validators=[DataRequired()])
+    code = StringField(_l("Resultaatcode"), validators=[DataRequired(), Length(max=20)])
+    name = StringField(_l("Resultaat"), validators=[DataRequired(), Length(max=200)])
+    law = SelectField(_l("Wet"), choices=Law.choices(), validators=[DataRequired()])
+    product_code = StringField(_l("Productcode"), validators=[Optional(), Length(max=20)])
+    levels = MultiCheckboxField(_l("Niveaus"), coerce=int, choices=[(n, str(n)) for n in range(4, 9)])
+    lot_id = SelectField(_l("Perceel"), coerce=int, validators=[Optional()])
+
+
+class AssignLotForm(FlaskForm):
+    result_level_id = SelectField(_l("Resultaat en niveau"), coerce=int, validators=[DataRequired()])
+    lot_id = SelectField(_l("Perceel"), coerce=int, validators=[Optional()])
+
+
+class TariffForm(FlaskForm):
+    result_level_id = SelectField(_l("Resultaat en niveau"), coerce=int, validators=[DataRequired()])
+    municipality_id = SelectField(_l("Gemeente"), coerce=int, validators=[DataRequired()])
+    valid_from = DateField(_l("Geldig vanaf"), validators=[DataRequired()])
+    amount = StringField(_l("Tarief"), validators=[DataRequired()], description=_l("Bijvoorbeeld € 1.234,56"))
+
+
+class LibraryRequirementForm(FlaskForm):
+    template_ids = MultiCheckboxField(_l("Eisen uit de bibliotheek"), coerce=int, validators=[DataRequired()])
+    lot_ids = MultiCheckboxField(
+        _l("Geldt voor percelen"), coerce=int, description=_l("Geen keuze: alle percelen.")
+    )
+
+
+class RequirementForm(FlaskForm):
+    kind = SelectField(_l("Soort eis"), choices=RequirementKind.choices(), validators=[DataRequired()])
+    text = TextAreaField(_l("Tekst van de eis"), validators=[DataRequired(), Length(max=5000)])
+    answer_type = SelectField(
+        _l("Manier van antwoorden"), choices=AnswerType.choices(), validators=[DataRequired()]
+    )
+    evidence_required = BooleanField(_l("Bewijsstuk verplicht"))
+    knockout = BooleanField(_l("Knock-out: een 'nee' of ontbrekend bewijs sluit de inschrijving uit"))
+    lot_ids = MultiCheckboxField(
+        _l("Geldt voor percelen"), coerce=int, description=_l("Geen keuze: alle percelen.")
+    )
+
+
+class CriterionForm(FlaskForm):
+    question = TextAreaField(_l("Vraag"), validators=[DataRequired(), Length(max=5000)])
+    guidance = TextAreaField(_l("Toelichting voor beoordelaars"), validators=[Optional(), Length(max=5000)])
+    weight = DecimalField(_l("Weging"), places=2, validators=[InputRequired(), NumberRange(0, 100)])
+    scale = TextAreaField(
+        _l("Schaal"),
+        default="0 = Ontbreekt\n2 = Onvoldoende\n4 = Matig\n6 = Voldoende\n8 = Goed\n10 = Uitstekend",
+        validators=[DataRequired()],
+        description=_l("Eén score per regel: score = betekenis."),
+    )
+    word_limit = IntegerField(_l("Maximum aantal woorden"), validators=[Optional(), NumberRange(min=1)])
+    minimum_score = DecimalField(_l("Minimumscore"), places=2, validators=[Optional()])
+    lot_ids = MultiCheckboxField(
+        _l("Geldt voor percelen"), coerce=int, description=_l("Geen keuze: alle percelen.")
+    )
+
+
+class DocumentForm(FlaskForm):
+    title = StringField(_l("Titel"), validators=[Optional(), Length(max=200)])
+    file = FileField(_l("Document (PDF, DOCX of XLSX)"), validators=[FileRequired()])
+
+
+class RectificationForm(FlaskForm):
+    what = TextAreaField(_l("Wat is gewijzigd"), validators=[DataRequired(), Length(max=10000)])
+    why = TextAreaField(_l("Waarom"), validators=[DataRequired(), Length(max=10000)])
+    file = FileField(_l("Gewijzigd of nieuw document (niet verplicht)"))
+    title = StringField(_l("Titel van het document"), validators=[Optional(), Length(max=200)])
+
+
+class QuestionForm(FlaskForm):
+    text = TextAreaField(_l("Uw vraag"), validators=[DataRequired(), Length(max=5000)])
+    subject = SelectField(_l("Over"), validators=[Optional()], description=_l("Niet verplicht."))
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField(_l("Antwoord"), validators=[DataRequired(), Length(max=10000)])
+
+
+class MergeForm(FlaskForm):
+    into = SelectField(_l("Samenvoegen met vraag"), coerce=int, validators=[DataRequired()])
+
+
+class NotaForm(FlaskForm):
+    announcements = TextAreaField(_l("Mededelingen"), validators=[Optional(), Length(max=10000)])

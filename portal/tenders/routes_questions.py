@@ -1,0 +1,131 @@
+"""Questions: providers ask until the question deadline; buyers answer, merge and publish a Nota."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal import access, clock
+from portal.extensions import db
+from portal.models import Question, Tender
+from portal.tenders import bp, forms, queries, questions
+from portal.tenders.routes import Page, by, show_problems
+from portal.tenders.routes_public import published_or_404
+from portal.tenders.service import TenderError
+
+
+def _subject_choices(tender: Tender) -> list[tuple[str, str]]:
+    choices = [("", _("Het inkooptraject in het algemeen"))]
+    choices += [(f"document:{d.id}", _("Document: %(t)s", t=d.title)) for d in tender.documents]
+    choices += [(f"requirement:{r.id}", _("Eis: %(t)s", t=r.text[:80])) for r in tender.requirements]
+    choices += [
+        (f"criterion:{c.id}", _("Gunningscriterium: %(t)s", t=c.question[:80])) for c in tender.criteria
+    ]
+    return choices
+
+
+def _subject(value: str | None) -> dict[str, int]:
+    kind, _sep, number = (value or "").partition(":")
+    if kind in ("document", "requirement", "criterion") and number.isdigit():
+        return {f"{kind}_id": int(number)}
+    return {}
+
+
+@bp.route("/<int:tender_id>/vragen", methods=["GET", "POST"])
+def ask(tender_id: int) -> Page:
+    tender = published_or_404(tender_id)
+    access.require("tenders.ask_question", tender)
+    form = forms.QuestionForm()
+    form.subject.choices = _subject_choices(tender)
+    if form.validate_on_submit():
+        try:
+            questions.ask_question(
+                tender, user=by(), text=form.text.data, now=clock.now(), **_subject(form.subject.data)
+            )
+        except TenderError as error:
+            error.field = error.field or "text"
+            show_problems(form, error)
+        else:
+            flash(
+                _("Uw vraag is verstuurd. Het antwoord verschijnt in een Nota van Inlichtingen."), "success"
+            )
+            return redirect(url_for("tenders.ask", tender_id=tender.id))
+    status = 422 if request.method == "POST" else 200
+    own = queries.own_questions(tender.id, current_user.organisation_id)
+    return render_template("tenders/ask.html", tender=tender, form=form, own=own), status
+
+
+def _buyer_question(tender: Tender, question_id: int) -> Question:
+    question = db.session.get(Question, question_id)
+    if question is None or question.tender_id != tender.id:
+        abort(404)
+    return question
+
+
+def _answerable(tender_id: int) -> Tender:
+    return access.get_or_404(Tender, tender_id, "tenders.answer_questions")
+
+
+def _questions_page(tender: Tender, status: int = 200, error: str | None = None) -> Page:
+    items = queries.questions_for_buyer(tender.id)
+    merge_form = forms.MergeForm()
+    merge_form.into.choices = [(q.id, f"#{q.id}") for q in items if q.merged_into_id is None]
+    return render_template(
+        "tenders/questions.html", tender=tender, questions=items, answer_form=forms.AnswerForm(),
+        merge_form=merge_form, nota_form=forms.NotaForm(), notas=queries.notas(tender.id), error=error,
+        publishable=len(questions.publishable_questions(tender)),
+    ), status  # fmt: skip
+
+
+@bp.get("/beheer/<int:tender_id>/vragen")
+def questions_index(tender_id: int) -> Page:
+    return _questions_page(_answerable(tender_id))
+
+
+@bp.post("/beheer/<int:tender_id>/vragen/<int:question_id>/antwoord")
+def answer(tender_id: int, question_id: int) -> Page:
+    tender = _answerable(tender_id)
+    question = _buyer_question(tender, question_id)
+    form = forms.AnswerForm()
+    if not form.validate_on_submit():
+        return _questions_page(tender, 422, _("Schrijf het antwoord op."))
+    try:
+        questions.answer_question(question, answer=form.answer.data, by=by(), now=clock.now())
+    except TenderError as error:
+        return _questions_page(tender, 422, str(error.message))
+    flash(_("Het antwoord is opgeslagen. Het wordt zichtbaar met de volgende Nota."), "success")
+    return redirect(url_for("tenders.questions_index", tender_id=tender.id, _anchor=f"vraag-{question.id}"))
+
+
+@bp.post("/beheer/<int:tender_id>/vragen/<int:question_id>/samenvoegen")
+def merge(tender_id: int, question_id: int) -> Page:
+    tender = _answerable(tender_id)
+    duplicate = _buyer_question(tender, question_id)
+    into = _buyer_question(tender, request.form.get("into", type=int) or 0)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        questions.merge_question(duplicate, into=into, by=by())
+    except TenderError as error:
+        return _questions_page(tender, 422, str(error.message))
+    flash(_("De vragen zijn samengevoegd."), "success")
+    return redirect(url_for("tenders.questions_index", tender_id=tender.id))
+
+
+@bp.post("/beheer/<int:tender_id>/nota")
+def publish_nota(tender_id: int) -> Page:
+    tender = _answerable(tender_id)
+    form = forms.NotaForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        nota = questions.publish_nota(
+            tender, announcements=form.announcements.data or "", by=by(), now=clock.now()
+        )
+    except TenderError as error:
+        return _questions_page(tender, 422, str(error.message))
+    flash(
+        _("Nota van Inlichtingen %(n)s is gepubliceerd en de volgers zijn gemaild.", n=nota.number), "success"
+    )
+    return redirect(url_for("tenders.questions_index", tender_id=tender.id))
