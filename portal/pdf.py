@@ -52,7 +52,9 @@ def render_pdf(
     document = HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=static_only_fetcher).render()
     if metadata:
         document.metadata.title = metadata.get("title", document.metadata.title)
-        document.metadata.authors = [metadata["author"]] if "author" in metadata else document.metadata.authors
+        document.metadata.authors = (
+            [metadata["author"]] if "author" in metadata else document.metadata.authors
+        )
         document.metadata.keywords = metadata.get("keywords", "").split(",") if "keywords" in metadata else []
     options: dict[str, Any] = {}
     if pdf_variant:

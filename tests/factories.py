@@ -171,10 +171,14 @@ def tender_with_matrix(
     tender.lots = [Lot(name=f"Perceel {i + 1}", position=i) for i in range(lots)]
     if procedure is Procedure.OPEN_HOUSE:
         now = datetime.now(UTC)
-        tender.windows = [AdmissionWindow(opens_at=now - timedelta(days=5), closes_at=now + timedelta(days=30))]
+        tender.windows = [
+            AdmissionWindow(opens_at=now - timedelta(days=5), closes_at=now + timedelta(days=30))
+        ]
     domain = DomainFactory()
     for r in range(results):
-        result = Result(tender=tender, domain=domain, code=f"R{r + 1}", name=f"Resultaat {r + 1}", law=Law.JEUGDWET)
+        result = Result(
+            tender=tender, domain=domain, code=f"R{r + 1}", name=f"Resultaat {r + 1}", law=Law.JEUGDWET
+        )
         for i, level in enumerate(levels):
             result_level = ResultLevel(level=level, lot=tender.lots[(r + i) % lots])
             result_level.tariffs = [

@@ -120,11 +120,14 @@ def seed_demo_tender(today: date) -> Tender:
     tender.municipalities = municipalities
     tender.windows = [
         AdmissionWindow(opens_at=now - timedelta(days=14), closes_at=_at(today + timedelta(days=42), 12)),
-        AdmissionWindow(opens_at=_at(today + timedelta(days=180), 9), closes_at=_at(today + timedelta(days=210), 12)),
+        AdmissionWindow(
+            opens_at=_at(today + timedelta(days=180), 9), closes_at=_at(today + timedelta(days=210), 12)
+        ),
     ]
     tender.levels = [Level(number=n, description=d) for n, d in LEVEL_DESCRIPTIONS.items()]
     tender.lots = [
-        Lot(name=name, description=description, position=i) for i, (name, description, _law, _lv) in enumerate(DEMO_LOTS)
+        Lot(name=name, description=description, position=i)
+        for i, (name, description, _law, _lv) in enumerate(DEMO_LOTS)
     ]
     db.session.add(tender)
     db.session.flush()
@@ -135,7 +138,9 @@ def seed_demo_tender(today: date) -> Tender:
     return tender
 
 
-def _matrix(tender: Tender, domains: dict[str, Domain], municipalities: list[Municipality], today: date) -> None:
+def _matrix(
+    tender: Tender, domains: dict[str, Domain], municipalities: list[Municipality], today: date
+) -> None:
     from portal.demo import demo_tariff
 
     valid_from = tender.contract_start or today
