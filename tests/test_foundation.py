@@ -71,6 +71,16 @@ def test_check_constraints_hold_in_the_database(app):
         db.session.rollback()
 
 
-def test_english_can_be_chosen(client):
-    response = client.post("/taal", data={"language": "en", "next": "/"}, follow_redirects=True)
-    assert response.status_code in (200, 400)
+def test_dutch_is_the_default_and_english_can_be_chosen(client, no_csrf):
+    assert "Direct naar de inhoud" in client.get("/inloggen").get_data(as_text=True)
+    response = client.post("/taal", data={"language": "en", "next": "/inloggen"}, follow_redirects=True)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Skip to content" in body
+    assert "E-mail address" in body
+
+
+def test_language_switch_ignores_a_foreign_next(client, no_csrf):
+    response = client.post("/taal", data={"language": "en", "next": "https://evil.example/"})
+    assert response.status_code == 302
+    assert "evil.example" not in response.headers["Location"]
