@@ -42,7 +42,7 @@ $(ASSETS): package.json
 translations: $(CATALOGUE)
 
 $(CATALOGUE): portal/translations/en/LC_MESSAGES/messages.po $(STAMP)
-	$(BIN)/pybabel compile -d portal/translations -f -q
+	$(BIN)/pybabel compile -d portal/translations -f
 
 extract-messages: install
 	$(BIN)/pybabel extract -F portal/babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .

@@ -78,7 +78,9 @@ class ProductionConfig(Config):
     def __init__(self) -> None:
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
         if missing:
-            raise RuntimeError(f"Production configuration needs the environment variables: {', '.join(missing)}")
+            raise RuntimeError(
+                f"Production configuration needs the environment variables: {', '.join(missing)}"
+            )
         self.SECRET_KEY = os.environ["SECRET_KEY"]
         self.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
 

@@ -34,7 +34,9 @@ def record(
     event = AuditEvent(
         at=utcnow(),
         actor_id=getattr(actor, "id", None),
-        organisation_id=organisation_id if organisation_id is not None else getattr(actor, "organisation_id", None),
+        organisation_id=organisation_id
+        if organisation_id is not None
+        else getattr(actor, "organisation_id", None),
         action=action,
         object_type=type(obj).__name__ if obj is not None else None,
         object_id=getattr(obj, "id", None),

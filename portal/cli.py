@@ -16,7 +16,7 @@ def register(app: Flask) -> None:
 
         logins = demo.seed()
         db.session.commit()
-        click.echo("Demo data loaded. Demo log-ins (password for all: %s):" % demo.DEMO_PASSWORD)
+        click.echo(f"Demo data loaded. Demo log-ins (password for all: {demo.DEMO_PASSWORD}):")
         for login in logins:
             roles = ", ".join(str(r.label) for r in login.roles)
             click.echo(f"  {login.email:40} {roles}")

@@ -54,7 +54,9 @@ DEMO_LOGINS = [
     DemoLogin("raad@demo.inkoop-nmd.nl", "Rob Raadslid", (Role.VIEWER,)),
     DemoLogin("anna@drentsehoeve.example", "Anna de Vries", (Role.PROVIDER_ADMIN,), "60123456", "Bestuurder"),
     DemoLogin("piet@drentsehoeve.example", "Piet Pieters", (Role.PROVIDER_MEMBER,), "60123456", "Teamleider"),
-    DemoLogin("bram@jeugdhulpnoordenveld.example", "Bram Jansen", (Role.PROVIDER_ADMIN,), "61234567", "Directeur"),
+    DemoLogin(
+        "bram@jeugdhulpnoordenveld.example", "Bram Jansen", (Role.PROVIDER_ADMIN,), "61234567", "Directeur"
+    ),
 ]
 
 

@@ -20,7 +20,9 @@ PAGES = {400, 403, 404, 405, 409, 413, 422, 429}
 def register(app: Flask) -> None:
     @app.errorhandler(401)
     def _unauthorized(_error: HTTPException) -> Response:
-        return redirect(url_for("accounts.login", next=request.full_path if request.method == "GET" else None))
+        return redirect(
+            url_for("accounts.login", next=request.full_path if request.method == "GET" else None)
+        )
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> tuple[str, int]:
@@ -31,7 +33,9 @@ def register(app: Flask) -> None:
     def _http(error: HTTPException) -> Response | tuple[str, int]:
         if error.code not in PAGES:
             return error  # type: ignore[return-value] - redirects and the like pass through
-        template = f"errors/{error.code}.html" if error.code in (403, 404, 413, 429) else "errors/generic.html"
+        template = (
+            f"errors/{error.code}.html" if error.code in (403, 404, 413, 429) else "errors/generic.html"
+        )
         return render_template(template, error=error, reference=_reference()), error.code
 
     @app.errorhandler(Exception)

@@ -36,7 +36,9 @@ def queue(
 
     A `dedupe_key` already used means the message was queued before: nothing is added (idempotent).
     """
-    if dedupe_key and db.session.scalar(sa.select(OutgoingMail.id).where(OutgoingMail.dedupe_key == dedupe_key)):
+    if dedupe_key and db.session.scalar(
+        sa.select(OutgoingMail.id).where(OutgoingMail.dedupe_key == dedupe_key)
+    ):
         return None
     text = render_template(f"mail/{template}.txt", **context)
     html = _render_optional(f"mail/{template}.html", context)
@@ -91,7 +93,9 @@ def _send(message: OutgoingMail) -> None:
             data, maintype="application", subtype="pdf", filename=message.attachment_name or "document.pdf"
         )
     if not server:
-        log.info("MAIL (no MAIL_SERVER set) to %s: %s\n%s", message.recipient, message.subject, message.body_text)
+        log.info(
+            "MAIL (no MAIL_SERVER set) to %s: %s\n%s", message.recipient, message.subject, message.body_text
+        )
         return
     with smtplib.SMTP(server, current_app.config["MAIL_PORT"], timeout=10) as smtp:
         smtp.send_message(email)

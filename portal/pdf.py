@@ -10,30 +10,34 @@ import hashlib
 import mimetypes
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from flask import render_template
-from weasyprint import HTML, default_url_fetcher  # noqa: F401 - default_url_fetcher documented below
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-STATIC_PREFIX = "static:///"
+BASE_URL = STATIC_DIR.as_uri() + "/"  # templates link "css/pdf.css", resolved inside static/
 
 
 class RefusedURL(ValueError):
     pass
 
 
-def static_only_fetcher(url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
-    """Serve `static:///<path>` from static/ and nothing else (no network, no file:// escapes)."""
-    if not url.startswith(STATIC_PREFIX):
-        raise RefusedURL(f"PDF rendering may only load the portal's static files, not {url!r}")
-    path = (STATIC_DIR / url[len(STATIC_PREFIX) :]).resolve()
-    if STATIC_DIR not in path.parents:
-        raise RefusedURL(f"path outside static/: {url!r}")
-    return {
-        "string": path.read_bytes(),
-        "mime_type": mimetypes.guess_type(path.name)[0] or "application/octet-stream",
-        "filename": path.name,
-    }
+class StaticOnlyFetcher(URLFetcher):
+    """Serve files below static/ and nothing else: no network, no file outside static/."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=("file",), fail_on_errors=True)
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        if not url.startswith("file://"):
+            raise RefusedURL(f"PDF rendering may only load the portal's static files, not {url!r}")
+        path = Path(unquote(urlsplit(url).path)).resolve()
+        if STATIC_DIR not in path.parents:
+            raise RefusedURL(f"path outside static/: {url!r}")
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
 
 
 def render_html(template: str, context: dict[str, Any]) -> str:
@@ -49,10 +53,12 @@ def render_pdf(
 ) -> bytes:
     """Render templates/<template> to PDF. `pdf_variant="pdf/a-3b"` for archive documents."""
     html = render_html(template, context)
-    document = HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=static_only_fetcher).render()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
     if metadata:
         document.metadata.title = metadata.get("title", document.metadata.title)
-        document.metadata.authors = [metadata["author"]] if "author" in metadata else document.metadata.authors
+        document.metadata.authors = (
+            [metadata["author"]] if "author" in metadata else document.metadata.authors
+        )
         document.metadata.keywords = metadata.get("keywords", "").split(",") if "keywords" in metadata else []
     options: dict[str, Any] = {}
     if pdf_variant:

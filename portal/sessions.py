@@ -75,9 +75,13 @@ def register(app: Flask) -> None:
             session.clear()
             message = _l("U was te lang niet actief. Log opnieuw in; wat u had opgeslagen is bewaard.")
             if now - started > absolute:
-                message = _l("Uw sessie is na 12 uur verlopen. Log opnieuw in; wat u had opgeslagen is bewaard.")
+                message = _l(
+                    "Uw sessie is na 12 uur verlopen. Log opnieuw in; wat u had opgeslagen is bewaard."
+                )
             flash(message, "warning")
-            return redirect(url_for("accounts.login", next=request.full_path if request.method == "GET" else None))
+            return redirect(
+                url_for("accounts.login", next=request.full_path if request.method == "GET" else None)
+            )
         session[SESSION_SEEN] = now
         return None
 

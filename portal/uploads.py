@@ -95,7 +95,9 @@ def store(
     content_type = detect_type(data[:8192] if not data.startswith(b"PK") else data)
     if content_type not in allowed:
         kinds = ", ".join(sorted(KIND_LABELS[k] for k in allowed))
-        raise UploadRefused(_("Dit type bestand nemen wij niet aan. Toegestaan zijn: %(kinds)s.", kinds=kinds))
+        raise UploadRefused(
+            _("Dit type bestand nemen wij niet aan. Toegestaan zijn: %(kinds)s.", kinds=kinds)
+        )
     stored_name = secrets.token_hex(16)
     path_of(stored_name).write_bytes(data)
     return StoredFile(

@@ -5,6 +5,13 @@ its own: a temporary SQLite file, or a fresh PostgreSQL database when TEST_DATAB
 Each test runs inside a transaction that is rolled back (SQLAlchemy's create_savepoint mode), so the
 application's own commits stay inside it. Tests marked `committed` use real commits (several
 connections, row locks) and the tables are emptied afterwards.
+
+One session serves the whole test (the test body and every request it makes), but every request gets
+a fresh application context, as in production: nothing in `g` (the logged-in user, queued mail,
+the locale) leaks from one request into the next. A request that fails (status >= 400) rolls back
+what it did, like in production; data the test set up survives because the factories commit (to a
+savepoint: the test's outer transaction still rolls everything back). Test code that adds objects
+by hand should `db.session.commit()` too before making requests.
 """
 
 from __future__ import annotations
@@ -18,7 +25,6 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import orm
 
 from config import TestConfig
@@ -60,6 +66,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         UPLOAD_DIR = str(tmp_path_factory.mktemp("uploads"))
 
     application = create_app(Config)
+    application.test_client_class = FreshContextClient
     with application.app_context():
         from flask_migrate import upgrade
 
@@ -81,18 +88,36 @@ def _isolation(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session
-        db.session = orm.scoped_session(
+        db.session = _TestScopedSession(
             orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
-            scopefunc=_app_ctx_id,
+            scopefunc=lambda: "test",
         )
         try:
             with app.app_context():
                 yield
         finally:
-            db.session.remove()
+            db.session.close_for_real()
             db.session = original
             outer.rollback()
             connection.close()
+
+
+class _TestScopedSession(orm.scoped_session):
+    """One session for the whole test: the app's per-context `remove()` must not close it."""
+
+    def remove(self) -> None:
+        return None
+
+    def close_for_real(self) -> None:
+        super().remove()
+
+
+class FreshContextClient(FlaskClient):
+    """Each request in an application context of its own, so `g` starts empty as in production."""
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 def _empty_tables(app: Flask) -> None:

@@ -42,7 +42,8 @@ class Base(SQLAlchemyModelFactory):
     class Meta:
         abstract = True
         sqlalchemy_session_factory = lambda: db.session  # noqa: E731 - evaluated per use: the test's session
-        sqlalchemy_session_persistence = "flush"
+        # commit (to the test's savepoint): set-up data survives a failed request's rollback
+        sqlalchemy_session_persistence = "commit"
 
 
 class MunicipalityFactory(Base):
@@ -81,7 +82,7 @@ class UserFactory(Base):
         for role in extracted or []:
             self.role_rows.append(UserRole(role=role))
         if create:
-            db.session.flush()
+            db.session.commit()
 
 
 def user_with_role(role: Role, organisation: Organisation | None = None) -> User:
@@ -171,17 +172,20 @@ def tender_with_matrix(
     tender.lots = [Lot(name=f"Perceel {i + 1}", position=i) for i in range(lots)]
     if procedure is Procedure.OPEN_HOUSE:
         now = datetime.now(UTC)
-        tender.windows = [AdmissionWindow(opens_at=now - timedelta(days=5), closes_at=now + timedelta(days=30))]
+        tender.windows = [
+            AdmissionWindow(opens_at=now - timedelta(days=5), closes_at=now + timedelta(days=30))
+        ]
     domain = DomainFactory()
-    for r in range(results):
-        result = Result(tender=tender, domain=domain, code=f"R{r + 1}", name=f"Resultaat {r + 1}", law=Law.JEUGDWET)
-        for i, level in enumerate(levels):
-            result_level = ResultLevel(level=level, lot=tender.lots[(r + i) % lots])
-            result_level.tariffs = [
-                Tariff(municipality=m, valid_from=tender.contract_start, amount=Decimal(100 * level + r))
-                for m in tender.municipalities
-            ]
-            result.levels.append(result_level)
-        db.session.add(result)
-    db.session.flush()
+    with db.session.no_autoflush:
+        for r in range(results):
+            result = Result(domain=domain, code=f"R{r + 1}", name=f"Resultaat {r + 1}", law=Law.JEUGDWET)
+            for i, level in enumerate(levels):
+                result_level = ResultLevel(level=level, lot=tender.lots[(r + i) % lots])
+                result_level.tariffs = [
+                    Tariff(municipality=m, valid_from=tender.contract_start, amount=Decimal(100 * level + r))
+                    for m in tender.municipalities
+                ]
+                result.levels.append(result_level)
+            tender.results.append(result)
+    db.session.commit()
     return tender

@@ -26,3 +26,9 @@ def set_language() -> Response:
     if language in ("nl", "en"):
         session["locale"] = language
     return redirect(safe_next(request.form.get("next")) or url_for("dashboard.home"))
+
+
+@bp.get("/gezond")
+def health() -> tuple[str, int, dict[str, str]]:
+    """Liveness check for load balancers and the benchmark's floor: no database, no template."""
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}

@@ -79,7 +79,9 @@ class AgreementVersion(Base):
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     change_summary: Mapped[str] = mapped_column(sa.Text, default="")
     content: Mapped[dict] = mapped_column(sa.JSON)
-    template_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contract_template.id", ondelete="RESTRICT"))
+    template_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("contract_template.id", ondelete="RESTRICT")
+    )
     pdf_stored_name: Mapped[str | None] = mapped_column(sa.String(64))
     pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

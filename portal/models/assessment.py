@@ -14,7 +14,9 @@ from portal.models.enums import DecisionOutcome, RequirementOutcome, ScoreKind
 conflict_organisation = sa.Table(
     "conflict_organisation",
     Base.metadata,
-    sa.Column("declaration_id", sa.ForeignKey("conflict_declaration.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "declaration_id", sa.ForeignKey("conflict_declaration.id", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("organisation_id", sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
 )
 

@@ -1,0 +1,98 @@
+"""A bounded load generator on 127.0.0.1: N concurrent users, a fixed number of requests, a time cap.
+
+Each virtual user keeps its own cookies (so it can be logged in) and requests the given URLs in turn.
+Latencies are wall-clock per request; errors are non-2xx/3xx answers and transport failures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+MAX_SECONDS = 120.0  # a hard cap on any single load run
+
+
+@dataclass
+class LoadResult:
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))
+        return ordered[index]
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies_ms) if self.latencies_ms else float("nan")
+
+    @property
+    def p95(self) -> float:
+        return self.percentile(95)
+
+    @property
+    def p99(self) -> float:
+        return self.percentile(99)
+
+
+Login = Callable[[httpx.AsyncClient, int], Awaitable[None]]
+
+
+async def _user(
+    base_url: str,
+    urls: list[str],
+    per_user: int,
+    result: LoadResult,
+    index: int,
+    login: Login | None,
+    deadline: float,
+) -> None:
+    async with httpx.AsyncClient(base_url=base_url, timeout=30.0, follow_redirects=False) as client:
+        if login is not None:
+            await login(client, index)
+        for i in range(per_user):
+            if time.monotonic() > deadline:
+                return
+            url = urls[(index + i) % len(urls)]
+            started = time.perf_counter()
+            try:
+                response = await client.get(url)
+            except httpx.HTTPError:
+                result.errors += 1
+                continue
+            result.latencies_ms.append((time.perf_counter() - started) * 1000)
+            result.statuses[response.status_code] = result.statuses.get(response.status_code, 0) + 1
+            if response.status_code >= 400:
+                result.errors += 1
+
+
+def run(
+    base_url: str,
+    urls: list[str],
+    *,
+    users: int = 20,
+    requests_per_user: int = 25,
+    login: Login | None = None,
+    max_seconds: float = MAX_SECONDS,
+) -> LoadResult:
+    """Run `users` concurrent users, each making `requests_per_user` GETs (bounded by max_seconds)."""
+    if not base_url.startswith(("http://127.", "http://localhost")):
+        raise ValueError("load tests target 127.0.0.1 only")
+    result = LoadResult()
+    deadline = time.monotonic() + min(max_seconds, MAX_SECONDS)
+
+    async def main() -> None:
+        await asyncio.gather(
+            *(_user(base_url, urls, requests_per_user, result, i, login, deadline) for i in range(users))
+        )
+
+    asyncio.run(main())
+    return result

@@ -1,0 +1,50 @@
+"""portal.pdf: documents are rendered by WeasyPrint, read back as text, and fetch only static files."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError
+
+from portal import pdf
+
+
+def _text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_a_rendered_document_reads_back_with_its_text_and_page_numbers(app):
+    with app.test_request_context():
+        data = pdf.render_pdf("pdf/_base.html", {}, metadata={"title": "Proef"})
+    # the base template has no content; render a small page through the same fetcher instead
+    html = '<link rel="stylesheet" href="css/pdf.css"><h1>Raamovereenkomst</h1><p>Tarief € 1.234,56</p>'
+    data = HTML(string=html, base_url=pdf.BASE_URL, url_fetcher=pdf.StaticOnlyFetcher()).write_pdf()
+    text = _text(data)
+    assert "Raamovereenkomst" in text
+    assert "€ 1.234,56" in text
+    assert "pagina 1 van 1" in text  # the shared stylesheet was loaded
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        '<link rel="stylesheet" href="file:///etc/passwd">',
+        '<img src="http://127.0.0.1:9/x.png">',
+        '<link rel="stylesheet" href="../config.py">',
+    ],
+)
+def test_anything_outside_static_is_refused(reference):
+    with pytest.raises(FatalURLFetchingError, match="Error fetching"):
+        HTML(string=reference, base_url=pdf.BASE_URL, url_fetcher=pdf.StaticOnlyFetcher()).write_pdf()
+
+
+def test_pdf_a_variant_is_identified_in_the_metadata(app):
+    with app.test_request_context():
+        data = pdf.render_pdf("pdf/_base.html", {}, pdf_variant="pdf/a-3b", metadata={"title": "Archief"})
+    with pikepdf.open(io.BytesIO(data)) as document:
+        meta = document.open_metadata()
+        assert meta.pdfa_status == "3B"
