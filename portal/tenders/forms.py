@@ -24,6 +24,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -36,6 +37,11 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def options(pairs: object) -> list[SelectChoice]:
+    """(value, label) pairs as wtforms 3.3 wants them (tuples are deprecated)."""
+    return [SelectChoice(value, str(label)) for value, label in pairs]  # type: ignore[attr-defined]
 
 
 def local_or_none(value: datetime | None) -> datetime | None:
@@ -60,8 +66,10 @@ class TenderForm(FlaskForm):
     )
     title = StringField(_l("Titel"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Omschrijving"), validators=[Optional(), Length(max=20000)])
-    procedure = SelectField(_l("Procedure"), choices=Procedure.choices(), validators=[DataRequired()])
-    law = SelectField(_l("Wet"), choices=Law.choices(), validators=[DataRequired()])
+    procedure = SelectField(
+        _l("Procedure"), choices=options(Procedure.choices()), validators=[DataRequired()]
+    )
+    law = SelectField(_l("Wet"), choices=options(Law.choices()), validators=[DataRequired()])
     municipality_ids = MultiCheckboxField(_l("Deelnemende gemeenten"), coerce=int, validators=[Optional()])
     publication_at = DateTimeLocalField(
         _l("Publicatiedatum"),
@@ -129,9 +137,9 @@ class ResultForm(FlaskForm):
     domain_id = SelectField(_l("Domein"), coerce=int, validators=[DataRequired()])
     code = StringField(_l("Resultaatcode"), validators=[DataRequired(), Length(max=20)])
     name = StringField(_l("Resultaat"), validators=[DataRequired(), Length(max=200)])
-    law = SelectField(_l("Wet"), choices=Law.choices(), validators=[DataRequired()])
+    law = SelectField(_l("Wet"), choices=options(Law.choices()), validators=[DataRequired()])
     product_code = StringField(_l("Productcode"), validators=[Optional(), Length(max=20)])
-    levels = MultiCheckboxField(_l("Niveaus"), coerce=int, choices=[(n, str(n)) for n in range(4, 9)])
+    levels = MultiCheckboxField(_l("Niveaus"), coerce=int, choices=options((n, str(n)) for n in range(4, 9)))
     lot_id = SelectField(_l("Perceel"), coerce=int, validators=[Optional()])
 
 
@@ -155,10 +163,12 @@ class LibraryRequirementForm(FlaskForm):
 
 
 class RequirementForm(FlaskForm):
-    kind = SelectField(_l("Soort eis"), choices=RequirementKind.choices(), validators=[DataRequired()])
+    kind = SelectField(
+        _l("Soort eis"), choices=options(RequirementKind.choices()), validators=[DataRequired()]
+    )
     text = TextAreaField(_l("Tekst van de eis"), validators=[DataRequired(), Length(max=5000)])
     answer_type = SelectField(
-        _l("Manier van antwoorden"), choices=AnswerType.choices(), validators=[DataRequired()]
+        _l("Manier van antwoorden"), choices=options(AnswerType.choices()), validators=[DataRequired()]
     )
     evidence_required = BooleanField(_l("Bewijsstuk verplicht"))
     knockout = BooleanField(_l("Knock-out: een 'nee' of ontbrekend bewijs sluit de inschrijving uit"))

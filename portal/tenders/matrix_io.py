@@ -47,7 +47,7 @@ class RowError:
         return f"Regel {self.row}, kolom {self.column}: {self.message}"
 
 
-class MatrixInvalid(TenderError):  # noqa: N818 - reads as the refusal it is
+class MatrixInvalid(TenderError):
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__(_l("De matrix is niet ingelezen: %(count)s problemen gevonden.", count=len(errors)))
         self.errors = errors
@@ -272,16 +272,16 @@ def _check_consistency(rows: list[ParsedRow], errors: list[RowError]) -> None:
             ("productcode", row.product_code, first.product_code),
         ):
             if a != b:
-                errors.append(RowError(row.row, column, _l("Wijkt af van regel %(row)s met dezelfde resultaatcode.", row=first.row)))  # fmt: skip  # noqa: E501
+                errors.append(RowError(row.row, column, _l("Wijkt af van regel %(row)s met dezelfde resultaatcode.", row=first.row)))  # fmt: skip
         first_level = levels.setdefault((row.code, row.level), row)
         if row.lot_id != first_level.lot_id:
-            errors.append(RowError(row.row, "perceel", _l("Een resultaat op een niveau hoort bij één perceel; regel %(row)s noemt een ander.", row=first_level.row)))  # fmt: skip  # noqa: E501
+            errors.append(RowError(row.row, "perceel", _l("Een resultaat op een niveau hoort bij één perceel; regel %(row)s noemt een ander.", row=first_level.row)))  # fmt: skip
         if row.level_description != first_level.level_description:
-            errors.append(RowError(row.row, "niveauomschrijving", _l("Wijkt af van regel %(row)s.", row=first_level.row)))  # fmt: skip  # noqa: E501
+            errors.append(RowError(row.row, "niveauomschrijving", _l("Wijkt af van regel %(row)s.", row=first_level.row)))  # fmt: skip
         key = (row.code, row.level, row.municipality_id, row.valid_from)
         duplicate = tariffs.setdefault(key, row)
         if duplicate is not row:
-            errors.append(RowError(row.row, "gemeente", _l("Dubbele regel: zelfde resultaat, niveau, gemeente en datum als regel %(row)s.", row=duplicate.row)))  # fmt: skip  # noqa: E501
+            errors.append(RowError(row.row, "gemeente", _l("Dubbele regel: zelfde resultaat, niveau, gemeente en datum als regel %(row)s.", row=duplicate.row)))  # fmt: skip
 
 
 # --- importing ---------------------------------------------------------------------------------------

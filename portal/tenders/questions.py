@@ -32,7 +32,7 @@ from portal.tenders.rules import Problem
 from portal.tenders.service import InvalidInput, TenderError, concerned_users
 
 
-class QuestionRefused(TenderError):  # noqa: N818 - reads as the refusal it is
+class QuestionRefused(TenderError):
     pass
 
 

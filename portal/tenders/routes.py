@@ -72,7 +72,9 @@ def index() -> Page:
 
 def _tender_form(form: forms.TenderForm) -> forms.TenderForm:
     municipalities = db.session.scalars(sa.select(Municipality).order_by(Municipality.name))
-    form.municipality_ids.choices = [(m.id, f"{m.name} ({m.cbs_code})") for m in municipalities]
+    form.municipality_ids.choices = forms.options(
+        [(m.id, f"{m.name} ({m.cbs_code})") for m in municipalities]
+    )
     return form
 
 
@@ -249,7 +251,7 @@ def upload_document(tender_id: int) -> Page:
 
 def _lot_choices(tender: Tender, *fields: Any) -> None:
     for field in fields:
-        field.choices = [(lot.id, lot.name) for lot in tender.lots]
+        field.choices = forms.options([(lot.id, lot.name) for lot in tender.lots])
 
 
 def _lots(tender: Tender, ids: list[int] | None) -> list[Lot]:
@@ -261,7 +263,7 @@ def requirements(tender_id: int) -> Page:
     tender = manageable(tender_id)
     library_form, new_form = forms.LibraryRequirementForm(prefix="lib"), forms.RequirementForm(prefix="new")
     library = queries.requirement_library()
-    library_form.template_ids.choices = [(t.id, t.text) for t in library]
+    library_form.template_ids.choices = forms.options([(t.id, t.text) for t in library])
     _lot_choices(tender, library_form.lot_ids, new_form.lot_ids)
     if request.method == "POST":
         chosen = library_form if "lib-template_ids" in request.form else new_form

@@ -37,10 +37,11 @@ def _matrix_page(
 
 
 def _result_form(tender, form: forms.ResultForm) -> forms.ResultForm:  # type: ignore[no-untyped-def]
-    form.domain_id.choices = [
-        (d.id, d.name) for d in db.session.scalars(sa.select(Domain).order_by(Domain.position))
-    ]
-    form.lot_id.choices = [(0, _("Geen perceel"))] + [(lot.id, lot.name) for lot in tender.lots]
+    domains = db.session.scalars(sa.select(Domain).order_by(Domain.position))
+    form.domain_id.choices = forms.options([(d.id, d.name) for d in domains])
+    form.lot_id.choices = forms.options(
+        [(0, _("Geen perceel"))] + [(lot.id, lot.name) for lot in tender.lots]
+    )
     return form
 
 
@@ -55,14 +56,16 @@ def _level_choices(tender) -> list[tuple[int, str]]:  # type: ignore[no-untyped-
 
 
 def _lot_form(tender, form: forms.AssignLotForm) -> forms.AssignLotForm:  # type: ignore[no-untyped-def]
-    form.result_level_id.choices = _level_choices(tender)
-    form.lot_id.choices = [(0, _("Geen perceel"))] + [(lot.id, lot.name) for lot in tender.lots]
+    form.result_level_id.choices = forms.options(_level_choices(tender))
+    form.lot_id.choices = forms.options(
+        [(0, _("Geen perceel"))] + [(lot.id, lot.name) for lot in tender.lots]
+    )
     return form
 
 
 def _tariff_form(tender, form: forms.TariffForm) -> forms.TariffForm:  # type: ignore[no-untyped-def]
-    form.result_level_id.choices = _level_choices(tender)
-    form.municipality_id.choices = [(m.id, m.name) for m in tender.municipalities]
+    form.result_level_id.choices = forms.options(_level_choices(tender))
+    form.municipality_id.choices = forms.options([(m.id, m.name) for m in tender.municipalities])
     return form
 
 

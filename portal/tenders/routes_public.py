@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Response as FlaskResponse
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -60,16 +62,22 @@ def public_show(tender_id: int) -> Page:
     )  # fmt: skip
 
 
+def content_disposition(name: str) -> str:
+    """An attachment with the original name, safe for any characters (RFC 6266 / 5987)."""
+    ascii_name = name.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
 @bp.get("/<int:tender_id>/documenten/<int:document_id>")
 def download_document(tender_id: int, document_id: int) -> FlaskResponse:
     tender = published_or_404(tender_id)
     document = db.session.get(TenderDocument, document_id)
     if document is None or document.tender_id != tender.id:
         abort(404)
-    response = send_file(
-        uploads.path_of(document.stored_name), mimetype=document.content_type, as_attachment=True,
-        download_name=document.original_name,
-    )  # fmt: skip
+    response = FlaskResponse(
+        uploads.path_of(document.stored_name).read_bytes(), mimetype=document.content_type
+    )
+    response.headers["Content-Disposition"] = content_disposition(document.original_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -78,7 +86,8 @@ def download_document(tender_id: int, document_id: int) -> FlaskResponse:
 def nota(tender_id: int, number: int) -> Page:
     tender = published_or_404(tender_id)
     found = queries.nota(tender.id, number) or abort(404)
-    return render_template("tenders/nota.html", tender=tender, **questions.nota_context(tender, found))
+    context = {**questions.nota_context(tender, found), "tender": tender}
+    return render_template("tenders/nota.html", **context)
 
 
 @bp.get("/<int:tender_id>/nota/<int:number>.pdf")

@@ -37,7 +37,7 @@ def ask(tender_id: int) -> Page:
     tender = published_or_404(tender_id)
     access.require("tenders.ask_question", tender)
     form = forms.QuestionForm()
-    form.subject.choices = _subject_choices(tender)
+    form.subject.choices = forms.options(_subject_choices(tender))
     if form.validate_on_submit():
         try:
             questions.ask_question(
@@ -70,7 +70,7 @@ def _answerable(tender_id: int) -> Tender:
 def _questions_page(tender: Tender, status: int = 200, error: str | None = None) -> Page:
     items = queries.questions_for_buyer(tender.id)
     merge_form = forms.MergeForm()
-    merge_form.into.choices = [(q.id, f"#{q.id}") for q in items if q.merged_into_id is None]
+    merge_form.into.choices = forms.options([(q.id, f"#{q.id}") for q in items if q.merged_into_id is None])
     return render_template(
         "tenders/questions.html", tender=tender, questions=items, answer_form=forms.AnswerForm(),
         merge_form=merge_form, nota_form=forms.NotaForm(), notas=queries.notas(tender.id), error=error,
@@ -102,11 +102,12 @@ def answer(tender_id: int, question_id: int) -> Page:
 def merge(tender_id: int, question_id: int) -> Page:
     tender = _answerable(tender_id)
     duplicate = _buyer_question(tender, question_id)
-    into = _buyer_question(tender, request.form.get("into", type=int) or 0)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
+    form = forms.MergeForm()
+    form.into.choices = forms.options([(q.id, f"#{q.id}") for q in queries.questions_for_buyer(tender.id)])
+    if not form.validate_on_submit():
+        return _questions_page(tender, 422, _("Kies de vraag waarmee deze vraag wordt samengevoegd."))
     try:
-        questions.merge_question(duplicate, into=into, by=by())
+        questions.merge_question(duplicate, into=_buyer_question(tender, form.into.data), by=by())
     except TenderError as error:
         return _questions_page(tender, 422, str(error.message))
     flash(_("De vragen zijn samengevoegd."), "success")

@@ -54,14 +54,14 @@ class TenderError(Exception):
         self.field = field
 
 
-class TenderFrozen(TenderError):  # noqa: N818 - the domain's word, named in the issue
+class TenderFrozen(TenderError):
     def __init__(self) -> None:
         super().__init__(
             _l("Dit inkooptraject is gepubliceerd en ligt vast. Wijzigen kan alleen via een rectificatie.")
         )
 
 
-class InvalidInput(TenderError):  # noqa: N818 - reads as the refusal it is
+class InvalidInput(TenderError):
     """One or more fields are wrong; `problems` lists them."""
 
     def __init__(self, problems: list[Problem]) -> None:
@@ -69,7 +69,7 @@ class InvalidInput(TenderError):  # noqa: N818 - reads as the refusal it is
         self.problems = problems
 
 
-class PublicationRefused(TenderError):  # noqa: N818 - reads as the refusal it is
+class PublicationRefused(TenderError):
     def __init__(self, missing: list[object]) -> None:
         super().__init__(_l("Publiceren kan nog niet: de checklist is niet compleet."))
         self.missing = missing
@@ -190,8 +190,9 @@ def copy_tender(source: Tender, *, reference: str, title: str, by: User | None) 
     lots = {lot.id: Lot(name=lot.name, description=lot.description, max_providers=lot.max_providers,
                         position=lot.position) for lot in source.lots}  # fmt: skip
     copy.lots = list(lots.values())
-    for result in source.results:
-        copy.results.append(_copy_result(result, lots))
+    with db.session.no_autoflush:  # the copied levels join their lots before they join the session
+        for result in source.results:
+            copy.results.append(_copy_result(result, lots))
     for req in source.requirements:
         copy.requirements.append(
             Requirement(kind=req.kind, text=req.text, answer_type=req.answer_type, knockout=req.knockout,
