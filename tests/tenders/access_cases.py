@@ -36,7 +36,7 @@ CASES = [
         lambda w: f"{B}/{w.draft_tender.id}/percelen/{w.draft_lot.id}/verwijderen",
         BUYER,
         method="POST",
-    ),  # fmt: skip
+    ),
     Case("tenders.upload_document", _draft("/documenten"), BUYER, method="POST", note="no file"),
     Case("tenders.requirements", _draft("/eisen"), BUYER),
     Case("tenders.requirements", _draft("/eisen"), BUYER, method="POST", note="empty form"),
@@ -53,7 +53,7 @@ CASES = [
         lambda w: f"{B}/{w.draft_tender.id}/gunningscriteria/{w.draft_criterion.id}/verwijderen",
         BUYER,
         method="POST",
-    ),  # fmt: skip
+    ),
     Case("tenders.publish", _draft("/publiceren"), BUYER),
     Case("tenders.publish", _draft("/publiceren"), BUYER, method="POST"),
     Case("tenders.rectify", _published("/rectificatie"), BUYER),
@@ -73,14 +73,14 @@ CASES = [
         BUYER,
         method="POST",
         data={"answer": "Nee."},
-    ),  # fmt: skip
+    ),
     Case(
         "tenders.merge",
         lambda w: f"{B}/{w.tender.id}/vragen/{w.open_question.id}/samenvoegen",
         BUYER,
         method="POST",
         note="no target",
-    ),  # fmt: skip
+    ),
     Case(
         "tenders.publish_nota", _published("/nota"), BUYER, method="POST", data={"announcements": "Let op."}
     ),
@@ -90,7 +90,7 @@ CASES = [
         "tenders.download_document",
         lambda w: f"/inkooptrajecten/{w.tender.id}/documenten/{w.document.id}",
         EVERYONE,
-    ),  # fmt: skip
+    ),
     Case("tenders.nota", lambda w: f"/inkooptrajecten/{w.tender.id}/nota/{w.nota.number}", EVERYONE),
     Case("tenders.nota_pdf", lambda w: f"/inkooptrajecten/{w.tender.id}/nota/{w.nota.number}.pdf", EVERYONE),
     Case("tenders.follow", _public("/volgen"), PROVIDERS, method="POST"),
