@@ -246,6 +246,20 @@ def upload_document(tender_id: int) -> Page:
     return _show(tender, 422, document_form=form)
 
 
+def _refused_page(tender: Tender, template: str, error: service.TenderError) -> Page:
+    """A list page (requirements, criteria) re-shown with the refusal at the top."""
+    form, library_form, new_form = (
+        forms.ConfirmForm(),
+        forms.LibraryRequirementForm(),
+        forms.RequirementForm(),
+    )
+    form.form_errors.append(str(error.message))
+    library_form.form_errors.append(str(error.message))
+    total = sum((c.weight for c in tender.criteria), start=Decimal(0))
+    return render_template(template, tender=tender, form=form, library_form=library_form, new_form=new_form,
+                           total=total), 422  # fmt: skip
+
+
 # --- requirements and criteria --------------------------------------------------------------------------
 
 
@@ -305,8 +319,7 @@ def delete_requirement(tender_id: int, requirement_id: int) -> Page:
             abort(400)
         service.delete_requirement(requirement, by=by())
     except service.TenderError as error:
-        flash(str(error.message), "error")
-        return redirect(url_for("tenders.requirements", tender_id=tender.id)), 422  # type: ignore[return-value]
+        return _refused_page(tender, "tenders/requirements.html", error)
     flash(_("De eis is verwijderd."), "success")
     return redirect(url_for("tenders.requirements", tender_id=tender.id))
 
@@ -365,8 +378,7 @@ def delete_criterion(tender_id: int, criterion_id: int) -> Page:
             abort(400)
         service.delete_criterion(criterion, by=by())
     except service.TenderError as error:
-        flash(str(error.message), "error")
-        return redirect(url_for("tenders.criteria", tender_id=tender.id)), 422  # type: ignore[return-value]
+        return _refused_page(tender, "tenders/criteria.html", error)
     flash(_("Het gunningscriterium is verwijderd."), "success")
     return redirect(url_for("tenders.criteria", tender_id=tender.id))
 
