@@ -464,9 +464,19 @@ def publish_tender(tender: Tender, *, by: User | None, now: datetime) -> None:
 
 
 def publish_rectification(
-    tender: Tender, *, what: str, why: str, by: User | None, now: datetime
+    tender: Tender,
+    *,
+    what: str,
+    why: str,
+    by: User | None,
+    now: datetime,
+    question_deadline: datetime | None = None,
+    submission_deadline: datetime | None = None,
 ) -> Rectification:
-    """A change after publication: recorded, shown publicly, mailed to drafters and followers."""
+    """A change after publication: recorded, shown publicly, mailed to drafters and followers.
+
+    It may move the question or submission deadline, but never one that has already passed.
+    """
     if tender.status is not TenderStatus.PUBLISHED:
         raise TenderError(_l("Een rectificatie kan alleen bij een gepubliceerd inkooptraject."))
     problems = [
@@ -474,8 +484,13 @@ def publish_rectification(
         for name, value in (("what", what), ("why", why))
         if not value.strip()
     ]
+    moves = {"question_deadline": question_deadline, "submission_deadline": submission_deadline}
+    problems.extend(_deadline_move_problems(tender, moves, now))
     if problems:
         raise InvalidInput(problems)
+    for name, value in moves.items():
+        if value is not None:
+            setattr(tender, name, value)
     rectification = Rectification(tender_id=tender.id, what=what.strip(), why=why.strip(), published_at=now,
                                   published_by_id=getattr(by, "id", None))  # fmt: skip
     db.session.add(rectification)
@@ -488,6 +503,30 @@ def publish_rectification(
         )  # fmt: skip
     audit.record("tenders.rectify", tender, actor=by, rectification_id=rectification.id)
     return rectification
+
+
+def _deadline_move_problems(
+    tender: Tender, moves: dict[str, datetime | None], now: datetime
+) -> list[Problem]:
+    problems = []
+    for name, value in moves.items():
+        if value is None:
+            continue
+        current = getattr(tender, name)
+        if name == "submission_deadline" and tender.procedure is Procedure.OPEN_HOUSE:
+            problems.append(Problem(name, _l("Een open house heeft toelatingsrondes, geen sluitingsdatum.")))
+        elif current is not None and current < now:
+            problems.append(
+                Problem(name, _l("Deze termijn is al verstreken en kan niet meer worden gewijzigd."))
+            )
+        elif value <= now:
+            problems.append(Problem(name, _l("De nieuwe datum moet in de toekomst liggen.")))
+    if problems:
+        return problems
+    data = tender_data(tender)
+    data.question_deadline = moves["question_deadline"] or data.question_deadline
+    data.submission_deadline = moves["submission_deadline"] or data.submission_deadline
+    return [p for p in rules.date_problems(data.dates()) if p.field in moves]
 
 
 def concerned_users(tender: Tender, *, drafters: bool) -> list[User]:

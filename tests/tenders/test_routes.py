@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pypdf
 import sqlalchemy as sa
@@ -296,3 +297,35 @@ def test_copy_page_creates_a_draft_without_dates(client, auth, no_csrf):
     assert copy.publication_at is None
     assert [lot.name for lot in copy.lots] == [lot.name for lot in source.lots]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Lot).where(Lot.tender_id == copy.id)) == 1
+
+
+def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    statements: list[str] = []
+
+    def count(*_args: object) -> None:
+        statements.append("q")
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_public_page_query_count_does_not_grow_with_the_matrix(client):
+    small = _published()
+    large = complete_draft()
+    for code in ("R2", "R3", "R4"):
+        result = service.add_result(
+            large, domain=large.results[0].domain, code=code, name=code, law=large.law
+        )
+        for level in (4, 5, 6):
+            rl = service.add_result_level(result, level=level, lot=large.lots[0])
+            for m in large.municipalities:
+                service.set_tariff(rl, municipality=m, valid_from=date(2028, 1, 1), amount=Decimal(1))
+    service.publish_tender(large, by=None, now=large.publication_at)
+    db.session.commit()
+    assert _queries(client, f"/inkooptrajecten/{large.id}") == _queries(
+        client, f"/inkooptrajecten/{small.id}"
+    )

@@ -195,3 +195,34 @@ def test_demo_tender_is_built_through_the_services_and_is_complete():
     actions = set(db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.object_id == tender.id)))
     assert {"tenders.create", "tenders.publish"} <= actions
     assert seed_demo_tender(today=NOW.date()) is tender  # idempotent
+
+
+def test_rectification_may_extend_a_running_deadline():
+    tender = complete_draft()
+    service.publish_tender(tender, by=None, now=NOW)
+    later = tender.submission_deadline + timedelta(days=7)
+    service.publish_rectification(tender, what="Sluiting een week later", why="Storing", by=None, now=NOW,
+                                  submission_deadline=later)  # fmt: skip
+    assert tender.submission_deadline == later
+
+
+def test_a_passed_deadline_can_no_longer_be_changed_by_rectification():
+    tender = complete_draft()
+    service.publish_tender(tender, by=None, now=NOW)
+    original = tender.question_deadline
+    with pytest.raises(service.InvalidInput) as refused:
+        service.publish_rectification(tender, what="Later", why="Graag", by=None, now=original + timedelta(seconds=1),
+                                      question_deadline=original + timedelta(days=3))  # fmt: skip
+    assert refused.value.problems[0].field == "question_deadline"
+    assert "verstreken" in str(refused.value.problems[0])
+    assert tender.question_deadline == original
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Rectification)) == 0
+
+
+def test_a_moved_question_deadline_must_stay_before_the_submission_deadline():
+    tender = complete_draft()
+    service.publish_tender(tender, by=None, now=NOW)
+    with pytest.raises(service.InvalidInput) as refused:
+        service.publish_rectification(tender, what="x", why="y", by=None, now=NOW,
+                                      question_deadline=tender.submission_deadline + timedelta(days=1))  # fmt: skip
+    assert refused.value.problems[0].field == "submission_deadline"
