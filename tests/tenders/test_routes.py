@@ -93,6 +93,10 @@ def test_every_structural_post_on_a_published_tender_is_refused_and_nothing_chan
          {"file": (io.BytesIO(matrix_io.export_csv(tender)), "matrix.csv")}),
         (f"{B}/{tender.id}/gunningscriteria", {"question": "Nieuw?", "weight": "10", "scale": "0 = Nee\n10 = Ja"}),
         (f"{B}/{tender.id}/eisen/{tender.requirements[0].id}/verwijderen", {}),
+        (f"{B}/{tender.id}/eisen", {"new-kind": "quality", "new-text": "Nieuwe eis", "new-answer_type": "text"}),
+        (f"{B}/{tender.id}/matrix/resultaten", {"result-domain_id": tender.results[0].domain_id, "result-code": "R8",
+                                               "result-name": "Nieuw", "result-law": "wmo", "result-lot_id": 0}),
+        (f"{B}/{tender.id}/gunningscriteria/{tender.criteria[0].id}/verwijderen", {}),
         (f"{B}/{tender.id}/documenten", {"file": (io.BytesIO(TINY_PDF), "extra.pdf")}),
     ]  # fmt: skip
     for url, data in attempts:
