@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from portal import clock
 from portal.extensions import db
 from portal.models import Domain, Law, Lot, Municipality, Procedure, RequirementTemplate, Tender
-from portal.tenders import service
+from portal.tenders import publication, service
 
 DEMO_REFERENCE = "NMD-2027-JW-01"
 
@@ -119,7 +119,7 @@ def seed_demo_tender(today: date) -> Tender:
     _matrix(tender, domains, municipalities, lots)
     _requirements(tender)
     _criteria(tender)
-    service.publish_tender(tender, by=None, now=published)
+    publication.publish_tender(tender, by=None, now=published)
     return tender
 
 

@@ -28,8 +28,9 @@ from portal.models import (
     User,
 )
 from portal.tenders import rules
+from portal.tenders.publication import concerned_users
 from portal.tenders.rules import Problem
-from portal.tenders.service import InvalidInput, TenderError, concerned_users
+from portal.tenders.service import InvalidInput, TenderError
 
 
 class QuestionRefused(TenderError):

@@ -27,7 +27,7 @@ from portal.models import (
     Tender,
     TenderStatus,
 )
-from portal.tenders import bp, forms, queries, service
+from portal.tenders import bp, forms, publication, queries, service
 from portal.tenders.rules import Problem
 
 Page = str | tuple[str, int] | Response
@@ -154,7 +154,7 @@ def _show(tender: Tender | None, status: int = 200, **form_overrides: FlaskForm)
     }
     page_forms.update(form_overrides)
     return render_template(
-        "tenders/show.html", tender=tender, checklist=service.checklist(tender),
+        "tenders/show.html", tender=tender, checklist=publication.checklist(tender),
         rectifications=queries.rectifications(tender.id), frozen=tender.status is not TenderStatus.DRAFT,
         **page_forms,
     ), status  # fmt: skip
@@ -392,7 +392,7 @@ def publish(tender_id: int) -> Page:
     form = forms.ConfirmForm()
     if form.validate_on_submit():
         try:
-            service.publish_tender(tender, by=by(), now=clock.now())
+            publication.publish_tender(tender, by=by(), now=clock.now())
         except service.TenderError as error:
             show_problems(form, error)
         else:
@@ -400,7 +400,7 @@ def publish(tender_id: int) -> Page:
             return redirect(url_for("tenders.show", tender_id=tender.id))
     status = 422 if request.method == "POST" else 200
     return render_template("tenders/publish.html", tender=tender, form=form,
-                           checklist=service.checklist(tender)), status  # fmt: skip
+                           checklist=publication.checklist(tender)), status  # fmt: skip
 
 
 @bp.route("/beheer/<int:tender_id>/rectificatie", methods=["GET", "POST"])
@@ -411,7 +411,7 @@ def rectify(tender_id: int) -> Page:
     form = forms.RectificationForm()
     if form.validate_on_submit():
         try:
-            service.publish_rectification(
+            publication.publish_rectification(
                 tender, what=form.what.data, why=form.why.data, by=by(), now=clock.now()
             )
             if form.file.data:

@@ -13,21 +13,18 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal import audit, mail
+from portal import audit
 from portal.extensions import db
 from portal.models import (
     AdmissionWindow,
     AnswerType,
     AwardCriterion,
-    Bid,
-    BidStatus,
     Domain,
     Law,
     Level,
     Lot,
     Municipality,
     Procedure,
-    Rectification,
     Requirement,
     RequirementKind,
     RequirementTemplate,
@@ -36,12 +33,11 @@ from portal.models import (
     Tariff,
     Tender,
     TenderDocument,
-    TenderFollow,
     TenderStatus,
     User,
 )
 from portal.tenders import rules
-from portal.tenders.rules import Problem, TenderDates, TenderOutline
+from portal.tenders.rules import Problem, TenderDates
 from portal.uploads import StoredFile
 
 
@@ -419,128 +415,3 @@ def add_document(tender: Tender, stored: StoredFile, *, title: str, by: User | N
     db.session.flush()
     audit.record("tenders.add_document", document, actor=by, tender_id=tender.id, sha256=stored.sha256)
     return document
-
-
-# --- publication and rectification ------------------------------------------------------------------
-
-
-def outline(tender: Tender) -> TenderOutline:
-    """The plain data the publication checklist looks at."""
-    municipalities = {m.id: m.name for m in tender.municipalities}
-    without_lot, missing, count = [], [], 0
-    for result in tender.results:
-        for rl in result.levels:
-            count += 1
-            label = f"{result.code} niveau {rl.level}"
-            if rl.lot_id is None:
-                without_lot.append(label)
-            priced = {t.municipality_id for t in rl.tariffs}
-            missing.extend(f"{label} in {name}" for mid, name in municipalities.items() if mid not in priced)
-    return TenderOutline(
-        dates=tender_data(tender).dates(),
-        municipality_count=len(municipalities),
-        lot_names=tuple(lot.name for lot in tender.lots),
-        criterion_weights=tuple(c.weight for c in tender.criteria),
-        requirement_count=len(tender.requirements),
-        result_level_count=count,
-        result_levels_without_lot=tuple(without_lot),
-        missing_tariffs=tuple(missing),
-    )
-
-
-def checklist(tender: Tender) -> list[object]:
-    return rules.publication_checklist(outline(tender))
-
-
-def publish_tender(tender: Tender, *, by: User | None, now: datetime) -> None:
-    ensure_editable(tender)
-    missing = checklist(tender)
-    if missing:
-        raise PublicationRefused(missing)
-    tender.status = TenderStatus.PUBLISHED
-    tender.published_at = now
-    db.session.flush()
-    audit.record("tenders.publish", tender, actor=by)
-
-
-def publish_rectification(
-    tender: Tender,
-    *,
-    what: str,
-    why: str,
-    by: User | None,
-    now: datetime,
-    question_deadline: datetime | None = None,
-    submission_deadline: datetime | None = None,
-) -> Rectification:
-    """A change after publication: recorded, shown publicly, mailed to drafters and followers.
-
-    It may move the question or submission deadline, but never one that has already passed.
-    """
-    if tender.status is not TenderStatus.PUBLISHED:
-        raise TenderError(_l("Een rectificatie kan alleen bij een gepubliceerd inkooptraject."))
-    problems = [
-        Problem(name, _l("Vul dit in."))
-        for name, value in (("what", what), ("why", why))
-        if not value.strip()
-    ]
-    moves = {"question_deadline": question_deadline, "submission_deadline": submission_deadline}
-    problems.extend(_deadline_move_problems(tender, moves, now))
-    if problems:
-        raise InvalidInput(problems)
-    for name, value in moves.items():
-        if value is not None:
-            setattr(tender, name, value)
-    rectification = Rectification(tender_id=tender.id, what=what.strip(), why=why.strip(), published_at=now,
-                                  published_by_id=getattr(by, "id", None))  # fmt: skip
-    db.session.add(rectification)
-    db.session.flush()
-    for user in concerned_users(tender, drafters=True):
-        mail.queue(
-            user.email, f"Rectificatie {tender.reference}: {tender.title}", "tenders_rectification",
-            dedupe_key=f"rectification-{rectification.id}-{user.id}", tender=tender,
-            rectification=rectification,
-        )  # fmt: skip
-    audit.record("tenders.rectify", tender, actor=by, rectification_id=rectification.id)
-    return rectification
-
-
-def _deadline_move_problems(
-    tender: Tender, moves: dict[str, datetime | None], now: datetime
-) -> list[Problem]:
-    problems = []
-    for name, value in moves.items():
-        if value is None:
-            continue
-        current = getattr(tender, name)
-        if name == "submission_deadline" and tender.procedure is Procedure.OPEN_HOUSE:
-            problems.append(Problem(name, _l("Een open house heeft toelatingsrondes, geen sluitingsdatum.")))
-        elif current is not None and current < now:
-            problems.append(
-                Problem(name, _l("Deze termijn is al verstreken en kan niet meer worden gewijzigd."))
-            )
-        elif value <= now:
-            problems.append(Problem(name, _l("De nieuwe datum moet in de toekomst liggen.")))
-    if problems:
-        return problems
-    data = tender_data(tender)
-    data.question_deadline = moves["question_deadline"] or data.question_deadline
-    data.submission_deadline = moves["submission_deadline"] or data.submission_deadline
-    return [p for p in rules.date_problems(data.dates()) if p.field in moves]
-
-
-def concerned_users(tender: Tender, *, drafters: bool) -> list[User]:
-    """Active users of every organisation following the tender (and, if asked, with a draft bid)."""
-    organisation_ids = sa.select(TenderFollow.organisation_id).where(TenderFollow.tender_id == tender.id)
-    if drafters:
-        drafting = sa.select(Bid.organisation_id).where(
-            Bid.tender_id == tender.id, Bid.status == BidStatus.DRAFT
-        )
-        organisation_ids = organisation_ids.union(drafting)
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .where(User.organisation_id.in_(organisation_ids), User.is_active.is_(True))
-            .order_by(User.id)
-        )
-    )

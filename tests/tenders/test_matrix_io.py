@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from portal.extensions import db
 from portal.models import Result, Tariff
-from portal.tenders import matrix_io, service
+from portal.tenders import matrix_io, publication, service
 from portal.tenders.matrix_io import COLUMNS
 from tests import factories
 from tests.tenders.helpers import complete_draft
@@ -138,7 +138,7 @@ def test_a_missing_column_is_reported_on_the_header_row():
 
 def test_import_into_a_published_tender_is_refused():
     tender = complete_draft()
-    service.publish_tender(tender, by=None, now=tender.publication_at)
+    publication.publish_tender(tender, by=None, now=tender.publication_at)
     data = matrix_io.export_xlsx(tender)
     with pytest.raises(service.TenderFrozen):
         matrix_io.import_matrix(tender, io.BytesIO(data), "m.xlsx", by=None)

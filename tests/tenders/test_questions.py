@@ -9,14 +9,14 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import OutgoingMail, Role, TenderFollow
-from portal.tenders import questions, service
+from portal.tenders import publication, questions, service
 from tests import factories
 from tests.tenders.helpers import complete_draft
 
 
 def _published():  # type: ignore[no-untyped-def]
     tender = complete_draft()
-    service.publish_tender(tender, by=None, now=tender.publication_at)
+    publication.publish_tender(tender, by=None, now=tender.publication_at)
     return tender
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import Lot, Question, Role, Tender, TenderFollow, TenderStatus
-from portal.tenders import matrix_io, service
+from portal.tenders import matrix_io, publication, service
 from tests import factories
 from tests.tenders.helpers import complete_draft
 from tests.tenders.world_extension import TINY_PDF
@@ -25,7 +25,7 @@ def _buyer(auth):  # type: ignore[no-untyped-def]
 
 def _published() -> Tender:
     tender = complete_draft()
-    service.publish_tender(tender, by=None, now=tender.publication_at)
+    publication.publish_tender(tender, by=None, now=tender.publication_at)
     db.session.commit()
     return tender
 
@@ -328,7 +328,7 @@ def test_public_page_query_count_does_not_grow_with_the_matrix(client):
             rl = service.add_result_level(result, level=level, lot=large.lots[0])
             for m in large.municipalities:
                 service.set_tariff(rl, municipality=m, valid_from=date(2028, 1, 1), amount=Decimal(1))
-    service.publish_tender(large, by=None, now=large.publication_at)
+    publication.publish_tender(large, by=None, now=large.publication_at)
     db.session.commit()
     assert _queries(client, f"/inkooptrajecten/{large.id}") == _queries(
         client, f"/inkooptrajecten/{small.id}"

@@ -21,7 +21,7 @@ from portal.models import (
     TenderFollow,
     TenderStatus,
 )
-from portal.tenders import service
+from portal.tenders import publication, service
 from portal.tenders.demo import DEMO_REFERENCE, seed_demo_tender
 from tests import factories
 from tests.tenders.helpers import SCALE, complete_draft, tender_data
@@ -56,7 +56,7 @@ def test_open_house_keeps_windows_and_drops_the_single_deadline():
 def test_publication_is_refused_while_the_checklist_is_incomplete():
     tender = service.create_tender(tender_data(), by=None)
     with pytest.raises(service.PublicationRefused) as refused:
-        service.publish_tender(tender, by=None, now=NOW)
+        publication.publish_tender(tender, by=None, now=NOW)
     text = " ".join(str(m) for m in refused.value.missing)
     assert "geen percelen" in text
     assert "geen eisen" in text
@@ -67,7 +67,7 @@ def test_a_missing_tariff_and_wrong_weights_block_publication():
     tender = complete_draft()
     tender.results[0].levels[0].tariffs.pop()
     service.add_criterion(tender, question="Extra", weight=Decimal("10"), scale=SCALE)
-    text = " ".join(str(m) for m in service.checklist(tender))
+    text = " ".join(str(m) for m in publication.checklist(tender))
     assert "geen tarief voor R1 niveau 4" in text
     assert "tellen op tot 110" in text
 
@@ -75,12 +75,14 @@ def test_a_missing_tariff_and_wrong_weights_block_publication():
 def test_a_result_level_without_lot_blocks_publication():
     tender = complete_draft()
     service.assign_lot(tender.results[0].levels[1], None)
-    assert "R1 niveau 5 hoort bij geen enkel perceel" in " ".join(str(m) for m in service.checklist(tender))
+    assert "R1 niveau 5 hoort bij geen enkel perceel" in " ".join(
+        str(m) for m in publication.checklist(tender)
+    )
 
 
 def test_complete_tender_is_published_and_then_frozen():
     tender = complete_draft()
-    service.publish_tender(tender, by=None, now=NOW)
+    publication.publish_tender(tender, by=None, now=NOW)
     assert tender.status is TenderStatus.PUBLISHED
     lot = tender.lots[0]
     for change in (
@@ -127,7 +129,7 @@ def test_weights_outside_0_100_are_refused():
 
 def test_copy_takes_everything_but_dates_and_bids():
     source = complete_draft()
-    service.publish_tender(source, by=None, now=NOW)
+    publication.publish_tender(source, by=None, now=NOW)
     factories.BidFactory(tender=source)
     copy = service.copy_tender(source, reference="NMD-KOPIE-1", title="Kopie", by=None)
     assert copy.status is TenderStatus.DRAFT
@@ -152,7 +154,7 @@ def test_archive_sets_status_and_writes_audit():
 
 def test_rectification_is_mailed_to_drafters_and_followers_only(smtp_server):
     tender = complete_draft()
-    service.publish_tender(tender, by=None, now=NOW)
+    publication.publish_tender(tender, by=None, now=NOW)
     drafter = factories.user_with_role(Role.PROVIDER_ADMIN)
     factories.BidFactory(tender=tender, organisation=drafter.organisation, status=BidStatus.DRAFT)
     follower = factories.user_with_role(Role.PROVIDER_MEMBER)
@@ -160,7 +162,7 @@ def test_rectification_is_mailed_to_drafters_and_followers_only(smtp_server):
     submitted = factories.user_with_role(Role.PROVIDER_ADMIN)
     factories.BidFactory(tender=tender, organisation=submitted.organisation, status=BidStatus.SUBMITTED)
     bystander = factories.user_with_role(Role.PROVIDER_ADMIN)
-    service.publish_rectification(
+    publication.publish_rectification(
         tender, what="Bijlage 2 vervangen", why="Verkeerde versie", by=None, now=NOW
     )
     from portal import mail
@@ -175,9 +177,9 @@ def test_rectification_is_mailed_to_drafters_and_followers_only(smtp_server):
 
 def test_rectification_needs_what_and_why():
     tender = complete_draft()
-    service.publish_tender(tender, by=None, now=NOW)
+    publication.publish_tender(tender, by=None, now=NOW)
     with pytest.raises(service.InvalidInput) as refused:
-        service.publish_rectification(tender, what="", why="", by=None, now=NOW)
+        publication.publish_rectification(tender, what="", why="", by=None, now=NOW)
     assert [p.field for p in refused.value.problems] == ["what", "why"]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutgoingMail)) == 0
 
@@ -187,7 +189,7 @@ def test_demo_tender_is_built_through_the_services_and_is_complete():
     tender = seed_demo_tender(today=NOW.date())
     assert tender.reference == DEMO_REFERENCE
     assert tender.status is TenderStatus.PUBLISHED
-    assert service.checklist(tender) == []
+    assert publication.checklist(tender) == []
     assert len(tender.lots) == 4
     assert len(tender.results) == 16
     assert {r.law for r in tender.results} == {Law.JEUGDWET, Law.WMO}
@@ -199,19 +201,19 @@ def test_demo_tender_is_built_through_the_services_and_is_complete():
 
 def test_rectification_may_extend_a_running_deadline():
     tender = complete_draft()
-    service.publish_tender(tender, by=None, now=NOW)
+    publication.publish_tender(tender, by=None, now=NOW)
     later = tender.submission_deadline + timedelta(days=7)
-    service.publish_rectification(tender, what="Sluiting een week later", why="Storing", by=None, now=NOW,
+    publication.publish_rectification(tender, what="Sluiting een week later", why="Storing", by=None, now=NOW,
                                   submission_deadline=later)  # fmt: skip
     assert tender.submission_deadline == later
 
 
 def test_a_passed_deadline_can_no_longer_be_changed_by_rectification():
     tender = complete_draft()
-    service.publish_tender(tender, by=None, now=NOW)
+    publication.publish_tender(tender, by=None, now=NOW)
     original = tender.question_deadline
     with pytest.raises(service.InvalidInput) as refused:
-        service.publish_rectification(tender, what="Later", why="Graag", by=None, now=original + timedelta(seconds=1),
+        publication.publish_rectification(tender, what="Later", why="Graag", by=None, now=original + timedelta(seconds=1),
                                       question_deadline=original + timedelta(days=3))  # fmt: skip
     assert refused.value.problems[0].field == "question_deadline"
     assert "verstreken" in str(refused.value.problems[0])
@@ -221,8 +223,8 @@ def test_a_passed_deadline_can_no_longer_be_changed_by_rectification():
 
 def test_a_moved_question_deadline_must_stay_before_the_submission_deadline():
     tender = complete_draft()
-    service.publish_tender(tender, by=None, now=NOW)
+    publication.publish_tender(tender, by=None, now=NOW)
     with pytest.raises(service.InvalidInput) as refused:
-        service.publish_rectification(tender, what="x", why="y", by=None, now=NOW,
+        publication.publish_rectification(tender, what="x", why="y", by=None, now=NOW,
                                       question_deadline=tender.submission_deadline + timedelta(days=1))  # fmt: skip
     assert refused.value.problems[0].field == "submission_deadline"
