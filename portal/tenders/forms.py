@@ -143,6 +143,13 @@ class ResultForm(FlaskForm):
     lot_id = SelectField(_l("Perceel"), coerce=int, validators=[Optional()])
 
 
+class LevelForm(FlaskForm):
+    number = SelectField(
+        _l("Interventieniveau"), coerce=int, choices=options((n, str(n)) for n in range(4, 9))
+    )
+    description = StringField(_l("Korte omschrijving"), validators=[DataRequired(), Length(max=300)])
+
+
 class AssignLotForm(FlaskForm):
     result_level_id = SelectField(_l("Resultaat en niveau"), coerce=int, validators=[DataRequired()])
     lot_id = SelectField(_l("Perceel"), coerce=int, validators=[Optional()])

@@ -207,6 +207,24 @@ def add_lot(tender_id: int) -> Page:
     return _show(tender, 422, lot_form=form)
 
 
+@bp.route("/beheer/<int:tender_id>/percelen/<int:lot_id>", methods=["GET", "POST"])
+def edit_lot(tender_id: int, lot_id: int) -> Page:
+    tender = manageable(tender_id)
+    lot = child_of(tender, Lot, lot_id)
+    form = forms.LotForm(obj=lot if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            service.update_lot(lot, name=form.name.data, description=form.description.data or "",
+                               max_providers=form.max_providers.data, by=by())  # fmt: skip
+        except service.TenderError as error:
+            show_problems(form, error)
+        else:
+            flash(_("Het perceel is opgeslagen."), "success")
+            return redirect(url_for("tenders.show", tender_id=tender.id, _anchor="percelen"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("tenders/edit_lot.html", tender=tender, lot=lot, form=form), status
+
+
 @bp.post("/beheer/<int:tender_id>/percelen/<int:lot_id>/verwijderen")
 def delete_lot(tender_id: int, lot_id: int) -> Page:
     tender = manageable(tender_id)

@@ -27,6 +27,7 @@ def _matrix_page(
         "result_form": _result_form(tender, forms.ResultForm(prefix="result")),
         "lot_form": _lot_form(tender, forms.AssignLotForm(prefix="lot")),
         "tariff_form": _tariff_form(tender, forms.TariffForm(prefix="tariff")),
+        "level_form": forms.LevelForm(prefix="level"),
     }
     page_forms.update(overrides)
     return render_template(
@@ -176,4 +177,19 @@ def set_tariff(tender_id: int) -> Page:
         show_problems(form, error)
         return _matrix_page(tender_id, 422, tariff_form=form)
     flash(_("Het tarief is opgeslagen."), "success")
+    return redirect(url_for("tenders.matrix", tender_id=tender.id))
+
+
+@bp.post("/beheer/<int:tender_id>/matrix/niveaus")
+def set_level(tender_id: int) -> Page:
+    tender = manageable(tender_id)
+    form = forms.LevelForm(prefix="level")
+    if not form.validate_on_submit():
+        return _matrix_page(tender_id, 422, level_form=form)
+    try:
+        service.set_level(tender, form.number.data, form.description.data, by=by())
+    except service.TenderError as error:
+        show_problems(form, error)
+        return _matrix_page(tender_id, 422, level_form=form)
+    flash(_("De omschrijving van niveau %(n)s is opgeslagen.", n=form.number.data), "success")
     return redirect(url_for("tenders.matrix", tender_id=tender.id))

@@ -249,6 +249,22 @@ def add_lot(tender: Tender, *, name: str, description: str = "", max_providers: 
     return lot
 
 
+def update_lot(lot: Lot, *, name: str, description: str = "", max_providers: int | None = None,
+               by: User | None = None) -> Lot:  # fmt: skip
+    tender = lot.tender
+    ensure_editable(tender)
+    name = name.strip()
+    if any(other.name == name and other.id != lot.id for other in tender.lots):
+        raise InvalidInput([Problem("name", _l("Er is al een perceel met deze naam."))])
+    if max_providers is not None and tender.procedure is not Procedure.TENDER:
+        message = _l("Een maximum aantal aanbieders kan alleen bij een aanbesteding.")
+        raise InvalidInput([Problem("max_providers", message)])
+    lot.name, lot.description, lot.max_providers = name, description, max_providers
+    db.session.flush()
+    audit.record("tenders.update_lot", lot, actor=by, tender_id=tender.id)
+    return lot
+
+
 def delete_lot(lot: Lot, *, by: User | None = None) -> None:
     ensure_editable(lot.tender)
     tender = lot.tender
@@ -257,7 +273,8 @@ def delete_lot(lot: Lot, *, by: User | None = None) -> None:
     audit.record("tenders.delete_lot", tender, actor=by, lot_id=lot.id)
 
 
-def set_level(tender: Tender, number: int, description: str) -> Level:
+def set_level(tender: Tender, number: int, description: str, *, by: User | None = None) -> Level:
+    """The general description of an interventieniveau in this tender."""
     ensure_editable(tender)
     if number not in range(4, 9):
         raise InvalidInput([Problem("level", _l("Een interventieniveau is 4, 5, 6, 7 of 8."))])
@@ -265,8 +282,9 @@ def set_level(tender: Tender, number: int, description: str) -> Level:
     if level is None:
         level = Level(number=number)
         tender.levels.append(level)
-    level.description = description
+    level.description = description.strip()
     db.session.flush()
+    audit.record("tenders.set_level", tender, actor=by, level=number)
     return level
 
 

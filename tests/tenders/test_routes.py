@@ -97,6 +97,8 @@ def test_every_structural_post_on_a_published_tender_is_refused_and_nothing_chan
         (f"{B}/{tender.id}/matrix/resultaten", {"result-domain_id": tender.results[0].domain_id, "result-code": "R8",
                                                "result-name": "Nieuw", "result-law": "wmo", "result-lot_id": 0}),
         (f"{B}/{tender.id}/gunningscriteria/{tender.criteria[0].id}/verwijderen", {}),
+        (f"{B}/{tender.id}/percelen/{lot.id}", {"name": "Andere naam"}),
+        (f"{B}/{tender.id}/matrix/niveaus", {"level-number": 4, "level-description": "Anders"}),
         (f"{B}/{tender.id}/documenten", {"file": (io.BytesIO(TINY_PDF), "extra.pdf")}),
     ]  # fmt: skip
     for url, data in attempts:
@@ -333,3 +335,35 @@ def test_public_page_query_count_does_not_grow_with_the_matrix(client):
     assert _queries(client, f"/inkooptrajecten/{large.id}") == _queries(
         client, f"/inkooptrajecten/{small.id}"
     )
+
+
+def test_level_descriptions_and_lot_edits_show_on_the_public_page(client, auth, no_csrf):
+    _buyer(auth)
+    tender = complete_draft()
+    db.session.commit()
+    lot = tender.lots[0]
+    assert (
+        client.post(
+            f"{B}/{tender.id}/matrix/niveaus",
+            data={"level-number": 7, "level-description": "Verblijf met behandeling"},
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            f"{B}/{tender.id}/percelen/{lot.id}", data={"name": "Perceel Ambulant", "description": "Thuis"}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            f"{B}/{tender.id}/matrix/niveaus", data={"level-number": 9, "level-description": "x"}
+        ).status_code
+        == 422
+    )
+    db.session.expire_all()
+    publication.publish_tender(db.session.get(Tender, tender.id), by=None, now=tender.publication_at)
+    db.session.commit()
+    page = client.get(f"/inkooptrajecten/{tender.id}").get_data(as_text=True)
+    assert "Verblijf met behandeling" in page
+    assert "Perceel Ambulant" in page
