@@ -67,9 +67,14 @@ class RegistrationForm(FlaskForm):
     password = PasswordField(
         _l("Kies een wachtwoord"),
         validators=[InputRequired(message=REQUIRED)],
+        render_kw={"autocomplete": "new-password"},
         description=_l("Minstens 12 tekens. Een zin van een paar woorden is goed te onthouden."),
     )
-    confirm = PasswordField(_l("Herhaal het wachtwoord"), validators=[InputRequired(message=REQUIRED)])
+    confirm = PasswordField(
+        _l("Herhaal het wachtwoord"),
+        validators=[InputRequired(message=REQUIRED)],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class AccessRequestForm(FlaskForm):
@@ -91,13 +96,22 @@ class NewPasswordForm(FlaskForm):
     password = PasswordField(
         _l("Nieuw wachtwoord"),
         validators=[InputRequired(message=REQUIRED)],
+        render_kw={"autocomplete": "new-password"},
         description=_l("Minstens 12 tekens."),
     )
-    confirm = PasswordField(_l("Herhaal het nieuwe wachtwoord"), validators=[InputRequired(message=REQUIRED)])
+    confirm = PasswordField(
+        _l("Herhaal het nieuwe wachtwoord"),
+        validators=[InputRequired(message=REQUIRED)],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current_password = PasswordField(_l("Huidig wachtwoord"), validators=[InputRequired(message=REQUIRED)])
+    current_password = PasswordField(
+        _l("Huidig wachtwoord"),
+        validators=[InputRequired(message=REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class ProfileForm(FlaskForm):

@@ -445,3 +445,14 @@ def test_profile_shows_email_and_roles_and_saves_the_language(client, auth, no_c
     db.session.refresh(user)
     assert (user.name, user.locale) == ("Nieuwe Naam", "en")
     assert client.post("/account", data={"name": "X", "locale": "de"}).status_code == 422
+
+
+def test_reset_link_points_to_the_configured_portal_even_with_a_forged_host_header(
+    app, client, no_csrf, smtp_server, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PORTAL_BASE_URL", "https://inkoop.example")
+    user = factories.UserFactory()
+    client.post("/wachtwoord-vergeten", data={"email": user.email}, headers={"Host": "evil.example"})
+    body = smtp_server.body_of(smtp_server.messages[0])
+    assert "https://inkoop.example/wachtwoord-herstellen/" in body
+    assert "evil.example" not in body
