@@ -28,8 +28,14 @@ def _email_validators() -> list:
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(), Length(max=256)])
+    email = EmailField(
+        _l("E-mailadres"), validators=_email_validators(), render_kw={"autocomplete": "username"}
+    )
+    password = PasswordField(
+        _l("Wachtwoord"),
+        validators=[_required(), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )
     next = StringField(render_kw={"hidden": True})
 
 

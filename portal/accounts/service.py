@@ -148,15 +148,23 @@ def register_provider(data: Registration) -> User:
         signatory_name=data.signatory_name.strip(),
         signatory_function=data.signatory_function.strip(),
     )
-    db.session.add(organisation)
-    db.session.flush()
-    user = create_user(
-        email=email,
-        name=data.name,
-        password=data.password,
-        roles=[Role.PROVIDER_ADMIN],
-        organisation_id=organisation.id,
-    )
+    try:
+        with db.session.begin_nested():  # a registration of the same KvK or e-mail at the same moment
+            db.session.add(organisation)
+            db.session.flush()
+            user = create_user(
+                email=email,
+                name=data.name,
+                password=data.password,
+                roles=[Role.PROVIDER_ADMIN],
+                organisation_id=organisation.id,
+            )
+    except sa.exc.IntegrityError:
+        existing = organisation_by_kvk(kvk)
+        if existing is not None:
+            raise KvkAlreadyRegistered(existing) from None
+        check_email_free(email)
+        raise
     audit.record("accounts.register", organisation, actor=user, organisation_id=organisation.id)
     send_confirmation(user)
     return user

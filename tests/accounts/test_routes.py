@@ -456,3 +456,16 @@ def test_reset_link_points_to_the_configured_portal_even_with_a_forged_host_head
     body = smtp_server.body_of(smtp_server.messages[0])
     assert "https://inkoop.example/wachtwoord-herstellen/" in body
     assert "evil.example" not in body
+
+
+def test_double_submitted_registration_stores_one_organisation_and_sends_one_mail(
+    client, no_csrf, smtp_server
+):
+    first = client.post("/aanmelden", data=registration_data())
+    second = client.post("/aanmelden", data=registration_data())
+    assert first.status_code == 302
+    assert second.status_code == 422
+    assert "Voor dit KvK-nummer bestaat al een account." in _text(second)
+    assert count(Organisation) == 1
+    assert count(User) == 1
+    assert len(smtp_server.messages) == 1
