@@ -171,7 +171,7 @@ def register_provider(data: Registration) -> User:
 
 
 def send_confirmation(user: User) -> None:
-    token = tokens.make(tokens.CONFIRM, user.id, user.session_token)
+    token = tokens.make(tokens.CONFIRM, user)
     mail.queue(
         user.email,
         _("Bevestig uw e-mailadres voor het Inkoopportaal Jeugd & Wmo"),
@@ -194,7 +194,7 @@ def user_for_token(purpose: str, token: str, max_age_seconds: float | None = Non
     """The active user a link belongs to; raises tokens.TokenExpired / tokens.TokenInvalid."""
     user_id, fingerprint = tokens.read(purpose, token, max_age_seconds)
     user = db.session.get(User, user_id)
-    if user is None or not user.is_active or tokens.fingerprint(user.session_token) != fingerprint:
+    if user is None or not user.is_active or tokens.fingerprint(user) != fingerprint:
         raise tokens.TokenInvalid
     return user
 
@@ -215,7 +215,7 @@ def request_password_reset(email: str) -> None:
     user = user_by_email(email)
     if user is None or not user.is_active:
         return
-    token = tokens.make(tokens.RESET, user.id, user.session_token)
+    token = tokens.make(tokens.RESET, user)
     mail.queue(
         user.email,
         _("Nieuw wachtwoord voor het Inkoopportaal Jeugd & Wmo"),
@@ -255,7 +255,7 @@ def change_password(user: User, current: str, password: str, confirm: str, *, no
 
 
 def send_invitation(user: User, inviter: User) -> None:
-    token = tokens.make(tokens.INVITE, user.id, user.session_token)
+    token = tokens.make(tokens.INVITE, user)
     mail.queue(
         user.email,
         _("Uitnodiging voor het Inkoopportaal Jeugd & Wmo"),

@@ -1,8 +1,9 @@
 """Signed, expiring links for e-mail confirmation, password reset and invitations (itsdangerous).
 
 Each purpose has its own salt, so a token for one purpose is worthless for another. A token carries
-a fingerprint of the user's current session token: once it is rotated (password set, account
-deactivated), every link sent earlier stops working, so a link works once.
+a fingerprint of the user's e-mail address and password hash: once a password is set through a
+link, every link sent earlier stops working, so a reset or invitation link works once. Log-outs
+elsewhere do not spoil a link; a deactivated account's links are refused by the service.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from portal.models import User
 
 CONFIRM = "confirm-email"
 RESET = "reset-password"
@@ -30,12 +33,12 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"portal-{purpose}")
 
 
-def fingerprint(session_token: str) -> str:
-    return hashlib.sha256(session_token.encode()).hexdigest()[:16]
+def fingerprint(user: User) -> str:
+    return hashlib.sha256(f"{user.email}|{user.password_hash or ''}".encode()).hexdigest()[:16]
 
 
-def make(purpose: str, user_id: int, session_token: str) -> str:
-    return _serializer(purpose).dumps({"u": user_id, "f": fingerprint(session_token)})
+def make(purpose: str, user: User) -> str:
+    return _serializer(purpose).dumps({"u": user.id, "f": fingerprint(user)})
 
 
 def max_age(purpose: str) -> timedelta:

@@ -74,7 +74,7 @@ def test_registration_with_an_email_that_has_an_account_is_refused(app):
 
 def test_confirmation_link_confirms_once_valid_and_is_refused_when_expired(app):
     user = _register()
-    token = tokens.make(tokens.CONFIRM, user.id, user.session_token)
+    token = tokens.make(tokens.CONFIRM, user)
     with pytest.raises(tokens.TokenExpired):
         service.user_for_token(tokens.CONFIRM, token, max_age_seconds=-1)
     assert service.confirm_email(token, now=NOW).email_confirmed_at == NOW
@@ -83,7 +83,7 @@ def test_confirmation_link_confirms_once_valid_and_is_refused_when_expired(app):
 def test_confirmation_link_expires_after_email_token_max_age(app):
     user = _register()
     with time_machine.travel(NOW, tick=False):
-        token = tokens.make(tokens.CONFIRM, user.id, user.session_token)
+        token = tokens.make(tokens.CONFIRM, user)
     too_late = NOW + app.config["EMAIL_TOKEN_MAX_AGE"] + timedelta(seconds=1)
     with time_machine.travel(too_late, tick=False), pytest.raises(tokens.TokenExpired):
         service.confirm_email(token, now=NOW)
@@ -93,7 +93,7 @@ def test_confirmation_link_expires_after_email_token_max_age(app):
 
 def test_tampered_link_and_link_for_another_purpose_are_refused(app):
     user = factories.UserFactory()
-    token = tokens.make(tokens.RESET, user.id, user.session_token)
+    token = tokens.make(tokens.RESET, user)
     with pytest.raises(tokens.TokenInvalid):
         service.user_for_token(tokens.RESET, token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
     with pytest.raises(tokens.TokenInvalid):
@@ -103,7 +103,7 @@ def test_tampered_link_and_link_for_another_purpose_are_refused(app):
 def test_reset_sets_the_password_ends_every_session_and_the_link_works_once(app):
     user = factories.UserFactory()
     old_session = user.session_token
-    token = tokens.make(tokens.RESET, user.id, user.session_token)
+    token = tokens.make(tokens.RESET, user)
     service.set_password_by_token(
         tokens.RESET, token, "Een-nieuw-wachtwoord-1", "Een-nieuw-wachtwoord-1", now=NOW
     )
@@ -141,7 +141,7 @@ def test_invited_colleague_has_no_password_and_cannot_log_in_until_the_link_is_u
     assert colleague.roles == {Role.PROVIDER_MEMBER}
     with pytest.raises(service.LoginRefused):
         service.authenticate("bas@example.org", "")
-    token = tokens.make(tokens.INVITE, colleague.id, colleague.session_token)
+    token = tokens.make(tokens.INVITE, colleague)
     service.set_password_by_token(tokens.INVITE, token, "Bas-zijn-wachtwoord", "Bas-zijn-wachtwoord", now=NOW)
     assert service.authenticate("bas@example.org", "Bas-zijn-wachtwoord") == colleague
 
@@ -196,3 +196,13 @@ def test_audit_detail_of_registration_and_login_holds_no_password(app):
         service.authenticate("anne@zorgopmaat.example", "Drie-lange-woorden-samen")  # not yet confirmed
     for event in db.session.scalars(sa.select(AuditEvent)):
         assert "Drie-lange-woorden-samen" not in str(event.detail)
+
+
+def test_reset_link_survives_a_log_out_elsewhere_but_not_a_deactivation(app):
+    user = factories.UserFactory()
+    token = tokens.make(tokens.RESET, user)
+    user.session_token = "rotated-by-a-log-out-" + "x" * 20
+    assert service.user_for_token(tokens.RESET, token) == user
+    user.is_active = False
+    with pytest.raises(tokens.TokenInvalid):
+        service.user_for_token(tokens.RESET, token)
