@@ -99,6 +99,7 @@ def _registration(form: RegistrationForm) -> service.Registration:
 
 
 @bp.route("/aanmelden", methods=["GET", "POST"])
+@login_limits  # every registration sends a mail: no mail bombing through this form
 def register() -> Page:
     form = RegistrationForm()
     if not form.validate_on_submit():
@@ -125,6 +126,7 @@ def registered() -> str:
 
 
 @bp.route("/aanmelden/toegang-vragen", methods=["GET", "POST"])
+@login_limits
 def request_access() -> Page:
     form = AccessRequestForm(kvk_number=request.args.get("kvk", ""))
     if not form.validate_on_submit():

@@ -469,3 +469,12 @@ def test_double_submitted_registration_stores_one_organisation_and_sends_one_mai
     assert count(Organisation) == 1
     assert count(User) == 1
     assert len(smtp_server.messages) == 1
+
+
+def test_registration_form_is_rate_limited_like_the_log_in(client, no_csrf):
+    for _ in range(5):
+        assert client.post("/aanmelden", data=registration_data(kvk_number="123")).status_code == 422
+    response = client.post("/aanmelden", data=registration_data())
+    assert response.status_code == 429
+    assert "Te veel pogingen" in _text(response)
+    assert count(Organisation) == 0
