@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from portal import access, clock
 from portal.accounts import bp, colleagues, queries
-from portal.accounts.forms import ButtonForm, InviteForm
+from portal.accounts.forms import ButtonForm, InviteForm, show_refusal
 from portal.accounts.rules import ActionRefused, FieldRefused
 from portal.models import AccessRequest, User
 
@@ -56,7 +56,7 @@ def invite_colleague() -> Page:
             role=form.role.data,
         )
     except FieldRefused as refusal:
-        form[refusal.field].errors = [*form[refusal.field].errors, refusal.message]
+        show_refusal(form, refusal)
         return _page(invite=form, status=422)
     flash(
         _("%(name)s is uitgenodigd en krijgt een e-mail om een wachtwoord te kiezen.", name=user.name),

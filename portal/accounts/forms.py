@@ -15,6 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
+from portal.accounts.rules import FieldRefused
+
 REQUIRED = _l("Dit veld is verplicht.")
 BAD_EMAIL = _l("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.")
 
@@ -145,3 +147,9 @@ class InviteForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+def show_refusal(form: FlaskForm, refusal: FieldRefused) -> None:
+    """Put a domain refusal next to the field it is about."""
+    field = form[refusal.field]
+    field.errors = [*field.errors, refusal.message]

@@ -8,7 +8,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from portal import access, clock, sessions
+from portal import access, audit, clock, sessions
 from portal.accounts import bp, colleagues, service, tokens
 from portal.accounts.forms import (
     AccessRequestForm,
@@ -18,6 +18,7 @@ from portal.accounts.forms import (
     NewPasswordForm,
     ProfileForm,
     RegistrationForm,
+    show_refusal,
 )
 from portal.accounts.ratelimit import login_limits
 from portal.accounts.rules import FieldRefused, check_kvk, safe_next
@@ -29,8 +30,7 @@ Page = Response | str | tuple[str, int]
 
 def refuse(form: FlaskForm, refusal: FieldRefused, template: str, **context: object) -> tuple[str, int]:
     """Show a domain refusal next to its field; 422 (the request's changes are rolled back)."""
-    field = form[refusal.field]
-    field.errors = [*field.errors, refusal.message]
+    show_refusal(form, refusal)
     return render_template(template, form=form, **context), 422
 
 
@@ -70,8 +70,6 @@ def login() -> Page:
 def logout() -> Response:
     if current_user.is_authenticated:
         user = current_user._get_current_object()  # type: ignore[attr-defined]
-        from portal import audit
-
         audit.record("accounts.logout", user)
         sessions.end(user)
         flash(_("U bent uitgelogd."), "success")

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal.models import PROVIDER_ROLES, AuditEvent, AuditOutcome, Role, User, UserRole
+from portal.models import AuditEvent, AuditOutcome, Role, User, UserRole
 
 PAGE_SIZE = 100
 
@@ -42,7 +42,3 @@ def actors(events: list[AuditEvent]) -> dict[int, User]:
     if not ids:
         return {}
     return {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
-
-
-def is_provider_user(user: User) -> bool:
-    return user.organisation_id is not None or bool(user.roles & PROVIDER_ROLES)

@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal import access
-from portal.accounts.forms import ButtonForm
+from portal.accounts.forms import ButtonForm, show_refusal
 from portal.accounts.rules import ActionRefused, FieldRefused
 from portal.admin import bp, queries, service
 from portal.admin.forms import AuditFilterForm, RolesForm, StaffUserForm, UserFilterForm, role_choices
@@ -57,7 +57,7 @@ def create_user() -> Page:
             _actor(), name=form.name.data, email=form.email.data, roles=form.roles.data or []
         )
     except FieldRefused as refusal:
-        form[refusal.field].errors = [*form[refusal.field].errors, refusal.message]
+        show_refusal(form, refusal)
         return _users_page(new_user=form, status=422)
     flash(
         _("%(name)s heeft een account en krijgt een e-mail om een wachtwoord te kiezen.", name=user.name),
@@ -84,7 +84,7 @@ def edit_user(user_id: int) -> Page:
     try:
         service.set_roles(_actor(), user, form.roles.data or [])
     except FieldRefused as refusal:
-        form.roles.errors = [*form.roles.errors, refusal.message]
+        show_refusal(form, refusal)
         return render_template(template, user=user, form=form, button=ButtonForm()), 422
     flash(_("De rollen van %(name)s zijn opgeslagen.", name=user.name), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
