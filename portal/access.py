@@ -128,11 +128,34 @@ _register_role_policies(
 )
 
 
+@policy("accounts.own_account")
+def _own_account(user: Any, _obj: Any) -> bool:
+    """Every logged-in, active user manages his own name, language and password."""
+    return True
+
+
+def _provider_admin_of(user: Any, organisation_id: int | None) -> bool:
+    """Provider admins manage their own organisation; another organisation's objects are hidden."""
+    if not user.is_staff:
+        same_organisation(user, organisation_id)
+    return user.has_role(Role.PROVIDER_ADMIN) and user.organisation_id is not None
+
+
 @policy("organisation.manage_colleagues")
 def _manage_colleagues(user: Any, organisation: Any) -> bool:
-    if organisation is not None and not user.is_staff:
-        same_organisation(user, organisation.id)
-    return user.has_role(Role.PROVIDER_ADMIN) and user.organisation_id is not None
+    if organisation is None:
+        return user.has_role(Role.PROVIDER_ADMIN) and user.organisation_id is not None
+    return _provider_admin_of(user, organisation.id)
+
+
+@policy("organisation.manage_colleague")
+def _manage_colleague(user: Any, colleague: Any) -> bool:
+    return _provider_admin_of(user, colleague.organisation_id)
+
+
+@policy("organisation.handle_access_request")
+def _handle_access_request(user: Any, access_request: Any) -> bool:
+    return _provider_admin_of(user, access_request.organisation_id)
 
 
 @policy("organisation.view")

@@ -1,14 +1,155 @@
-"""Forms of the accounts feature: field validation only."""
+"""Forms of the accounts feature: field validation only (the rules live in rules.py and service.py)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import (
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+
+from portal.accounts.rules import FieldRefused
+
+REQUIRED = _l("Dit veld is verplicht.")
+BAD_EMAIL = _l("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.")
+
+
+def _required() -> DataRequired:
+    return DataRequired(message=REQUIRED)
+
+
+def _email_validators() -> list:
+    return [_required(), Email(message=BAD_EMAIL, check_deliverability=False), Length(max=254)]
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(), Length(max=256)])
+    email = EmailField(
+        _l("E-mailadres"), validators=_email_validators(), render_kw={"autocomplete": "username"}
+    )
+    password = PasswordField(
+        _l("Wachtwoord"),
+        validators=[_required(), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )
     next = StringField(render_kw={"hidden": True})
+
+
+class RegistrationForm(FlaskForm):
+    organisation_name = StringField(_l("Naam van de organisatie"), validators=[_required(), Length(max=200)])
+    kvk_number = StringField(
+        _l("KvK-nummer"),
+        validators=[_required(), Length(max=20)],
+        description=_l("8 cijfers, zoals op uw uittreksel van de Kamer van Koophandel."),
+    )
+    agb_code = StringField(
+        _l("AGB-code"),
+        validators=[Optional(), Length(max=20)],
+        description=_l("8 cijfers. Heeft u geen AGB-code, laat dit veld dan leeg."),
+    )
+    street = StringField(_l("Straat en huisnummer"), validators=[_required(), Length(max=200)])
+    postcode = StringField(
+        _l("Postcode"), validators=[_required(), Length(max=10)], description=_l("Bijvoorbeeld 9401 AA.")
+    )
+    city = StringField(_l("Plaats"), validators=[_required(), Length(max=100)])
+    signatory_name = StringField(
+        _l("Naam van de tekenbevoegde"),
+        validators=[_required(), Length(max=200)],
+        description=_l("De persoon die namens uw organisatie mag tekenen (zie het KvK-uittreksel)."),
+    )
+    signatory_function = StringField(
+        _l("Functie van de tekenbevoegde"), validators=[_required(), Length(max=200)]
+    )
+    name = StringField(_l("Uw naam"), validators=[_required(), Length(max=200)])
+    email = EmailField(
+        _l("Uw e-mailadres"),
+        validators=_email_validators(),
+        description=_l("U krijgt een e-mail om dit adres te bevestigen. Daarna kunt u inloggen."),
+    )
+    password = PasswordField(
+        _l("Kies een wachtwoord"),
+        validators=[InputRequired(message=REQUIRED)],
+        render_kw={"autocomplete": "new-password"},
+        description=_l("Minstens 12 tekens. Een zin van een paar woorden is goed te onthouden."),
+    )
+    confirm = PasswordField(
+        _l("Herhaal het wachtwoord"),
+        validators=[InputRequired(message=REQUIRED)],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class AccessRequestForm(FlaskForm):
+    kvk_number = StringField(_l("KvK-nummer van uw organisatie"), validators=[_required(), Length(max=20)])
+    name = StringField(_l("Uw naam"), validators=[_required(), Length(max=200)])
+    email = EmailField(_l("Uw e-mailadres"), validators=_email_validators())
+    message = TextAreaField(
+        _l("Bericht aan de beheerder"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Bijvoorbeeld uw functie, zodat de beheerder u herkent."),
+    )
+
+
+class EmailOnlyForm(FlaskForm):
+    email = EmailField(_l("E-mailadres"), validators=_email_validators())
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("Nieuw wachtwoord"),
+        validators=[InputRequired(message=REQUIRED)],
+        render_kw={"autocomplete": "new-password"},
+        description=_l("Minstens 12 tekens."),
+    )
+    confirm = PasswordField(
+        _l("Herhaal het nieuwe wachtwoord"),
+        validators=[InputRequired(message=REQUIRED)],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField(
+        _l("Huidig wachtwoord"),
+        validators=[InputRequired(message=REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Naam"), validators=[_required(), Length(max=200)])
+    locale = SelectField(
+        _l("Taal van het portaal"),
+        choices=[SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")],
+        validators=[_required()],
+    )
+
+
+class InviteForm(FlaskForm):
+    name = StringField(_l("Naam van uw collega"), validators=[_required(), Length(max=200)])
+    email = EmailField(_l("E-mailadres van uw collega"), validators=_email_validators())
+    role = RadioField(
+        _l("Rol"),
+        choices=[
+            SelectChoice("member", _l("Medewerker: kan inschrijvingen voorbereiden en vragen stellen")),
+            SelectChoice("admin", _l("Beheerder: kan ook collega's uitnodigen en contracten accepteren")),
+        ],
+        default="member",
+        validators=[InputRequired(message=REQUIRED)],
+    )
+
+
+class ButtonForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+def show_refusal(form: FlaskForm, refusal: FieldRefused) -> None:
+    """Put a domain refusal next to the field it is about."""
+    field = form[refusal.field]
+    field.errors = [*field.errors, refusal.message]

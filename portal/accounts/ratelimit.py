@@ -1,4 +1,8 @@
-"""Log-in rate limits per account (the e-mail address tried) and per IP address (Flask-Limiter)."""
+"""Log-in rate limits per account (the e-mail address tried) and per IP address (Flask-Limiter).
+
+The same limits guard the other public forms that send mail (registration, access request,
+new confirmation link, forgotten password); each form counts on its own.
+"""
 
 from __future__ import annotations
 

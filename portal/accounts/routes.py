@@ -1,42 +1,61 @@
-"""Log-in and log-out. Registration, confirmation and password reset live beside them."""
+"""Log-in, log-out, registration, e-mail confirmation, passwords and the own account page."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from portal import audit, sessions
-from portal.accounts import bp, service
-from portal.accounts.forms import LoginForm
+from portal import access, audit, clock, sessions
+from portal.accounts import bp, colleagues, service, tokens
+from portal.accounts.forms import (
+    AccessRequestForm,
+    ChangePasswordForm,
+    EmailOnlyForm,
+    LoginForm,
+    NewPasswordForm,
+    ProfileForm,
+    RegistrationForm,
+    show_refusal,
+)
 from portal.accounts.ratelimit import login_limits
+from portal.accounts.rules import FieldRefused, check_kvk, safe_next
+
+__all__ = ["safe_next"]  # the language switch uses it too
+
+Page = Response | str | tuple[str, int]
 
 
-def safe_next(target: str | None) -> str | None:
-    """Only a path on this host: no scheme, no other host, no protocol-relative `//evil`."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target:
-        return None
-    return target
+def refuse(form: FlaskForm, refusal: FieldRefused, template: str, **context: object) -> tuple[str, int]:
+    """Show a domain refusal next to its field; 422 (the request's changes are rolled back)."""
+    show_refusal(form, refusal)
+    return render_template(template, form=form, **context), 422
+
+
+def invalid_form(template: str, form: FlaskForm, **context: object) -> tuple[str, int]:
+    return render_template(template, form=form, **context), 422 if request.method == "POST" else 200
+
+
+# --- log-in and log-out ------------------------------------------------------------------------------
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
 @login_limits
-def login() -> Response | str | tuple[str, int]:
+def login() -> Page:
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.home"))
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
-        return render_template("accounts/login.html", form=form), 422 if request.method == "POST" else 200
+        return invalid_form("accounts/login.html", form)
     try:
         user = service.authenticate(form.email.data, form.password.data)
+    except service.EmailNotConfirmed:
+        form.email.errors.append(
+            _("Bevestig eerst uw e-mailadres met de link in de e-mail die wij u stuurden.")
+        )
+        return render_template("accounts/login.html", form=form, unconfirmed=True), 422
     except service.LoginRefused:
         form.password.errors.append(
             _("Dit e-mailadres en wachtwoord horen niet bij een actief account. Controleer wat u invulde.")
@@ -55,3 +74,187 @@ def logout() -> Response:
         sessions.end(user)
         flash(_("U bent uitgelogd."), "success")
     return redirect(url_for("accounts.login"))
+
+
+# --- registration ----------------------------------------------------------------------------------
+
+
+def _registration(form: RegistrationForm) -> service.Registration:
+    return service.Registration(
+        organisation_name=form.organisation_name.data,
+        kvk_number=form.kvk_number.data,
+        agb_code=form.agb_code.data,
+        street=form.street.data,
+        postcode=form.postcode.data,
+        city=form.city.data,
+        signatory_name=form.signatory_name.data,
+        signatory_function=form.signatory_function.data,
+        name=form.name.data,
+        email=form.email.data,
+        password=form.password.data,
+        confirm=form.confirm.data,
+    )
+
+
+@bp.route("/aanmelden", methods=["GET", "POST"])
+@login_limits  # every registration sends a mail: no mail bombing through this form
+def register() -> Page:
+    form = RegistrationForm()
+    if not form.validate_on_submit():
+        return invalid_form("accounts/register.html", form)
+    try:
+        user = service.register_provider(_registration(form))
+    except service.KvkAlreadyRegistered as refusal:
+        access_form = AccessRequestForm(
+            formdata=None,
+            kvk_number=refusal.organisation.kvk_number,
+            name=form.name.data,
+            email=form.email.data,
+        )
+        return refuse(form, refusal, "accounts/register.html", access_form=access_form)
+    except FieldRefused as refusal:
+        return refuse(form, refusal, "accounts/register.html")
+    flash(_("Bijna klaar: wij stuurden een e-mail naar %(email)s. Klik op de link daarin.", email=user.email))
+    return redirect(url_for("accounts.registered"))
+
+
+@bp.get("/aanmelden/verstuurd")
+def registered() -> str:
+    return render_template("accounts/registered.html")
+
+
+@bp.route("/aanmelden/toegang-vragen", methods=["GET", "POST"])
+@login_limits
+def request_access() -> Page:
+    form = AccessRequestForm(kvk_number=request.args.get("kvk", ""))
+    if not form.validate_on_submit():
+        return invalid_form("accounts/request_access.html", form)
+    try:
+        organisation = service.organisation_by_kvk(check_kvk(form.kvk_number.data))
+        if organisation is None:
+            raise FieldRefused("kvk_number", _("Voor dit KvK-nummer bestaat nog geen account."))
+        colleagues.request_access(
+            organisation, name=form.name.data, email=form.email.data, message=form.message.data or ""
+        )
+    except FieldRefused as refusal:
+        return refuse(form, refusal, "accounts/request_access.html")
+    flash(_("Uw verzoek is verstuurd naar de beheerder van de organisatie. U krijgt bericht per e-mail."))
+    return redirect(url_for("dashboard.home"))
+
+
+# --- e-mail confirmation ---------------------------------------------------------------------------
+
+
+def _token_problem(error: Exception, purpose: str) -> tuple[str, int]:
+    return render_template(
+        "accounts/token_problem.html", expired=isinstance(error, tokens.TokenExpired), purpose=purpose
+    ), 400
+
+
+@bp.route("/bevestigen/<token>", methods=["GET", "POST"])
+def confirm_email(token: str) -> Page:
+    """GET shows a button, POST confirms: a mail scanner that opens the link changes nothing."""
+    form = FlaskForm()
+    try:
+        user = service.user_for_token(tokens.CONFIRM, token)
+        if form.validate_on_submit():
+            service.confirm_email(token, now=clock.now())
+            flash(_("Uw e-mailadres is bevestigd. U kunt nu inloggen."), "success")
+            return redirect(url_for("accounts.login"))
+    except (tokens.TokenExpired, tokens.TokenInvalid) as error:
+        return _token_problem(error, tokens.CONFIRM)
+    return render_template("accounts/confirm_email.html", form=form, user=user)
+
+
+@bp.route("/bevestigen/opnieuw", methods=["GET", "POST"])
+@login_limits
+def resend_confirmation() -> Page:
+    form = EmailOnlyForm()
+    if not form.validate_on_submit():
+        return invalid_form("accounts/resend_confirmation.html", form)
+    service.resend_confirmation(form.email.data)
+    flash(
+        _(
+            "Heeft dit adres een account dat nog niet bevestigd is? Dan ontvangt u binnen enkele minuten een nieuwe link."
+        )
+    )
+    return redirect(url_for("accounts.login"))
+
+
+# --- passwords --------------------------------------------------------------------------------------
+
+
+@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+@login_limits
+def forgot_password() -> Page:
+    form = EmailOnlyForm()
+    if not form.validate_on_submit():
+        return invalid_form("accounts/forgot_password.html", form)
+    service.request_password_reset(form.email.data)
+    flash(
+        _(
+            "Als dit e-mailadres bij een account hoort, ontvangt u binnen enkele minuten een e-mail met een link om een nieuw wachtwoord te kiezen."
+        )
+    )
+    return redirect(url_for("accounts.login"))
+
+
+def _set_password_page(purpose: str, token: str, template: str) -> Page:
+    form = NewPasswordForm()
+    try:
+        user = service.user_for_token(purpose, token)
+        if not form.validate_on_submit():
+            return invalid_form(template, form, user=user)
+        service.set_password_by_token(purpose, token, form.password.data, form.confirm.data, now=clock.now())
+    except (tokens.TokenExpired, tokens.TokenInvalid) as error:
+        return _token_problem(error, purpose)
+    except FieldRefused as refusal:
+        return refuse(form, refusal, template, user=user)
+    if current_user.is_authenticated:
+        sessions.end(None)
+    flash(_("Uw wachtwoord is opgeslagen. Log in met uw nieuwe wachtwoord."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> Page:
+    return _set_password_page(tokens.RESET, token, "accounts/reset_password.html")
+
+
+@bp.route("/uitnodiging/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str) -> Page:
+    return _set_password_page(tokens.INVITE, token, "accounts/accept_invitation.html")
+
+
+@bp.route("/account/wachtwoord", methods=["GET", "POST"])
+@access.guard("accounts.own_account")
+def change_password() -> Page:
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    form = ChangePasswordForm()
+    if not form.validate_on_submit():
+        return invalid_form("accounts/change_password.html", form)
+    try:
+        service.change_password(
+            user, form.current_password.data, form.password.data, form.confirm.data, now=clock.now()
+        )
+    except FieldRefused as refusal:
+        return refuse(form, refusal, "accounts/change_password.html")
+    sessions.start(user)  # this browser continues with the new token; every other session has ended
+    flash(_("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+# --- the own account ----------------------------------------------------------------------------------
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@access.guard("accounts.own_account")
+def profile() -> Page:
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    form = ProfileForm(obj=user)
+    if not form.validate_on_submit():
+        return invalid_form("accounts/profile.html", form, user=user)
+    service.update_profile(user, name=form.name.data, locale=form.locale.data)
+    session["locale"] = user.locale
+    flash(_("Uw gegevens zijn opgeslagen."), "success")
+    return redirect(url_for("accounts.profile"))

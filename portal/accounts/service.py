@@ -1,26 +1,76 @@
-"""State changes of accounts: plain functions, no request inside. Callers commit."""
+"""State changes of accounts: plain functions, no request inside. Callers commit (flush only here)."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from dataclasses import dataclass
+from datetime import datetime
 
-from portal import audit, sessions
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from portal import audit, mail, sessions
+from portal.accounts import rules, tokens
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
+from portal.accounts.rules import FieldRefused
 from portal.extensions import db
-from portal.models import AuditOutcome, Role, User, UserRole
+from portal.models import AuditOutcome, Organisation, Role, User, UserRole
 
 
 class LoginRefused(Exception):
     """Wrong e-mail or password, or an account that may not log in: one message for all (no enumeration)."""
 
 
+class EmailNotConfirmed(LoginRefused):
+    """The right password, but the e-mail address is not confirmed yet (this reveals nothing new)."""
+
+
+class KvkAlreadyRegistered(FieldRefused):
+    """The KvK number has an account: the person may ask that organisation's admin for access."""
+
+    def __init__(self, organisation: Organisation) -> None:
+        super().__init__("kvk_number", _l("Voor dit KvK-nummer bestaat al een account."))
+        self.organisation = organisation
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def check_email(email: str | None, field: str = "email") -> str:
+    """A syntactically valid address (email-validator, no DNS lookup), stored in lower case."""
+    try:
+        validate_email(email or "", check_deliverability=False)
+    except EmailNotValidError:
+        raise FieldRefused(
+            field, _l("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.")
+        ) from None
+    return normalise_email(email or "")
+
+
+def check_email_free(email: str, field: str = "email") -> str:
+    email = check_email(email, field)
+    if db.session.scalar(sa.select(User.id).where(User.email == email)):
+        raise FieldRefused(
+            field, _l("Dit e-mailadres heeft al een account. Log in, of vraag een nieuw wachtwoord aan.")
+        )
+    return email
+
+
+def user_by_email(email: str | None) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email or "")))
+
+
+# --- log-in ------------------------------------------------------------------------------------
+
+
 def authenticate(email: str, password: str) -> User:
-    user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    user = user_by_email(email)
     ok = verify_password(user.password_hash if user else None, password)
+    if user is not None and ok and user.is_active and user.email_confirmed_at is None:
+        audit.record("accounts.login", user, outcome=AuditOutcome.REFUSED, actor=user, reason="unconfirmed")
+        raise EmailNotConfirmed
     if user is None or not ok or not user.is_active or user.email_confirmed_at is None:
         audit.record("accounts.login", user, outcome=AuditOutcome.REFUSED, actor=user)
         raise LoginRefused
@@ -53,3 +103,179 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     return user
+
+
+# --- registration ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Registration:
+    organisation_name: str
+    kvk_number: str
+    agb_code: str | None
+    street: str
+    postcode: str
+    city: str
+    signatory_name: str
+    signatory_function: str
+    name: str
+    email: str
+    password: str
+    confirm: str
+
+
+def organisation_by_kvk(kvk: str) -> Organisation | None:
+    return db.session.scalar(sa.select(Organisation).where(Organisation.kvk_number == kvk))
+
+
+def register_provider(data: Registration) -> User:
+    """A new provider organisation and its first user (provider admin), who must confirm the e-mail."""
+    kvk = rules.check_kvk(data.kvk_number)
+    existing = organisation_by_kvk(kvk)
+    if existing is not None:
+        raise KvkAlreadyRegistered(existing)
+    agb = rules.check_agb(data.agb_code)
+    postcode = rules.check_postcode(data.postcode)
+    email = check_email_free(data.email)
+    rules.check_password(data.password, data.confirm)
+    organisation = Organisation(
+        name=data.organisation_name.strip(),
+        kvk_number=kvk,
+        agb_code=agb,
+        street=data.street.strip(),
+        postcode=postcode,
+        city=data.city.strip(),
+        signatory_name=data.signatory_name.strip(),
+        signatory_function=data.signatory_function.strip(),
+    )
+    try:
+        with db.session.begin_nested():  # a registration of the same KvK or e-mail at the same moment
+            db.session.add(organisation)
+            db.session.flush()
+            user = create_user(
+                email=email,
+                name=data.name,
+                password=data.password,
+                roles=[Role.PROVIDER_ADMIN],
+                organisation_id=organisation.id,
+            )
+    except sa.exc.IntegrityError:
+        existing = organisation_by_kvk(kvk)
+        if existing is not None:
+            raise KvkAlreadyRegistered(existing) from None
+        check_email_free(email)
+        raise
+    audit.record("accounts.register", organisation, actor=user, organisation_id=organisation.id)
+    send_confirmation(user)
+    return user
+
+
+def send_confirmation(user: User) -> None:
+    token = tokens.make(tokens.CONFIRM, user)
+    mail.queue(
+        user.email,
+        _("Bevestig uw e-mailadres voor het Inkoopportaal Jeugd & Wmo"),
+        "accounts_confirm",
+        user=user,
+        token=token,
+        hours=int(tokens.max_age(tokens.CONFIRM).total_seconds() // 3600),
+    )
+
+
+def resend_confirmation(email: str) -> None:
+    """Sends a new link when the address has an unconfirmed account; says nothing either way."""
+    user = user_by_email(email)
+    if user is not None and user.is_active and user.email_confirmed_at is None:
+        send_confirmation(user)
+        audit.record("accounts.confirmation_resent", user, actor=user)
+
+
+def user_for_token(purpose: str, token: str, max_age_seconds: float | None = None) -> User:
+    """The active user a link belongs to; raises tokens.TokenExpired / tokens.TokenInvalid."""
+    user_id, fingerprint = tokens.read(purpose, token, max_age_seconds)
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or tokens.fingerprint(user) != fingerprint:
+        raise tokens.TokenInvalid
+    return user
+
+
+def confirm_email(token: str, *, now: datetime) -> User:
+    user = user_for_token(tokens.CONFIRM, token)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now
+        audit.record("accounts.confirm_email", user, actor=user)
+    return user
+
+
+# --- passwords -----------------------------------------------------------------------------------
+
+
+def request_password_reset(email: str) -> None:
+    """Mails a reset link when the address has an active account; says nothing either way."""
+    user = user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    token = tokens.make(tokens.RESET, user)
+    mail.queue(
+        user.email,
+        _("Nieuw wachtwoord voor het Inkoopportaal Jeugd & Wmo"),
+        "accounts_reset",
+        user=user,
+        token=token,
+        minutes=int(tokens.max_age(tokens.RESET).total_seconds() // 60),
+    )
+    audit.record("accounts.password_reset_requested", user, actor=user)
+
+
+def _set_password(user: User, password: str, *, now: datetime) -> None:
+    user.password_hash = hash_password(password)
+    user.password_changed_at = now
+    user.session_token = sessions.new_session_token()  # every session and every earlier link ends
+
+
+def set_password_by_token(purpose: str, token: str, password: str, confirm: str, *, now: datetime) -> User:
+    """Reset and invitation: the link proves the address, so it also confirms the e-mail."""
+    user = user_for_token(purpose, token)
+    rules.check_password(password, confirm)
+    _set_password(user, password, now=now)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now
+    action = "accounts.accept_invitation" if purpose == tokens.INVITE else "accounts.reset_password"
+    audit.record(action, user, actor=user)
+    return user
+
+
+def change_password(user: User, current: str, password: str, confirm: str, *, now: datetime) -> None:
+    if not verify_password(user.password_hash, current):
+        audit.record("accounts.change_password", user, outcome=AuditOutcome.REFUSED, reason="wrong_current")
+        raise FieldRefused("current_password", _l("Dit is niet uw huidige wachtwoord."))
+    rules.check_password(password, confirm)
+    _set_password(user, password, now=now)
+    audit.record("accounts.change_password", user)
+
+
+def send_invitation(user: User, inviter: User) -> None:
+    token = tokens.make(tokens.INVITE, user)
+    mail.queue(
+        user.email,
+        _("Uitnodiging voor het Inkoopportaal Jeugd & Wmo"),
+        "accounts_invite",
+        user=user,
+        inviter=inviter,
+        token=token,
+        hours=int(tokens.max_age(tokens.INVITE).total_seconds() // 3600),
+    )
+
+
+def update_profile(user: User, *, name: str, locale: str) -> None:
+    user.name = name.strip()
+    user.locale = locale if locale in ("nl", "en") else "nl"
+    audit.record("accounts.update_profile", user, locale=user.locale)
+
+
+def set_active(user: User, active: bool) -> None:
+    """Accounts are deactivated, never deleted; deactivation ends every session at once."""
+    user.is_active = active
+    if not active:
+        user.session_token = sessions.new_session_token()
+    audit.record("accounts.reactivate" if active else "accounts.deactivate", user)

@@ -1,3 +1,138 @@
-"""Routes of admin."""
+"""The functional administrator's pages: users and roles, and the audit trail."""
 
-from portal.admin import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from portal import access
+from portal.accounts.forms import ButtonForm, show_refusal
+from portal.accounts.rules import ActionRefused, FieldRefused
+from portal.admin import bp, queries, service
+from portal.admin.forms import AuditFilterForm, RolesForm, StaffUserForm, UserFilterForm, role_choices
+from portal.models import User
+
+Page = Response | str | tuple[str, int]
+
+
+def _actor() -> User:
+    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+
+
+def _users_page(
+    new_user: StaffUserForm | None = None, error: object = None, status: int = 200
+) -> tuple[str, int]:
+    filters = UserFilterForm(request.args)
+    filters.validate()
+    users = queries.users(
+        q=filters.q.data or "", kind=filters.kind.data or "", role=filters.role.data or "",
+        status=filters.status.data or "",
+    )  # fmt: skip
+    return render_template(
+        "admin/users.html",
+        filters=filters,
+        users=users,
+        new_user=new_user or StaffUserForm(formdata=None),
+        button=ButtonForm(),
+        error=error,
+    ), status
+
+
+@bp.get("/gebruikers")
+@access.guard("admin.manage_users")
+def users() -> tuple[str, int]:
+    return _users_page()
+
+
+@bp.post("/gebruikers/nieuw")
+@access.guard("admin.manage_users")
+def create_user() -> Page:
+    form = StaffUserForm()
+    if not form.validate_on_submit():
+        return _users_page(new_user=form, status=422)
+    try:
+        user = service.create_staff_user(
+            _actor(), name=form.name.data, email=form.email.data, roles=form.roles.data or []
+        )
+    except FieldRefused as refusal:
+        show_refusal(form, refusal)
+        return _users_page(new_user=form, status=422)
+    flash(
+        _("%(name)s heeft een account en krijgt een e-mail om een wachtwoord te kiezen.", name=user.name),
+        "success",
+    )
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+def _roles_form(user: User) -> RolesForm:
+    form = RolesForm(data={"roles": [r.value for r in user.roles]} if request.method == "GET" else None)
+    form.roles.choices = role_choices(service.allowed_roles(user))
+    return form
+
+
+@bp.route("/gebruikers/<int:user_id>", methods=["GET", "POST"])
+@access.guard("admin.manage_users")
+def edit_user(user_id: int) -> Page:
+    user = access.get_or_404(User, user_id, "admin.manage_users")
+    form = _roles_form(user)
+    template = "admin/edit_user.html"
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template(template, user=user, form=form, button=ButtonForm()), status
+    try:
+        service.set_roles(_actor(), user, form.roles.data or [])
+    except FieldRefused as refusal:
+        show_refusal(form, refusal)
+        return render_template(template, user=user, form=form, button=ButtonForm()), 422
+    flash(_("De rollen van %(name)s zijn opgeslagen.", name=user.name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+def _user_active(user_id: int, active: bool) -> Page:
+    user = access.get_or_404(User, user_id, "admin.manage_users")
+    if not ButtonForm().validate_on_submit():
+        return _users_page(status=422)
+    try:
+        service.set_user_active(_actor(), user, active)
+    except ActionRefused as refusal:
+        return _users_page(error=refusal.message, status=422)
+    if active:
+        flash(_("%(name)s kan weer inloggen.", name=user.name), "success")
+    else:
+        flash(_("Het account van %(name)s staat uit.", name=user.name), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/gebruikers/<int:user_id>/deactiveren")
+@access.guard("admin.manage_users")
+def deactivate_user(user_id: int) -> Page:
+    return _user_active(user_id, False)
+
+
+@bp.post("/gebruikers/<int:user_id>/activeren")
+@access.guard("admin.manage_users")
+def reactivate_user(user_id: int) -> Page:
+    return _user_active(user_id, True)
+
+
+@bp.get("/audit")
+@access.guard("audit.view")
+def audit() -> str:
+    filters = AuditFilterForm(request.args)
+    filters.validate()
+    page = request.args.get("pagina", 1, type=int) or 1
+    events = queries.audit_events(
+        action=filters.action.data or "", outcome=filters.outcome.data or "", page=page
+    )
+    more = len(events) > queries.PAGE_SIZE
+    events = events[: queries.PAGE_SIZE]
+    return render_template(
+        "admin/audit.html",
+        filters=filters,
+        events=events,
+        actors=queries.actors(events),
+        page=page,
+        more=more,
+    )

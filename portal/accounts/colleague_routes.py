@@ -1,0 +1,125 @@
+"""The provider admin's page: colleagues of the own organisation and requests for access."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from portal import access, clock
+from portal.accounts import bp, colleagues, queries
+from portal.accounts.forms import ButtonForm, InviteForm, show_refusal
+from portal.accounts.rules import ActionRefused, FieldRefused
+from portal.models import AccessRequest, User
+
+Page = Response | str | tuple[str, int]
+
+
+def _organisation():  # type: ignore[no-untyped-def]
+    organisation = current_user.organisation
+    access.require("organisation.manage_colleagues", organisation)
+    return organisation
+
+
+def _page(invite: InviteForm | None = None, error: object = None, status: int = 200) -> tuple[str, int]:
+    organisation = _organisation()
+    return render_template(
+        "accounts/colleagues.html",
+        organisation=organisation,
+        users=queries.colleagues(organisation.id),
+        access_requests=queries.open_access_requests(organisation.id),
+        invite=invite or InviteForm(formdata=None),
+        button=ButtonForm(),
+        error=error,
+    ), status
+
+
+@bp.get("/organisatie/collegas", endpoint="colleagues")
+@access.guard("organisation.manage_colleagues")
+def colleagues_index() -> tuple[str, int]:
+    return _page()
+
+
+@bp.post("/organisatie/collegas/uitnodigen")
+@access.guard("organisation.manage_colleagues")
+def invite_colleague() -> Page:
+    _organisation()
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return _page(invite=form, status=422)
+    try:
+        user = colleagues.invite_colleague(
+            current_user._get_current_object(),  # type: ignore[attr-defined]
+            name=form.name.data,
+            email=form.email.data,
+            role=form.role.data,
+        )
+    except FieldRefused as refusal:
+        show_refusal(form, refusal)
+        return _page(invite=form, status=422)
+    flash(
+        _("%(name)s is uitgenodigd en krijgt een e-mail om een wachtwoord te kiezen.", name=user.name),
+        "success",
+    )
+    return redirect(url_for("accounts.colleagues"))
+
+
+def _colleague_active(user_id: int, active: bool) -> Page:
+    colleague = access.get_or_404(User, user_id, "organisation.manage_colleague")
+    if not ButtonForm().validate_on_submit():
+        return _page(status=422)
+    try:
+        colleagues.set_colleague_active(current_user._get_current_object(), colleague, active)  # type: ignore[attr-defined]
+    except ActionRefused as refusal:
+        return _page(error=refusal.message, status=422)
+    if active:
+        flash(_("%(name)s kan weer inloggen.", name=colleague.name), "success")
+    else:
+        flash(_("Het account van %(name)s staat uit.", name=colleague.name), "success")
+    return redirect(url_for("accounts.colleagues"))
+
+
+@bp.post("/organisatie/collegas/<int:user_id>/deactiveren")
+def deactivate_colleague(user_id: int) -> Page:
+    return _colleague_active(user_id, False)
+
+
+@bp.post("/organisatie/collegas/<int:user_id>/activeren")
+def reactivate_colleague(user_id: int) -> Page:
+    return _colleague_active(user_id, True)
+
+
+def _handle_access_request(request_id: int, grant: bool) -> Page:
+    access_request = access.get_or_404(AccessRequest, request_id, "organisation.handle_access_request")
+    if not ButtonForm().validate_on_submit():
+        return _page(status=422)
+    actor = current_user._get_current_object()  # type: ignore[attr-defined]
+    try:
+        if grant:
+            colleagues.grant_access_request(actor, access_request, now=clock.now())
+        else:
+            colleagues.refuse_access_request(actor, access_request, now=clock.now())
+    except ActionRefused as refusal:
+        return _page(error=refusal.message, status=422)
+    if grant:
+        flash(_("%(name)s is uitgenodigd en krijgt een e-mail.", name=access_request.name), "success")
+    else:
+        flash(
+            _(
+                "Het verzoek van %(name)s is afgewezen. Diegene krijgt daarover een e-mail.",
+                name=access_request.name,
+            ),
+            "success",
+        )
+    return redirect(url_for("accounts.colleagues"))
+
+
+@bp.post("/organisatie/toegangsverzoeken/<int:request_id>/toekennen")
+def grant_access_request(request_id: int) -> Page:
+    return _handle_access_request(request_id, True)
+
+
+@bp.post("/organisatie/toegangsverzoeken/<int:request_id>/weigeren")
+def refuse_access_request(request_id: int) -> Page:
+    return _handle_access_request(request_id, False)

@@ -1,0 +1,102 @@
+"""Pure decisions of the accounts feature: no database, no Flask request."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from flask_babel import lazy_gettext as _l
+from stdnum.exceptions import ValidationError
+from stdnum.nl import postcode as nl_postcode
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 256
+_EIGHT_DIGITS = re.compile(r"^[0-9]{8}$")
+
+
+class FieldRefused(Exception):
+    """A refusal that belongs next to one field of a form: `field` is the form field's name."""
+
+    def __init__(self, field: str, message: object) -> None:
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+class ActionRefused(Exception):
+    """A refusal of a button (no field): shown at the top of the page."""
+
+    def __init__(self, message: object) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this host: no scheme, no other host, no protocol-relative `//evil`, no `/\\evil`."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return None
+    return target
+
+
+def compact_digits(value: str | None) -> str:
+    return re.sub(r"[\s.\-]", "", value or "")
+
+
+def check_kvk(value: str | None) -> str:
+    """A KvK number is exactly 8 digits (spaces and dots are ignored)."""
+    kvk = compact_digits(value)
+    if not _EIGHT_DIGITS.match(kvk):
+        raise FieldRefused("kvk_number", _l("Een KvK-nummer bestaat uit precies 8 cijfers."))
+    return kvk
+
+
+def check_agb(value: str | None) -> str | None:
+    """An AGB code is optional; when given it is exactly 8 digits."""
+    agb = compact_digits(value)
+    if not agb:
+        return None
+    if not _EIGHT_DIGITS.match(agb):
+        raise FieldRefused("agb_code", _l("Een AGB-code bestaat uit precies 8 cijfers."))
+    return agb
+
+
+def check_postcode(value: str | None) -> str:
+    """A Dutch postcode, stored as `1234 AB` (python-stdnum knows which letter pairs do not exist)."""
+    try:
+        return nl_postcode.validate(value or "")
+    except ValidationError:
+        raise FieldRefused(
+            "postcode", _l("Vul een Nederlandse postcode in: 4 cijfers en 2 letters, bijvoorbeeld 9401 AA.")
+        ) from None
+
+
+def check_password(password: str | None, confirm: str | None = None, field: str = "password") -> str:
+    password = password or ""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise FieldRefused(
+            field,
+            _l(
+                "Kies een wachtwoord van minstens %(n)d tekens. Een zin van een paar woorden is goed te onthouden.",
+                n=MIN_PASSWORD_LENGTH,
+            ),
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise FieldRefused(field, _l("Dit wachtwoord is te lang (hoogstens 256 tekens)."))
+    if confirm is not None and confirm != password:
+        raise FieldRefused("confirm", _l("De twee wachtwoorden zijn niet gelijk."))
+    return password
+
+
+def may_deactivate(*, target_is_admin: bool, target_is_active: bool, active_admins: int) -> bool:
+    """The last active admin of an organisation cannot be deactivated: someone must be able to manage it."""
+    return not (target_is_admin and target_is_active and active_admins <= 1)
+
+
+def may_change_own_roles(*, is_self: bool, keeps_admin: bool) -> bool:
+    """An admin cannot take away his own admin role (nobody would be left to give it back)."""
+    return keeps_admin or not is_self

@@ -1,0 +1,15 @@
+"""Objects the accounts routes need in the authorization matrix: an open access request of the own org."""
+
+from __future__ import annotations
+
+from portal.extensions import db
+from portal.models import AccessRequest
+
+
+def extend(world) -> None:  # type: ignore[no-untyped-def]
+    request = AccessRequest(
+        organisation_id=world.own_org.id, name="Nieuwe Collega", email="nieuw@example.org"
+    )
+    db.session.add(request)
+    db.session.commit()
+    world.extra["access_request"] = request
