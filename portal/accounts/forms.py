@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
+    HiddenField,
     PasswordField,
     RadioField,
     SelectChoice,
@@ -38,7 +39,7 @@ class LoginForm(FlaskForm):
         validators=[_required(), Length(max=256)],
         render_kw={"autocomplete": "current-password"},
     )
-    next = StringField(render_kw={"hidden": True})
+    next = HiddenField()
 
 
 class RegistrationForm(FlaskForm):
