@@ -1,0 +1,452 @@
+"""State changes of a bid: start, save each section (optimistic locking), evidence, submit, withdraw.
+
+Services validate, mutate, flush and audit; they never commit (the request boundary does).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import IO, Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from portal import audit, uploads
+from portal.bids import canonical, queries, rules
+from portal.extensions import db
+from portal.models import (
+    AwardCriterion,
+    Bid,
+    BidLine,
+    BidStatus,
+    BidSubmission,
+    CriterionAnswer,
+    EvidenceFile,
+    Organisation,
+    Requirement,
+    RequirementAnswer,
+    ScanStatus,
+    SubmissionStatus,
+    Tender,
+    TenderStatus,
+    User,
+)
+
+
+class StaleEdit(rules.BidRefused):
+    """Someone saved this section after the version the person started from; nothing was overwritten.
+
+    `theirs` is what is stored now, `yours` what the person tried to save: the page shows both.
+    """
+
+    def __init__(self, changed_by: str, changed_at: datetime | None, theirs: Any, yours: Any) -> None:
+        super().__init__(str(_l("Dit onderdeel is intussen gewijzigd door %(name)s.", name=changed_by)))
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        self.theirs = theirs
+        self.yours = yours
+
+
+class BidLocked(rules.BidRefused):
+    """A submitted bid is immutable: withdraw it first (before the deadline) to change it."""
+
+
+class NotOfThisBid(rules.BidRefused):
+    """An id in the form that does not belong to this bid's tender or organisation (a tampered form)."""
+
+
+# --- start -------------------------------------------------------------------------------------------
+
+
+def start_bid(tender: Tender, organisation: Organisation, user: User, *, now: datetime) -> Bid:
+    """The organisation's bid on this tender; created once (the unique constraint is the guard)."""
+    existing = _find_bid(tender.id, organisation.id)
+    if existing is not None:
+        return existing
+    if tender.status is not TenderStatus.PUBLISHED:
+        raise rules.DeadlinePassed(_l("Op dit inkooptraject kan niet (meer) worden ingeschreven."))
+    rules.check_open(tender, now=now)
+    bid = Bid(tender=tender, organisation=organisation, updated_at=now, updated_by_id=user.id, created_at=now)
+    try:
+        with db.session.begin_nested():
+            db.session.add(bid)
+    except IntegrityError:
+        found = _find_bid(tender.id, organisation.id)
+        assert found is not None
+        return found
+    audit.record("bids.start", bid, tender_id=tender.id)
+    return bid
+
+
+def _find_bid(tender_id: int, organisation_id: int) -> Bid | None:
+    return db.session.scalar(
+        sa.select(Bid).where(Bid.tender_id == tender_id, Bid.organisation_id == organisation_id)
+    )
+
+
+def ensure_editable(bid: Bid, *, now: datetime) -> rules.Period:
+    """Refuse changes to a submitted bid (immutable) and after the deadline."""
+    period = rules.check_open(bid.tender, now=now)
+    if bid.status is BidStatus.SUBMITTED and not _may_extend(bid, period):
+        raise BidLocked(
+            _l("Deze inschrijving is ingediend en kan niet meer worden gewijzigd. Trek haar eerst in.")
+        )
+    return period
+
+
+def _may_extend(bid: Bid, period: rules.Period) -> bool:
+    """Open house: a bid submitted in an earlier admission window may be extended in a later one."""
+    latest = latest_submission(bid)
+    window_id = period.window.id if period.window is not None else None
+    return rules.may_extend(bid.tender.procedure, latest.admission_window_id if latest else None, window_id)
+
+
+# --- choice ---------------------------------------------------------------------------------------
+
+
+def save_choice(bid: Bid, pairs: set[tuple[int, int]], *, version: int, user: User, now: datetime) -> None:
+    """Replace the bid's choice; refused (nothing saved) for foreign ids or a stale version."""
+    ensure_editable(bid, now=now)
+    offer = queries.offerable(bid.tender)
+    chosen = rules.validate_choice(offer, pairs)
+    updated = db.session.execute(
+        sa.update(Bid)
+        .where(Bid.id == bid.id, Bid.choice_version == version)
+        .values(choice_version=version + 1, updated_at=now, updated_by_id=user.id)
+        .execution_options(synchronize_session=False)
+    )
+    if updated.rowcount != 1:
+        db.session.refresh(bid)
+        theirs = {(line.result_level_id, line.municipality_id) for line in bid.lines}
+        raise StaleEdit(queries.user_name(bid.updated_by_id), bid.updated_at, theirs, chosen)
+    current = {(line.result_level_id, line.municipality_id): line for line in bid.lines}
+    for key, line in current.items():
+        if key not in chosen:
+            bid.lines.remove(line)
+    for result_level_id, municipality_id in sorted(chosen - current.keys()):
+        bid.lines.append(
+            BidLine(
+                lot_id=offer.lot_of[result_level_id],
+                result_level_id=result_level_id,
+                municipality_id=municipality_id,
+            )
+        )
+    db.session.flush()
+    db.session.refresh(bid, ["choice_version", "updated_at", "updated_by_id"])
+    audit.record("bids.save_choice", bid, lines=len(chosen), version=bid.choice_version)
+
+
+# --- requirement and criterion answers -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequirementInput:
+    declaration: bool | None
+    text: str
+    answer_date: date | None
+
+
+def requirement_of(bid: Bid, requirement_id: int) -> Requirement:
+    requirement = db.session.get(Requirement, requirement_id)
+    if requirement is None or requirement.tender_id != bid.tender_id:
+        raise NotOfThisBid(_l("Deze eis hoort niet bij dit inkooptraject."))
+    return requirement
+
+
+def criterion_of(bid: Bid, criterion_id: int) -> AwardCriterion:
+    criterion = db.session.get(AwardCriterion, criterion_id)
+    if criterion is None or criterion.tender_id != bid.tender_id:
+        raise NotOfThisBid(_l("Dit gunningscriterium hoort niet bij dit inkooptraject."))
+    return criterion
+
+
+def save_requirement_answer(
+    bid: Bid, requirement: Requirement, value: RequirementInput, *, version: int, user: User, now: datetime
+) -> RequirementAnswer:
+    ensure_editable(bid, now=now)
+    if requirement.tender_id != bid.tender_id:
+        raise NotOfThisBid(_l("Deze eis hoort niet bij dit inkooptraject."))
+    fields = {"declaration": value.declaration, "text": value.text.strip(), "answer_date": value.answer_date}
+    answer = _locked_update(
+        RequirementAnswer, bid, "requirement_id", requirement.id, version, fields, user, now
+    )
+    audit.record("bids.save_requirement", answer, bid_id=bid.id, version=answer.version)
+    return answer
+
+
+def save_criterion_answer(
+    bid: Bid, criterion: AwardCriterion, text: str, *, version: int, user: User, now: datetime
+) -> CriterionAnswer:
+    ensure_editable(bid, now=now)
+    if criterion.tender_id != bid.tender_id:
+        raise NotOfThisBid(_l("Dit gunningscriterium hoort niet bij dit inkooptraject."))
+    rules.check_word_limit(text, criterion.word_limit)
+    answer = _locked_update(
+        CriterionAnswer, bid, "criterion_id", criterion.id, version, {"text": text.strip()}, user, now
+    )
+    audit.record("bids.save_criterion", answer, bid_id=bid.id, version=answer.version)
+    return answer
+
+
+def _locked_update(
+    model: Any,
+    bid: Bid,
+    key: str,
+    key_id: int,
+    version: int,
+    fields: dict[str, Any],
+    user: User,
+    now: datetime,
+) -> Any:
+    """Insert (version 0 → 1) or update only when the stored version is still `version`; else StaleEdit."""
+    answer = db.session.scalar(sa.select(model).where(model.bid_id == bid.id, getattr(model, key) == key_id))
+    stamp = {"updated_at": now, "updated_by_id": user.id}
+    if answer is None and version == 0:
+        answer = model(bid_id=bid.id, version=1, **{key: key_id}, **fields, **stamp)
+        try:
+            with db.session.begin_nested():
+                db.session.add(answer)
+        except IntegrityError:
+            answer = db.session.scalar(
+                sa.select(model).where(model.bid_id == bid.id, getattr(model, key) == key_id)
+            )
+        else:
+            return answer
+    if answer is not None:
+        updated = db.session.execute(
+            sa.update(model)
+            .where(model.id == answer.id, model.version == version)
+            .values(version=version + 1, **fields, **stamp)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.refresh(answer)
+        if updated.rowcount == 1:
+            return answer
+    theirs = {name: getattr(answer, name) for name in fields} if answer is not None else {}
+    by = queries.user_name(answer.updated_by_id) if answer is not None else "?"
+    raise StaleEdit(by, answer.updated_at if answer is not None else None, theirs, fields)
+
+
+# --- evidence --------------------------------------------------------------------------------------
+
+
+def _answer_for_evidence(bid: Bid, requirement: Requirement, user: User, now: datetime) -> RequirementAnswer:
+    answer = db.session.scalar(
+        sa.select(RequirementAnswer).where(
+            RequirementAnswer.bid_id == bid.id, RequirementAnswer.requirement_id == requirement.id
+        )
+    )
+    if answer is None:
+        answer = RequirementAnswer(
+            bid_id=bid.id, requirement_id=requirement.id, version=1, updated_at=now, updated_by_id=user.id
+        )
+        db.session.add(answer)
+    return answer
+
+
+def attach_evidence(
+    bid: Bid, requirement: Requirement, stream: IO[bytes], name: str | None, *, user: User, now: datetime
+) -> EvidenceFile:
+    """Upload (type by content, size, virus scan, archive-bomb check) and attach to the requirement."""
+    ensure_editable(bid, now=now)
+    if requirement.tender_id != bid.tender_id:
+        raise NotOfThisBid(_l("Deze eis hoort niet bij dit inkooptraject."))
+    stored = uploads.store(stream, name, allowed=uploads.EVIDENCE_TYPES)
+    evidence = EvidenceFile(
+        organisation_id=bid.organisation_id,
+        original_name=stored.original_name,
+        stored_name=stored.stored_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        scan_status=ScanStatus.CLEAN,
+        uploaded_at=now,
+        uploaded_by_id=user.id,
+    )
+    db.session.add(evidence)
+    answer = _answer_for_evidence(bid, requirement, user, now)
+    answer.evidence.append(evidence)
+    db.session.flush()
+    audit.record("bids.upload_evidence", evidence, bid_id=bid.id, requirement_id=requirement.id)
+    return evidence
+
+
+def reuse_evidence(
+    bid: Bid, requirement: Requirement, evidence_id: int, *, user: User, now: datetime
+) -> EvidenceFile:
+    """Attach an evidence file the organisation uploaded earlier (another organisation's id is refused)."""
+    ensure_editable(bid, now=now)
+    if requirement.tender_id != bid.tender_id:
+        raise NotOfThisBid(_l("Deze eis hoort niet bij dit inkooptraject."))
+    evidence = db.session.get(EvidenceFile, evidence_id)
+    if evidence is None or evidence.organisation_id != bid.organisation_id:
+        raise NotOfThisBid(_l("Dit bewijsstuk is niet van uw organisatie."))
+    answer = _answer_for_evidence(bid, requirement, user, now)
+    if evidence not in answer.evidence:
+        answer.evidence.append(evidence)
+    db.session.flush()
+    audit.record("bids.reuse_evidence", evidence, bid_id=bid.id, requirement_id=requirement.id)
+    return evidence
+
+
+def detach_evidence(
+    bid: Bid, requirement: Requirement, evidence_id: int, *, user: User, now: datetime
+) -> None:
+    ensure_editable(bid, now=now)
+    answer = db.session.scalar(
+        sa.select(RequirementAnswer).where(
+            RequirementAnswer.bid_id == bid.id, RequirementAnswer.requirement_id == requirement.id
+        )
+    )
+    if answer is None:
+        return
+    answer.evidence = [e for e in answer.evidence if e.id != evidence_id]
+    db.session.flush()
+    audit.record("bids.detach_evidence", bid, requirement_id=requirement.id, evidence_id=evidence_id)
+
+
+# --- completeness, submit, withdraw --------------------------------------------------------------
+
+
+@dataclass
+class Applicable:
+    pairs: set[tuple[int, int]]
+    lot_ids: set[int]
+    requirements: list[Requirement]
+    criteria: list[AwardCriterion]
+
+
+def applicable(bid: Bid) -> Applicable:
+    offer = queries.offerable(bid.tender)
+    pairs = {(line.result_level_id, line.municipality_id) for line in bid.lines}
+    lot_ids = rules.chosen_lots(offer, pairs)
+    requirements = [r for r in bid.tender.requirements if rules.applies((lot.id for lot in r.lots), lot_ids)]
+    criteria = [c for c in bid.tender.criteria if rules.applies((lot.id for lot in c.lots), lot_ids)]
+    return Applicable(pairs, lot_ids, requirements, criteria)
+
+
+def missing(bid: Bid) -> list[rules.Missing]:
+    scope = applicable(bid)
+    return rules.missing_items(
+        pairs=scope.pairs,
+        requirements=scope.requirements,
+        criteria=scope.criteria,
+        answers={a.requirement_id: a for a in bid.requirement_answers},
+        criterion_answers={a.criterion_id: a for a in bid.criterion_answers},
+        signatory_name=bid.organisation.signatory_name,
+    )
+
+
+def new_idempotency_key() -> str:
+    return secrets.token_hex(16)
+
+
+def submit(bid: Bid, *, user: User, idempotency_key: str, now: datetime) -> BidSubmission:
+    """Freeze the bid into a new immutable submission; exactly once per click, retry or colleague.
+
+    The Bid row is locked (SELECT ... FOR UPDATE) so concurrent submits queue; a known idempotency key
+    or an already submitted bid answers the existing submission; unique (bid_id, version) and the
+    unique idempotency key are the database's last word.
+    """
+    db.session.execute(
+        sa.select(Bid).where(Bid.id == bid.id).with_for_update().execution_options(populate_existing=True)
+    )
+    done = _existing_submission(bid, idempotency_key, now)
+    if done is not None:
+        return done
+    period = rules.check_open(bid.tender, now=now)
+    bid = queries.load_bid(bid)
+    scope = applicable(bid)
+    problems = missing(bid)
+    if problems:
+        raise rules.IncompleteBid(problems)
+    signatory = {"name": bid.organisation.signatory_name, "function": bid.organisation.signatory_function}
+    result_levels, municipalities, lots = queries.labels(bid.tender)
+    content = canonical.bid_content(
+        bid,
+        result_levels=result_levels,
+        municipalities=municipalities,
+        lots=lots,
+        requirements=scope.requirements,
+        criteria=scope.criteria,
+        signatory=signatory,
+    )
+    version = (
+        db.session.scalar(sa.select(sa.func.max(BidSubmission.version)).where(BidSubmission.bid_id == bid.id))
+        or 0
+    ) + 1
+    content["version"] = version
+    submission = BidSubmission(
+        bid_id=bid.id,
+        version=version,
+        status=SubmissionStatus.SUBMITTED,
+        admission_window_id=period.window.id if period.window is not None else None,
+        submitted_at=now,
+        submitted_by_id=user.id,
+        signatory_name=signatory["name"],
+        signatory_function=signatory["function"],
+        content=content,
+        sha256=canonical.digest(content),
+        idempotency_key=idempotency_key,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(submission)
+    except IntegrityError:
+        found = _existing_submission(bid, idempotency_key, now)
+        if found is None:
+            raise
+        return found
+    bid.status = BidStatus.SUBMITTED
+    bid.updated_at = now
+    bid.updated_by_id = user.id
+    db.session.flush()
+    audit.record("bids.submit", submission, bid_id=bid.id, version=version, sha256=submission.sha256)
+    return submission
+
+
+def _existing_submission(bid: Bid, idempotency_key: str, now: datetime) -> BidSubmission | None:
+    same_key = db.session.scalar(
+        sa.select(BidSubmission).where(BidSubmission.idempotency_key == idempotency_key)
+    )
+    if same_key is not None:
+        if same_key.bid_id != bid.id:
+            raise NotOfThisBid(_l("Het formulier is niet goed ontvangen. Laad de pagina opnieuw."))
+        return same_key
+    if bid.status is BidStatus.SUBMITTED:
+        period = rules.open_period(bid.tender, now=now)
+        if period is None or not _may_extend(bid, period):
+            return latest_submission(bid)
+    return None
+
+
+def latest_submission(bid: Bid) -> BidSubmission | None:
+    return db.session.scalar(
+        sa.select(BidSubmission)
+        .where(BidSubmission.bid_id == bid.id)
+        .order_by(BidSubmission.version.desc())
+        .limit(1)
+    )
+
+
+def withdraw(bid: Bid, *, user: User, now: datetime) -> BidSubmission:
+    """Withdraw the current submission before the deadline; it is kept, marked withdrawn."""
+    db.session.execute(
+        sa.select(Bid).where(Bid.id == bid.id).with_for_update().execution_options(populate_existing=True)
+    )
+    current = latest_submission(bid)
+    if bid.status is not BidStatus.SUBMITTED or current is None or current.withdrawn_at is not None:
+        raise rules.BidRefused(_l("Er is geen ingediende inschrijving om in te trekken."))
+    rules.check_open(bid.tender, now=now)
+    current.withdrawn_at = now
+    current.withdrawn_by_id = user.id
+    current.status = SubmissionStatus.WITHDRAWN
+    bid.status = BidStatus.WITHDRAWN
+    bid.updated_at = now
+    bid.updated_by_id = user.id
+    db.session.flush()
+    audit.record("bids.withdraw", current, bid_id=bid.id, version=current.version)
+    return current
