@@ -11,6 +11,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -36,7 +37,7 @@ class ChoiceForm(VersionedForm):
 class RequirementAnswerForm(VersionedForm):
     declaration = RadioField(
         _l("Verklaring"),
-        choices=[("ja", _l("Ja, wij voldoen hieraan")), ("nee", _l("Nee"))],
+        choices=[SelectChoice("ja", _l("Ja, wij voldoen hieraan")), SelectChoice("nee", _l("Nee"))],
         validators=[Optional()],
     )
     text = TextAreaField(_l("Toelichting"), validators=[Optional(), Length(max=20000)])
