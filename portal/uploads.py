@@ -190,7 +190,7 @@ def store(
 def send(stored_name: str, download_name: str, content_type: str) -> Response:
     """Serve a stored file as a download: attachment, its checked type, never sniffed, never cached."""
     response = send_file(
-        path_of(stored_name),
+        io.BytesIO(path_of(stored_name).read_bytes()),  # files are small (size limit); no handle left open
         mimetype=content_type,
         as_attachment=True,
         download_name=safe_display_name(download_name),
