@@ -10,7 +10,15 @@ import sqlalchemy as sa
 from portal import clock
 from portal.bids import service
 from portal.extensions import db
-from portal.models import AuditEvent, BidLine, BidStatus, BidSubmission, CriterionAnswer, RequirementAnswer, Role
+from portal.models import (
+    AuditEvent,
+    BidLine,
+    BidStatus,
+    BidSubmission,
+    CriterionAnswer,
+    RequirementAnswer,
+    Role,
+)
 from tests import factories
 from tests.bids.conftest import all_pairs, complete
 
@@ -42,7 +50,9 @@ def test_choice_page_saves_and_resumes(client, auth, no_csrf, bid, provider):
     page = client.get(f"/inschrijvingen/{bid.id}/keuze")
     assert page.status_code == 200
     pair = sorted(all_pairs(bid.tender))[0]
-    response = client.post(f"/inschrijvingen/{bid.id}/keuze", data={"version": "0", "keuze": [f"{pair[0]}:{pair[1]}"]})
+    response = client.post(
+        f"/inschrijvingen/{bid.id}/keuze", data={"version": "0", "keuze": [f"{pair[0]}:{pair[1]}"]}
+    )
     assert response.status_code == 302
     resumed = client.get(f"/inschrijvingen/{bid.id}/keuze")
     assert f'value="{pair[0]}:{pair[1]}" checked' in resumed.text
@@ -76,7 +86,11 @@ def test_tampered_choice_ids_are_refused_and_nothing_is_lost(client, auth, no_cs
 def test_stale_edit_shows_who_changed_it_and_both_versions(client, auth, no_csrf, bid, provider, colleague):
     requirement = bid.tender.requirements[0]
     service.save_requirement_answer(
-        bid, requirement, service.RequirementInput(True, "tekst van de eerste", None), version=0, user=provider,
+        bid,
+        requirement,
+        service.RequirementInput(True, "tekst van de eerste", None),
+        version=0,
+        user=provider,
         now=clock.now(),
     )
     db.session.commit()
@@ -120,7 +134,8 @@ def test_evidence_upload_download_is_an_audited_attachment(client, auth, no_csrf
     assert response.status_code == 302
     page = client.get(f"/inschrijvingen/{bid.id}/eisen")
     link = re.search(rf"/inschrijvingen/{bid.id}/bewijs/(\d+)", page.text)
-    assert link and "vog.pdf" in page.text
+    assert link
+    assert "vog.pdf" in page.text
     download = client.get(link.group(0))
     assert download.status_code == 200
     assert download.data == PDF
@@ -143,7 +158,9 @@ def test_fake_pdf_upload_is_refused_with_a_message(client, auth, no_csrf, bid, p
 
 def test_submit_refused_lists_what_is_missing(client, auth, no_csrf, bid, provider):
     auth.login(provider)
-    response = client.post(f"/inschrijvingen/{bid.id}/indienen", data={"idempotency_key": "k" * 32, "confirm": "y"})
+    response = client.post(
+        f"/inschrijvingen/{bid.id}/indienen", data={"idempotency_key": "k" * 32, "confirm": "y"}
+    )
     assert response.status_code == 422
     assert "nog niet compleet" in response.text
     assert "VOG voor alle professionals" in response.text
@@ -156,7 +173,9 @@ def test_submit_and_double_click_make_one_submission(client, auth, no_csrf, bid,
     form = client.get(f"/inschrijvingen/{bid.id}/indienen")
     key = re.search(r'name="idempotency_key" type="hidden" value="([0-9a-f]+)"', form.text).group(1)
     for _ in range(2):
-        response = client.post(f"/inschrijvingen/{bid.id}/indienen", data={"idempotency_key": key, "confirm": "y"})
+        response = client.post(
+            f"/inschrijvingen/{bid.id}/indienen", data={"idempotency_key": key, "confirm": "y"}
+        )
         assert response.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count()).select_from(BidSubmission)) == 1
     done = client.get(response.headers["Location"])
@@ -190,7 +209,9 @@ def test_withdraw_then_resubmit(client, auth, no_csrf, bid, provider):
     assert client.post(f"/inschrijvingen/{bid.id}/intrekken").status_code == 302
     db.session.expire_all()
     assert bid.status is BidStatus.WITHDRAWN
-    response = client.post(f"/inschrijvingen/{bid.id}/indienen", data={"idempotency_key": "b" * 32, "confirm": "y"})
+    response = client.post(
+        f"/inschrijvingen/{bid.id}/indienen", data={"idempotency_key": "b" * 32, "confirm": "y"}
+    )
     assert response.status_code == 302
     versions = db.session.scalars(sa.select(BidSubmission.version).order_by(BidSubmission.version)).all()
     assert versions == [1, 2]
