@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace as NS  # noqa: N817 - short stand-ins for models
+from types import SimpleNamespace as NS  # noqa: N814 - short stand-ins for models
 
 import pytest
 import time_machine
