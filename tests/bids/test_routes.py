@@ -228,3 +228,40 @@ def test_staff_get_nothing_of_a_bid(client, auth, bid, provider):
             response = client.get(url)
             assert response.status_code == 403, url
             assert "Wij luisteren eerst" not in response.text
+
+
+def test_another_organisations_evidence_is_not_found_through_my_own_bid(client, auth, bid, provider, tender):
+    stranger = factories.user_with_role(Role.PROVIDER_ADMIN)
+    their_bid = service.start_bid(tender, stranger.organisation, stranger, now=clock.now())
+    evidence = service.attach_evidence(
+        their_bid, tender.requirements[0], io.BytesIO(PDF), "hun.pdf", user=stranger, now=clock.now()
+    )
+    db.session.commit()
+    auth.login(provider)
+    assert client.get(f"/inschrijvingen/{bid.id}/bewijs/{evidence.id}").status_code == 404
+    assert client.get(f"/inschrijvingen/{their_bid.id}/bewijs/{evidence.id}").status_code == 404
+    assert client.get(f"/inschrijvingen/{their_bid.id}").status_code == 404
+    assert client.get(f"/inschrijvingen/{bid.id}/ontvangstbewijs/1").status_code == 404
+
+
+def test_reusing_another_organisations_evidence_id_is_refused(client, auth, no_csrf, bid, provider, tender):
+    stranger = factories.user_with_role(Role.PROVIDER_ADMIN)
+    their_bid = service.start_bid(tender, stranger.organisation, stranger, now=clock.now())
+    evidence = service.attach_evidence(
+        their_bid, tender.requirements[0], io.BytesIO(PDF), "hun.pdf", user=stranger, now=clock.now()
+    )
+    db.session.commit()
+    auth.login(provider)
+    requirement = tender.requirements[0]
+    response = client.post(
+        f"/inschrijvingen/{bid.id}/eisen/{requirement.id}/bewijs", data={"evidence_id": str(evidence.id)}
+    )
+    assert response.status_code == 422
+    assert db.session.scalar(sa.select(RequirementAnswer).where(RequirementAnswer.bid_id == bid.id)) is None
+
+
+def test_requirement_of_another_tender_in_the_url_is_not_found(client, auth, no_csrf, bid, provider):
+    foreign = factories.RequirementFactory()
+    auth.login(provider)
+    response = client.post(f"/inschrijvingen/{bid.id}/eisen/{foreign.id}", data={f"r{foreign.id}-version": "0"})
+    assert response.status_code == 404
