@@ -353,7 +353,7 @@ def submit(bid: Bid, *, user: User, idempotency_key: str, now: datetime) -> BidS
     """
     db.session.execute(
         sa.select(Bid).where(Bid.id == bid.id).with_for_update().execution_options(populate_existing=True)
-    )
+    ).scalar_one()  # consuming the row refreshes the bid under the lock
     done = _existing_submission(bid, idempotency_key, now)
     if done is not None:
         return done
@@ -436,7 +436,7 @@ def withdraw(bid: Bid, *, user: User, now: datetime) -> BidSubmission:
     """Withdraw the current submission before the deadline; it is kept, marked withdrawn."""
     db.session.execute(
         sa.select(Bid).where(Bid.id == bid.id).with_for_update().execution_options(populate_existing=True)
-    )
+    ).scalar_one()  # consuming the row refreshes the bid under the lock
     current = latest_submission(bid)
     if bid.status is not BidStatus.SUBMITTED or current is None or current.withdrawn_at is not None:
         raise rules.BidRefused(_l("Er is geen ingediende inschrijving om in te trekken."))

@@ -263,5 +263,7 @@ def test_reusing_another_organisations_evidence_id_is_refused(client, auth, no_c
 def test_requirement_of_another_tender_in_the_url_is_not_found(client, auth, no_csrf, bid, provider):
     foreign = factories.RequirementFactory()
     auth.login(provider)
-    response = client.post(f"/inschrijvingen/{bid.id}/eisen/{foreign.id}", data={f"r{foreign.id}-version": "0"})
+    response = client.post(
+        f"/inschrijvingen/{bid.id}/eisen/{foreign.id}", data={f"r{foreign.id}-version": "0"}
+    )
     assert response.status_code == 404

@@ -21,7 +21,9 @@ def extend(world) -> None:  # type: ignore[no-untyped-def]
     user = world.users["provider_admin"]
     bid = service.start_bid(tender, world.own_org, user, now=clock.now())
     complete(bid, user)
-    evidence = service.attach_evidence(bid, requirement, io.BytesIO(PDF), "vog.pdf", user=user, now=clock.now())
+    evidence = service.attach_evidence(
+        bid, requirement, io.BytesIO(PDF), "vog.pdf", user=user, now=clock.now()
+    )
     submission = service.submit(bid, user=user, idempotency_key="world-" + "0" * 26, now=clock.now())
     db.session.commit()
     world.extra.update(
