@@ -122,18 +122,17 @@ def save_choice(bid: Bid, pairs: set[tuple[int, int]], *, version: int, user: Us
         db.session.refresh(bid)
         theirs = {(line.result_level_id, line.municipality_id) for line in bid.lines}
         raise StaleEdit(queries.user_name(bid.updated_by_id), bid.updated_at, theirs, chosen)
-    current = {(line.result_level_id, line.municipality_id): line for line in bid.lines}
-    for key, line in current.items():
-        if key not in chosen:
-            bid.lines.remove(line)
-    for result_level_id, municipality_id in sorted(chosen - current.keys()):
-        bid.lines.append(
-            BidLine(
-                lot_id=offer.lot_of[result_level_id],
-                result_level_id=result_level_id,
-                municipality_id=municipality_id,
-            )
-        )
+    current = {(line.result_level_id, line.municipality_id): line.id for line in bid.lines}
+    removed = [line_id for key, line_id in current.items() if key not in chosen]
+    if removed:
+        db.session.execute(sa.delete(BidLine).where(BidLine.id.in_(removed)))
+    added = [
+        {"bid_id": bid.id, "lot_id": offer.lot_of[rl], "result_level_id": rl, "municipality_id": m}
+        for rl, m in sorted(chosen - current.keys())
+    ]
+    if added:
+        db.session.execute(sa.insert(BidLine), added)  # one statement for the whole matrix
+    db.session.expire(bid, ["lines"])
     db.session.flush()
     db.session.refresh(bid, ["choice_version", "updated_at", "updated_by_id"])
     audit.record("bids.save_choice", bid, lines=len(chosen), version=bid.choice_version)

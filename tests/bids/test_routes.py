@@ -267,3 +267,30 @@ def test_requirement_of_another_tender_in_the_url_is_not_found(client, auth, no_
         f"/inschrijvingen/{bid.id}/eisen/{foreign.id}", data={f"r{foreign.id}-version": "0"}
     )
     assert response.status_code == 404
+
+
+def test_full_matrix_choice_page_needs_a_constant_number_of_queries(client, auth, no_csrf):
+    """160 result-levels × 5 municipalities = 800 checkboxes; reads and the save do not grow with them."""
+    tender = factories.tender_with_matrix(results=32, levels=(4, 5, 6, 7, 8), municipalities=5, lots=4)
+    user = factories.user_with_role(Role.PROVIDER_ADMIN)
+    bid = service.start_bid(tender, user.organisation, user, now=clock.now())
+    db.session.commit()
+    auth.login(user)
+    queries: list[str] = []
+
+    def count(*args: object, **kwargs: object) -> None:
+        queries.append("q")
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        page = client.get(f"/inschrijvingen/{bid.id}/keuze")
+        assert page.text.count('name="keuze"') == 800
+        assert len(queries) < 25
+        queries.clear()
+        pairs = [f"{rl.id}:{m.id}" for r in tender.results for rl in r.levels for m in tender.municipalities]
+        response = client.post(f"/inschrijvingen/{bid.id}/keuze", data={"version": "0", "keuze": pairs})
+        assert response.status_code == 302
+        assert len(queries) < 25
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(BidLine)) == 800
