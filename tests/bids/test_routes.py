@@ -276,6 +276,7 @@ def test_full_matrix_choice_page_needs_a_constant_number_of_queries(client, auth
     bid = service.start_bid(tender, user.organisation, user, now=clock.now())
     db.session.commit()
     auth.login(user)
+    pairs = [f"{rl.id}:{m.id}" for r in tender.results for rl in r.levels for m in tender.municipalities]
     queries: list[str] = []
 
     def count(*args: object, **kwargs: object) -> None:
@@ -287,7 +288,6 @@ def test_full_matrix_choice_page_needs_a_constant_number_of_queries(client, auth
         assert page.text.count('name="keuze"') == 800
         assert len(queries) < 25
         queries.clear()
-        pairs = [f"{rl.id}:{m.id}" for r in tender.results for rl in r.levels for m in tender.municipalities]
         response = client.post(f"/inschrijvingen/{bid.id}/keuze", data={"version": "0", "keuze": pairs})
         assert response.status_code == 302
         assert len(queries) < 25
