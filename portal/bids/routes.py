@@ -23,7 +23,11 @@ def _user() -> Any:
 
 
 def _bid(bid_id: int, action: str = "bids.view") -> Bid:
-    return access.get_or_404(Bid, bid_id, action)
+    """Load-or-404 plus permission; every page view of bid data is recorded in the audit trail."""
+    bid = access.get_or_404(Bid, bid_id, action)
+    if request.method == "GET":
+        audit.record("bids.view", bid, page=request.endpoint)
+    return bid
 
 
 def _refused(action: str, bid: Bid | None, error: Exception) -> None:
@@ -67,7 +71,6 @@ def start(tender_id: int) -> Page:
 @bp.get("/<int:bid_id>")
 def overview(bid_id: int) -> Page:
     bid = queries.load_bid(_bid(bid_id))
-    audit.record("bids.view", bid)
     return render_template("bids/overview.html", **_overview_context(bid))
 
 

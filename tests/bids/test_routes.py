@@ -294,3 +294,20 @@ def test_full_matrix_choice_page_needs_a_constant_number_of_queries(client, auth
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", count)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(BidLine)) == 800
+
+
+def test_stale_choice_page_shows_both_versions(client, auth, no_csrf, bid, provider, colleague):
+    pairs = sorted(all_pairs(bid.tender))
+    service.save_choice(bid, {pairs[0]}, version=0, user=provider, now=clock.now())
+    db.session.commit()
+    auth.login(colleague)
+    response = client.post(
+        f"/inschrijvingen/{bid.id}/keuze", data={"version": "0", "keuze": [f"{pairs[1][0]}:{pairs[1][1]}"]}
+    )
+    assert response.status_code == 409
+    assert f"Gewijzigd door {provider.name}" in response.text
+    assert "Opgeslagen versie" in response.text
+    assert "Uw versie (niet opgeslagen)" in response.text
+    assert response.text.count("niveau") >= 2
+    lines = db.session.scalars(sa.select(BidLine).where(BidLine.bid_id == bid.id)).all()
+    assert [(x.result_level_id, x.municipality_id) for x in lines] == [pairs[0]]

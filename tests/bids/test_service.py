@@ -242,3 +242,34 @@ def test_sealed_policy_refuses_buyer_and_admin_before_the_deadline(aanbesteding)
     for role in (Role.BUYER, Role.ADMIN):
         assert not access.allowed(factories.user_with_role(role), "bids.view_submitted", submission)
     assert not access.allowed(user, "bids.view_submitted", submission)
+
+
+def test_open_house_bid_is_extended_in_a_later_admission_window(bid, tender, provider):
+    """Toetreding/uitbreiding: after window 1 closes, window 2 accepts a changed bid as a new version."""
+    from portal.models import AdmissionWindow
+
+    complete(bid, provider)
+    first = service.submit(bid, user=provider, idempotency_key="a" * 32, now=clock.now())
+    window = tender.windows[0]
+    later = AdmissionWindow(
+        opens_at=window.closes_at + timedelta(days=30), closes_at=window.closes_at + timedelta(days=60)
+    )
+    tender.windows.append(later)
+    db.session.commit()
+    with pytest.raises(service.BidLocked):  # same window: immutable
+        service.save_choice(bid, set(), version=bid.choice_version, user=provider, now=clock.now())
+    in_later = later.opens_at + timedelta(hours=1)
+    pairs = all_pairs(tender)
+    service.save_choice(bid, pairs, version=bid.choice_version, user=provider, now=in_later)
+    second = service.submit(bid, user=provider, idempotency_key="b" * 32, now=in_later)
+    assert (first.version, second.version) == (1, 2)
+    assert second.admission_window_id == later.id
+    assert first.withdrawn_at is None  # the admitted earlier version stays valid
+
+
+def test_viewing_bid_pages_is_audited(client, auth, bid, provider):
+    auth.login(provider)
+    client.get(f"/inschrijvingen/{bid.id}/criteria")
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "bids.view"))
+    assert event is not None
+    assert event.object_id == bid.id
