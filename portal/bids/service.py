@@ -412,8 +412,9 @@ def _existing_submission(bid: Bid, idempotency_key: str, now: datetime) -> BidSu
         sa.select(BidSubmission).where(BidSubmission.idempotency_key == idempotency_key)
     )
     if same_key is not None:
-        if same_key.bid_id != bid.id:
-            raise NotOfThisBid(_l("Het formulier is niet goed ontvangen. Laad de pagina opnieuw."))
+        if same_key.bid_id != bid.id or same_key.withdrawn_at is not None:
+            # another bid's key, or the form of a version since withdrawn (back button): never reuse it
+            raise NotOfThisBid(_l("Dit formulier is verlopen. Laad de pagina opnieuw en dien opnieuw in."))
         return same_key
     if bid.status is BidStatus.SUBMITTED:
         period = rules.open_period(bid.tender, now=now)

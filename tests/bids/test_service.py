@@ -273,3 +273,65 @@ def test_viewing_bid_pages_is_audited(client, auth, bid, provider):
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "bids.view"))
     assert event is not None
     assert event.object_id == bid.id
+
+
+def test_an_old_form_of_a_withdrawn_version_does_not_count_as_a_new_submission(bid, provider):
+    complete(bid, provider)
+    service.submit(bid, user=provider, idempotency_key="a" * 32, now=clock.now())
+    service.withdraw(bid, user=provider, now=clock.now())
+    with pytest.raises(service.NotOfThisBid):
+        service.submit(bid, user=provider, idempotency_key="a" * 32, now=clock.now())
+    assert bid.status is BidStatus.WITHDRAWN
+
+
+def test_withdraw_after_the_deadline_is_refused_and_the_submission_stays(bid, provider):
+    complete(bid, provider)
+    submission = service.submit(bid, user=provider, idempotency_key="a" * 32, now=clock.now())
+    after = bid.tender.windows[0].closes_at
+    with pytest.raises(rules.DeadlinePassed):
+        service.withdraw(bid, user=provider, now=after)
+    assert submission.withdrawn_at is None
+    assert bid.status is BidStatus.SUBMITTED
+
+
+def test_sealed_policy_allows_staff_after_the_deadline(aanbesteding):
+    import time_machine
+
+    from portal import access
+
+    user = factories.user_with_role(Role.PROVIDER_ADMIN)
+    bid = service.start_bid(aanbesteding, user.organisation, user, now=clock.now())
+    complete(bid, user)
+    submission = service.submit(bid, user=user, idempotency_key="a" * 32, now=clock.now())
+    db.session.commit()
+    buyer = factories.user_with_role(Role.BUYER)
+    with time_machine.travel(aanbesteding.submission_deadline - timedelta(seconds=1), tick=False):
+        assert not access.allowed(buyer, "bids.view_submitted", submission)
+    with time_machine.travel(aanbesteding.submission_deadline + timedelta(seconds=1), tick=False):
+        assert access.allowed(buyer, "bids.view_submitted", submission)
+        assert not access.allowed(factories.user_with_role(Role.VIEWER), "bids.view_submitted", submission)
+
+
+def test_a_refused_submit_is_kept_in_the_audit_trail(client, auth, no_csrf, bid, provider):
+    from portal.models import AuditOutcome
+
+    auth.login(provider)
+    client.post(f"/inschrijvingen/{bid.id}/indienen", data={"idempotency_key": "k" * 32, "confirm": "y"})
+    event = db.session.scalar(
+        sa.select(AuditEvent).where(
+            AuditEvent.action == "bids.submit", AuditEvent.outcome == AuditOutcome.REFUSED
+        )
+    )
+    assert event is not None
+    assert event.detail["reason"] == "IncompleteBid"
+
+
+def test_evidence_detached_stays_available_for_reuse(bid, tender, provider):
+    requirement = tender.requirements[0]
+    evidence = service.attach_evidence(
+        bid, requirement, io.BytesIO(PDF), "polis.pdf", user=provider, now=clock.now()
+    )
+    service.detach_evidence(bid, requirement, evidence.id, user=provider, now=clock.now())
+    answer = db.session.scalar(sa.select(RequirementAnswer).where(RequirementAnswer.bid_id == bid.id))
+    assert answer.evidence == []
+    assert [e.id for e in queries.organisation_evidence(bid.organisation_id)] == [evidence.id]
