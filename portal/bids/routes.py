@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -181,6 +181,29 @@ def _editable(bid: Bid) -> bool:
     return True
 
 
+# --- autosave (static/js/autosave.js posts a section's form with X-Autosave: 1) -----------------------
+
+
+def _autosave() -> bool:
+    return request.headers.get("X-Autosave") == "1"
+
+
+def _autosave_reply(*, version: int | None = None, stale: Any = None, error: str | None = None) -> Page:
+    """JSON for the autosave script; the same service and the same refusals as the save button."""
+    if stale is not None:
+        when = clock.to_local(stale.changed_at).strftime("%H:%M") if stale.changed_at else "?"
+        message = _(
+            "Gewijzigd door %(name)s om %(time)s. Klik op Opslaan om beide versies te zien.",
+            name=stale.changed_by,
+            time=when,
+        )
+        return jsonify(status="stale", message=message), 409  # type: ignore[return-value]
+    if error is not None:
+        return jsonify(status="refused", message=error), 422  # type: ignore[return-value]
+    message = _("Automatisch opgeslagen om %(time)s.", time=clock.to_local(clock.now()).strftime("%H:%M:%S"))
+    return jsonify(status="saved", version=version, message=message)  # type: ignore[return-value]
+
+
 # --- requirements and evidence ----------------------------------------------------------------------
 
 
@@ -248,6 +271,8 @@ def save_requirement(bid_id: int, requirement_id: int) -> Page:
     except service.NotOfThisBid:
         abort(404)
     if not form.validate_on_submit():
+        if _autosave():
+            return _autosave_reply(error=_("Controleer wat u invulde en klik op Opslaan."))
         return _requirements_page(queries.load_bid(bid), failing=form, failing_id=requirement_id, status=422)
     value = service.RequirementInput(
         declaration=None if not form.declaration.data else form.declaration.data == "ja",
@@ -255,11 +280,13 @@ def save_requirement(bid_id: int, requirement_id: int) -> Page:
         answer_date=form.answer_date.data,
     )
     try:
-        service.save_requirement_answer(
+        answer = service.save_requirement_answer(
             bid, requirement, value, version=form.version.data, user=_user(), now=clock.now()
         )
     except service.StaleEdit as stale:
         _refused("bids.save_requirement", bid, stale)
+        if _autosave():
+            return _autosave_reply(stale=stale)
         bid = queries.load_bid(bid)
         answer = next((a for a in bid.requirement_answers if a.requirement_id == requirement_id), None)
         fresh = forms.RequirementAnswerForm(
@@ -268,8 +295,12 @@ def save_requirement(bid_id: int, requirement_id: int) -> Page:
         return _requirements_page(bid, failing=fresh, failing_id=requirement_id, stale=stale, status=409)
     except rules.BidRefused as error:
         _refused("bids.save_requirement", bid, error)
+        if _autosave():
+            return _autosave_reply(error=str(error))
         form.text.errors = [*form.text.errors, str(error)]
         return _requirements_page(queries.load_bid(bid), failing=form, failing_id=requirement_id, status=422)
+    if _autosave():
+        return _autosave_reply(version=answer.version)
     flash(_("Uw antwoord is opgeslagen."), "success")
     return redirect(url_for("bids.requirements", bid_id=bid.id) + f"#eis-{requirement_id}")
 
@@ -376,13 +407,17 @@ def save_criterion(bid_id: int, criterion_id: int) -> Page:
         abort(404)
     form = forms.CriterionAnswerForm(prefix=f"c{criterion_id}")
     if not form.validate_on_submit():
+        if _autosave():
+            return _autosave_reply(error=_("Controleer wat u invulde en klik op Opslaan."))
         return _criteria_page(queries.load_bid(bid), failing=form, failing_id=criterion_id, status=422)
     try:
-        service.save_criterion_answer(
+        answer = service.save_criterion_answer(
             bid, criterion, form.text.data or "", version=form.version.data, user=_user(), now=clock.now()
         )
     except service.StaleEdit as stale:
         _refused("bids.save_criterion", bid, stale)
+        if _autosave():
+            return _autosave_reply(stale=stale)
         bid = queries.load_bid(bid)
         answer = next((a for a in bid.criterion_answers if a.criterion_id == criterion_id), None)
         fresh = forms.CriterionAnswerForm(
@@ -393,8 +428,12 @@ def save_criterion(bid_id: int, criterion_id: int) -> Page:
         return _criteria_page(bid, failing=fresh, failing_id=criterion_id, stale=stale, status=409)
     except rules.BidRefused as error:
         _refused("bids.save_criterion", bid, error)
+        if _autosave():
+            return _autosave_reply(error=str(error))
         form.text.errors = [*form.text.errors, str(error)]
         return _criteria_page(queries.load_bid(bid), failing=form, failing_id=criterion_id, status=422)
+    if _autosave():
+        return _autosave_reply(version=answer.version)
     flash(_("Uw antwoord is opgeslagen."), "success")
     return redirect(url_for("bids.criteria", bid_id=bid.id) + f"#criterium-{criterion_id}")
 

@@ -311,3 +311,31 @@ def test_stale_choice_page_shows_both_versions(client, auth, no_csrf, bid, provi
     assert response.text.count("niveau") >= 2
     lines = db.session.scalars(sa.select(BidLine).where(BidLine.bid_id == bid.id)).all()
     assert [(x.result_level_id, x.municipality_id) for x in lines] == [pairs[0]]
+
+
+def test_autosave_answers_json_with_the_new_version_and_refuses_a_stale_one(
+    client, auth, no_csrf, bid, provider
+):
+    auth.login(provider)
+    criterion = bid.tender.criteria[0]
+    url = f"/inschrijvingen/{bid.id}/criteria/{criterion.id}"
+    headers = {"X-Autosave": "1"}
+    saved = client.post(
+        url, data={f"c{criterion.id}-version": "0", f"c{criterion.id}-text": "een"}, headers=headers
+    )
+    assert saved.status_code == 200
+    assert saved.json["version"] == 1
+    again = client.post(
+        url, data={f"c{criterion.id}-version": "1", f"c{criterion.id}-text": "een twee"}, headers=headers
+    )
+    assert again.json["version"] == 2
+    stale = client.post(
+        url, data={f"c{criterion.id}-version": "1", f"c{criterion.id}-text": "oud"}, headers=headers
+    )
+    assert stale.status_code == 409
+    assert f"Gewijzigd door {provider.name}" in stale.json["message"]
+    too_long = client.post(
+        url, data={f"c{criterion.id}-version": "2", f"c{criterion.id}-text": "woord " * 11}, headers=headers
+    )
+    assert too_long.status_code == 422
+    assert db.session.scalar(sa.select(CriterionAnswer.text)) == "een twee"
