@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from portal import audit, clock, uploads
 from portal.bids import bp, forms, queries, rules, service
+from portal.bids import evidence as bid_evidence
 from portal.bids.pages import Page, acting_user, bid_or_404, editable, refused
 from portal.extensions import db
 from portal.models import Bid, EvidenceFile
@@ -151,14 +152,12 @@ def attach_evidence(bid_id: int, requirement_id: int) -> Page:
         if "evidence_id" in request.form:
             if not reuse.validate_on_submit():
                 abort(400)
-            service.reuse_evidence(
-                bid, requirement, reuse.evidence_id.data, user=acting_user(), now=clock.now()
-            )
+            bid_evidence.reuse(bid, requirement, reuse.evidence_id.data, user=acting_user(), now=clock.now())
         else:
             if not upload.validate_on_submit() or not upload.file.data:
                 raise uploads.UploadRefused(_("Kies een bestand om te uploaden."))
             file = upload.file.data
-            service.attach_evidence(
+            bid_evidence.attach(
                 bid, requirement, file.stream, file.filename, user=acting_user(), now=clock.now()
             )
     except (uploads.UploadRefused, rules.BidRefused) as error:
@@ -177,7 +176,7 @@ def detach_evidence(bid_id: int, requirement_id: int, evidence_id: int) -> Page:
         abort(400)
     try:
         requirement = service.requirement_of(bid, requirement_id)
-        service.detach_evidence(bid, requirement, evidence_id, user=acting_user(), now=clock.now())
+        bid_evidence.detach(bid, requirement, evidence_id, user=acting_user(), now=clock.now())
     except rules.BidRefused as error:
         refused("bids.detach_evidence", bid, error)
         flash(str(error), "error")

@@ -8,13 +8,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import IO, Any
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit, uploads
+from portal import audit
 from portal.bids import canonical, queries, rules
 from portal.extensions import db
 from portal.models import (
@@ -24,11 +24,9 @@ from portal.models import (
     BidStatus,
     BidSubmission,
     CriterionAnswer,
-    EvidenceFile,
     Organisation,
     Requirement,
     RequirementAnswer,
-    ScanStatus,
     SubmissionStatus,
     Tender,
     TenderStatus,
@@ -227,84 +225,6 @@ def _locked_update(
     theirs = {name: getattr(answer, name) for name in fields} if answer is not None else {}
     by = queries.user_name(answer.updated_by_id) if answer is not None else "?"
     raise StaleEdit(by, answer.updated_at if answer is not None else None, theirs, fields)
-
-
-# --- evidence --------------------------------------------------------------------------------------
-
-
-def _answer_for_evidence(bid: Bid, requirement: Requirement, user: User, now: datetime) -> RequirementAnswer:
-    answer = db.session.scalar(
-        sa.select(RequirementAnswer).where(
-            RequirementAnswer.bid_id == bid.id, RequirementAnswer.requirement_id == requirement.id
-        )
-    )
-    if answer is None:
-        answer = RequirementAnswer(
-            bid_id=bid.id, requirement_id=requirement.id, version=1, updated_at=now, updated_by_id=user.id
-        )
-        db.session.add(answer)
-    return answer
-
-
-def attach_evidence(
-    bid: Bid, requirement: Requirement, stream: IO[bytes], name: str | None, *, user: User, now: datetime
-) -> EvidenceFile:
-    """Upload (type by content, size, virus scan, archive-bomb check) and attach to the requirement."""
-    ensure_editable(bid, now=now)
-    if requirement.tender_id != bid.tender_id:
-        raise NotOfThisBid(_l("Deze eis hoort niet bij dit inkooptraject."))
-    stored = uploads.store(stream, name, allowed=uploads.EVIDENCE_TYPES)
-    evidence = EvidenceFile(
-        organisation_id=bid.organisation_id,
-        original_name=stored.original_name,
-        stored_name=stored.stored_name,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256,
-        scan_status=ScanStatus.CLEAN,
-        uploaded_at=now,
-        uploaded_by_id=user.id,
-    )
-    db.session.add(evidence)
-    answer = _answer_for_evidence(bid, requirement, user, now)
-    answer.evidence.append(evidence)
-    db.session.flush()
-    audit.record("bids.upload_evidence", evidence, bid_id=bid.id, requirement_id=requirement.id)
-    return evidence
-
-
-def reuse_evidence(
-    bid: Bid, requirement: Requirement, evidence_id: int, *, user: User, now: datetime
-) -> EvidenceFile:
-    """Attach an evidence file the organisation uploaded earlier (another organisation's id is refused)."""
-    ensure_editable(bid, now=now)
-    if requirement.tender_id != bid.tender_id:
-        raise NotOfThisBid(_l("Deze eis hoort niet bij dit inkooptraject."))
-    evidence = db.session.get(EvidenceFile, evidence_id)
-    if evidence is None or evidence.organisation_id != bid.organisation_id:
-        raise NotOfThisBid(_l("Dit bewijsstuk is niet van uw organisatie."))
-    answer = _answer_for_evidence(bid, requirement, user, now)
-    if evidence not in answer.evidence:
-        answer.evidence.append(evidence)
-    db.session.flush()
-    audit.record("bids.reuse_evidence", evidence, bid_id=bid.id, requirement_id=requirement.id)
-    return evidence
-
-
-def detach_evidence(
-    bid: Bid, requirement: Requirement, evidence_id: int, *, user: User, now: datetime
-) -> None:
-    ensure_editable(bid, now=now)
-    answer = db.session.scalar(
-        sa.select(RequirementAnswer).where(
-            RequirementAnswer.bid_id == bid.id, RequirementAnswer.requirement_id == requirement.id
-        )
-    )
-    if answer is None:
-        return
-    answer.evidence = [e for e in answer.evidence if e.id != evidence_id]
-    db.session.flush()
-    audit.record("bids.detach_evidence", bid, requirement_id=requirement.id, evidence_id=evidence_id)
 
 
 # --- completeness, submit, withdraw --------------------------------------------------------------

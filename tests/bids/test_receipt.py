@@ -10,6 +10,7 @@ import time_machine
 from pypdf import PdfReader
 
 from portal import clock
+from portal.bids import evidence as bid_evidence
 from portal.bids import receipt, service
 from portal.extensions import db
 from portal.models import BidSubmission
@@ -26,9 +27,7 @@ def _text(data: bytes) -> str:
 def _submitted(bid, provider):
     complete(bid, provider)
     requirement = bid.tender.requirements[0]
-    service.attach_evidence(
-        bid, requirement, io.BytesIO(PDF), "vog-beleid.pdf", user=provider, now=clock.now()
-    )
+    bid_evidence.attach(bid, requirement, io.BytesIO(PDF), "vog-beleid.pdf", user=provider, now=clock.now())
     submission = service.submit(bid, user=provider, idempotency_key="a" * 32, now=clock.now())
     db.session.commit()
     return submission

@@ -8,6 +8,7 @@ import re
 import sqlalchemy as sa
 
 from portal import clock
+from portal.bids import evidence as bid_evidence
 from portal.bids import service
 from portal.extensions import db
 from portal.models import (
@@ -233,7 +234,7 @@ def test_staff_get_nothing_of_a_bid(client, auth, bid, provider):
 def test_another_organisations_evidence_is_not_found_through_my_own_bid(client, auth, bid, provider, tender):
     stranger = factories.user_with_role(Role.PROVIDER_ADMIN)
     their_bid = service.start_bid(tender, stranger.organisation, stranger, now=clock.now())
-    evidence = service.attach_evidence(
+    evidence = bid_evidence.attach(
         their_bid, tender.requirements[0], io.BytesIO(PDF), "hun.pdf", user=stranger, now=clock.now()
     )
     db.session.commit()
@@ -247,7 +248,7 @@ def test_another_organisations_evidence_is_not_found_through_my_own_bid(client, 
 def test_reusing_another_organisations_evidence_id_is_refused(client, auth, no_csrf, bid, provider, tender):
     stranger = factories.user_with_role(Role.PROVIDER_ADMIN)
     their_bid = service.start_bid(tender, stranger.organisation, stranger, now=clock.now())
-    evidence = service.attach_evidence(
+    evidence = bid_evidence.attach(
         their_bid, tender.requirements[0], io.BytesIO(PDF), "hun.pdf", user=stranger, now=clock.now()
     )
     db.session.commit()

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal import clock
+from portal.bids import evidence as bid_evidence
 from portal.bids import queries, rules, service
 from portal.extensions import db
 from portal.models import AuditEvent, BidLine, BidStatus, BidSubmission, RequirementAnswer, Role
@@ -128,11 +129,11 @@ def test_word_limit_is_enforced(bid, tender, provider):
 
 def test_evidence_is_attached_and_reused_but_not_across_organisations(bid, tender, provider):
     requirement = tender.requirements[0]
-    evidence = service.attach_evidence(
+    evidence = bid_evidence.attach(
         bid, requirement, io.BytesIO(PDF), "vog-beleid.pdf", user=provider, now=clock.now()
     )
     second = factories.RequirementFactory(tender=tender, text="Verzekering")
-    service.reuse_evidence(bid, second, evidence.id, user=provider, now=clock.now())
+    bid_evidence.reuse(bid, second, evidence.id, user=provider, now=clock.now())
     answer = db.session.scalar(
         sa.select(RequirementAnswer).where(RequirementAnswer.requirement_id == second.id)
     )
@@ -140,7 +141,7 @@ def test_evidence_is_attached_and_reused_but_not_across_organisations(bid, tende
     other_user = factories.user_with_role(Role.PROVIDER_ADMIN)
     other_bid = service.start_bid(tender, other_user.organisation, other_user, now=clock.now())
     with pytest.raises(service.NotOfThisBid):
-        service.reuse_evidence(other_bid, requirement, evidence.id, user=other_user, now=clock.now())
+        bid_evidence.reuse(other_bid, requirement, evidence.id, user=other_user, now=clock.now())
 
 
 def test_submit_is_refused_with_the_list_of_what_is_missing(bid, provider):
@@ -328,10 +329,10 @@ def test_a_refused_submit_is_kept_in_the_audit_trail(client, auth, no_csrf, bid,
 
 def test_evidence_detached_stays_available_for_reuse(bid, tender, provider):
     requirement = tender.requirements[0]
-    evidence = service.attach_evidence(
+    evidence = bid_evidence.attach(
         bid, requirement, io.BytesIO(PDF), "polis.pdf", user=provider, now=clock.now()
     )
-    service.detach_evidence(bid, requirement, evidence.id, user=provider, now=clock.now())
+    bid_evidence.detach(bid, requirement, evidence.id, user=provider, now=clock.now())
     answer = db.session.scalar(sa.select(RequirementAnswer).where(RequirementAnswer.bid_id == bid.id))
     assert answer.evidence == []
     assert [e.id for e in queries.organisation_evidence(bid.organisation_id)] == [evidence.id]

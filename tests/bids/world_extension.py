@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from portal import clock
+from portal.bids import evidence as bid_evidence
 from portal.bids import service
 from portal.extensions import db
 from tests import factories
@@ -21,9 +22,7 @@ def extend(world) -> None:  # type: ignore[no-untyped-def]
     user = world.users["provider_admin"]
     bid = service.start_bid(tender, world.own_org, user, now=clock.now())
     complete(bid, user)
-    evidence = service.attach_evidence(
-        bid, requirement, io.BytesIO(PDF), "vog.pdf", user=user, now=clock.now()
-    )
+    evidence = bid_evidence.attach(bid, requirement, io.BytesIO(PDF), "vog.pdf", user=user, now=clock.now())
     submission = service.submit(bid, user=user, idempotency_key="world-" + "0" * 26, now=clock.now())
     db.session.commit()
     world.extra.update(
