@@ -247,8 +247,8 @@ def applicable(bid: Bid) -> Applicable:
     return Applicable(pairs, lot_ids, requirements, criteria)
 
 
-def missing(bid: Bid) -> list[rules.Missing]:
-    scope = applicable(bid)
+def missing(bid: Bid, scope: Applicable | None = None) -> list[rules.Missing]:
+    scope = scope or applicable(bid)
     return rules.missing_items(
         pairs=scope.pairs,
         requirements=scope.requirements,
@@ -279,25 +279,11 @@ def submit(bid: Bid, *, user: User, idempotency_key: str, now: datetime) -> BidS
     period = rules.check_open(bid.tender, now=now)
     bid = queries.load_bid(bid)
     scope = applicable(bid)
-    problems = missing(bid)
+    problems = missing(bid, scope)
     if problems:
         raise rules.IncompleteBid(problems)
-    signatory = {"name": bid.organisation.signatory_name, "function": bid.organisation.signatory_function}
-    result_levels, municipalities, lots = queries.labels(bid.tender)
-    content = canonical.bid_content(
-        bid,
-        result_levels=result_levels,
-        municipalities=municipalities,
-        lots=lots,
-        requirements=scope.requirements,
-        criteria=scope.criteria,
-        signatory=signatory,
-    )
-    version = (
-        db.session.scalar(sa.select(sa.func.max(BidSubmission.version)).where(BidSubmission.bid_id == bid.id))
-        or 0
-    ) + 1
-    content["version"] = version
+    version = _next_version(bid)
+    content = _frozen_content(bid, scope, version)
     submission = BidSubmission(
         bid_id=bid.id,
         version=version,
@@ -305,8 +291,8 @@ def submit(bid: Bid, *, user: User, idempotency_key: str, now: datetime) -> BidS
         admission_window_id=period.window.id if period.window is not None else None,
         submitted_at=now,
         submitted_by_id=user.id,
-        signatory_name=signatory["name"],
-        signatory_function=signatory["function"],
+        signatory_name=content["signatory"]["name"],
+        signatory_function=content["signatory"]["function"],
         content=content,
         sha256=canonical.digest(content),
         idempotency_key=idempotency_key,
@@ -325,6 +311,29 @@ def submit(bid: Bid, *, user: User, idempotency_key: str, now: datetime) -> BidS
     db.session.flush()
     audit.record("bids.submit", submission, bid_id=bid.id, version=version, sha256=submission.sha256)
     return submission
+
+
+def _next_version(bid: Bid) -> int:
+    latest = db.session.scalar(
+        sa.select(sa.func.max(BidSubmission.version)).where(BidSubmission.bid_id == bid.id)
+    )
+    return (latest or 0) + 1
+
+
+def _frozen_content(bid: Bid, scope: Applicable, version: int) -> dict[str, Any]:
+    """The canonical content: the choice, the answers that apply to it, the registered signatory."""
+    result_levels, municipalities, lots = queries.labels(bid.tender)
+    content = canonical.bid_content(
+        bid,
+        result_levels=result_levels,
+        municipalities=municipalities,
+        lots=lots,
+        requirements=scope.requirements,
+        criteria=scope.criteria,
+        signatory={"name": bid.organisation.signatory_name, "function": bid.organisation.signatory_function},
+    )
+    content["version"] = version
+    return content
 
 
 def _existing_submission(bid: Bid, idempotency_key: str, now: datetime) -> BidSubmission | None:
