@@ -263,6 +263,10 @@ def verify() -> Page:
 
 @bp.record_once
 def _register_verify(state: Any) -> None:
+    from portal.extensions import limiter
+
+    # public and reads an uploaded PDF: limited per IP address (POSTs only)
+    limited = limiter.limit("30 per 10 minutes", exempt_when=lambda: request.method != "POST")(verify)
     state.app.add_url_rule(
-        "/ontvangstbewijs/controleren", endpoint="bids.verify", view_func=verify, methods=["GET", "POST"]
+        "/ontvangstbewijs/controleren", endpoint="bids.verify", view_func=limited, methods=["GET", "POST"]
     )

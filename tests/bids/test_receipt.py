@@ -129,3 +129,21 @@ def test_submit_through_the_page_one_second_before_and_after_the_deadline(client
     submitted = db.session.scalars(sa.select(BidSubmission)).all()
     assert [s.bid_id for s in submitted] == [bids[0].id]
     assert submitted[0].submitted_at == deadline - timedelta(seconds=1)
+
+
+def test_verify_with_a_file_that_is_not_a_receipt_is_refused(client, no_csrf):
+    response = client.post(
+        "/ontvangstbewijs/controleren",
+        data={"receipt": (io.BytesIO(b"geen pdf"), "bon.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "upload het ontvangstbewijs" in response.text
+
+
+def test_verify_is_rate_limited_per_address(client, no_csrf):
+    statuses = [
+        client.post("/ontvangstbewijs/controleren", data={"sha256": "0" * 64}).status_code for _ in range(31)
+    ]
+    assert statuses[:30] == [200] * 30
+    assert statuses[30] == 429
