@@ -74,6 +74,7 @@ def _requirements_page(
     reuse.evidence_id.choices = [(e.id, f"{e.original_name} ({e.uploaded_at:%d-%m-%Y})") for e in evidence]
     html = render_template(
         "bids/requirements.html",
+        changed_by=queries.last_changes(bid),
         bid=bid,
         items=items,
         upload_form=forms.EvidenceUploadForm(formdata=None),
@@ -228,7 +229,13 @@ def _criteria_page(
                 "stale": stale if criterion.id == failing_id else None,
             }
         )
-    html = render_template("bids/criteria.html", bid=bid, items=items, editable=editable(bid))
+    html = render_template(
+        "bids/criteria.html",
+        changed_by=queries.last_changes(bid),
+        bid=bid,
+        items=items,
+        editable=editable(bid),
+    )
     return (html, status) if status != 200 else html
 
 

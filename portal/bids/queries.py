@@ -141,6 +141,28 @@ def user_name(user_id: int | None) -> str:
     return db.session.scalar(sa.select(User.name).where(User.id == user_id)) or "?"
 
 
+def user_names(user_ids: set[int | None]) -> dict[int, str]:
+    """Names of the colleagues who last changed something, in one query."""
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    rows = db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids)))
+    return {user_id: name for user_id, name in rows}
+
+
+def last_changes(bid: Bid) -> dict[str, str]:
+    """Who changed the bid, each answer and each criterion answer last: {"bid": name, "r<id>": ..., "c<id>": ...}."""
+    names = user_names(
+        {bid.updated_by_id}
+        | {a.updated_by_id for a in bid.requirement_answers}
+        | {a.updated_by_id for a in bid.criterion_answers}
+    )
+    out = {"bid": names.get(bid.updated_by_id or 0, "")}
+    out.update({f"r{a.requirement_id}": names.get(a.updated_by_id or 0, "") for a in bid.requirement_answers})
+    out.update({f"c{a.criterion_id}": names.get(a.updated_by_id or 0, "") for a in bid.criterion_answers})
+    return out
+
+
 def submission(bid: Bid, version: int) -> BidSubmission | None:
     return db.session.scalar(
         sa.select(BidSubmission).where(BidSubmission.bid_id == bid.id, BidSubmission.version == version)

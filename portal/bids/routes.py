@@ -68,6 +68,7 @@ def _overview_context(bid: Bid) -> dict[str, Any]:
         "deadline": rules.next_deadline(bid.tender, now=now),
         "is_open": rules.open_period(bid.tender, now=now) is not None,
         "withdraw_form": forms.ActionForm(),
+        "changed_by": queries.last_changes(bid),
     }
 
 

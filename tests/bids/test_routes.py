@@ -340,3 +340,13 @@ def test_autosave_answers_json_with_the_new_version_and_refuses_a_stale_one(
     )
     assert too_long.status_code == 422
     assert db.session.scalar(sa.select(CriterionAnswer.text)) == "een twee"
+
+
+def test_colleagues_see_who_saved_an_answer_last(client, auth, bid, provider, colleague):
+    criterion = bid.tender.criteria[0]
+    service.save_criterion_answer(bid, criterion, "een", version=0, user=provider, now=clock.now())
+    service.save_choice(bid, set(), version=0, user=provider, now=clock.now())
+    db.session.commit()
+    auth.login(colleague)
+    assert f"laatst opgeslagen door {provider.name}" in client.get(f"/inschrijvingen/{bid.id}/criteria").text
+    assert f"Laatst gewijzigd door {provider.name}" in client.get(f"/inschrijvingen/{bid.id}").text
