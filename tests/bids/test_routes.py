@@ -350,3 +350,14 @@ def test_colleagues_see_who_saved_an_answer_last(client, auth, bid, provider, co
     auth.login(colleague)
     assert f"laatst opgeslagen door {provider.name}" in client.get(f"/inschrijvingen/{bid.id}/criteria").text
     assert f"Laatst gewijzigd door {provider.name}" in client.get(f"/inschrijvingen/{bid.id}").text
+
+
+def test_refused_submit_links_each_missing_item_to_where_it_is_answered(client, auth, no_csrf, bid, provider):
+    auth.login(provider)
+    response = client.post(
+        f"/inschrijvingen/{bid.id}/indienen", data={"idempotency_key": "k" * 32, "confirm": "y"}
+    )
+    requirement, criterion = bid.tender.requirements[0], bid.tender.criteria[0]
+    assert f'href="/inschrijvingen/{bid.id}/eisen#eis-{requirement.id}"' in response.text
+    assert f'href="/inschrijvingen/{bid.id}/criteria#criterium-{criterion.id}"' in response.text
+    assert f'href="/inschrijvingen/{bid.id}/keuze"' in response.text
