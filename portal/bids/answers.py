@@ -124,8 +124,12 @@ def save_requirement(bid_id: int, requirement_id: int) -> Page:
             return _autosave_reply(stale=stale)
         bid = queries.load_bid(bid)
         answer = next((a for a in bid.requirement_answers if a.requirement_id == requirement_id), None)
+        # the form keeps the person's own version, at the stored version number: saving again is a
+        # conscious choice made after seeing the colleague's version above it
         fresh = forms.RequirementAnswerForm(
-            formdata=None, prefix=f"r{requirement_id}", data=_answer_data(answer)
+            formdata=None,
+            prefix=f"r{requirement_id}",
+            data={**form.data, "version": answer.version if answer else 0},
         )
         return _requirements_page(bid, failing=fresh, failing_id=requirement_id, stale=stale, status=409)
     except rules.BidRefused as error:
@@ -269,7 +273,7 @@ def save_criterion(bid_id: int, criterion_id: int) -> Page:
         fresh = forms.CriterionAnswerForm(
             formdata=None,
             prefix=f"c{criterion_id}",
-            data={"version": answer.version if answer else 0, "text": answer.text if answer else ""},
+            data={"version": answer.version if answer else 0, "text": form.text.data or ""},
         )
         return _criteria_page(bid, failing=fresh, failing_id=criterion_id, stale=stale, status=409)
     except rules.BidRefused as error:

@@ -128,6 +128,8 @@ def _choice_page(
     if error is not None:
         with contextlib.suppress(rules.InvalidChoice):
             chosen = rules.parse_pairs(request.form.getlist("keuze"))
+    if stale is not None:
+        chosen = set(stale.yours)  # the person's own choice stays in the form
     labels = None
     if stale is not None:
         result_levels, municipalities, _lots = queries.labels(bid.tender)

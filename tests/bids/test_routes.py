@@ -361,3 +361,22 @@ def test_refused_submit_links_each_missing_item_to_where_it_is_answered(client, 
     assert f'href="/inschrijvingen/{bid.id}/eisen#eis-{requirement.id}"' in response.text
     assert f'href="/inschrijvingen/{bid.id}/criteria#criterium-{criterion.id}"' in response.text
     assert f'href="/inschrijvingen/{bid.id}/keuze"' in response.text
+
+
+def test_after_a_stale_edit_the_form_keeps_my_text_and_a_second_save_replaces_knowingly(
+    client, auth, no_csrf, bid, provider, colleague
+):
+    criterion = bid.tender.criteria[0]
+    service.save_criterion_answer(
+        bid, criterion, "versie van de eerste", version=0, user=provider, now=clock.now()
+    )
+    db.session.commit()
+    auth.login(colleague)
+    url = f"/inschrijvingen/{bid.id}/criteria/{criterion.id}"
+    stale = client.post(url, data={f"c{criterion.id}-version": "0", f"c{criterion.id}-text": "mijn versie"})
+    assert stale.status_code == 409
+    assert re.search(r'name="c\d+-version" type="hidden" value="1"', stale.text)
+    assert re.search(r"<textarea[^>]*>\s*mijn versie</textarea>", stale.text)
+    again = client.post(url, data={f"c{criterion.id}-version": "1", f"c{criterion.id}-text": "mijn versie"})
+    assert again.status_code == 302
+    assert db.session.scalar(sa.select(CriterionAnswer.text)) == "mijn versie"
