@@ -203,6 +203,19 @@ def _view_bid(user: Any, bid: Any) -> bool:
     return user.is_provider and same_organisation(user, bid.organisation_id)
 
 
+@policy("bids.view_submitted")
+def _view_submitted_bid(user: Any, submission: Any) -> bool:
+    """Staff see a submission's content only after its deadline (sealed rule, bids.rules.content_visible)."""
+    from portal import clock
+    from portal.bids import rules
+
+    if not user.has_role(Role.BUYER, Role.ASSESSOR, Role.ADMIN) or submission is None:
+        return False
+    tender = submission.bid.tender
+    window = next((w for w in tender.windows if w.id == submission.admission_window_id), None)
+    return rules.content_visible(tender, window, now=clock.now())
+
+
 # --- assessment ---------------------------------------------------------------------------------
 
 _register_role_policies(

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("bids", __name__, url_prefix="/inschrijvingen")
 
-from portal.bids import routes  # noqa: E402, F401 - routes register themselves on bp
+from portal.bids import answers, routes  # noqa: E402, F401 - routes register themselves on bp

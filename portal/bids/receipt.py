@@ -1,0 +1,105 @@
+"""The receipt (ontvangstbewijs): a PDF of a submission, mailed to the organisation and downloadable.
+
+The context is built from the submission's frozen canonical content, so a receipt rendered later shows
+exactly what was submitted. `hash_from_pdf` reads the bid hash back from a receipt for the verify page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from portal import mail, pdf, uploads
+from portal.clock import to_local
+from portal.extensions import db
+from portal.models import BidSubmission, Organisation, User
+
+HASH_LABEL = "Hash van de inschrijving (SHA-256):"
+_HASH_RE = re.compile(re.escape(HASH_LABEL) + r"\s*([0-9a-f]{64})")
+_ANY_HASH = re.compile(r"\b[0-9a-fA-F]{64}\b")
+
+
+def context(submission: BidSubmission) -> dict[str, Any]:
+    content = submission.content
+    choice: dict[str, dict[str, list[str]]] = {}
+    for line in content["choice"]:
+        label = f"{line['result']['code']} {line['result']['name']} – niveau {line['result_level']['level']}"
+        choice.setdefault(line["lot"]["name"], {}).setdefault(label, []).append(line["municipality"]["name"])
+    return {
+        "tender": content["tender"],
+        "organisation": content["organisation"],
+        "signatory": content["signatory"],
+        "version": submission.version,
+        "received_at": to_local(submission.submitted_at),
+        "withdrawn_at": to_local(submission.withdrawn_at) if submission.withdrawn_at else None,
+        "choice": {lot: sorted(rows.items()) for lot, rows in sorted(choice.items())},
+        "requirements": content["requirements"],
+        "criteria": [
+            {"question": c["question"], "words": len(c["answer"].split())} for c in content["criteria"]
+        ],
+        "evidence": [e for r in content["requirements"] for e in r["evidence"]],
+        "sha256": submission.sha256,
+        "hash_label": HASH_LABEL,
+    }
+
+
+def render(submission: BidSubmission) -> bytes:
+    return pdf.render_pdf(
+        "pdf/receipt.html",
+        context(submission),
+        metadata={
+            "title": f"Ontvangstbewijs {submission.content['tender']['reference']} v{submission.version}"
+        },
+    )
+
+
+def file_name(submission: BidSubmission) -> str:
+    return f"ontvangstbewijs-{submission.content['tender']['reference']}-v{submission.version}.pdf"
+
+
+def mail_receipt(submission: BidSubmission, organisation: Organisation) -> int:
+    """Queue the receipt to every active user of the organisation; returns how many were queued."""
+    data = render(submission)
+    stored = f"receipt-{submission.sha256[:16]}-{submission.id}.pdf"
+    uploads.path_of(stored).write_bytes(data)
+    users = db.session.scalars(
+        sa.select(User)
+        .where(User.organisation_id == organisation.id, User.is_active.is_(True))
+        .order_by(User.id)
+    ).all()
+    for user in users:
+        mail.queue(
+            user.email,
+            _("Ontvangstbewijs inschrijving %(ref)s", ref=submission.content["tender"]["reference"]),
+            "bids_receipt",
+            dedupe_key=f"bids.receipt:{submission.id}:{user.id}",
+            attachment=uploads.path_of(stored),
+            attachment_name=file_name(submission),
+            user=user,
+            submission=submission,
+            received_at=to_local(submission.submitted_at),
+        )
+    return len(users)
+
+
+def hash_from_pdf(data: bytes) -> str | None:
+    """The bid hash printed on a receipt PDF, or None when it cannot be read."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except (PdfReadError, ValueError, OSError):
+        return None
+    compact = re.sub(r"[ \t]+", " ", text)
+    found = _HASH_RE.search(compact)
+    return found.group(1) if found else None
+
+
+def normalise_hash(value: str | None) -> str | None:
+    found = _ANY_HASH.search((value or "").replace(" ", ""))
+    return found.group(0).lower() if found else None

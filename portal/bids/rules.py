@@ -1,0 +1,303 @@
+"""Pure decisions about a bid: the deadline, the choice, completeness, word limits, the sealed rule.
+
+No database and no Flask: everything arrives as arguments (`now=` included), so tests pass a frozen time.
+
+Deadline rule: a submission is accepted while `now < deadline`; at the deadline second itself it is
+refused (`now >= deadline`). The server clock is UTC and has whole seconds (portal.clock.now).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from portal.models.enums import AnswerType, Procedure, TenderStatus
+
+
+class BidRefused(Exception):
+    """A domain refusal; str(error) is the Dutch message for the person."""
+
+
+class DeadlinePassed(BidRefused):
+    pass
+
+
+class InvalidChoice(BidRefused):
+    def __init__(self, message: object, problems: list[str] | None = None) -> None:
+        super().__init__(str(message))
+        self.problems = problems or []
+
+
+class WordLimitExceeded(BidRefused):
+    def __init__(self, words: int, limit: int) -> None:
+        super().__init__(
+            str(_l("Uw antwoord telt %(words)s woorden; het maximum is %(limit)s.", words=words, limit=limit))
+        )
+        self.words = words
+        self.limit = limit
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One missing item: its section (choice, requirements, criteria, signatory), the item and why."""
+
+    section: str
+    message: str
+    item_id: int | None = None
+
+
+class IncompleteBid(BidRefused):
+    def __init__(self, missing: list[Missing]) -> None:
+        super().__init__(str(_l("Uw inschrijving is nog niet compleet.")))
+        self.missing = missing
+
+
+# --- deadline ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """Where a submission made at `now` falls: its deadline, and for open house its admission window."""
+
+    deadline: datetime
+    window: Any | None = None
+
+
+def open_period(tender: Any, *, now: datetime) -> Period | None:
+    """The period a submission at `now` belongs to, or None when nothing can be submitted now."""
+    if tender.status is not TenderStatus.PUBLISHED:
+        return None
+    if tender.procedure is Procedure.OPEN_HOUSE:
+        for window in tender.windows:
+            if _aware(window.opens_at) <= now < _aware(window.closes_at):
+                return Period(deadline=_aware(window.closes_at), window=window)
+        return None
+    deadline = tender.submission_deadline
+    if deadline is None or now >= _aware(deadline):
+        return None
+    return Period(deadline=_aware(deadline))
+
+
+def check_open(tender: Any, *, now: datetime) -> Period:
+    period = open_period(tender, now=now)
+    if period is None:
+        raise DeadlinePassed(
+            _l(
+                "De termijn voor inschrijven is verstreken of nog niet open. Er kan nu niets worden ingediend."
+            )
+        )
+    return period
+
+
+def next_deadline(tender: Any, *, now: datetime) -> datetime | None:
+    """The deadline to show on the page (the current window's end, or the tender's deadline)."""
+    period = open_period(tender, now=now)
+    if period is not None:
+        return period.deadline
+    return _aware(tender.submission_deadline) if tender.submission_deadline else None
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    from datetime import UTC
+
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def may_extend(procedure: Procedure, latest_window_id: int | None, current_window_id: int | None) -> bool:
+    """Open house (toetreding/uitbreiding): a bid submitted in an earlier window may be changed and
+    submitted again in a later window. In the same window, or for an aanbesteding, a submitted bid is
+    immutable until it is withdrawn."""
+    return (
+        procedure is Procedure.OPEN_HOUSE
+        and current_window_id is not None
+        and latest_window_id != current_window_id
+    )
+
+
+# --- sealed -------------------------------------------------------------------------------------
+
+
+def content_visible(tender: Any, window: Any | None, *, now: datetime) -> bool:
+    """Sealed rule: a submitted bid's content is visible to staff only after its deadline has passed.
+
+    Aanbesteding and subsidie: after the tender's submission deadline. Open house: after the close of
+    the admission window the submission was received in.
+    """
+    if tender.procedure is Procedure.OPEN_HOUSE:
+        return window is not None and now >= _aware(window.closes_at)
+    return tender.submission_deadline is not None and now >= _aware(tender.submission_deadline)
+
+
+# --- choice ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Offerable:
+    """What a tender lets a provider choose: result-level id → lot id, and the participating municipalities."""
+
+    lot_of: Mapping[int, int]
+    municipality_ids: frozenset[int]
+    labels: Mapping[int, str] = field(default_factory=dict)
+
+
+def validate_choice(offerable: Offerable, pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The chosen (result_level_id, municipality_id) pairs, or InvalidChoice listing every bad one.
+
+    A result-level must belong to a perceel of this tender; a municipality must participate in it.
+    Ids of another tender or invented ones fall under the same refusals: nothing is saved.
+    """
+    chosen = set(pairs)
+    problems: list[str] = []
+    for result_level_id, municipality_id in sorted(chosen):
+        if result_level_id not in offerable.lot_of:
+            problems.append(
+                str(
+                    _l(
+                        "Resultaat/niveau %(id)s hoort niet bij een perceel van dit inkooptraject.",
+                        id=result_level_id,
+                    )
+                )
+            )
+        if municipality_id not in offerable.municipality_ids:
+            problems.append(
+                str(_l("Gemeente %(id)s doet niet mee aan dit inkooptraject.", id=municipality_id))
+            )
+    if problems:
+        raise InvalidChoice(
+            _l("Uw keuze bevat onderdelen die niet bij dit inkooptraject horen. Er is niets opgeslagen."),
+            sorted(set(problems)),
+        )
+    return chosen
+
+
+def parse_pairs(values: Iterable[str]) -> set[tuple[int, int]]:
+    """Form values "<result_level_id>:<municipality_id>"; anything else is a tampered form."""
+    pairs = set()
+    for value in values:
+        left, sep, right = value.partition(":")
+        if not sep or not left.isdigit() or not right.isdigit():
+            raise InvalidChoice(_l("Het formulier is niet goed ontvangen. Er is niets opgeslagen."))
+        pairs.add((int(left), int(right)))
+    return pairs
+
+
+def chosen_lots(offerable: Offerable, pairs: Iterable[tuple[int, int]]) -> set[int]:
+    return {offerable.lot_of[rl] for rl, _m in pairs if rl in offerable.lot_of}
+
+
+def applies(item_lot_ids: Iterable[int], lot_ids: set[int]) -> bool:
+    """A requirement or criterion without linked percelen applies to every perceel."""
+    linked = set(item_lot_ids)
+    return not linked or bool(linked & lot_ids)
+
+
+# --- words -----------------------------------------------------------------------------------------
+
+
+def word_count(text: str | None) -> int:
+    return len((text or "").split())
+
+
+def check_word_limit(text: str | None, limit: int | None) -> None:
+    words = word_count(text)
+    if limit is not None and words > limit:
+        raise WordLimitExceeded(words, limit)
+
+
+# --- completeness ------------------------------------------------------------------------------------
+
+
+def requirement_answered(answer_type: AnswerType, evidence_required: bool, answer: Any | None) -> bool:
+    if answer is None:
+        return False
+    has_evidence = bool(answer.evidence)
+    done = {
+        AnswerType.DECLARATION: answer.declaration is not None,
+        AnswerType.TEXT: bool((answer.text or "").strip()),
+        AnswerType.DATE: answer.answer_date is not None,
+        AnswerType.FILE: has_evidence,
+    }[answer_type]
+    return done and (has_evidence or not evidence_required)
+
+
+def missing_items(
+    *,
+    pairs: set[tuple[int, int]],
+    requirements: Iterable[Any],
+    criteria: Iterable[Any],
+    answers: Mapping[int, Any],
+    criterion_answers: Mapping[int, Any],
+    signatory_name: str,
+) -> list[Missing]:
+    """Everything that stops submission, per section; `requirements`/`criteria` are those that apply."""
+    missing: list[Missing] = []
+    if not pairs:
+        missing.append(Missing("choice", str(_l("Kies ten minste één perceel, gemeente en resultaat."))))
+    for requirement in requirements:
+        if not requirement_answered(
+            requirement.answer_type, requirement.evidence_required, answers.get(requirement.id)
+        ):
+            missing.append(Missing("requirements", _short(requirement.text), requirement.id))
+    for criterion in criteria:
+        answer = criterion_answers.get(criterion.id)
+        text = answer.text if answer is not None else ""
+        if not (text or "").strip():
+            missing.append(Missing("criteria", _short(criterion.question), criterion.id))
+        elif criterion.word_limit is not None and word_count(text) > criterion.word_limit:
+            missing.append(
+                Missing(
+                    "criteria", str(_l("Te veel woorden: %(q)s", q=_short(criterion.question))), criterion.id
+                )
+            )
+    if not (signatory_name or "").strip():
+        missing.append(
+            Missing("signatory", str(_l("Uw organisatie heeft nog geen tekenbevoegde geregistreerd.")))
+        )
+    return missing
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def section_progress(missing: list[Missing]) -> dict[str, int]:
+    """How many items are missing per section (0: complete)."""
+    counts = {"choice": 0, "requirements": 0, "criteria": 0, "signatory": 0}
+    for item in missing:
+        counts[item.section] += 1
+    return counts
+
+
+def helper_selection(
+    action: str,
+    *,
+    levels_of: Mapping[tuple[int, int], list[int]],
+    municipality_ids: Iterable[int],
+) -> tuple[set[tuple[int, int]], int | None]:
+    """The pairs a "select all" button adds, and the perceel a "clear" button empties.
+
+    action: "result:<result_id>:<lot_id>" (every level of the result in the perceel × every municipality),
+    "municipality:<lot_id>:<municipality_id>" (every result-level of the perceel in that municipality),
+    "clear:<lot_id>". `levels_of` maps (result_id, lot_id) → result-level ids. Unknown ids add nothing.
+    """
+    kind, _sep, rest = action.partition(":")
+    parts = rest.split(":")
+    if not all(p.isdigit() for p in parts):
+        raise InvalidChoice(_l("Het formulier is niet goed ontvangen. Er is niets opgeslagen."))
+    numbers = [int(p) for p in parts]
+    municipalities = set(municipality_ids)
+    if kind == "result" and len(numbers) == 2:
+        levels = levels_of.get((numbers[0], numbers[1]), [])
+        return {(rl, m) for rl in levels for m in municipalities}, None
+    if kind == "municipality" and len(numbers) == 2 and numbers[1] in municipalities:
+        levels = [rl for (_r, lot), rls in levels_of.items() if lot == numbers[0] for rl in rls]
+        return {(rl, numbers[1]) for rl in levels}, None
+    if kind == "clear" and len(numbers) == 1:
+        return set(), numbers[0]
+    raise InvalidChoice(_l("Het formulier is niet goed ontvangen. Er is niets opgeslagen."))
