@@ -32,7 +32,8 @@ pytestmark = [
 
 @pytest.fixture
 def live_server(app, monkeypatch) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    # One request at a time: the whole test shares one database session, which is not thread-safe.
+    server = make_server("127.0.0.1", 0, app, threaded=False)
     monkeypatch.setitem(app.config, "SERVER_NAME", f"127.0.0.1:{server.server_port}")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
