@@ -184,7 +184,7 @@ def organisation_names(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     rows = db.session.execute(sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids)))
-    return dict(rows.tuples().all())
+    return {row[0]: row[1] for row in rows}
 
 
 def current_version(agreement: Agreement) -> AgreementVersion:
