@@ -189,3 +189,71 @@ def organisation_names(ids: set[int]) -> dict[int, str]:
 
 def current_version(agreement: Agreement) -> AgreementVersion:
     return agreement.versions[-1]
+
+
+# --- the register ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    tender_id: int | None = None
+    municipality_code: str = ""
+    lot: str = ""
+    result: str = ""
+    level: int | None = None
+    status: AgreementStatus | None = None
+    provider: str = ""
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    agreement: Agreement
+    tender_reference: str
+    version: AgreementVersion
+
+    @property
+    def content(self) -> dict:
+        return self.version.content
+
+
+def register(filters: RegisterFilter) -> list[RegisterRow]:
+    """The contract register with the current version of each contract; the matrix filters read its content."""
+    query = (
+        sa.select(Agreement, Tender.reference)
+        .join(Tender, Agreement.tender_id == Tender.id)
+        .join(Organisation, Agreement.organisation_id == Organisation.id)
+        .options(selectinload(Agreement.versions), selectinload(Agreement.organisation))
+        .order_by(Agreement.year, Agreement.sequence)
+    )
+    if filters.tender_id:
+        query = query.where(Agreement.tender_id == filters.tender_id)
+    if filters.status:
+        query = query.where(Agreement.status == filters.status)
+    if filters.provider:
+        query = query.where(Organisation.name.ilike(f"%{filters.provider}%"))
+    rows = [
+        RegisterRow(agreement, reference, agreement.versions[-1])
+        for agreement, reference in db.session.execute(query)
+    ]
+    return [row for row in rows if _matches(row.content, filters)]
+
+
+def _matches(content: dict, filters: RegisterFilter) -> bool:
+    if filters.municipality_code and filters.municipality_code not in {
+        m["cbs_code"] for m in content["municipalities"]
+    }:
+        return False
+    lines = [
+        (lot["name"], line)
+        for lot in content["lots"]
+        for line in lot["lines"]
+        if (not filters.lot or filters.lot.lower() in lot["name"].lower())
+        and (not filters.result or line["result_code"].lower() == filters.result.lower())
+        and (filters.level is None or line["level"] == filters.level)
+        and (not filters.municipality_code or filters.municipality_code in line["tariffs"])
+    ]
+    return bool(lines)
+
+
+def municipalities() -> list[Municipality]:
+    return list(db.session.scalars(sa.select(Municipality).order_by(Municipality.name)))
