@@ -21,23 +21,58 @@ CASES = [
     Case("agreements.export_register", lambda w: "/overeenkomsten/register/export?format=xlsx", REGISTER),
     Case("agreements.show", _agreement, VIEW, owned=True),
     Case("agreements.download", lambda w: _agreement(w) + "/versies/1/pdf", VIEW, owned=True),
-    Case("agreements.send", lambda w: _agreement(w) + "/verzenden", MANAGER, method="POST", owned=True,
-         note="already sent: refused with 422"),  # fmt: skip
+    Case(
+        "agreements.send",
+        lambda w: _agreement(w) + "/verzenden",
+        MANAGER,
+        method="POST",
+        owned=True,
+        note="already sent: refused with 422",
+    ),
     Case("agreements.sign", lambda w: _agreement(w) + "/ondertekening", MANAGER, method="POST", owned=True),
     Case("agreements.amend", lambda w: _agreement(w) + "/wijzigen", MANAGER, owned=True),
-    Case("agreements.amend", lambda w: _agreement(w) + "/wijzigen", MANAGER, method="POST", owned=True,
-         data={"kind": "extend", "reason": "Verlenging"}, note="no extension left: 422"),  # fmt: skip
+    Case(
+        "agreements.amend",
+        lambda w: _agreement(w) + "/wijzigen",
+        MANAGER,
+        method="POST",
+        owned=True,
+        data={"kind": "extend", "reason": "Verlenging"},
+        note="no extension left: 422",
+    ),
     Case("agreements.mine", lambda w: "/overeenkomsten/mijn", PROVIDERS),
     Case("agreements.accept", lambda w: _agreement(w) + "/accepteren", ACCEPT, owned=True),
-    Case("agreements.accept", lambda w: _agreement(w) + "/accepteren", ACCEPT, method="POST", owned=True,
-         data={"version": "1", "name": "Anna", "function": "Bestuurder", "confirm": "y"}),  # fmt: skip
+    Case(
+        "agreements.accept",
+        lambda w: _agreement(w) + "/accepteren",
+        ACCEPT,
+        method="POST",
+        owned=True,
+        data={"version": "1", "name": "Anna", "function": "Bestuurder", "confirm": "y"},
+    ),
     Case("agreements.tender", _tender, MANAGER),
     Case("agreements.generate_all", lambda w: _tender(w) + "/genereren", MANAGER, method="POST"),
-    Case("agreements.retry", lambda w: f"/overeenkomsten/taken/{w.generation_job.id}/opnieuw", MANAGER,
-         method="POST"),  # fmt: skip
-    Case("agreements.index_tariffs", lambda w: _tender(w) + "/indexatie", MANAGER, method="POST",
-         data={"percentage": "", "valid_from": ""}, note="incomplete: 422"),  # fmt: skip
+    Case(
+        "agreements.retry",
+        lambda w: f"/overeenkomsten/taken/{w.generation_job.id}/opnieuw",
+        MANAGER,
+        method="POST",
+    ),
+    Case(
+        "agreements.index_tariffs",
+        lambda w: _tender(w) + "/indexatie",
+        MANAGER,
+        method="POST",
+        data={"percentage": "", "valid_from": ""},
+        note="incomplete: 422",
+    ),
     Case("agreements.template", lambda w: "/overeenkomsten/sjabloon", MANAGER),
-    Case("agreements.template", lambda w: "/overeenkomsten/sjabloon", MANAGER, method="POST",
-         data={"body": ""}, note="empty: 422"),  # fmt: skip
+    Case(
+        "agreements.template",
+        lambda w: "/overeenkomsten/sjabloon",
+        MANAGER,
+        method="POST",
+        data={"body": ""},
+        note="empty: 422",
+    ),
 ]

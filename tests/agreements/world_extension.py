@@ -28,7 +28,9 @@ def extend(world) -> None:  # type: ignore[no-untyped-def]
         status=AgreementStatus.SENT,
     )  # fmt: skip
     agreement.versions.append(
-        AgreementVersion(version=1, reason="Eerste versie", content=content, pdf_stored_name=sha, pdf_sha256=sha)
+        AgreementVersion(
+            version=1, reason="Eerste versie", content=content, pdf_stored_name=sha, pdf_sha256=sha
+        )
     )
     job = GenerationJob(tender_id=world.tender.id, status=JobStatus.FAILED)
     db.session.add_all([agreement, job])
