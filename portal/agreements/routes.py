@@ -254,8 +254,14 @@ def index_tariffs(tender_id: int) -> Any:
     if form.validate_on_submit():
         try:
             versions = service.index_tariffs(
-                found, form.percentage.data, form.valid_from.data, user=current_user, now=clock.now()
+                found,
+                form.percentage.data,
+                form.valid_from.data,
+                user=current_user,
+                now=clock.now(),
+                render=False,
             )
+            jobs.dispatch(jobs.create_job(found, user=current_user).id)  # renders the new versions' PDFs
         except AgreementRefused as refusal:
             form.percentage.errors.append(str(refusal))
         else:

@@ -304,8 +304,12 @@ def amend(
     summary: str,
     user: User | None,
     now: datetime,
+    render: bool = True,
 ) -> AgreementVersion:
-    """A new version with what changed and why; earlier versions stay as they are."""
+    """A new version with what changed and why; earlier versions stay as they are.
+
+    `render=False` leaves the PDF to the bulk job (jobs.create_job picks up versions without one).
+    """
     rules.check_can_amend(agreement.status)
     template = queries.current_template() or seed_default_template()
     version = AgreementVersion(
@@ -315,7 +319,8 @@ def amend(
     agreement.versions.append(version)
     agreement.municipalities = _municipalities_of(content)
     db.session.flush()
-    attach_pdf(version)
+    if render:
+        attach_pdf(version)
     if agreement.status is not AgreementStatus.DRAFT:
         _mail_provider(
             agreement,
@@ -327,25 +332,33 @@ def amend(
 
 
 def index_tariffs(
-    tender: Tender, percentage: Decimal, valid_from: date, *, user: User | None, now: datetime
+    tender: Tender,
+    percentage: Decimal,
+    valid_from: date,
+    *,
+    user: User | None,
+    now: datetime,
+    render: bool = True,
 ) -> list[AgreementVersion]:
-    """Yearly indexation: every tariff of every running contract of the tender, in one bulk action."""
+    """Yearly indexation: every tariff of every running contract of the tender, in one bulk action.
+
+    With `render=False` the new versions get their PDFs from a generation job (the route starts one),
+    so indexing 350 contracts does not render 350 PDFs inside one request.
+    """
     if percentage <= Decimal(-100) or percentage.as_tuple().exponent < -2:
         raise AgreementRefused(
             _l("Geef een percentage groter dan -100 met ten hoogste twee decimalen."), "percentage"
         )
     reason = f"Indexatie van de tarieven met {document.percentage(percentage)} per {document.long_date(valid_from)}"
-    return [
-        amend(
-            agreement,
-            rules.indexed_content(agreement.versions[-1].content, percentage, valid_from),
-            reason=reason,
-            summary=reason,
-            user=user,
-            now=now,
+    versions = []
+    for agreement in queries.tender_agreements(tender.id):
+        content = rules.indexed_content(agreement.versions[-1].content, percentage, valid_from)
+        versions.append(
+            amend(agreement, content, reason=reason, summary=reason, user=user, now=now, render=render)
         )
-        for agreement in queries.tender_agreements(tender.id)
-    ]
+    audit.record("agreements.indexed", tender, actor=user, percentage=percentage, valid_from=valid_from,
+                 agreements=len(versions))  # fmt: skip
+    return versions
 
 
 def extend_term(agreement: Agreement, *, reason: str, user: User | None, now: datetime) -> AgreementVersion:

@@ -180,7 +180,10 @@ def test_indexation_over_http_makes_new_versions_and_bad_input_is_refused(
     )
     assert ok.status_code == 302
     db.session.expire_all()
-    assert [len(db.session.get(Agreement, a.id).versions) for a in (first, second)] == [2, 2]
+    agreements = [db.session.get(Agreement, a.id) for a in (first, second)]
+    assert [len(a.versions) for a in agreements] == [2, 2]
+    assert all(a.versions[-1].pdf_sha256 for a in agreements)  # rendered by the job the route started
+    assert all(a.versions[-1].pdf_sha256 != a.versions[0].pdf_sha256 for a in agreements)
 
 
 def test_a_template_with_an_unknown_placeholder_is_refused_and_a_good_one_is_a_new_version(
