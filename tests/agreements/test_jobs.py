@@ -115,3 +115,50 @@ def test_the_process_pool_generates_every_agreement_once(app):
         assert all(a.versions[-1].pdf_sha256 for a in agreements)
         assert db.session.scalar(sa.select(sa.func.count()).select_from(GenerationJob)) == 1
         db.session.remove()
+
+
+@pytest.fixture
+def redis_url():  # type: ignore[no-untyped-def]
+    """A real Redis server of our own on a free port (skipped when redis-server is not installed)."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server not installed")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(  # noqa: S603 - fixed command
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],  # noqa: S607
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    from redis import Redis
+
+    for _ in range(50):
+        try:
+            Redis.from_url(url).ping()
+            break
+        except Exception:  # not up yet
+            time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_with_redis_configured_the_job_goes_to_the_rq_queue(app, redis_url, monkeypatch):
+    from redis import Redis
+    from rq import Queue
+
+    monkeypatch.setitem(app.config, "REDIS_URL", redis_url)
+    tender = _small_tender()
+    factories.admitted_provider(tender)
+    job = jobs.create_job(tender, user=None)
+    assert jobs.dispatch(job.id) == "rq"
+    queue = Queue(jobs.QUEUE_NAME, connection=Redis.from_url(redis_url))
+    (queued,) = queue.get_jobs()
+    assert queued.func_name == "portal.agreements.jobs.run_job_from_environment"
+    assert queued.args == (job.id,)
+    assert _agreements(tender.id) == []  # nothing ran in the web process
