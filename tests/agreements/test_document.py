@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 import pikepdf
@@ -102,8 +103,6 @@ def test_the_pdf_is_pdf_a_3b_with_its_number_and_parties_in_the_metadata(app, co
 def test_the_stored_hash_is_the_sha256_of_the_stored_pdf(app, contract):
     _, agreement = contract
     version = agreement.versions[0]
-    import hashlib
-
     data = uploads.path_of(version.pdf_stored_name).read_bytes()
     assert hashlib.sha256(data).hexdigest() == version.pdf_sha256
 
@@ -114,6 +113,7 @@ def test_rendering_the_same_version_again_yields_the_same_text(app, contract):
     with app.test_request_context():
         again = document.render_version(version)
     assert pdf_text(again) == pdf_text(uploads.path_of(version.pdf_stored_name).read_bytes())
+    assert hashlib.sha256(again).hexdigest() == version.pdf_sha256  # even byte for byte
 
 
 def test_a_template_placeholder_cannot_run_code():
