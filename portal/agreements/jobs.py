@@ -28,7 +28,7 @@ from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from portal import audit, clock
-from portal.agreements import queries, service
+from portal.agreements import document, queries, service
 from portal.agreements.rules import AgreementRefused
 from portal.extensions import db
 from portal.models import GenerationJob, GenerationJobItem, JobStatus, Organisation, Tender, User
@@ -197,7 +197,9 @@ def generate_one(tender_id: int, organisation_id: int) -> dict[str, Any]:
             db.session.commit()
         version = agreement.versions[-1]
         if not version.pdf_sha256:
-            service.attach_pdf(version)
+            data = document.render_version(version)
+            db.session.commit()  # end the read transaction before rendering is stored (SQLite: no held lock)
+            service.attach_pdf(version, data)
             db.session.commit()
         return {"agreement_id": agreement.id}
     except AgreementRefused as refusal:
@@ -207,6 +209,10 @@ def generate_one(tender_id: int, organisation_id: int) -> dict[str, Any]:
         db.session.rollback()
         agreement = queries.agreement_for(tender_id, organisation_id)
         return {"agreement_id": agreement.id} if agreement else {"error": "IntegrityError"}
+    except OperationalError as error:  # SQLite: two writers met; the worker tries again
+        db.session.rollback()
+        log.warning("agreement of organisation %s: %s", organisation_id, error.orig)
+        return {"error": f"OperationalError: {error.orig}"}
     except Exception as error:  # recorded on the item with its reason, retried on request
         log.exception("generating the agreement of organisation %s failed", organisation_id)
         db.session.rollback()

@@ -184,9 +184,9 @@ def create_agreement(
     return agreement
 
 
-def attach_pdf(version: AgreementVersion) -> AgreementVersion:
-    """Render the version's PDF/A, store it under UPLOAD_DIR by its SHA-256, record the hash."""
-    data = document.render_version(version)
+def attach_pdf(version: AgreementVersion, data: bytes | None = None) -> AgreementVersion:
+    """Render the version's PDF/A (unless rendered already), store it under UPLOAD_DIR by its SHA-256."""
+    data = data if data is not None else document.render_version(version)
     version.pdf_sha256 = hashlib.sha256(data).hexdigest()
     version.pdf_stored_name = version.pdf_sha256
     path = uploads.path_of(version.pdf_stored_name)
