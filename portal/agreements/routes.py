@@ -152,7 +152,8 @@ def amend(agreement_id: int) -> Any:
     try:
         _apply_amendment(agreement, form)
     except AgreementRefused as refusal:
-        getattr(form, refusal.field or "kind").errors.append(str(refusal))
+        # on the choice, not on end_date: macros/forms.html cannot yet show an error on an optional field
+        form.kind.errors = [*form.kind.errors, str(refusal)]
         return render_template("agreements/amend.html", agreement=agreement, form=form), 422
     flash(_("De wijziging is vastgelegd als nieuwe versie."), "success")
     return redirect(url_for("agreements.show", agreement_id=agreement.id))

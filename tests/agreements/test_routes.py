@@ -215,3 +215,33 @@ def test_sending_over_http_mails_the_provider(client, auth, no_csrf, app, smtp_s
     again = client.post(f"/overeenkomsten/{agreement.id}/verzenden")
     assert again.status_code == 422
     assert len(smtp_server.messages) == 1
+
+
+def test_the_contract_manager_amends_and_records_the_signature_over_http(
+    client, auth, no_csrf, two_contracts
+):
+    _, (first, _second) = two_contracts
+    manager = factories.user_with_role(Role.CONTRACT_MANAGER)
+    auth.as_role(Role.PROVIDER_ADMIN, first.organisation)
+    data = {"version": "1", "name": "Anna", "function": "Bestuurder", "confirm": "y"}
+    assert client.post(f"/overeenkomsten/{first.id}/accepteren", data=data).status_code == 302
+    auth.login(manager)
+    assert client.post(f"/overeenkomsten/{first.id}/ondertekening").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Agreement, first.id).status is AgreementStatus.SIGNED
+    missing_date = client.post(
+        f"/overeenkomsten/{first.id}/wijzigen", data={"kind": "end", "reason": "Stopt"}
+    )
+    assert missing_date.status_code == 422
+    assert "Vul de einddatum in" in missing_date.text
+    ended = client.post(
+        f"/overeenkomsten/{first.id}/wijzigen",
+        data={"kind": "end", "reason": "Stopt", "end_date": "2028-06-30"},
+    )
+    assert ended.status_code == 302
+    db.session.expire_all()
+    agreement = db.session.get(Agreement, first.id)
+    assert agreement.status is AgreementStatus.ENDED
+    assert [v.version for v in agreement.versions] == [1, 2]
+    assert agreement.versions[0].signed_at is not None
+    assert "Beëindigd per 30 juni 2028" in agreement.versions[1].change_summary
