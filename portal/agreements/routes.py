@@ -216,11 +216,15 @@ def _accept_page(agreement: Agreement, form: forms.AcceptForm, status: int) -> t
 @login_required
 def tender(tender_id: int) -> str:
     found = access.get_or_404(Tender, tender_id, "agreements.manage")
+    return _tender_page(found, forms.IndexationForm())
+
+
+def _tender_page(found: Tender, indexation: forms.IndexationForm) -> str:
     job = queries.latest_job(found.id)
     return render_template(
         "agreements/tender.html", tender=found, job=job, progress=jobs.progress(job) if job else None,
         admitted=len(queries.admissions(found.id)), agreements=queries.tender_agreements(found.id, include_ended=True),
-        confirm=forms.ConfirmForm(), indexation=forms.IndexationForm(),
+        confirm=forms.ConfirmForm(), indexation=indexation,
     )  # fmt: skip
 
 
@@ -268,12 +272,7 @@ def index_tariffs(tender_id: int) -> Any:
         else:
             flash(_("%(count)s overeenkomsten zijn geïndexeerd.", count=len(versions)), "success")
             return redirect(url_for("agreements.tender", tender_id=found.id))
-    job = queries.latest_job(found.id)
-    return render_template(
-        "agreements/tender.html", tender=found, job=job, progress=jobs.progress(job) if job else None,
-        admitted=len(queries.admissions(found.id)), agreements=queries.tender_agreements(found.id, include_ended=True),
-        confirm=forms.ConfirmForm(), indexation=form,
-    ), 422  # fmt: skip
+    return _tender_page(found, form), 422
 
 
 # --- the template ---------------------------------------------------------------------------------
