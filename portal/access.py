@@ -228,21 +228,36 @@ _register_role_policies(
 
 # --- agreements -----------------------------------------------------------------------------------
 
-_register_role_policies(
-    {
-        "agreements.manage": (Role.CONTRACT_MANAGER,),
-        "agreements.register": (Role.CONTRACT_MANAGER, Role.BUYER),
-    }
-)
+_register_role_policies({"agreements.register": (Role.CONTRACT_MANAGER, Role.BUYER)})
+
+
+@policy("agreements.manage")
+def _manage_agreements(user: Any, obj: Any) -> bool:
+    if user.is_provider and hasattr(obj, "organisation_id"):
+        same_organisation(user, obj.organisation_id)  # another organisation's contract: 404
+    return user.has_role(Role.CONTRACT_MANAGER)
 
 
 @policy("agreements.view")
 def _view_agreement(user: Any, agreement: Any) -> bool:
     if user.has_role(Role.CONTRACT_MANAGER, Role.BUYER):
         return True
-    return user.is_provider and same_organisation(user, agreement.organisation_id)
+    if not (user.is_provider and same_organisation(user, agreement.organisation_id)):
+        return False
+    if agreement.status.value == "draft":  # not yet sent: the provider does not see it exists
+        raise HiddenObject
+    return True
+
+
+@policy("agreements.mine")
+def _my_agreements(user: Any, _obj: Any) -> bool:
+    return user.is_provider
 
 
 @policy("agreements.accept")
 def _accept_agreement(user: Any, agreement: Any) -> bool:
+    if user.is_provider:
+        same_organisation(user, agreement.organisation_id)
+        if agreement.status.value == "draft":
+            raise HiddenObject
     return user.has_role(Role.PROVIDER_ADMIN) and same_organisation(user, agreement.organisation_id)

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from portal import clock, reference_data
 from portal.accounts import service as accounts
+from portal.agreements import service as agreements
 from portal.extensions import db
 from portal.models import (
     AnswerType,
@@ -69,6 +70,7 @@ def seed(now_date: date | None = None) -> list[DemoLogin]:
     from portal.tenders import demo as tender_demo
 
     tender_demo.seed_demo_tender(today=now_date or clock.now().date())
+    agreements.seed_default_template()  # the raamovereenkomst's general terms, version 1
     db.session.flush()
     return DEMO_LOGINS
 

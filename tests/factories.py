@@ -189,3 +189,54 @@ def tender_with_matrix(
             tender.results.append(result)
     db.session.commit()
     return tender
+
+
+# --- agreements: admitted providers (decisions are built in the assessment feature) -------------
+
+
+def admitted_provider(
+    tender: Tender,
+    organisation: Organisation | None = None,
+    *,
+    lines: list[tuple[ResultLevel, Municipality]] | None = None,
+    rejected_lots: tuple[Lot, ...] = (),
+    approved_at: datetime | None = None,
+):  # type: ignore[no-untyped-def]
+    """A provider with a submitted bid on `tender` and an approved decision per perceel of its lines.
+
+    `lines` defaults to every result-level × municipality of the tender. Lots in `rejected_lots`
+    get a REJECTED decision (their lines must not appear in a contract); the others ADMITTED.
+    """
+    from portal.models import BidLine, BidSubmission, Decision, DecisionOutcome
+
+    organisation = organisation or OrganisationFactory()
+    if lines is None:
+        lines = [
+            (result_level, municipality)
+            for result in tender.results
+            for result_level in result.levels
+            for municipality in tender.municipalities
+        ]
+    bid = Bid(tender=tender, organisation=organisation)
+    bid.lines = [BidLine(lot_id=rl.lot_id, result_level_id=rl.id, municipality_id=m.id) for rl, m in lines]
+    db.session.add(bid)
+    db.session.flush()
+    approved_at = approved_at or datetime.now(UTC) - timedelta(days=1)
+    submission = BidSubmission(
+        bid=bid, version=1, submitted_at=approved_at - timedelta(days=20), signatory_name="Sam Tekenbevoegd",
+        signatory_function="Directeur", content={}, sha256="0" * 64,
+    )  # fmt: skip
+    db.session.add(submission)
+    db.session.flush()
+    for lot_id in sorted({rl.lot_id for rl, _ in lines}):
+        rejected = lot_id in {lot.id for lot in rejected_lots}
+        db.session.add(
+            Decision(
+                submission_id=submission.id, lot_id=lot_id,
+                outcome=DecisionOutcome.REJECTED if rejected else DecisionOutcome.ADMITTED,
+                motivation="Voldoet aan alle eisen." if not rejected else "Voldoet niet.",
+                approved_at=approved_at,
+            )
+        )  # fmt: skip
+    db.session.commit()
+    return organisation

@@ -1,3 +1,296 @@
-"""Routes of agreements."""
+"""Routes of the agreements feature: thin — parse, check access, call the service, render or redirect."""
 
-from portal.agreements import bp  # noqa: F401
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portal import access, audit, clock
+from portal.agreements import bp, export, forms, jobs, queries, service
+from portal.agreements.rules import AgreementRefused
+from portal.models import Agreement, AgreementStatus, GenerationJob, Tender
+
+# --- the register (contract manager, buyer) ------------------------------------------------------
+
+
+def _register_filters() -> tuple[forms.RegisterFilterForm, queries.RegisterFilter]:
+    form = forms.RegisterFilterForm(request.args)
+    form.tender.choices = forms.choices(
+        [("", "—")] + [(str(t.id), f"{t.reference} {t.title}") for t in queries.tenders()]
+    )
+    form.municipality.choices = forms.choices(
+        [("", "—")] + [(m.cbs_code, m.name) for m in queries.municipalities()]
+    )
+    valid = form.validate()
+    status = request.args.get("status", "")
+    filters = queries.RegisterFilter(
+        tender_id=int(form.tender.data) if valid and form.tender.data else None,
+        municipality_code=form.municipality.data or "" if valid else "",
+        lot=(form.lot.data or "").strip() if valid else "",
+        result=(form.result.data or "").strip() if valid else "",
+        level=int(form.level.data) if valid and form.level.data else None,
+        status=AgreementStatus(status) if valid and status else None,
+        provider=(form.provider.data or "").strip() if valid else "",
+    )
+    return form, filters
+
+
+@bp.get("/register")
+@login_required
+@access.guard("agreements.register")
+def register() -> str:
+    form, filters = _register_filters()
+    rows = queries.register(filters)
+    return render_template(
+        "agreements/register.html", form=form, rows=rows, tenders=queries.tenders(),
+        may_manage=access.allowed(current_user, "agreements.manage"),
+    )  # fmt: skip
+
+
+@bp.get("/register/export")
+@login_required
+@access.guard("agreements.register")
+def export_register() -> Response:
+    _form, filters = _register_filters()
+    rows = queries.register(filters)
+    kind = "xlsx" if request.args.get("format") == "xlsx" else "csv"
+    audit.record("agreements.register_exported", None, format=kind, rows=len(rows))
+    if kind == "xlsx":
+        data, mimetype = (
+            export.to_xlsx(rows),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        data, mimetype = export.to_csv(rows), "text/csv; charset=utf-8"
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="contractregister.{kind}"'
+    return response
+
+
+# --- one contract ---------------------------------------------------------------------------------
+
+
+def _agreement_or_404(agreement_id: int, action: str) -> Agreement:
+    agreement = queries.agreement_page(agreement_id)
+    if agreement is None:
+        abort(404)
+    access.require(action, agreement)
+    return agreement
+
+
+@bp.get("/<int:agreement_id>")
+@login_required
+def show(agreement_id: int) -> str:
+    agreement = _agreement_or_404(agreement_id, "agreements.view")
+    audit.record("agreements.viewed", agreement, number=agreement.number)
+    return _show_page(agreement)
+
+
+def _show_page(agreement: Agreement, error: str | None = None) -> str:
+    return render_template(
+        "agreements/show.html", agreement=agreement, versions=list(reversed(agreement.versions)),
+        current=agreement.versions[-1], confirm=forms.ConfirmForm(), error=error,
+        may_manage=access.allowed(current_user, "agreements.manage", agreement),
+        may_accept=access.allowed(current_user, "agreements.accept", agreement),
+    )  # fmt: skip
+
+
+@bp.get("/<int:agreement_id>/versies/<int:version>/pdf")
+@login_required
+def download(agreement_id: int, version: int) -> Response:
+    agreement = _agreement_or_404(agreement_id, "agreements.view")
+    found = next((v for v in agreement.versions if v.version == version), None)
+    if found is None or not found.pdf_stored_name:
+        abort(404)
+    audit.record("agreements.downloaded", found, number=agreement.number, version=version)
+    response = Response(service.pdf_path(found).read_bytes(), mimetype="application/pdf")
+    name = f"raamovereenkomst-{agreement.number}-v{version}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.post("/<int:agreement_id>/verzenden")
+@login_required
+def send(agreement_id: int) -> Any:
+    agreement = _agreement_or_404(agreement_id, "agreements.manage")
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        service.send_agreement(agreement, user=current_user, now=clock.now())
+    except AgreementRefused as refusal:
+        return _show_page(agreement, error=str(refusal)), 422
+    flash(_("De overeenkomst is verzonden naar de zorgaanbieder."), "success")
+    return redirect(url_for("agreements.show", agreement_id=agreement.id))
+
+
+@bp.post("/<int:agreement_id>/ondertekening")
+@login_required
+def sign(agreement_id: int) -> Any:
+    agreement = _agreement_or_404(agreement_id, "agreements.manage")
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        service.record_signature(agreement, user=current_user, now=clock.now())
+    except AgreementRefused as refusal:
+        return _show_page(agreement, error=str(refusal)), 422
+    flash(_("De ondertekening door de gemeenten is vastgelegd."), "success")
+    return redirect(url_for("agreements.show", agreement_id=agreement.id))
+
+
+@bp.route("/<int:agreement_id>/wijzigen", methods=["GET", "POST"])
+@login_required
+def amend(agreement_id: int) -> Any:
+    agreement = _agreement_or_404(agreement_id, "agreements.manage")
+    form = forms.AmendForm()
+    if not form.validate_on_submit():
+        return render_template("agreements/amend.html", agreement=agreement, form=form), (
+            422 if form.is_submitted() else 200
+        )
+    try:
+        _apply_amendment(agreement, form)
+    except AgreementRefused as refusal:
+        # on the choice, not on end_date: macros/forms.html cannot yet show an error on an optional field
+        form.kind.errors = [*form.kind.errors, str(refusal)]
+        return render_template("agreements/amend.html", agreement=agreement, form=form), 422
+    flash(_("De wijziging is vastgelegd als nieuwe versie."), "success")
+    return redirect(url_for("agreements.show", agreement_id=agreement.id))
+
+
+def _apply_amendment(agreement: Agreement, form: forms.AmendForm) -> None:
+    now, reason = clock.now(), form.reason.data.strip()
+    if form.kind.data == "extend":
+        service.extend_term(agreement, reason=reason, user=current_user, now=now)
+    elif form.kind.data == "add_results":
+        service.add_admitted_results(agreement, reason=reason, user=current_user, now=now)
+    else:
+        if form.end_date.data is None:
+            raise AgreementRefused(_("Vul de einddatum in."), "end_date")
+        service.end_agreement(agreement, form.end_date.data, reason=reason, user=current_user, now=now)
+
+
+# --- the provider's side --------------------------------------------------------------------------
+
+
+@bp.get("/mijn")
+@login_required
+@access.guard("agreements.mine")
+def mine() -> str:
+    agreements = queries.own_agreements(current_user.organisation_id)
+    return render_template("agreements/mine.html", agreements=agreements)
+
+
+@bp.route("/<int:agreement_id>/accepteren", methods=["GET", "POST"])
+@login_required
+def accept(agreement_id: int) -> Any:
+    agreement = _agreement_or_404(agreement_id, "agreements.accept")
+    current = agreement.versions[-1]
+    form = forms.AcceptForm(version=str(current.version))
+    if not form.validate_on_submit():
+        return _accept_page(agreement, form, 422 if form.is_submitted() else 200)
+    try:
+        version = int(form.version.data or 0)
+        service.accept_version(
+            agreement, version, user=current_user, name=form.name.data.strip(), function=form.function.data.strip(),
+            ip=request.remote_addr, now=clock.now(),
+        )  # fmt: skip
+    except (AgreementRefused, ValueError) as refusal:
+        form.confirm.errors.append(str(refusal))
+        return _accept_page(agreement, form, 422)
+    flash(_("U heeft de overeenkomst geaccepteerd. Dank u wel."), "success")
+    return redirect(url_for("agreements.show", agreement_id=agreement.id))
+
+
+def _accept_page(agreement: Agreement, form: forms.AcceptForm, status: int) -> tuple[str, int]:
+    return render_template(
+        "agreements/accept.html", agreement=agreement, current=agreement.versions[-1], form=form
+    ), status
+
+
+# --- per tender: generate all, progress, indexation -------------------------------------------------
+
+
+@bp.get("/trajecten/<int:tender_id>")
+@login_required
+def tender(tender_id: int) -> str:
+    found = access.get_or_404(Tender, tender_id, "agreements.manage")
+    return _tender_page(found, forms.IndexationForm())
+
+
+def _tender_page(found: Tender, indexation: forms.IndexationForm) -> str:
+    job = queries.latest_job(found.id)
+    return render_template(
+        "agreements/tender.html", tender=found, job=job, progress=jobs.progress(job) if job else None,
+        admitted=len(queries.admissions(found.id)), agreements=queries.tender_agreements(found.id, include_ended=True),
+        confirm=forms.ConfirmForm(), indexation=indexation,
+    )  # fmt: skip
+
+
+@bp.post("/trajecten/<int:tender_id>/genereren")
+@login_required
+def generate_all(tender_id: int) -> Any:
+    found = access.get_or_404(Tender, tender_id, "agreements.manage")
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    job = jobs.create_job(found, user=current_user)
+    jobs.dispatch(job.id)
+    flash(_("Het genereren is gestart."), "success")
+    return redirect(url_for("agreements.tender", tender_id=found.id))
+
+
+@bp.post("/taken/<int:job_id>/opnieuw")
+@login_required
+def retry(job_id: int) -> Any:
+    job = access.get_or_404(GenerationJob, job_id, "agreements.manage")
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    if jobs.retry_failures(job, user=current_user):
+        jobs.dispatch(job.id)
+    return redirect(url_for("agreements.tender", tender_id=job.tender_id))
+
+
+@bp.post("/trajecten/<int:tender_id>/indexatie")
+@login_required
+def index_tariffs(tender_id: int) -> Any:
+    found = access.get_or_404(Tender, tender_id, "agreements.manage")
+    form = forms.IndexationForm()
+    if form.validate_on_submit():
+        try:
+            versions = service.index_tariffs(
+                found,
+                form.percentage.data,
+                form.valid_from.data,
+                user=current_user,
+                now=clock.now(),
+                render=False,
+            )
+            jobs.dispatch(jobs.create_job(found, user=current_user).id)  # renders the new versions' PDFs
+        except AgreementRefused as refusal:
+            form.percentage.errors.append(str(refusal))
+        else:
+            flash(_("%(count)s overeenkomsten zijn geïndexeerd.", count=len(versions)), "success")
+            return redirect(url_for("agreements.tender", tender_id=found.id))
+    return _tender_page(found, form), 422
+
+
+# --- the template ---------------------------------------------------------------------------------
+
+
+@bp.route("/sjabloon", methods=["GET", "POST"])
+@login_required
+@access.guard("agreements.manage")
+def template() -> Any:
+    current = queries.current_template() or service.seed_default_template()
+    form = forms.TemplateForm(body=current.body)
+    if form.validate_on_submit():
+        try:
+            saved = service.save_template(form.body.data, user=current_user)
+        except AgreementRefused as refusal:
+            form.body.errors.append(str(refusal))
+        else:
+            flash(_("Versie %(version)s van het sjabloon is opgeslagen.", version=saved.version), "success")
+            return redirect(url_for("agreements.template"))
+    status = 422 if form.is_submitted() and form.errors else 200
+    return render_template("agreements/template.html", form=form, current=current), status

@@ -1,0 +1,180 @@
+"""The raamovereenkomst as a document: plain-data context from a version's frozen content, and the PDF/A.
+
+Everything the PDF says comes from the version's `content` snapshot and the ContractTemplate it
+was made with, never from the live tender: rendering the same version again yields the same text
+(and, with the creation date fixed to the version's, the same bytes).
+
+The general terms are the contract manager's text with placeholders `{{ aanbieder }}`; they are
+substituted by a regular expression from a fixed table of strings (no template engine, so a
+template can never run code). "## Titel" starts an article (listed in the table of contents),
+"### Titel" a sub-heading, blank lines separate paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_currency
+
+from portal import pdf
+from portal.clock import to_local
+from portal.extensions import db
+from portal.models import AgreementVersion, ContractTemplate
+
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+PLACEHOLDERS = (
+    "aanbieder", "kvk", "contractnummer", "inkooptraject", "referentie", "procedure",
+    "gemeenten", "startdatum", "einddatum", "looptijd_maanden", "verlengingen", "verlenging_maanden",
+)  # fmt: skip
+NO_TARIFF = "—"
+
+
+def money(amount: str | Decimal) -> str:
+    """Dutch notation regardless of the reader's language: € 1.234,56."""
+    return format_currency(Decimal(amount), "EUR", locale="nl_NL")
+
+
+def long_date(value: str | date | None) -> str:
+    if value is None or value == "":
+        return ""
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return format_date(day, "d MMMM yyyy", locale="nl_NL")
+
+
+def placeholder_values(content: dict[str, Any]) -> dict[str, str]:
+    term, tender = content["term"], content["tender"]
+    return {
+        "aanbieder": content["provider"]["name"],
+        "kvk": content["provider"]["kvk_number"],
+        "contractnummer": content["number"],
+        "inkooptraject": tender["title"],
+        "referentie": tender["reference"],
+        "procedure": tender["procedure"],
+        "gemeenten": ", ".join(m["name"] for m in content["municipalities"]),
+        "startdatum": long_date(term["start"]),
+        "einddatum": long_date(term["end"]),
+        "looptijd_maanden": str(term["term_months"]),
+        "verlengingen": str(term["extension_count"]),
+        "verlenging_maanden": str(term["extension_months"]),
+    }
+
+
+def unknown_placeholders(body: str) -> list[str]:
+    return sorted({name for name in PLACEHOLDER.findall(body) if name not in PLACEHOLDERS})
+
+
+def substitute(text: str, values: dict[str, str]) -> str:
+    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)
+
+
+def template_sections(body: str, values: dict[str, str]) -> list[dict[str, Any]]:
+    """The template as articles: [{"title", "anchor", "blocks": [{"kind": "h3"|"p", "text"}]}]."""
+    sections: list[dict[str, Any]] = []
+    for block in re.split(r"\n\s*\n", substitute(body, values).replace("\r\n", "\n")):
+        text = block.strip()
+        if not text:
+            continue
+        if text.startswith("## "):
+            title, _, rest = text[3:].partition("\n")
+            sections.append({"title": title.strip(), "anchor": f"art-{len(sections) + 1}", "blocks": []})
+            text = rest.strip()
+            if not text:
+                continue
+        if not sections:
+            sections.append({"title": "Algemene bepalingen", "anchor": "art-1", "blocks": []})
+        kind = "h3" if text.startswith("### ") else "p"
+        sections[-1]["blocks"].append({"kind": kind, "text": text[4:].strip() if kind == "h3" else text})
+    return sections
+
+
+def _lot_rows(lot: dict[str, Any], codes: list[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "result": f"{line['result_code']} {line['result_name']}",
+            "domain": line["domain"],
+            "level": line["level"],
+            "unit": line["unit"],
+            "cells": [
+                money(line["tariffs"][code]) if code in line["tariffs"] else NO_TARIFF for code in codes
+            ],
+        }
+        for line in lot["lines"]
+    ]
+
+
+def build_context(
+    content: dict[str, Any], *, version: int, reason: str, created_at: datetime, template_body: str
+) -> dict[str, Any]:
+    """Everything the PDF template shows, as plain strings."""
+    values = placeholder_values(content)
+    codes = [m["cbs_code"] for m in content["municipalities"]]
+    term = content["term"]
+    lots = [
+        {"name": lot["name"], "anchor": f"perceel-{i + 1}", "rows": _lot_rows(lot, codes)}
+        for i, lot in enumerate(content["lots"])
+    ]
+    return {
+        "number": content["number"],
+        "version": version,
+        "reason": reason,
+        "created": long_date(to_local(created_at).date()),
+        "created_iso": created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "provider": content["provider"],
+        "municipalities": content["municipalities"],
+        "tender": content["tender"],
+        "term": {
+            "start": long_date(term["start"]),
+            "end": long_date(term["end"]),
+            "months": term["term_months"],
+            "extension_count": term["extension_count"],
+            "extension_months": term["extension_months"],
+            "extensions_used": term["extensions_used"],
+            "ended_on": long_date(term.get("ended_on")),
+        },
+        "decided": long_date(content["decided_on"]),
+        "tariffs_from": long_date(content.get("tariffs_valid_from")),
+        "lots": lots,
+        "sections": template_sections(template_body, values),
+        "keywords": keywords(content),
+    }
+
+
+def keywords(content: dict[str, Any]) -> str:
+    parties = [content["provider"]["name"], *(m["name"] for m in content["municipalities"])]
+    return ",".join(["raamovereenkomst", content["number"], content["tender"]["reference"], *parties])
+
+
+def metadata(content: dict[str, Any]) -> dict[str, str]:
+    return {
+        "title": f"Raamovereenkomst {content['number']} – {content['provider']['name']}",
+        "author": "Inkoopsamenwerking Noord- en Midden-Drenthe",
+        "keywords": keywords(content),
+    }
+
+
+def render(
+    content: dict[str, Any], *, version: int, reason: str, created_at: datetime, template_body: str
+) -> bytes:
+    context = build_context(
+        content, version=version, reason=reason, created_at=created_at, template_body=template_body
+    )
+    return pdf.render_pdf("pdf/agreement.html", context, pdf_variant="pdf/a-3b", metadata=metadata(content))
+
+
+def render_version(version: AgreementVersion) -> bytes:
+    template = db.session.get(ContractTemplate, version.template_id) if version.template_id else None
+    return render(
+        version.content,
+        version=version.version,
+        reason=version.reason,
+        created_at=version.created_at,
+        template_body=template.body if template else "",
+    )
+
+
+def percentage(value: Decimal) -> str:
+    return f"{value:f}".replace(".", ",") + "%"

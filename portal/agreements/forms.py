@@ -1,0 +1,94 @@
+"""Forms of the agreements feature: field validation only."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from portal.models import AgreementStatus
+
+
+def choices(pairs: list[tuple[str, object]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes state: only the CSRF token."""
+
+
+class RegisterFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    tender = SelectField(_l("Inkooptraject"), coerce=str, validators=[Optional()])
+    municipality = SelectField(_l("Gemeente"), coerce=str, validators=[Optional()])
+    lot = StringField(_l("Perceel"), validators=[Optional(), Length(max=200)])
+    result = StringField(_l("Resultaat (code)"), validators=[Optional(), Length(max=20)])
+    level = SelectField(
+        _l("Interventieniveau"), choices=choices([("", "—")] + [(str(n), str(n)) for n in range(4, 9)]),
+        validators=[Optional()],
+    )  # fmt: skip
+    status = SelectField(
+        _l("Status"), choices=choices([("", "—"), *AgreementStatus.choices()]), validators=[Optional()]
+    )
+    provider = StringField(_l("Zorgaanbieder"), validators=[Optional(), Length(max=200)])
+
+
+class AcceptForm(FlaskForm):
+    version = HiddenField()
+    name = StringField(_l("Naam van de tekenbevoegde"), validators=[DataRequired(), Length(max=200)])
+    function = StringField(_l("Functie"), validators=[DataRequired(), Length(max=200)])
+    confirm = BooleanField(
+        _l("Ik ben tekenbevoegd en aanvaard deze versie van de raamovereenkomst namens de zorgaanbieder"),
+        validators=[
+            DataRequired(message=_l("Bevestig dat u tekenbevoegd bent en de overeenkomst aanvaardt."))
+        ],
+    )
+
+
+AMENDMENT_KINDS = [
+    SelectChoice("extend", _l("Verlengen met de volgende verlengingsperiode")),
+    SelectChoice("add_results", _l("Nieuw toegelaten resultaten toevoegen (na toetreding)")),
+    SelectChoice("end", _l("Beëindigen")),
+]
+
+
+class AmendForm(FlaskForm):
+    kind = RadioField(_l("Wijziging"), choices=AMENDMENT_KINDS, validators=[InputRequired()])
+    reason = TextAreaField(_l("Reden"), validators=[DataRequired(), Length(max=2000)])
+    # no description here: macros/forms.html shadows _() when an optional field has a hint (reported)
+    end_date = DateField(
+        _l("Einddatum (bij beëindigen: de laatste dag waarop de overeenkomst geldt)"), validators=[Optional()]
+    )
+
+
+class IndexationForm(FlaskForm):
+    percentage = DecimalField(
+        _l("Indexatiepercentage"), places=2, validators=[InputRequired(), NumberRange(min=-99.99, max=100)],
+        description=_l("Bijvoorbeeld 2,5. Alle tarieven van alle lopende overeenkomsten van dit traject."),
+    )  # fmt: skip
+    valid_from = DateField(_l("Geldig vanaf"), validators=[InputRequired()])
+
+
+class TemplateForm(FlaskForm):
+    body = TextAreaField(
+        _l("Tekst van de algemene bepalingen en prestatieafspraken"),
+        validators=[DataRequired(), Length(max=100_000)],
+        description=_l(
+            "“## Titel” begint een artikel, “### Titel” een kopje. Invulvelden: {{ aanbieder }}, {{ kvk }}, "
+            "{{ contractnummer }}, {{ inkooptraject }}, {{ referentie }}, {{ procedure }}, {{ gemeenten }}, "
+            "{{ startdatum }}, {{ einddatum }}, {{ looptijd_maanden }}, {{ verlengingen }}, {{ verlenging_maanden }}."
+        ),
+    )

@@ -1,0 +1,259 @@
+"""The reads of the agreements feature: what was admitted, the register, the pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.models import (
+    Agreement,
+    AgreementStatus,
+    AgreementVersion,
+    Bid,
+    BidLine,
+    BidSubmission,
+    ContractTemplate,
+    Decision,
+    DecisionOutcome,
+    Domain,
+    GenerationJob,
+    Lot,
+    Municipality,
+    Organisation,
+    Result,
+    ResultLevel,
+    SubmissionStatus,
+    Tariff,
+    Tender,
+)
+
+TEMPLATE_NAME = "raamovereenkomst"
+
+
+@dataclass(frozen=True)
+class Admission:
+    """One provider's admitted submission on a tender: which percelen, decided when."""
+
+    organisation_id: int
+    submission_id: int
+    submission_version: int
+    bid_id: int
+    lot_ids: frozenset[int]
+    decided_at: datetime
+
+
+@dataclass(frozen=True)
+class AdmittedLine:
+    lot: Lot
+    result: Result
+    domain: Domain
+    result_level: ResultLevel
+    municipality: Municipality
+
+
+def admissions(tender_id: int, organisation_id: int | None = None) -> list[Admission]:
+    """Per organisation the latest submission with approved ADMITTED decisions on the tender."""
+    query = (
+        sa.select(Decision, BidSubmission, Bid)
+        .join(BidSubmission, Decision.submission_id == BidSubmission.id)
+        .join(Bid, BidSubmission.bid_id == Bid.id)
+        .where(
+            Bid.tender_id == tender_id,
+            Decision.outcome == DecisionOutcome.ADMITTED,
+            Decision.approved_at.is_not(None),
+            BidSubmission.status == SubmissionStatus.SUBMITTED,
+        )
+        .order_by(Bid.organisation_id, BidSubmission.version)
+    )
+    if organisation_id is not None:
+        query = query.where(Bid.organisation_id == organisation_id)
+    per_submission: dict[int, tuple[Bid, BidSubmission, set[int], list[datetime]]] = {}
+    for decision, submission, bid in db.session.execute(query):
+        entry = per_submission.setdefault(submission.id, (bid, submission, set(), []))
+        entry[2].add(decision.lot_id)
+        entry[3].append(decision.approved_at)
+    latest: dict[int, Admission] = {}
+    for bid, submission, lot_ids, times in per_submission.values():
+        known = latest.get(bid.organisation_id)
+        if known is None or known.submission_version < submission.version:
+            latest[bid.organisation_id] = Admission(
+                bid.organisation_id, submission.id, submission.version, bid.id, frozenset(lot_ids), max(times)
+            )
+    return [latest[key] for key in sorted(latest)]
+
+
+def admitted_lines(admission: Admission) -> list[AdmittedLine]:
+    """The bid's lines (result-level × municipality) in the admitted percelen, in matrix order."""
+    rows = db.session.execute(
+        sa.select(Lot, Result, Domain, ResultLevel, Municipality)
+        .select_from(BidLine)
+        .join(Lot, BidLine.lot_id == Lot.id)
+        .join(ResultLevel, BidLine.result_level_id == ResultLevel.id)
+        .join(Result, ResultLevel.result_id == Result.id)
+        .join(Domain, Result.domain_id == Domain.id)
+        .join(Municipality, BidLine.municipality_id == Municipality.id)
+        .where(BidLine.bid_id == admission.bid_id, BidLine.lot_id.in_(admission.lot_ids))
+        .order_by(Lot.position, Lot.name, Result.code, ResultLevel.level, Municipality.name)
+    )
+    return [AdmittedLine(*row) for row in rows]
+
+
+def tariffs_for(result_level_ids: set[int]) -> list[Tariff]:
+    return list(
+        db.session.scalars(
+            sa.select(Tariff).where(Tariff.result_level_id.in_(result_level_ids)).order_by(Tariff.valid_from)
+        )
+    )
+
+
+def current_template() -> ContractTemplate | None:
+    return db.session.scalars(
+        sa.select(ContractTemplate)
+        .where(ContractTemplate.name == TEMPLATE_NAME)
+        .order_by(ContractTemplate.version.desc())
+        .limit(1)
+    ).first()
+
+
+def agreement_for(tender_id: int, organisation_id: int) -> Agreement | None:
+    return db.session.scalar(
+        sa.select(Agreement).where(
+            Agreement.tender_id == tender_id, Agreement.organisation_id == organisation_id
+        )
+    )
+
+
+def agreement_page(agreement_id: int) -> Agreement | None:
+    return db.session.scalar(
+        sa.select(Agreement)
+        .where(Agreement.id == agreement_id)
+        .options(
+            selectinload(Agreement.versions),
+            selectinload(Agreement.municipalities),
+            selectinload(Agreement.organisation),
+        )
+    )
+
+
+def tender_agreements(tender_id: int, *, include_ended: bool = False) -> list[Agreement]:
+    query = (
+        sa.select(Agreement)
+        .where(Agreement.tender_id == tender_id)
+        .options(selectinload(Agreement.versions), selectinload(Agreement.organisation))
+        .order_by(Agreement.sequence)
+    )
+    if not include_ended:
+        query = query.where(Agreement.status != AgreementStatus.ENDED)
+    return list(db.session.scalars(query))
+
+
+def own_agreements(organisation_id: int) -> list[Agreement]:
+    return list(
+        db.session.scalars(
+            sa.select(Agreement)
+            .where(Agreement.organisation_id == organisation_id, Agreement.status != AgreementStatus.DRAFT)
+            .options(selectinload(Agreement.versions))
+            .order_by(Agreement.year.desc(), Agreement.sequence.desc())
+        )
+    )
+
+
+def tenders() -> list[Tender]:
+    return list(db.session.scalars(sa.select(Tender).order_by(Tender.reference)))
+
+
+def tender_by_reference(reference: str) -> Tender | None:
+    return db.session.scalar(sa.select(Tender).where(Tender.reference == reference))
+
+
+def latest_job(tender_id: int) -> GenerationJob | None:
+    return db.session.scalars(
+        sa.select(GenerationJob)
+        .where(GenerationJob.tender_id == tender_id)
+        .options(selectinload(GenerationJob.items))
+        .order_by(GenerationJob.id.desc())
+        .limit(1)
+    ).first()
+
+
+def organisation_names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = db.session.execute(sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids)))
+    return {row[0]: row[1] for row in rows}
+
+
+def current_version(agreement: Agreement) -> AgreementVersion:
+    return agreement.versions[-1]
+
+
+# --- the register ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    tender_id: int | None = None
+    municipality_code: str = ""
+    lot: str = ""
+    result: str = ""
+    level: int | None = None
+    status: AgreementStatus | None = None
+    provider: str = ""
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    agreement: Agreement
+    tender_reference: str
+    version: AgreementVersion
+
+    @property
+    def content(self) -> dict:
+        return self.version.content
+
+
+def register(filters: RegisterFilter) -> list[RegisterRow]:
+    """The contract register with the current version of each contract; the matrix filters read its content."""
+    query = (
+        sa.select(Agreement, Tender.reference)
+        .join(Tender, Agreement.tender_id == Tender.id)
+        .join(Organisation, Agreement.organisation_id == Organisation.id)
+        .options(selectinload(Agreement.versions), selectinload(Agreement.organisation))
+        .order_by(Agreement.year, Agreement.sequence)
+    )
+    if filters.tender_id:
+        query = query.where(Agreement.tender_id == filters.tender_id)
+    if filters.status:
+        query = query.where(Agreement.status == filters.status)
+    if filters.provider:
+        query = query.where(Organisation.name.ilike(f"%{filters.provider}%"))
+    rows = [
+        RegisterRow(agreement, reference, agreement.versions[-1])
+        for agreement, reference in db.session.execute(query)
+    ]
+    return [row for row in rows if _matches(row.content, filters)]
+
+
+def _matches(content: dict, filters: RegisterFilter) -> bool:
+    if filters.municipality_code and filters.municipality_code not in {
+        m["cbs_code"] for m in content["municipalities"]
+    }:
+        return False
+    lines = [
+        (lot["name"], line)
+        for lot in content["lots"]
+        for line in lot["lines"]
+        if (not filters.lot or filters.lot.lower() in lot["name"].lower())
+        and (not filters.result or line["result_code"].lower() == filters.result.lower())
+        and (filters.level is None or line["level"] == filters.level)
+        and (not filters.municipality_code or filters.municipality_code in line["tariffs"])
+    ]
+    return bool(lines)
+
+
+def municipalities() -> list[Municipality]:
+    return list(db.session.scalars(sa.select(Municipality).order_by(Municipality.name)))
