@@ -222,9 +222,13 @@ def admitted_provider(
     db.session.add(bid)
     db.session.flush()
     approved_at = approved_at or datetime.now(UTC) - timedelta(days=1)
+    from portal.bids import canonical
+    from portal.bids import service as bids
+
+    content = bids.frozen_content(bid, bids.applicable(bid), 1)  # the real canonical shape
     submission = BidSubmission(
         bid=bid, version=1, submitted_at=approved_at - timedelta(days=20), signatory_name="Sam Tekenbevoegd",
-        signatory_function="Directeur", content={}, sha256="0" * 64,
+        signatory_function="Directeur", content=content, sha256=canonical.digest(content),
     )  # fmt: skip
     db.session.add(submission)
     db.session.flush()

@@ -283,7 +283,7 @@ def submit(bid: Bid, *, user: User, idempotency_key: str, now: datetime) -> BidS
     if problems:
         raise rules.IncompleteBid(problems)
     version = _next_version(bid)
-    content = _frozen_content(bid, scope, version)
+    content = frozen_content(bid, scope, version)
     submission = BidSubmission(
         bid_id=bid.id,
         version=version,
@@ -320,7 +320,7 @@ def _next_version(bid: Bid) -> int:
     return (latest or 0) + 1
 
 
-def _frozen_content(bid: Bid, scope: Applicable, version: int) -> dict[str, Any]:
+def frozen_content(bid: Bid, scope: Applicable, version: int) -> dict[str, Any]:
     """The canonical content: the choice, the answers that apply to it, the registered signatory."""
     result_levels, municipalities, lots = queries.labels(bid.tender)
     content = canonical.bid_content(
