@@ -1,0 +1,437 @@
+"""State changes of the assessment: opening, assessors, checks, clarifications, scores, decisions.
+
+Each function validates, mutates, flushes and audits; the request boundary commits. A refusal is an
+AssessmentRefused whose `message` is the Dutch text the route shows next to the field.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from portal import audit, mail
+from portal.assessment import letters, queries, rules
+from portal.extensions import db
+from portal.models import (
+    AdmissionWindow,
+    AssessorAppointment,
+    AwardCriterion,
+    BidSubmission,
+    Clarification,
+    ConflictDeclaration,
+    Decision,
+    DecisionOutcome,
+    Opening,
+    Organisation,
+    Procedure,
+    Requirement,
+    RequirementCheck,
+    RequirementOutcome,
+    Role,
+    Score,
+    ScoreKind,
+    Tender,
+    User,
+)
+
+
+class AssessmentRefused(Exception):
+    """A refusal with the message for the person (and the form field it belongs to, when there is one)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _opening_message(reason: str) -> str:
+    return {
+        "not_closed": _("De termijn is nog niet verstreken: de inschrijvingen kunnen nog niet worden geopend."),
+        "same_buyer": _(
+            "U heeft de opening al bevestigd. Een tweede, andere inkoper moet binnen 10 minuten bevestigen."
+        ),
+    }.get(reason, reason)
+
+
+# --- opening ------------------------------------------------------------------------------------
+
+
+def confirm_opening(
+    tender: Tender, user: User, *, window: AdmissionWindow | None = None, now: datetime
+) -> Opening:
+    """A buyer confirms the opening; for an aanbesteding a second buyer must confirm within 10 minutes."""
+    two_person = tender.procedure is not Procedure.OPEN_HOUSE
+    if not two_person and window is None:
+        raise AssessmentRefused(_("Kies de toelatingsronde die u opent."), "window")
+    closes_at = window.closes_at if window else tender.submission_deadline
+    opening = queries.pending_opening(tender, window.id if window else None)
+    if opening is not None and opening.opened_at is not None:
+        raise AssessmentRefused(_("Deze inschrijvingen zijn al geopend."))
+    first = rules.Confirmation(opening.first_by_id, opening.first_at) if opening else None
+    try:
+        step = rules.opening_step(
+            two_person=two_person, closes_at=closes_at, first=first, user_id=user.id, now=now
+        )
+    except rules.OpeningRefused as refusal:
+        raise AssessmentRefused(_opening_message(refusal.reason)) from refusal
+    if opening is None or step is rules.OpeningStep.FIRST:
+        opening = opening or Opening(tender_id=tender.id, admission_window_id=window.id if window else None)
+        opening.first_by_id, opening.first_at = user.id, now
+        opening.second_by_id = opening.second_at = None
+        db.session.add(opening)
+    if step is rules.OpeningStep.OPENED:
+        if two_person:
+            opening.second_by_id, opening.second_at = user.id, now
+        opening.opened_at = now
+    db.session.flush()
+    audit.record("assessment.open", tender, actor=user, step=step.value, window=window.id if window else "")
+    return opening
+
+
+# --- assessors and conflicts of interest --------------------------------------------------------
+
+
+def appoint_assessor(
+    tender: Tender, assessor: User, *, criterion: AwardCriterion | None, by: User
+) -> AssessorAppointment:
+    if not assessor.has_role(Role.ASSESSOR) or not assessor.is_active:
+        raise AssessmentRefused(_("Deze persoon heeft geen actieve rol als beoordelaar."), "user")
+    if criterion is not None and criterion.tender_id != tender.id:
+        raise AssessmentRefused(_("Dit gunningscriterium hoort niet bij dit inkooptraject."), "criterion")
+    for existing in queries.appointments(tender):
+        if existing.user_id == assessor.id and existing.criterion_id in (None, getattr(criterion, "id", None)):
+            raise AssessmentRefused(_("Deze beoordelaar is hiervoor al benoemd."), "user")
+    appointment = AssessorAppointment(
+        tender_id=tender.id, user_id=assessor.id, criterion_id=getattr(criterion, "id", None), appointed_by_id=by.id
+    )
+    db.session.add(appointment)
+    db.session.flush()
+    audit.record("assessment.appoint", appointment, actor=by, tender=tender.id, assessor=assessor.id)
+    return appointment
+
+
+def declare_conflicts(
+    tender: Tender, user: User, organisations: list[Organisation], *, note: str, now: datetime
+) -> ConflictDeclaration:
+    """No conflict of interest (empty list), or the organisations concerned: never shown their bids."""
+    declaration = queries.declaration(tender.id, user.id)
+    if declaration is None:
+        declaration = ConflictDeclaration(tender_id=tender.id, user_id=user.id)
+        db.session.add(declaration)
+    elif not {o.id for o in declaration.organisations} <= {o.id for o in organisations}:
+        raise AssessmentRefused(
+            _("Een eerder genoemde organisatie kan niet worden geschrapt; neem contact op met de inkoper."),
+            "organisations",
+        )
+    declaration.organisations = list(organisations)
+    declaration.note = note
+    declaration.declared_at = now
+    db.session.flush()
+    audit.record("assessment.declare", declaration, actor=user, tender=tender.id, conflicts=len(organisations))
+    return declaration
+
+
+# --- requirement checks and clarifications ------------------------------------------------------
+
+
+def check_requirement(
+    submission: BidSubmission,
+    requirement: Requirement,
+    outcome: RequirementOutcome,
+    *,
+    note: str,
+    by: User,
+    now: datetime,
+    question: str = "",
+    response_deadline: datetime | None = None,
+) -> RequirementCheck:
+    if requirement not in queries.requirements_of(submission):
+        raise AssessmentRefused(_("Deze eis hoort niet bij deze inschrijving."))
+    _refuse_when_decided(submission)
+    if outcome is RequirementOutcome.CLARIFICATION:
+        _ask_clarification(submission, requirement, question, response_deadline, by=by, now=now)
+    check = queries.checks(submission.id).get(requirement.id) or RequirementCheck(
+        submission_id=submission.id, requirement_id=requirement.id
+    )
+    check.outcome, check.note, check.checked_at, check.checked_by_id = outcome, note, now, by.id
+    db.session.add(check)
+    db.session.flush()
+    audit.record("assessment.check_requirement", check, actor=by, submission=submission.id, result=outcome.value)
+    return check
+
+
+def _ask_clarification(
+    submission: BidSubmission,
+    requirement: Requirement,
+    question: str,
+    deadline: datetime | None,
+    *,
+    by: User,
+    now: datetime,
+) -> Clarification:
+    if not question.strip():
+        raise AssessmentRefused(_("Schrijf de vraag aan de zorgaanbieder."), "question")
+    if deadline is None or deadline <= now:
+        raise AssessmentRefused(_("Kies een reactietermijn in de toekomst."), "response_deadline")
+    clarification = Clarification(
+        submission_id=submission.id,
+        requirement_id=requirement.id,
+        question=question.strip(),
+        response_deadline=deadline,
+        asked_at=now,
+        asked_by_id=by.id,
+    )
+    db.session.add(clarification)
+    db.session.flush()
+    for user in submission.bid.organisation.users:
+        if user.is_active and user.is_provider:
+            mail.queue(
+                user.email,
+                _("Verzoek om verduidelijking: %(ref)s", ref=submission.bid.tender.reference),
+                "assessment_clarification",
+                dedupe_key=f"clarification-{clarification.id}-{user.id}",
+                clarification=clarification,
+                tender=submission.bid.tender,
+            )
+    audit.record("assessment.ask_clarification", clarification, actor=by, submission=submission.id)
+    return clarification
+
+
+def answer_clarification(clarification: Clarification, user: User, answer: str, *, now: datetime) -> None:
+    """The provider's answer is added beside the submission; the submitted content never changes."""
+    if clarification.answer is not None:
+        raise AssessmentRefused(_("Deze vraag is al beantwoord."), "answer")
+    if now > clarification.response_deadline:
+        raise AssessmentRefused(_("De reactietermijn is verstreken."), "answer")
+    if not answer.strip():
+        raise AssessmentRefused(_("Schrijf uw antwoord."), "answer")
+    clarification.answer, clarification.answered_at, clarification.answered_by_id = answer.strip(), now, user.id
+    db.session.flush()
+    audit.record("assessment.answer_clarification", clarification, actor=user, submission=clarification.submission_id)
+
+
+# --- scores -------------------------------------------------------------------------------------
+
+
+def _parse(value: str | Decimal, field: str) -> Decimal:
+    try:
+        return Decimal(str(value).replace(",", ".")).quantize(rules.CENT)
+    except (InvalidOperation, ValueError) as error:
+        raise AssessmentRefused(_("Vul een getal in."), field) from error
+
+
+def submit_score(
+    submission: BidSubmission,
+    criterion: AwardCriterion,
+    assessor: User,
+    value: str | Decimal,
+    motivation: str,
+    *,
+    now: datetime,
+) -> Score:
+    """An assessor's own score on the criterion's scale, with a motivation; submitted once."""
+    if criterion not in queries.criteria_of(submission):
+        raise AssessmentRefused(_("Dit criterium hoort niet bij deze inschrijving."))
+    if criterion not in queries.assessor_criteria(submission.bid.tender, assessor.id):
+        raise AssessmentRefused(_("U bent niet benoemd voor dit gunningscriterium."))
+    if assessor.id not in queries.required_assessors(submission, criterion):
+        raise AssessmentRefused(_("U beoordeelt deze inschrijving niet."))
+    number = _parse(value, "value")
+    if number not in rules.scale_values(criterion.scale):
+        raise AssessmentRefused(_("Kies een score van de schaal."), "value")
+    if not motivation.strip():
+        raise AssessmentRefused(_("Een motivering is verplicht."), "motivation")
+    if any(s.assessor_id == assessor.id for s in queries.individual_scores(submission.id, criterion.id)):
+        raise AssessmentRefused(_("U heeft dit criterium voor deze inschrijving al beoordeeld."))
+    score = Score(
+        submission_id=submission.id,
+        criterion_id=criterion.id,
+        assessor_id=assessor.id,
+        kind=ScoreKind.INDIVIDUAL,
+        value=number,
+        motivation=motivation.strip(),
+        submitted_at=now,
+    )
+    db.session.add(score)
+    db.session.flush()
+    audit.record("assessment.score", score, actor=assessor, submission=submission.id, criterion=criterion.id)
+    return score
+
+
+def record_consensus(
+    submission: BidSubmission,
+    criterion: AwardCriterion,
+    buyer: User,
+    value: str | Decimal,
+    motivation: str,
+    *,
+    now: datetime,
+) -> Score:
+    """The consensus score, only when every appointed assessor has scored this criterion of this bid."""
+    if criterion not in queries.criteria_of(submission):
+        raise AssessmentRefused(_("Dit criterium hoort niet bij deze inschrijving."))
+    if not queries.complete(submission, criterion):
+        raise AssessmentRefused(_("Nog niet alle beoordelaars hebben dit criterium beoordeeld."), "value")
+    _refuse_when_decided(submission)
+    number = _parse(value, "value")
+    scale = rules.scale_values(criterion.scale)
+    if not scale[0] <= number <= scale[-1]:
+        raise AssessmentRefused(_("De score ligt buiten de schaal."), "value")
+    if not motivation.strip():
+        raise AssessmentRefused(_("Een motivering is verplicht."), "motivation")
+    score = queries.consensus(submission.id, criterion.id) or Score(
+        submission_id=submission.id, criterion_id=criterion.id, kind=ScoreKind.CONSENSUS
+    )
+    score.assessor_id, score.value, score.motivation, score.submitted_at = buyer.id, number, motivation.strip(), now
+    db.session.add(score)
+    db.session.flush()
+    audit.record("assessment.consensus", score, actor=buyer, submission=submission.id, criterion=criterion.id)
+    return score
+
+
+def _refuse_when_decided(submission: BidSubmission) -> None:
+    if queries.decisions_of(submission):
+        raise AssessmentRefused(_("Over deze inschrijving is al een besluit opgesteld."))
+
+
+# --- decisions ----------------------------------------------------------------------------------
+
+
+def draft_decisions(tender: Tender, by: User, *, now: datetime) -> int:
+    """A decision per submission and perceel, with its motivation generated from the assessment."""
+    results = queries.results(tender)
+    if not results or any(r.incomplete for r in results):
+        raise AssessmentRefused(_("Nog niet alle consensusscores zijn vastgesteld."))
+    for result in results:
+        for submission in result.submissions.values():
+            pending = [
+                r for r in queries.requirements_of(submission) if r.id not in _settled(queries.checks(submission.id))
+            ]
+            if pending:
+                raise AssessmentRefused(_("Nog niet alle eisen van alle inschrijvingen zijn beoordeeld."))
+    existing = {(d.submission_id, d.lot_id) for d in queries.decisions(tender)}
+    created = 0
+    for result in results:
+        for outcome in result.outcomes:
+            if (outcome.submission_id, result.lot.id) in existing:
+                continue
+            decision = Decision(
+                submission_id=outcome.submission_id,
+                lot_id=result.lot.id,
+                outcome=DecisionOutcome.ADMITTED if outcome.admitted else DecisionOutcome.REJECTED,
+                motivation=letters.motivation(tender, result, outcome),
+                drafted_at=now,
+                drafted_by_id=by.id,
+            )
+            db.session.add(decision)
+            created += 1
+    db.session.flush()
+    audit.record("assessment.draft_decisions", tender, actor=by, created=created)
+    return created
+
+
+def _settled(found: dict[int, RequirementCheck]) -> set[int]:
+    return {rid for rid, c in found.items() if c.outcome is not RequirementOutcome.CLARIFICATION}
+
+
+def edit_decision(decision: Decision, motivation: str, by: User, *, now: datetime) -> None:
+    """Editing makes the editor the drafter: the approval is cleared and needs another buyer."""
+    if decision.sent_at is not None:
+        raise AssessmentRefused(_("Dit besluit is al verzonden."), "motivation")
+    if not motivation.strip():
+        raise AssessmentRefused(_("Een motivering is verplicht."), "motivation")
+    decision.motivation = motivation.strip()
+    decision.drafted_by_id, decision.drafted_at = by.id, now
+    decision.approved_by_id = decision.approved_at = None
+    db.session.flush()
+    audit.record("assessment.edit_decision", decision, actor=by)
+
+
+def approve_decision(decision: Decision, by: User, *, now: datetime) -> None:
+    """Four eyes: the buyer who drafted (or last edited) a decision cannot approve it."""
+    if decision.sent_at is not None or decision.approved_at is not None:
+        raise AssessmentRefused(_("Dit besluit is al goedgekeurd."))
+    if decision.drafted_by_id == by.id:
+        raise AssessmentRefused(_("Een tweede inkoper moet dit besluit goedkeuren: u heeft het zelf opgesteld."))
+    decision.approved_by_id, decision.approved_at = by.id, now
+    db.session.flush()
+    audit.record("assessment.approve_decision", decision, actor=by)
+
+
+SEND_BATCH = 25
+
+
+def send_decisions(tender: Tender, by: User, *, now: datetime, batch: int = SEND_BATCH) -> tuple[int, int]:
+    """Send the approved decisions: letter as PDF, visible in the portal, one e-mail each.
+
+    Safe to retry: a decision gets its `sent_at` and letter once, and the mail's dedupe key
+    `decision-<id>` keeps a retry from mailing twice. Returns (sent, total) for the progress display.
+    """
+    all_decisions = queries.decisions(tender)
+    if not all_decisions:
+        raise AssessmentRefused(_("Er zijn nog geen besluiten opgesteld."))
+    if any(d.approved_at is None for d in all_decisions):
+        raise AssessmentRefused(_("Alle besluiten moeten zijn goedgekeurd voordat ze worden verzonden."))
+    unsent = [d for d in all_decisions if d.sent_at is None][:batch]
+    for decision in unsent:
+        _send_one(tender, decision, now=now)
+    audit.record("assessment.send_decisions", tender, actor=by, sent=len(unsent))
+    return sum(1 for d in all_decisions if d.sent_at is not None), len(all_decisions)
+
+
+def _send_one(tender: Tender, decision: Decision, *, now: datetime) -> None:
+    decision.sent_at = now
+    stored = letters.store_letter(decision, now=now)
+    decision.letter_stored_name, decision.letter_sha256 = stored
+    db.session.flush()
+    submission = db.session.get(BidSubmission, decision.submission_id)
+    recipient = _recipient(submission)
+    if recipient is not None:
+        mail.queue(
+            recipient.email,
+            _("Besluit over uw inschrijving: %(ref)s", ref=tender.reference),
+            "assessment_decision",
+            dedupe_key=f"decision-{decision.id}",
+            attachment=letters.letter_path(decision),
+            attachment_name=f"besluit-{tender.reference}-{decision.id}.pdf",
+            tender=tender,
+            decision=decision,
+            organisation=submission.bid.organisation,
+        )
+
+
+def _recipient(submission: BidSubmission) -> User | None:
+    if submission.submitted_by_id:
+        user = db.session.get(User, submission.submitted_by_id)
+        if user is not None and user.is_active:
+            return user
+    users = sorted(
+        (u for u in submission.bid.organisation.users if u.is_active and u.is_provider),
+        key=lambda u: (not u.has_role(Role.PROVIDER_ADMIN), u.id),
+    )
+    return users[0] if users else None
+
+
+def sent_progress(tender: Tender) -> tuple[int, int]:
+    found = queries.decisions(tender)
+    return sum(1 for d in found if d.sent_at is not None), len(found)
+
+
+def view_submission(submission: BidSubmission, *, purpose: str) -> None:
+    audit.record("assessment.view_submission", submission, purpose=purpose)
+
+
+def organisations_with_bids(tender: Tender) -> list[Organisation]:
+    from portal.models import Bid
+
+    return list(
+        db.session.scalars(
+            sa.select(Organisation)
+            .join(Bid, Bid.organisation_id == Organisation.id)
+            .where(Bid.tender_id == tender.id)
+            .order_by(Organisation.name)
+        )
+    )
