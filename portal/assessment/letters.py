@@ -58,7 +58,9 @@ def motivation(tender: Tender, result: queries.LotResult, outcome: rules.Outcome
             )
         )
         if outcome.rank is not None:
-            lines.append(_("Uw inschrijving staat op plaats %(rank)s van de rangschikking.", rank=outcome.rank))
+            lines.append(
+                _("Uw inschrijving staat op plaats %(rank)s van de rangschikking.", rank=outcome.rank)
+            )
     return "\n".join(lines)
 
 
@@ -139,9 +141,15 @@ def letter_context(decision: Decision, *, now: datetime) -> dict[str, Any]:
 
 
 def render_letter(decision: Decision, *, now: datetime) -> bytes:
-    template = "pdf/decision_admitted.html" if decision.outcome is DecisionOutcome.ADMITTED else "pdf/decision_rejected.html"
+    template = (
+        "pdf/decision_admitted.html"
+        if decision.outcome is DecisionOutcome.ADMITTED
+        else "pdf/decision_rejected.html"
+    )
     context = letter_context(decision, now=now)
-    return pdf.render_pdf(template, context, metadata={"title": _("Besluit %(ref)s", ref=context["tender"]["reference"])})
+    return pdf.render_pdf(
+        template, context, metadata={"title": _("Besluit %(ref)s", ref=context["tender"]["reference"])}
+    )
 
 
 def store_letter(decision: Decision, *, now: datetime) -> tuple[str, str]:

@@ -44,7 +44,9 @@ def pending_opening(tender: Tender, window_id: int | None) -> Opening | None:
     return db.session.scalar(
         sa.select(Opening).where(
             Opening.tender_id == tender.id,
-            Opening.admission_window_id.is_(None) if window_id is None else Opening.admission_window_id == window_id,
+            Opening.admission_window_id.is_(None)
+            if window_id is None
+            else Opening.admission_window_id == window_id,
         )
     )
 
@@ -77,9 +79,12 @@ def _covered(submission: BidSubmission, tender: Tender, opened: list[Opening]) -
         if submission.admission_window_id == opening.admission_window_id:
             return True
         window = next((w for w in tender.windows if w.id == opening.admission_window_id), None)
-        if submission.admission_window_id is None and window is not None:
-            if window.opens_at <= submission.submitted_at <= window.closes_at:
-                return True
+        if (
+            submission.admission_window_id is None
+            and window is not None
+            and window.opens_at <= submission.submitted_at <= window.closes_at
+        ):
+            return True
     return False
 
 
@@ -203,7 +208,11 @@ def required_assessors(submission: BidSubmission, criterion: AwardCriterion) -> 
     for appointment in appointments(tender):
         if appointment.criterion_id not in (None, criterion.id):
             continue
-        named = {o.id for o in decls[appointment.user_id].organisations} if appointment.user_id in decls else set()
+        named = (
+            {o.id for o in decls[appointment.user_id].organisations}
+            if appointment.user_id in decls
+            else set()
+        )
         if submission.bid.organisation_id not in named:
             needed.add(appointment.user_id)
     return needed
@@ -245,14 +254,18 @@ def complete(submission: BidSubmission, criterion: AwardCriterion) -> bool:
 
 
 def checks(submission_id: int) -> dict[int, RequirementCheck]:
-    rows = db.session.scalars(sa.select(RequirementCheck).where(RequirementCheck.submission_id == submission_id))
+    rows = db.session.scalars(
+        sa.select(RequirementCheck).where(RequirementCheck.submission_id == submission_id)
+    )
     return {c.requirement_id: c for c in rows}
 
 
 def clarifications(submission_id: int) -> list[Clarification]:
     return list(
         db.session.scalars(
-            sa.select(Clarification).where(Clarification.submission_id == submission_id).order_by(Clarification.id)
+            sa.select(Clarification)
+            .where(Clarification.submission_id == submission_id)
+            .order_by(Clarification.id)
         )
     )
 
@@ -282,7 +295,9 @@ class LotResult:
     submissions: dict[int, BidSubmission] = field(default_factory=dict)
 
 
-def knocked_out(submission: BidSubmission, lot_id: int, found_checks: dict[int, RequirementCheck]) -> tuple[int, ...]:
+def knocked_out(
+    submission: BidSubmission, lot_id: int, found_checks: dict[int, RequirementCheck]
+) -> tuple[int, ...]:
     tender = submission.bid.tender
     return tuple(
         r.id

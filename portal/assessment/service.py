@@ -49,7 +49,9 @@ class AssessmentRefused(Exception):
 
 def _opening_message(reason: str) -> str:
     return {
-        "not_closed": _("De termijn is nog niet verstreken: de inschrijvingen kunnen nog niet worden geopend."),
+        "not_closed": _(
+            "De termijn is nog niet verstreken: de inschrijvingen kunnen nog niet worden geopend."
+        ),
         "same_buyer": _(
             "U heeft de opening al bevestigd. Een tweede, andere inkoper moet binnen 10 minuten bevestigen."
         ),
@@ -102,10 +104,16 @@ def appoint_assessor(
     if criterion is not None and criterion.tender_id != tender.id:
         raise AssessmentRefused(_("Dit gunningscriterium hoort niet bij dit inkooptraject."), "criterion")
     for existing in queries.appointments(tender):
-        if existing.user_id == assessor.id and existing.criterion_id in (None, getattr(criterion, "id", None)):
+        if existing.user_id == assessor.id and existing.criterion_id in (
+            None,
+            getattr(criterion, "id", None),
+        ):
             raise AssessmentRefused(_("Deze beoordelaar is hiervoor al benoemd."), "user")
     appointment = AssessorAppointment(
-        tender_id=tender.id, user_id=assessor.id, criterion_id=getattr(criterion, "id", None), appointed_by_id=by.id
+        tender_id=tender.id,
+        user_id=assessor.id,
+        criterion_id=getattr(criterion, "id", None),
+        appointed_by_id=by.id,
     )
     db.session.add(appointment)
     db.session.flush()
@@ -130,7 +138,9 @@ def declare_conflicts(
     declaration.note = note
     declaration.declared_at = now
     db.session.flush()
-    audit.record("assessment.declare", declaration, actor=user, tender=tender.id, conflicts=len(organisations))
+    audit.record(
+        "assessment.declare", declaration, actor=user, tender=tender.id, conflicts=len(organisations)
+    )
     return declaration
 
 
@@ -159,7 +169,9 @@ def check_requirement(
     check.outcome, check.note, check.checked_at, check.checked_by_id = outcome, note, now, by.id
     db.session.add(check)
     db.session.flush()
-    audit.record("assessment.check_requirement", check, actor=by, submission=submission.id, result=outcome.value)
+    audit.record(
+        "assessment.check_requirement", check, actor=by, submission=submission.id, result=outcome.value
+    )
     return check
 
 
@@ -208,9 +220,15 @@ def answer_clarification(clarification: Clarification, user: User, answer: str, 
         raise AssessmentRefused(_("De reactietermijn is verstreken."), "answer")
     if not answer.strip():
         raise AssessmentRefused(_("Schrijf uw antwoord."), "answer")
-    clarification.answer, clarification.answered_at, clarification.answered_by_id = answer.strip(), now, user.id
+    clarification.answer, clarification.answered_at, clarification.answered_by_id = (
+        answer.strip(),
+        now,
+        user.id,
+    )
     db.session.flush()
-    audit.record("assessment.answer_clarification", clarification, actor=user, submission=clarification.submission_id)
+    audit.record(
+        "assessment.answer_clarification", clarification, actor=user, submission=clarification.submission_id
+    )
 
 
 # --- scores -------------------------------------------------------------------------------------
@@ -285,7 +303,12 @@ def record_consensus(
     score = queries.consensus(submission.id, criterion.id) or Score(
         submission_id=submission.id, criterion_id=criterion.id, kind=ScoreKind.CONSENSUS
     )
-    score.assessor_id, score.value, score.motivation, score.submitted_at = buyer.id, number, motivation.strip(), now
+    score.assessor_id, score.value, score.motivation, score.submitted_at = (
+        buyer.id,
+        number,
+        motivation.strip(),
+        now,
+    )
     db.session.add(score)
     db.session.flush()
     audit.record("assessment.consensus", score, actor=buyer, submission=submission.id, criterion=criterion.id)
@@ -308,7 +331,9 @@ def draft_decisions(tender: Tender, by: User, *, now: datetime) -> int:
     for result in results:
         for submission in result.submissions.values():
             pending = [
-                r for r in queries.requirements_of(submission) if r.id not in _settled(queries.checks(submission.id))
+                r
+                for r in queries.requirements_of(submission)
+                if r.id not in _settled(queries.checks(submission.id))
             ]
             if pending:
                 raise AssessmentRefused(_("Nog niet alle eisen van alle inschrijvingen zijn beoordeeld."))
@@ -355,7 +380,9 @@ def approve_decision(decision: Decision, by: User, *, now: datetime) -> None:
     if decision.sent_at is not None or decision.approved_at is not None:
         raise AssessmentRefused(_("Dit besluit is al goedgekeurd."))
     if decision.drafted_by_id == by.id:
-        raise AssessmentRefused(_("Een tweede inkoper moet dit besluit goedkeuren: u heeft het zelf opgesteld."))
+        raise AssessmentRefused(
+            _("Een tweede inkoper moet dit besluit goedkeuren: u heeft het zelf opgesteld.")
+        )
     decision.approved_by_id, decision.approved_at = by.id, now
     db.session.flush()
     audit.record("assessment.approve_decision", decision, actor=by)

@@ -48,7 +48,9 @@ class Scenario:
         for submission in self.submissions:
             for criterion, value in zip(self.criteria, values[submission.id], strict=True):
                 for assessor in self.assessors:
-                    service.submit_score(submission, criterion, assessor, str(value), "Goed onderbouwd", now=now)
+                    service.submit_score(
+                        submission, criterion, assessor, str(value), "Goed onderbouwd", now=now
+                    )
                 if consensus:
                     service.record_consensus(
                         submission, criterion, self.buyers[0], str(value), "Eens met de beoordelaars", now=now
@@ -61,8 +63,12 @@ class Scenario:
         for submission in self.submissions:
             outcome = RequirementOutcome.NOT_MET if submission.id in not_met else RequirementOutcome.MET
             service.check_requirement(
-                submission, self.knockout, outcome, note="VOG ontbreekt" if submission.id in not_met else "",
-                by=self.buyers[0], now=self.deadline + timedelta(hours=2),
+                submission,
+                self.knockout,
+                outcome,
+                note="VOG ontbreekt" if submission.id in not_met else "",
+                by=self.buyers[0],
+                now=self.deadline + timedelta(hours=2),
             )
         db.session.commit()
 
@@ -73,8 +79,20 @@ def build_scenario(*, bids: int = 3, max_providers: int | None = 2, procedure=Pr
     tender.lots[0].max_providers = max_providers
     knockout = factories.RequirementFactory(tender=tender, knockout=True, evidence_required=True)
     criteria = [
-        factories.AwardCriterionFactory(tender=tender, question="Hoe stelt u de inwoner centraal?", weight=Decimal(60), scale=SCALE, position=1),
-        factories.AwardCriterionFactory(tender=tender, question="Hoe werkt u samen in de wijk?", weight=Decimal(40), scale=SCALE, position=2),
+        factories.AwardCriterionFactory(
+            tender=tender,
+            question="Hoe stelt u de inwoner centraal?",
+            weight=Decimal(60),
+            scale=SCALE,
+            position=1,
+        ),
+        factories.AwardCriterionFactory(
+            tender=tender,
+            question="Hoe werkt u samen in de wijk?",
+            weight=Decimal(40),
+            scale=SCALE,
+            position=2,
+        ),
     ]
     db.session.refresh(tender)
     scenario = Scenario(

@@ -22,7 +22,9 @@ def test_nothing_is_released_before_the_vault_is_opened(scenario):
 
 def test_opening_before_the_deadline_is_refused(scenario):
     with pytest.raises(AssessmentRefused, match="nog niet verstreken"):
-        service.confirm_opening(scenario.tender, scenario.buyers[0], now=scenario.deadline - timedelta(seconds=1))
+        service.confirm_opening(
+            scenario.tender, scenario.buyers[0], now=scenario.deadline - timedelta(seconds=1)
+        )
     assert db.session.query(Opening).count() == 0
 
 
@@ -47,7 +49,9 @@ def test_the_same_buyer_twice_does_not_open(scenario):
 def test_a_second_confirmation_after_ten_minutes_only_starts_again(scenario):
     t = scenario.deadline + timedelta(hours=1)
     service.confirm_opening(scenario.tender, scenario.buyers[0], now=t)
-    opening = service.confirm_opening(scenario.tender, scenario.buyers[1], now=t + timedelta(minutes=10, seconds=1))
+    opening = service.confirm_opening(
+        scenario.tender, scenario.buyers[1], now=t + timedelta(minutes=10, seconds=1)
+    )
     assert opening.opened_at is None
     assert opening.first_by_id == scenario.buyers[1].id
     assert queries.submissions(scenario.tender) == []
@@ -60,9 +64,23 @@ def test_an_assessor_never_gets_a_bid_of_an_organisation_he_named(scenario):
     mine = queries.assessor_submissions(scenario.tender, scenario.assessors[0].id)
     assert scenario.submissions[0] not in mine and len(mine) == 2
     with pytest.raises(AssessmentRefused):
-        service.submit_score(scenario.submissions[0], scenario.criteria[0], scenario.assessors[0], "6", "x", now=scenario.deadline)
+        service.submit_score(
+            scenario.submissions[0],
+            scenario.criteria[0],
+            scenario.assessors[0],
+            "6",
+            "x",
+            now=scenario.deadline,
+        )
     # and his score is not waited for: the other assessor alone completes that bid
-    service.submit_score(scenario.submissions[0], scenario.criteria[0], scenario.assessors[1], "6", "Goed", now=scenario.deadline)
+    service.submit_score(
+        scenario.submissions[0],
+        scenario.criteria[0],
+        scenario.assessors[1],
+        "6",
+        "Goed",
+        now=scenario.deadline,
+    )
     assert queries.complete(scenario.submissions[0], scenario.criteria[0])
 
 
@@ -109,12 +127,17 @@ def test_decisions_follow_knockouts_minimums_and_the_cap(app):
     decisions = _decide(s, {a: [8, 6], b: [10, 10], c: [2, 10], d: [8, 8]}, not_met={b})
     assert decisions[b].outcome is DecisionOutcome.REJECTED and "knock-outeis" in decisions[b].motivation
     assert "VOG ontbreekt" in decisions[b].motivation
-    assert decisions[c].outcome is DecisionOutcome.REJECTED and "minimumscore is 4,00" in decisions[c].motivation
+    assert (
+        decisions[c].outcome is DecisionOutcome.REJECTED and "minimumscore is 4,00" in decisions[c].motivation
+    )
     assert decisions[d].outcome is DecisionOutcome.ADMITTED and "plaats 1" in decisions[d].motivation
     assert decisions[a].outcome is DecisionOutcome.ADMITTED and "plaats 2" in decisions[a].motivation
     result = queries.results(s.tender)[0]
     assert {o.submission_id: o.total for o in result.outcomes} == {
-        d: Decimal("8.00"), a: Decimal("7.20"), c: Decimal("5.20"), b: Decimal("10.00")
+        d: Decimal("8.00"),
+        a: Decimal("7.20"),
+        c: Decimal("5.20"),
+        b: Decimal("10.00"),
     }
 
 
@@ -157,14 +180,22 @@ def test_a_clarification_answer_is_kept_beside_the_unchanged_submission(scenario
     content_before, hash_before = dict(sub.content), sub.sha256
     now = scenario.deadline + timedelta(hours=2)
     service.check_requirement(
-        sub, scenario.knockout, RequirementOutcome.CLARIFICATION, note="", by=scenario.buyers[0], now=now,
-        question="Kunt u de VOG van 2026 sturen?", response_deadline=now + timedelta(days=3),
+        sub,
+        scenario.knockout,
+        RequirementOutcome.CLARIFICATION,
+        note="",
+        by=scenario.buyers[0],
+        now=now,
+        question="Kunt u de VOG van 2026 sturen?",
+        response_deadline=now + timedelta(days=3),
     )
     clarification = queries.clarifications(sub.id)[0]
     provider = sub.bid.organisation.users[0]
     with pytest.raises(AssessmentRefused, match="verstreken"):
         service.answer_clarification(clarification, provider, "Te laat", now=now + timedelta(days=4))
-    service.answer_clarification(clarification, provider, "Ja, zie de VOG van maart.", now=now + timedelta(days=1))
+    service.answer_clarification(
+        clarification, provider, "Ja, zie de VOG van maart.", now=now + timedelta(days=1)
+    )
     db.session.commit()
     db.session.refresh(sub)
     assert clarification.answer == "Ja, zie de VOG van maart."
