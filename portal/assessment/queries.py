@@ -34,6 +34,11 @@ from portal.models import (
 )
 
 
+def lock_tender(tender: Tender) -> None:
+    """Serialise opening and sending per tender (a row lock on PostgreSQL; SQLite writes one at a time)."""
+    db.session.execute(sa.select(Tender.id).where(Tender.id == tender.id).with_for_update())
+
+
 def openings(tender: Tender) -> list[Opening]:
     return list(
         db.session.scalars(sa.select(Opening).where(Opening.tender_id == tender.id).order_by(Opening.id))
@@ -42,12 +47,14 @@ def openings(tender: Tender) -> list[Opening]:
 
 def pending_opening(tender: Tender, window_id: int | None) -> Opening | None:
     return db.session.scalar(
-        sa.select(Opening).where(
+        sa.select(Opening)
+        .where(
             Opening.tender_id == tender.id,
             Opening.admission_window_id.is_(None)
             if window_id is None
             else Opening.admission_window_id == window_id,
         )
+        .execution_options(populate_existing=True)
     )
 
 
@@ -349,6 +356,7 @@ def decisions(tender: Tender) -> list[Decision]:
             .join(Bid)
             .where(Bid.tender_id == tender.id)
             .order_by(Decision.lot_id, Decision.id)
+            .execution_options(populate_existing=True)
         )
     )
 

@@ -69,6 +69,7 @@ def confirm_opening(
     if not two_person and window is None:
         raise AssessmentRefused(_("Kies de toelatingsronde die u opent."), "window")
     closes_at = window.closes_at if window else tender.submission_deadline
+    queries.lock_tender(tender)
     opening = queries.pending_opening(tender, window.id if window else None)
     if opening is not None and opening.opened_at is not None:
         raise AssessmentRefused(_("Deze inschrijvingen zijn al geopend."))
@@ -397,6 +398,7 @@ def send_decisions(tender: Tender, by: User, *, now: datetime, batch: int = SEND
     Safe to retry: a decision gets its `sent_at` and letter once, and the mail's dedupe key
     `decision-<id>` keeps a retry from mailing twice. Returns (sent, total) for the progress display.
     """
+    queries.lock_tender(tender)
     all_decisions = queries.decisions(tender)
     if not all_decisions:
         raise AssessmentRefused(_("Er zijn nog geen besluiten opgesteld."))
