@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from types import SimpleNamespace
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 
