@@ -125,6 +125,7 @@ def manage_index() -> str:
 @bp.get("/beheer/<int:tender_id>")
 def opening(tender_id: int) -> Page:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
+    service.view_tender(tender, purpose="opening")
     return render_template("assessment/opening.html", **views.opening(tender, forms.OpeningForm()))
 
 
@@ -220,6 +221,7 @@ def check_requirement(submission_id: int, requirement_id: int) -> Page:
 @bp.get("/beheer/<int:tender_id>/consensus")
 def consensus(tender_id: int) -> str:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
+    service.view_tender(tender, purpose="consensus")
     return render_template("assessment/consensus.html", **views.consensus(tender))
 
 
@@ -255,12 +257,14 @@ def consensus_item(submission_id: int, criterion_id: int) -> Page:
 @bp.get("/beheer/<int:tender_id>/resultaten")
 def results(tender_id: int) -> str:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
+    service.view_tender(tender, purpose="results")
     return render_template("assessment/results.html", **views.results(tender))
 
 
 @bp.get("/beheer/<int:tender_id>/besluiten")
 def decisions(tender_id: int) -> str:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
+    service.view_tender(tender, purpose="decisions")
     return render_template("assessment/decisions.html", **views.decisions(tender))
 
 

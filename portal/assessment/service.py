@@ -453,6 +453,12 @@ def view_submission(submission: BidSubmission, *, purpose: str) -> None:
     audit.record("assessment.view_submission", submission, purpose=purpose)
 
 
+def view_tender(tender: Tender, *, purpose: str) -> None:
+    """Pages listing opened bids (names, hashes, scores) are recorded like a view of one bid."""
+    if queries.is_opened(tender):
+        audit.record("assessment.view_bids", tender, purpose=purpose)
+
+
 def organisations_with_bids(tender: Tender) -> list[Organisation]:
     from portal.models import Bid
 

@@ -304,3 +304,42 @@ def test_a_sent_decision_can_no_longer_be_edited(client, auth, app):
     db.session.refresh(decision)
     assert decision.motivation != "Anders"
     assert db.session.get(Decision, decision.id).sent_at is not None
+
+
+def test_open_house_is_opened_by_one_buyer_after_the_admission_window_closes(client, auth, app):
+    from datetime import UTC, datetime
+
+    from portal.models import AdmissionWindow, Procedure, Role
+    from tests import factories
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    tender = factories.tender_with_matrix(procedure=Procedure.OPEN_HOUSE)
+    closed = AdmissionWindow(
+        tender=tender, opens_at=now - timedelta(days=60), closes_at=now - timedelta(days=30)
+    )
+    db.session.add(closed)
+    db.session.commit()
+    running = next(w for w in tender.windows if w.id != closed.id)
+    early = factories.submitted_bid(tender, window=closed)
+    late = factories.submitted_bid(tender, window=running)
+    auth.as_role(Role.BUYER)
+    url = f"/beoordeling/beheer/{tender.id}/openen"
+    refused = client.post(url, data={"window": running.id})
+    assert refused.status_code == 422
+    assert "nog niet verstreken" in refused.get_data(as_text=True)
+    assert client.post(url, data={"window": closed.id}).status_code == 302
+    assert queries.submissions(tender) == [early]
+    page = client.get(f"/beoordeling/beheer/{tender.id}").get_data(as_text=True)
+    assert early.bid.organisation.name in page
+    assert late.bid.organisation.name not in page
+
+
+def test_viewing_a_bid_for_scoring_is_recorded_in_the_audit_trail(client, auth, scenario):
+    from portal.models import AuditEvent
+
+    scenario.open()
+    scenario.appoint_and_declare()
+    auth.login(scenario.assessors[0])
+    client.get(f"/beoordeling/inschrijving/{scenario.submissions[0].id}")
+    event = db.session.query(AuditEvent).filter_by(action="assessment.view_submission").one()
+    assert (event.actor_id, event.object_id) == (scenario.assessors[0].id, scenario.submissions[0].id)
