@@ -240,7 +240,12 @@ def submitted_bid(
             else []
         )
         content["requirements"].append(
-            {"requirement_id": requirement.id, "declaration": declaration, "text": "Zie bijlage", "evidence": evidence}
+            {
+                "requirement_id": requirement.id,
+                "declaration": declaration,
+                "text": "Zie bijlage",
+                "evidence": evidence,
+            }
         )
     for criterion in tender.criteria:
         text = criterion_texts.get(criterion.id, f"Ons antwoord op: {criterion.question}")

@@ -14,18 +14,37 @@ from portal.models import (
     ConflictDeclaration,
     Decision,
     DecisionOutcome,
+    Law,
+    Lot,
     Opening,
     Procedure,
+    Result,
+    ResultLevel,
     Role,
+    Tender,
 )
 from tests import factories
 
 
+def _tender(world, now: datetime) -> Tender:  # type: ignore[no-untyped-def]
+    """An aanbesteding whose deadline passed, re-using the world's municipalities (the factory's CBS
+    code sequence has room for 1000 per run: the matrix builds a world per case)."""
+    tender = factories.TenderFactory(procedure=Procedure.TENDER, submission_deadline=now - timedelta(days=2))
+    tender.municipalities = list(world.tender.municipalities)
+    domain = factories.DomainFactory()
+    with db.session.no_autoflush:
+        lot = Lot(name="Perceel A")
+        tender.lots = [lot]
+        result = Result(domain=domain, code="A1", name="Resultaat A", law=Law.JEUGDWET)
+        result.levels = [ResultLevel(level=4, lot=lot)]
+        tender.results = [result]
+    db.session.commit()
+    return tender
+
+
 def extend(world) -> None:  # type: ignore[no-untyped-def]
     now = datetime.now(UTC).replace(microsecond=0)
-    tender = factories.tender_with_matrix(
-        procedure=Procedure.TENDER, submission_deadline=now - timedelta(days=2)
-    )
+    tender = _tender(world, now)
     requirement = factories.RequirementFactory(tender=tender)
     criterion = factories.AwardCriterionFactory(tender=tender, weight=Decimal(100))
     db.session.refresh(tender)
