@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal import access, audit, clock
-from portal.assessment import bp, forms, queries, rules, service, views
+from portal.assessment import bp, deciding, forms, letters, queries, rules, service, views
 from portal.assessment.service import AssessmentRefused
 from portal.extensions import db
 from portal.models import (
@@ -286,7 +286,7 @@ def draft_decisions(tender_id: int) -> Page:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
     return _decision_action(
         tender,
-        lambda: service.draft_decisions(tender, _user(), now=clock.now()),
+        lambda: deciding.draft_decisions(tender, _user(), now=clock.now()),
         _("De besluiten zijn opgesteld. Een tweede inkoper keurt ze goed."),
     )
 
@@ -297,7 +297,7 @@ def edit_decision(decision_id: int) -> Page:
     form = forms.DecisionForm(obj=decision)
     if form.validate_on_submit():
         try:
-            service.edit_decision(decision, form.motivation.data, _user(), now=clock.now())
+            deciding.edit_decision(decision, form.motivation.data, _user(), now=clock.now())
         except AssessmentRefused as refusal:
             _refused(form, refusal)
         else:
@@ -315,9 +315,26 @@ def approve_decision(decision_id: int) -> Page:
     decision = access.get_or_404(Decision, decision_id, "assessment.manage")
     return _decision_action(
         views.tender_of(decision),
-        lambda: service.approve_decision(decision, _user(), now=clock.now()),
+        lambda: deciding.approve_decision(decision, _user(), now=clock.now()),
         _("Het besluit is goedgekeurd."),
     )
+
+
+@bp.post("/beheer/<int:tender_id>/besluiten/goedkeuren")
+def approve_all(tender_id: int) -> Page:
+    tender = access.get_or_404(Tender, tender_id, "assessment.manage")
+    counts: list[tuple[int, int]] = []
+    page = _decision_action(
+        tender,
+        lambda: counts.append(deciding.approve_all(tender, _user(), now=clock.now())),
+        _("De besluiten zijn goedgekeurd."),
+    )
+    if counts and counts[0][1]:
+        flash(
+            _("%(n)s besluiten heeft u zelf opgesteld: die keurt een andere inkoper goed.", n=counts[0][1]),
+            "warning",
+        )
+    return page
 
 
 @bp.post("/beheer/<int:tender_id>/verzenden")
@@ -326,7 +343,7 @@ def send_decisions(tender_id: int) -> Page:
     progress: list[tuple[int, int]] = []
 
     def send() -> None:
-        progress.append(service.send_decisions(tender, _user(), now=clock.now()))
+        progress.append(deciding.send_decisions(tender, _user(), now=clock.now()))
 
     page = _decision_action(tender, send, _("De besluiten worden verzonden."))
     if progress:
@@ -361,7 +378,7 @@ def letter(decision_id: int) -> Response:
         abort(404)
     audit.record("assessment.download_letter", decision)
     return send_file(
-        io.BytesIO(service.letters.letter_path(decision).read_bytes()),
+        io.BytesIO(letters.letter_path(decision).read_bytes()),
         mimetype="application/pdf",
         as_attachment=True,
         download_name=f"besluit-{submission.bid.tender.reference}-{decision.id}.pdf",

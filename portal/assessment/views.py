@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from portal.assessment import forms, queries, rules, service
+from portal.assessment import deciding, forms, queries, rules
 from portal.extensions import db
 from portal.models import (
     AwardCriterion,
@@ -270,7 +270,7 @@ def results(tender: Tender) -> dict[str, Any]:
 def decisions(tender: Tender) -> dict[str, Any]:
     found = queries.decisions(tender)
     submissions = {d.submission_id: db.session.get(BidSubmission, d.submission_id) for d in found}
-    sent, total = service.sent_progress(tender)
+    sent, total = deciding.sent_progress(tender)
     return {
         "tender": tender,
         "decisions": found,

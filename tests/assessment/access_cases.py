@@ -59,6 +59,13 @@ CASES = [
         method="POST",
     ),
     Case(
+        "assessment.approve_all",
+        lambda w: f"/beoordeling/beheer/{_t(w)}/besluiten/goedkeuren",
+        BUYER,
+        method="POST",
+        note="nothing waiting: 422",
+    ),
+    Case(
         "assessment.send_decisions", lambda w: f"/beoordeling/beheer/{_t(w)}/verzenden", BUYER, method="POST"
     ),
     # provider: own organisation only, another organisation gets 404

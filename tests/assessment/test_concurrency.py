@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from portal.assessment import queries, service
+from portal.assessment import deciding, queries
 from portal.extensions import db
 from portal.models import OutgoingMail
 from tests.conftest import Auth
@@ -26,9 +26,9 @@ def test_two_simultaneous_sends_queue_one_mail_per_decision(app, monkeypatch):
         s.appoint_and_declare()
         s.score_all({sub.id: [8 - 2 * i, 6] for i, sub in enumerate(s.submissions)})
         s.check_all()
-        service.draft_decisions(s.tender, s.buyers[0], now=s.deadline + timedelta(hours=3))
+        deciding.draft_decisions(s.tender, s.buyers[0], now=s.deadline + timedelta(hours=3))
         for decision in queries.decisions(s.tender):
-            service.approve_decision(decision, s.buyers[1], now=s.deadline + timedelta(hours=4))
+            deciding.approve_decision(decision, s.buyers[1], now=s.deadline + timedelta(hours=4))
         db.session.commit()
         url = f"/beoordeling/beheer/{s.tender.id}/verzenden"
         buyers = [SimpleNamespace(session_token=b.session_token) for b in s.buyers]

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
-from portal.assessment import queries, service
+from portal.assessment import deciding, queries, service
 from portal.extensions import db
 from portal.models import Decision, OutgoingMail, RequirementCheck, Score
 
@@ -206,7 +206,7 @@ def _ready_to_send(bids=2, max_providers=1):
     s.appoint_and_declare()
     s.score_all({sub.id: [8 - 2 * i, 6] for i, sub in enumerate(s.submissions)})
     s.check_all()
-    service.draft_decisions(s.tender, s.buyers[0], now=s.deadline + timedelta(hours=3))
+    deciding.draft_decisions(s.tender, s.buyers[0], now=s.deadline + timedelta(hours=3))
     db.session.commit()
     return s
 
@@ -227,7 +227,7 @@ def test_the_drafting_buyer_cannot_approve_his_own_decisions(client, auth, app):
 def test_sending_twice_sends_one_mail_and_one_letter_per_provider(client, auth, app, smtp_server):
     s = _ready_to_send()
     for decision in queries.decisions(s.tender):
-        service.approve_decision(decision, s.buyers[1], now=s.deadline + timedelta(hours=4))
+        deciding.approve_decision(decision, s.buyers[1], now=s.deadline + timedelta(hours=4))
     db.session.commit()
     auth.login(s.buyers[0])
     url = f"/beoordeling/beheer/{s.tender.id}/verzenden"
@@ -246,8 +246,8 @@ def test_sending_twice_sends_one_mail_and_one_letter_per_provider(client, auth, 
 def test_the_provider_sees_the_outcome_reasons_and_own_letter_only(client, auth, app):
     s = _ready_to_send()
     for decision in queries.decisions(s.tender):
-        service.approve_decision(decision, s.buyers[1], now=s.deadline)
-    service.send_decisions(s.tender, s.buyers[0], now=s.deadline + timedelta(hours=5))
+        deciding.approve_decision(decision, s.buyers[1], now=s.deadline)
+    deciding.send_decisions(s.tender, s.buyers[0], now=s.deadline + timedelta(hours=5))
     db.session.commit()
     loser = s.submissions[1]
     auth.login(loser.bid.organisation.users[0])
@@ -266,9 +266,9 @@ def test_the_provider_sees_the_outcome_reasons_and_own_letter_only(client, auth,
 def test_the_letters_read_back_with_scores_motivation_winners_and_standstill(app):
     s = _ready_to_send()
     for decision in queries.decisions(s.tender):
-        service.approve_decision(decision, s.buyers[1], now=s.deadline)
+        deciding.approve_decision(decision, s.buyers[1], now=s.deadline)
     sent_at = s.deadline + timedelta(days=1)
-    service.send_decisions(s.tender, s.buyers[0], now=sent_at)
+    deciding.send_decisions(s.tender, s.buyers[0], now=sent_at)
     winner, loser = s.submissions
     from portal import uploads
     from portal.assessment import rules
@@ -295,8 +295,8 @@ def test_the_letters_read_back_with_scores_motivation_winners_and_standstill(app
 def test_a_sent_decision_can_no_longer_be_edited(client, auth, app):
     s = _ready_to_send(bids=1)
     decision = queries.decisions(s.tender)[0]
-    service.approve_decision(decision, s.buyers[1], now=s.deadline)
-    service.send_decisions(s.tender, s.buyers[0], now=s.deadline)
+    deciding.approve_decision(decision, s.buyers[1], now=s.deadline)
+    deciding.send_decisions(s.tender, s.buyers[0], now=s.deadline)
     db.session.commit()
     auth.login(s.buyers[1])
     response = client.post(f"/beoordeling/beheer/besluit/{decision.id}", data={"motivation": "Anders"})
@@ -343,3 +343,17 @@ def test_viewing_a_bid_for_scoring_is_recorded_in_the_audit_trail(client, auth, 
     client.get(f"/beoordeling/inschrijving/{scenario.submissions[0].id}")
     event = db.session.query(AuditEvent).filter_by(action="assessment.view_submission").one()
     assert (event.actor_id, event.object_id) == (scenario.assessors[0].id, scenario.submissions[0].id)
+
+
+def test_approving_all_skips_the_decisions_the_buyer_drafted_himself(client, auth, app):
+    s = _ready_to_send(bids=2)
+    decisions = queries.decisions(s.tender)
+    deciding.edit_decision(decisions[0], "Aangepast door de tweede inkoper", s.buyers[1], now=s.deadline)
+    db.session.commit()
+    auth.login(s.buyers[1])
+    response = client.post(f"/beoordeling/beheer/{s.tender.id}/besluiten/goedkeuren", follow_redirects=True)
+    assert "1 besluiten heeft u zelf opgesteld" in response.get_data(as_text=True)
+    for decision in decisions:
+        db.session.refresh(decision)
+    assert decisions[0].approved_at is None
+    assert decisions[1].approved_by_id == s.buyers[1].id

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from portal.assessment import queries, service
+from portal.assessment import deciding, queries, service
 from portal.assessment.service import AssessmentRefused
 from portal.extensions import db
 from portal.models import DecisionOutcome, Opening, Score
@@ -118,7 +118,7 @@ def _decide(s, values, not_met=frozenset()):
     s.appoint_and_declare()
     s.score_all(values)
     s.check_all(not_met)
-    service.draft_decisions(s.tender, s.buyers[0], now=s.deadline + timedelta(hours=3))
+    deciding.draft_decisions(s.tender, s.buyers[0], now=s.deadline + timedelta(hours=3))
     db.session.commit()
     return {(d.submission_id): d for d in queries.decisions(s.tender)}
 
@@ -158,22 +158,22 @@ def test_the_drafting_buyer_cannot_approve_his_own_decision(app):
     s = build_scenario(bids=1)
     decision = _decide(s, {s.submissions[0].id: [8, 8]})[s.submissions[0].id]
     with pytest.raises(AssessmentRefused, match="tweede inkoper"):
-        service.approve_decision(decision, s.buyers[0], now=s.deadline)
-    service.approve_decision(decision, s.buyers[1], now=s.deadline)
+        deciding.approve_decision(decision, s.buyers[0], now=s.deadline)
+    deciding.approve_decision(decision, s.buyers[1], now=s.deadline)
     assert decision.approved_by_id == s.buyers[1].id
     # an edit makes the editor the drafter and asks for a new approval
-    service.edit_decision(decision, "Aangepaste motivering", s.buyers[1], now=s.deadline)
+    deciding.edit_decision(decision, "Aangepaste motivering", s.buyers[1], now=s.deadline)
     assert decision.approved_at is None
     with pytest.raises(AssessmentRefused, match="tweede inkoper"):
-        service.approve_decision(decision, s.buyers[1], now=s.deadline)
-    service.approve_decision(decision, s.buyers[0], now=s.deadline)
+        deciding.approve_decision(decision, s.buyers[1], now=s.deadline)
+    deciding.approve_decision(decision, s.buyers[0], now=s.deadline)
 
 
 def test_sending_requires_every_decision_approved(app):
     s = build_scenario(bids=1)
     _decide(s, {s.submissions[0].id: [8, 8]})
     with pytest.raises(AssessmentRefused, match="goedgekeurd"):
-        service.send_decisions(s.tender, s.buyers[0], now=s.deadline)
+        deciding.send_decisions(s.tender, s.buyers[0], now=s.deadline)
 
 
 def test_a_clarification_answer_is_kept_beside_the_unchanged_submission(scenario):
@@ -205,3 +205,21 @@ def test_a_clarification_answer_is_kept_beside_the_unchanged_submission(scenario
     assert clarification.answer == "Ja, zie de VOG van maart."
     assert sub.content == content_before
     assert sub.sha256 == hash_before
+
+
+def test_an_assessor_appointed_for_one_criterion_scores_only_that_one(app):
+    s = build_scenario(bids=1)
+    s.open()
+    first, second = s.criteria
+    specialist, generalist = s.assessors
+    service.appoint_assessor(s.tender, specialist, criterion=first, by=s.buyers[0])
+    service.appoint_assessor(s.tender, generalist, criterion=None, by=s.buyers[0])
+    for assessor in s.assessors:
+        service.declare_conflicts(s.tender, assessor, [], note="", now=s.deadline)
+    sub = s.submissions[0]
+    with pytest.raises(AssessmentRefused, match="niet benoemd"):
+        service.submit_score(sub, second, specialist, "6", "Goed", now=s.deadline)
+    service.submit_score(sub, second, generalist, "6", "Goed", now=s.deadline)
+    assert queries.complete(sub, second)  # the specialist's score is not waited for
+    service.submit_score(sub, first, generalist, "6", "Goed", now=s.deadline)
+    assert not queries.complete(sub, first)
