@@ -127,7 +127,7 @@ def test_two_assessors_and_two_buyers_score_and_decide_one_bid(app, live_server,
 
         approver = _login(browser, live_server, journey["buyers"][1])
         approver.goto(f"{live_server}/beoordeling/beheer/{journey['tender_id']}/besluiten")
-        approver.get_by_role("button", name="Goedkeuren").click()
+        approver.get_by_role("button", name="Goedkeuren", exact=True).click()
         expect(approver.get_by_text("Het besluit is goedgekeurd.")).to_be_visible()
         approver.get_by_role("button", name="Besluiten verzenden").click()
         expect(approver.get_by_text("Verzonden: 1 / 1")).to_be_visible()
