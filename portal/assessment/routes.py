@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -26,6 +28,12 @@ from portal.models import (
 )
 
 Page = Response | str | tuple[str, int]
+
+
+@bp.app_template_filter("score")
+def score_filter(value: Decimal | None) -> str:
+    """A score or weight with two decimals in the reader's locale (7,00 in Dutch)."""
+    return "–" if value is None else format_decimal(value, format="0.00")
 
 
 def _user() -> User:

@@ -120,7 +120,7 @@ def test_two_assessors_and_two_buyers_score_and_decide_one_bid(app, live_server,
         buyer.get_by_role("button", name="Vastleggen").click()
         expect(buyer.get_by_text("De beoordeling van de eis is vastgelegd.")).to_be_visible()
         buyer.goto(f"{live_server}/beoordeling/beheer/{journey['tender_id']}/resultaten")
-        expect(buyer.get_by_role("cell", name="7.00", exact=True).last).to_be_visible()
+        expect(buyer.get_by_role("cell", name="7,00", exact=True).last).to_be_visible()
         buyer.get_by_role("link", name="Besluiten", exact=True).last.click()
         buyer.get_by_role("button", name="Besluiten opstellen uit de beoordeling").click()
         expect(buyer.get_by_text("De besluiten zijn opgesteld.")).to_be_visible()
