@@ -212,18 +212,20 @@ def consensus(tender: Tender) -> dict[str, Any]:
                 for s in individual
                 if s.submission_id == submission.id and s.criterion_id == criterion.id
             ]
-            found = queries.consensus(submission.id, criterion.id)
+            complete = queries.complete(submission, criterion)
+            shown = values if complete else []  # no values while an assessor (maybe this buyer) still scores
             rows.append(
                 {
                     "submission": submission,
                     "code": codes[submission.id],
                     "criterion": criterion,
-                    "given": values,
+                    "given": shown,
+                    "count": len(values),
                     "needed": len(queries.required_assessors(submission, criterion)),
-                    "spread": rules.spread(values),
-                    "flagged": rules.spread_flagged(values, rules.scale_values(criterion.scale)),
-                    "complete": queries.complete(submission, criterion),
-                    "consensus": found,
+                    "spread": rules.spread(shown),
+                    "flagged": rules.spread_flagged(shown, rules.scale_values(criterion.scale)),
+                    "complete": complete,
+                    "consensus": queries.consensus(submission.id, criterion.id),
                 }
             )
     return {"tender": tender, "rows": rows, "threshold": int(rules.SPREAD_THRESHOLD_FRACTION * 100)}
@@ -232,7 +234,8 @@ def consensus(tender: Tender) -> dict[str, Any]:
 def consensus_item(
     submission: BidSubmission, criterion: AwardCriterion, form: forms.ConsensusForm
 ) -> dict[str, Any]:
-    scores = queries.individual_scores(submission.id, criterion.id)
+    complete = queries.complete(submission, criterion)
+    scores = queries.individual_scores(submission.id, criterion.id) if complete else []
     values = [s.value for s in scores]
     tender = submission.bid.tender
     return {
@@ -246,7 +249,7 @@ def consensus_item(
         "mean": rules.mean(values),
         "spread": rules.spread(values),
         "flagged": rules.spread_flagged(values, rules.scale_values(criterion.scale)),
-        "complete": queries.complete(submission, criterion),
+        "complete": complete,
         "form": form,
         "scale": criterion.scale,
     }

@@ -357,3 +357,24 @@ def test_approving_all_skips_the_decisions_the_buyer_drafted_himself(client, aut
         db.session.refresh(decision)
     assert decisions[0].approved_at is None
     assert decisions[1].approved_by_id == s.buyers[1].id
+
+
+def test_buyer_pages_show_individual_scores_only_when_all_are_in(client, auth, scenario):
+    scenario.open()
+    scenario.appoint_and_declare()
+    submission, criterion = scenario.submissions[0], scenario.criteria[0]
+    deciding_buyer = scenario.buyers[0]
+    service.submit_score(
+        submission, criterion, scenario.assessors[0], "8", "Geheime motivering", now=scenario.deadline
+    )
+    db.session.commit()
+    auth.login(deciding_buyer)
+    item = f"/beoordeling/beheer/inschrijving/{submission.id}/consensus/{criterion.id}"
+    assert "Geheime motivering" not in client.get(item).get_data(as_text=True)
+    overview = client.get(f"/beoordeling/beheer/{scenario.tender.id}/consensus").get_data(as_text=True)
+    assert "8,00" not in overview
+    service.submit_score(
+        submission, criterion, scenario.assessors[1], "6", "Voldoende", now=scenario.deadline
+    )
+    db.session.commit()
+    assert "Geheime motivering" in client.get(item).get_data(as_text=True)
