@@ -378,3 +378,50 @@ def test_buyer_pages_show_individual_scores_only_when_all_are_in(client, auth, s
     )
     db.session.commit()
     assert "Geheime motivering" in client.get(item).get_data(as_text=True)
+
+
+def test_the_provider_is_mailed_the_clarification_question_with_its_link(client, auth, scenario, smtp_server):
+    scenario.open()
+    submission = scenario.submissions[0]
+    auth.login(scenario.buyers[0])
+    prefix = f"r{scenario.knockout.id}"
+    deadline = (scenario.deadline + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
+    client.post(
+        f"/beoordeling/beheer/inschrijving/{submission.id}/eisen/{scenario.knockout.id}",
+        data={
+            f"{prefix}-outcome": "clarification",
+            f"{prefix}-question": "Welke VOG bedoelt u?",
+            f"{prefix}-response_deadline": deadline,
+        },
+    )
+    clarification = queries.clarifications(submission.id)[0]
+    [message] = smtp_server.messages
+    assert message["To"] == submission.bid.organisation.users[0].email
+    body = smtp_server.body_of(message)
+    assert "Welke VOG bedoelt u?" in body
+    assert f"/beoordeling/verduidelijking/{clarification.id}" in body
+
+
+def test_an_open_house_letter_has_no_ranking_and_no_standstill(app):
+    from portal import uploads
+    from portal.models import Procedure
+
+    s = build_scenario(bids=1, max_providers=None, procedure=Procedure.OPEN_HOUSE)
+    s.tender.windows[0].closes_at = s.deadline
+    s.tender.windows[0].opens_at = s.deadline - timedelta(days=30)
+    db.session.commit()
+    service.confirm_opening(
+        s.tender, s.buyers[0], window=s.tender.windows[0], now=s.deadline + timedelta(hours=1)
+    )
+    s.appoint_and_declare()
+    s.score_all({s.submissions[0].id: [6, 6]})
+    s.check_all()
+    deciding.draft_decisions(s.tender, s.buyers[0], now=s.deadline + timedelta(hours=3))
+    deciding.approve_all(s.tender, s.buyers[1], now=s.deadline + timedelta(hours=3))
+    deciding.send_decisions(s.tender, s.buyers[0], now=s.deadline + timedelta(hours=4))
+    decision = queries.decisions(s.tender)[0]
+    text = _text(uploads.path_of(decision.letter_stored_name).read_bytes())
+    assert "Besluit tot toelating" in text
+    assert "6,00" in text
+    assert "opschortende termijn" not in text.lower()
+    assert "rangschikking" not in text
