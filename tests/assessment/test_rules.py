@@ -227,3 +227,16 @@ def test_standstill_ends_twenty_calendar_days_after_sending_in_amsterdam():
     # 23:30 UTC on 31 March is already 1 April in Amsterdam (summer time)
     sent = datetime(2026, 3, 31, 23, 30, tzinfo=UTC)
     assert rules.standstill_end(sent, 20).isoformat() == "2026-04-21"
+
+
+@settings(max_examples=100, deadline=None)
+@given(lot=lots())
+def test_equal_totals_are_ordered_by_receipt_then_id(lot):
+    criteria, entries, max_providers = lot
+    outcomes = rules.assess_lot(entries, criteria, ranked=True, max_providers=max_providers)
+    by_id = {e.submission_id: e for e in entries}
+    ranked = [o for o in outcomes if o.rank is not None]
+    for before, after in zip(ranked, ranked[1:], strict=False):
+        if before.total == after.total:
+            a, b = by_id[before.submission_id], by_id[after.submission_id]
+            assert (a.submitted_at, a.submission_id) < (b.submitted_at, b.submission_id)
