@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -236,7 +237,7 @@ def test_equal_totals_are_ordered_by_receipt_then_id(lot):
     outcomes = rules.assess_lot(entries, criteria, ranked=True, max_providers=max_providers)
     by_id = {e.submission_id: e for e in entries}
     ranked = [o for o in outcomes if o.rank is not None]
-    for before, after in zip(ranked, ranked[1:], strict=False):
+    for before, after in itertools.pairwise(ranked):
         if before.total == after.total:
             a, b = by_id[before.submission_id], by_id[after.submission_id]
             assert (a.submitted_at, a.submission_id) < (b.submitted_at, b.submission_id)
