@@ -117,10 +117,17 @@ def submission_or_404(submission_id: int) -> BidSubmission:
 
 
 def lot_ids(submission: BidSubmission) -> list[int]:
+    """The percelen of the submission, from its frozen content.
+
+    Two shapes are read: {"lines": [{"lot_id"}]} and the bids feature's {"choice": [{"lot": {"id"}}]}.
+    """
+    content = submission.content or {}
+    found = [line.get("lot_id") for line in content.get("lines", [])]
+    found += [(line.get("lot") or {}).get("id") for line in content.get("choice", [])]
     seen: list[int] = []
-    for line in submission.content.get("lines", []):
-        if line.get("lot_id") not in seen:
-            seen.append(line.get("lot_id"))
+    for lot_id in found:
+        if lot_id is not None and lot_id not in seen:
+            seen.append(lot_id)
     return seen
 
 
@@ -148,9 +155,14 @@ def requirements_of(submission: BidSubmission) -> list[Requirement]:
 
 
 def answer(submission: BidSubmission, key: str, item_id: int) -> dict[str, Any]:
-    """The answer as submitted (from the frozen content, never from the working copy)."""
+    """The answer as submitted (from the frozen content, never from the working copy), normalised to
+    {"declaration", "text", "evidence": [{"name", "sha256"}]} whichever key names the content uses."""
     id_key = "requirement_id" if key == "requirements" else "criterion_id"
-    return next((a for a in submission.content.get(key, []) if a.get(id_key) == item_id), {})
+    found = next(
+        (a for a in (submission.content or {}).get(key, []) if a.get(id_key, a.get("id")) == item_id), {}
+    )
+    text = next((found[k] for k in ("text", "explanation", "answer") if found.get(k)), "")
+    return {"declaration": found.get("declaration"), "text": text, "evidence": found.get("evidence", [])}
 
 
 # --- assessors ----------------------------------------------------------------------------------

@@ -425,3 +425,45 @@ def test_an_open_house_letter_has_no_ranking_and_no_standstill(app):
     assert "6,00" in text
     assert "opschortende termijn" not in text.lower()
     assert "rangschikking" not in text
+
+
+def test_the_bids_features_content_shape_is_read_and_stays_blind(client, auth, scenario):
+    """The bids feature freezes {"organisation", "choice", "requirements": [{"id", "explanation"}],
+    "criteria": [{"id", "answer"}]}: the pages read it, and never show the organisation in it."""
+    scenario.open()
+    scenario.appoint_and_declare()
+    submission = scenario.submissions[0]
+    organisation = submission.bid.organisation
+    lot = scenario.tender.lots[0]
+    submission.content = {
+        "organisation": {
+            "id": organisation.id,
+            "name": organisation.name,
+            "kvk_number": organisation.kvk_number,
+        },
+        "choice": [{"lot": {"id": lot.id, "name": lot.name}}],
+        "requirements": [
+            {
+                "id": scenario.knockout.id,
+                "declaration": True,
+                "explanation": "Alle medewerkers hebben een VOG",
+                "evidence": [{"id": 1, "name": "vog-overzicht.pdf", "sha256": "ab" * 32, "size": 10}],
+            }
+        ],
+        "criteria": [
+            {"id": c.id, "question": c.question, "answer": f"Antwoord {c.id} uit bids"}
+            for c in scenario.criteria
+        ],
+    }
+    db.session.commit()
+    assert queries.lot_ids(submission) == [lot.id]
+    auth.login(scenario.assessors[0])
+    page = client.get(f"/beoordeling/inschrijving/{submission.id}").get_data(as_text=True)
+    assert f"Antwoord {scenario.criteria[0].id} uit bids" in page
+    assert organisation.name not in page
+    assert organisation.kvk_number not in page
+    assert "vog-overzicht.pdf" not in page
+    auth.login(scenario.buyers[0])
+    page = client.get(f"/beoordeling/beheer/inschrijving/{submission.id}/eisen").get_data(as_text=True)
+    assert "Alle medewerkers hebben een VOG" in page
+    assert "vog-overzicht.pdf" in page
