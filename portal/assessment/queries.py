@@ -62,18 +62,16 @@ def is_opened(tender: Tender) -> bool:
     return any(o.opened_at is not None for o in openings(tender))
 
 
-def _latest_submissions(tender: Tender) -> list[BidSubmission]:
-    rows = db.session.scalars(
-        sa.select(BidSubmission)
-        .join(Bid)
-        .where(Bid.tender_id == tender.id, BidSubmission.status == SubmissionStatus.SUBMITTED)
-        .options(selectinload(BidSubmission.bid).selectinload(Bid.organisation))
-        .order_by(BidSubmission.bid_id, BidSubmission.version)
-    ).all()
-    latest: dict[int, BidSubmission] = {}
-    for submission in rows:
-        latest[submission.bid_id] = submission
-    return list(latest.values())
+def _all_submissions(tender: Tender) -> list[BidSubmission]:
+    return list(
+        db.session.scalars(
+            sa.select(BidSubmission)
+            .join(Bid)
+            .where(Bid.tender_id == tender.id)
+            .options(selectinload(BidSubmission.bid).selectinload(Bid.organisation))
+            .order_by(BidSubmission.bid_id, BidSubmission.version)
+        )
+    )
 
 
 def _covered(submission: BidSubmission, tender: Tender, opened: list[Opening]) -> bool:
@@ -96,12 +94,23 @@ def _covered(submission: BidSubmission, tender: Tender, opened: list[Opening]) -
 
 
 def submissions(tender: Tender) -> list[BidSubmission]:
-    """The submissions the opened vault(s) of this tender released, by order of receipt."""
+    """The submissions the opened vault(s) of this tender released, by order of receipt.
+
+    Per opening (the deadline, or one admission window) the last version of each bid it covers counts,
+    unless that version was withdrawn; an earlier version superseded within the same period does not.
+    """
     opened = [o for o in openings(tender) if o.opened_at is not None]
     if not opened:
         return []
-    found = [s for s in _latest_submissions(tender) if _covered(s, tender, opened)]
-    return sorted(found, key=lambda s: (s.submitted_at, s.id))
+    found: dict[int, BidSubmission] = {}
+    every = _all_submissions(tender)
+    for opening in opened:
+        latest: dict[int, BidSubmission] = {}  # per bid, the last version this opening covers
+        for submission in every:
+            if _covered(submission, tender, [opening]):
+                latest[submission.bid_id] = submission
+        found.update({s.id: s for s in latest.values() if s.status is SubmissionStatus.SUBMITTED})
+    return sorted(found.values(), key=lambda s: (s.submitted_at, s.id))
 
 
 def codes(tender: Tender) -> dict[int, str]:

@@ -223,3 +223,28 @@ def test_an_assessor_appointed_for_one_criterion_scores_only_that_one(app):
     assert queries.complete(sub, second)  # the specialist's score is not waited for
     service.submit_score(sub, first, generalist, "6", "Goed", now=s.deadline)
     assert not queries.complete(sub, first)
+
+
+def test_only_the_last_version_counts_and_a_withdrawn_last_version_drops_the_bid(scenario):
+    from portal.models import BidSubmission, SubmissionStatus
+
+    first = scenario.submissions[0]
+    second_version = BidSubmission(
+        bid_id=first.bid_id,
+        version=2,
+        submitted_at=first.submitted_at + timedelta(minutes=30),
+        signatory_name="Sam",
+        signatory_function="Directeur",
+        content=first.content,
+        sha256="f" * 64,
+    )
+    withdrawn = scenario.submissions[1]
+    withdrawn.status = SubmissionStatus.WITHDRAWN
+    db.session.add(second_version)
+    db.session.commit()
+    scenario.open()
+    released = queries.submissions(scenario.tender)
+    assert second_version in released
+    assert first not in released
+    assert withdrawn not in released
+    assert len(released) == 2
