@@ -226,6 +226,59 @@ _register_role_policies(
 )
 
 
+def _appointed(user: Any, tender_id: int) -> bool:
+    import sqlalchemy as sa
+
+    from portal.models import AssessorAppointment
+
+    return (
+        db.session.scalar(
+            sa.select(AssessorAppointment.id)
+            .where(AssessorAppointment.tender_id == tender_id, AssessorAppointment.user_id == user.id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+@policy("assessment.assess_tender")
+def _assess_tender(user: Any, tender: Any) -> bool:
+    """An assessor works only on the tenders he is appointed to."""
+    return user.has_role(Role.ASSESSOR) and _appointed(user, tender.id)
+
+
+@policy("assessment.score_submission")
+def _score_submission(user: Any, submission: Any) -> bool:
+    """Appointed, declared on conflicts of interest, and never a bid of an organisation he named (404)."""
+    import sqlalchemy as sa
+
+    from portal.models import ConflictDeclaration
+
+    tender_id = submission.bid.tender_id
+    if not (user.has_role(Role.ASSESSOR) and _appointed(user, tender_id)):
+        return False
+    declaration = db.session.scalar(
+        sa.select(ConflictDeclaration).where(
+            ConflictDeclaration.tender_id == tender_id, ConflictDeclaration.user_id == user.id
+        )
+    )
+    if declaration is None:
+        return False
+    if submission.bid.organisation_id in {o.id for o in declaration.organisations}:
+        raise HiddenObject
+    return True
+
+
+@policy("assessment.view_decision")
+def _view_decision(user: Any, submission: Any) -> bool:
+    return user.is_provider and same_organisation(user, submission.bid.organisation_id)
+
+
+@policy("assessment.answer_clarification")
+def _answer_clarification(user: Any, submission: Any) -> bool:
+    return user.is_provider and same_organisation(user, submission.bid.organisation_id)
+
+
 # --- agreements -----------------------------------------------------------------------------------
 
 _register_role_policies({"agreements.register": (Role.CONTRACT_MANAGER, Role.BUYER)})

@@ -244,3 +244,82 @@ def admitted_provider(
         )  # fmt: skip
     db.session.commit()
     return organisation
+
+
+# --- assessment: submitted bids as the bids feature produces them -------------------------------
+
+
+def submitted_bid(
+    tender: Tender,
+    organisation: Organisation | None = None,
+    *,
+    lots: list[Lot] | None = None,
+    declarations: dict[int, bool] | None = None,
+    criterion_texts: dict[int, str] | None = None,
+    submitted_at: datetime | None = None,
+    window: AdmissionWindow | None = None,
+    evidence_name: str = "vog-verklaring.pdf",
+):
+    """A Bid with lines and answers and its BidSubmission (content dict + SHA-256), as if submitted.
+
+    Content shape shared with the bids feature: {"lines": [{"lot_id", "result_level_id",
+    "municipality_id"}], "requirements": [{"requirement_id", "declaration", "text", "evidence":
+    [{"name", "sha256"}]}], "criteria": [{"criterion_id", "text"}]}.
+    """
+    import hashlib
+    import json
+
+    from portal.models import BidLine, BidStatus, BidSubmission, CriterionAnswer, RequirementAnswer
+
+    organisation = organisation or OrganisationFactory()
+    lots = lots if lots is not None else list(tender.lots)
+    declarations = declarations or {}
+    criterion_texts = criterion_texts or {}
+    bid = Bid(tender=tender, organisation=organisation, status=BidStatus.SUBMITTED)
+    content: dict = {"lines": [], "requirements": [], "criteria": []}
+    municipality = tender.municipalities[0]
+    for lot in lots:
+        level = next(rl for r in tender.results for rl in r.levels if rl.lot_id == lot.id)
+        bid.lines.append(BidLine(lot_id=lot.id, result_level_id=level.id, municipality_id=municipality.id))
+        content["lines"].append(
+            {"lot_id": lot.id, "result_level_id": level.id, "municipality_id": municipality.id}
+        )
+    for requirement in tender.requirements:
+        declaration = declarations.get(requirement.id, True)
+        bid.requirement_answers.append(
+            RequirementAnswer(requirement_id=requirement.id, declaration=declaration, text="Zie bijlage")
+        )
+        evidence = (
+            [{"name": evidence_name, "sha256": hashlib.sha256(evidence_name.encode()).hexdigest()}]
+            if requirement.evidence_required
+            else []
+        )
+        content["requirements"].append(
+            {
+                "requirement_id": requirement.id,
+                "declaration": declaration,
+                "text": "Zie bijlage",
+                "evidence": evidence,
+            }
+        )
+    for criterion in tender.criteria:
+        text = criterion_texts.get(criterion.id, f"Ons antwoord op: {criterion.question}")
+        bid.criterion_answers.append(CriterionAnswer(criterion_id=criterion.id, text=text))
+        content["criteria"].append({"criterion_id": criterion.id, "text": text})
+    if submitted_at is None:
+        deadline = window.closes_at if window else tender.submission_deadline
+        submitted_at = (deadline or datetime.now(UTC)) - timedelta(days=1)
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
+    submission = BidSubmission(
+        version=1,
+        submitted_at=submitted_at,
+        signatory_name="Sam Tekenbevoegd",
+        signatory_function="Directeur",
+        content=content,
+        sha256=hashlib.sha256(canonical).hexdigest(),
+        admission_window_id=window.id if window else None,
+    )
+    bid.submissions.append(submission)
+    db.session.add(bid)
+    db.session.commit()
+    return submission

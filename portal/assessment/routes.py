@@ -1,3 +1,423 @@
-"""Routes of assessment."""
+"""Routes of the assessment: assessors (blind scoring), buyers (opening to sending), providers (decisions)."""
 
-from portal.assessment import bp  # noqa: F401
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from portal import access, audit, clock
+from portal.assessment import bp, deciding, forms, letters, queries, rules, service, views
+from portal.assessment.service import AssessmentRefused
+from portal.extensions import db
+from portal.models import (
+    AdmissionWindow,
+    AwardCriterion,
+    BidSubmission,
+    Clarification,
+    Decision,
+    Requirement,
+    RequirementOutcome,
+    Tender,
+    User,
+)
+
+Page = Response | str | tuple[str, int]
+
+
+@bp.app_template_filter("score")
+def score_filter(value: Decimal | None) -> str:
+    """A score or weight with two decimals in the reader's locale (7,00 in Dutch)."""
+    return "–" if value is None else format_decimal(value, format="0.00")
+
+
+def _user() -> User:
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
+def _refused(form: object, refusal: AssessmentRefused) -> None:
+    field = getattr(form, refusal.field, None) if refusal.field else None
+    if field is not None:
+        field.errors = [*field.errors, refusal.message]
+    else:
+        flash(refusal.message, "error")
+
+
+def _opened_submission(submission_id: int, action: str) -> BidSubmission:
+    submission = access.get_or_404(BidSubmission, submission_id, action)
+    return queries.submission_or_404(submission.id)
+
+
+# --- assessor: blind scoring --------------------------------------------------------------------
+
+
+@bp.get("/")
+@access.guard("assessment.score")
+def index() -> str:
+    tenders = queries.assessor_tenders(_user())
+    declared = {t.id for t in tenders if queries.declaration(t.id, current_user.id)}
+    return render_template("assessment/index.html", tenders=tenders, declared=declared)
+
+
+@bp.route("/<int:tender_id>/verklaring", methods=["GET", "POST"])
+def declare(tender_id: int) -> Page:
+    tender = access.get_or_404(Tender, tender_id, "assessment.assess_tender")
+    organisations = service.organisations_with_bids(tender)
+    existing = queries.declaration(tender.id, current_user.id)
+    form = forms.DeclarationForm(
+        organisations=[o.id for o in existing.organisations] if existing else [],
+        note=existing.note if existing else "",
+    )
+    form.organisations.choices = forms.options((o.id, o.name) for o in organisations)
+    if form.validate_on_submit():
+        chosen = [o for o in organisations if o.id in (form.organisations.data or [])]
+        try:
+            service.declare_conflicts(tender, _user(), chosen, note=form.note.data or "", now=clock.now())
+        except AssessmentRefused as refusal:
+            _refused(form, refusal)
+        else:
+            flash(_("Uw verklaring is vastgelegd."), "success")
+            return redirect(url_for("assessment.assessor_tender", tender_id=tender.id))
+    status = 422 if form.errors or form.is_submitted() else 200
+    return render_template("assessment/declare.html", tender=tender, form=form, existing=existing), status
+
+
+@bp.get("/<int:tender_id>/inschrijvingen")
+def assessor_tender(tender_id: int) -> str:
+    tender = access.get_or_404(Tender, tender_id, "assessment.assess_tender")
+    return render_template("assessment/assessor_tender.html", **views.assessor_tender(tender, _user()))
+
+
+@bp.get("/inschrijving/<int:submission_id>")
+def score_page(submission_id: int) -> str:
+    submission = _opened_submission(submission_id, "assessment.score_submission")
+    service.view_submission(submission, purpose="score")
+    return render_template("assessment/score.html", **views.score_page(submission, _user(), {}))
+
+
+@bp.post("/inschrijving/<int:submission_id>/<int:criterion_id>")
+def submit_score(submission_id: int, criterion_id: int) -> Page:
+    submission = _opened_submission(submission_id, "assessment.score_submission")
+    criterion = db.get_or_404(AwardCriterion, criterion_id)
+    form = views.score_form(criterion, forms.ScoreForm(prefix=f"c{criterion.id}"))
+    if form.validate_on_submit():
+        try:
+            service.submit_score(
+                submission, criterion, _user(), form.value.data, form.motivation.data, now=clock.now()
+            )
+        except AssessmentRefused as refusal:
+            _refused(form, refusal)
+        else:
+            flash(_("Uw beoordeling is vastgelegd."), "success")
+            return redirect(
+                url_for("assessment.score_page", submission_id=submission.id) + f"#c{criterion.id}"
+            )
+    page = views.score_page(submission, _user(), {criterion.id: form})
+    return render_template("assessment/score.html", **page), 422
+
+
+# --- buyer: opening -----------------------------------------------------------------------------
+
+
+@bp.get("/beheer")
+@access.guard("assessment.manage")
+def manage_index() -> str:
+    return render_template("assessment/manage_index.html", tenders=queries.tenders_for_buyer())
+
+
+@bp.get("/beheer/<int:tender_id>")
+def opening(tender_id: int) -> Page:
+    tender = access.get_or_404(Tender, tender_id, "assessment.manage")
+    service.view_tender(tender, purpose="opening")
+    return render_template("assessment/opening.html", **views.opening(tender, forms.OpeningForm()))
+
+
+@bp.post("/beheer/<int:tender_id>/openen")
+def open_bids(tender_id: int) -> Page:
+    tender = access.get_or_404(Tender, tender_id, "assessment.manage")
+    form = forms.OpeningForm()
+    if form.validate_on_submit():
+        window = db.session.get(AdmissionWindow, form.window.data) if form.window.data else None
+        if window is not None and window.tender_id != tender.id:
+            abort(404)
+        try:
+            opening = service.confirm_opening(tender, _user(), window=window, now=clock.now())
+        except AssessmentRefused as refusal:
+            _refused(form, refusal)
+        else:
+            if opening.opened_at:
+                flash(_("De inschrijvingen zijn geopend."), "success")
+            else:
+                flash(
+                    _("Uw bevestiging is vastgelegd. Een tweede inkoper moet binnen 10 minuten bevestigen."),
+                    "success",
+                )
+            return redirect(url_for("assessment.opening", tender_id=tender.id))
+    return render_template("assessment/opening.html", **views.opening(tender, form)), 422
+
+
+# --- buyer: assessors and conflicts ---------------------------------------------------------------
+
+
+@bp.route("/beheer/<int:tender_id>/beoordelaars", methods=["GET", "POST"])
+def assessors(tender_id: int) -> Page:
+    tender = access.get_or_404(Tender, tender_id, "assessment.manage")
+    form = views.appoint_form(tender)
+    if form.validate_on_submit():
+        assessor = db.session.get(User, form.user.data)
+        criterion = db.session.get(AwardCriterion, form.criterion.data) if form.criterion.data else None
+        try:
+            if assessor is None:
+                raise AssessmentRefused(_("Kies een beoordelaar."), "user")
+            service.appoint_assessor(tender, assessor, criterion=criterion, by=_user())
+        except AssessmentRefused as refusal:
+            _refused(form, refusal)
+        else:
+            flash(_("De beoordelaar is benoemd."), "success")
+            return redirect(url_for("assessment.assessors", tender_id=tender.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("assessment/assessors.html", **views.assessors(tender, form)), status
+
+
+# --- buyer: requirement checks --------------------------------------------------------------------
+
+
+@bp.get("/beheer/inschrijving/<int:submission_id>/eisen")
+def requirements(submission_id: int) -> str:
+    submission = _opened_submission(submission_id, "assessment.manage")
+    service.view_submission(submission, purpose="requirements")
+    return render_template("assessment/requirements.html", **views.requirements(submission, {}))
+
+
+@bp.post("/beheer/inschrijving/<int:submission_id>/eisen/<int:requirement_id>")
+def check_requirement(submission_id: int, requirement_id: int) -> Page:
+    submission = _opened_submission(submission_id, "assessment.manage")
+    requirement = db.get_or_404(Requirement, requirement_id)
+    form = forms.CheckForm(prefix=f"r{requirement.id}")
+    if form.validate_on_submit():
+        deadline = clock.from_local(form.response_deadline.data) if form.response_deadline.data else None
+        try:
+            service.check_requirement(
+                submission,
+                requirement,
+                RequirementOutcome(form.outcome.data),
+                note=form.note.data or "",
+                by=_user(),
+                now=clock.now(),
+                question=form.question.data or "",
+                response_deadline=deadline,
+            )
+        except AssessmentRefused as refusal:
+            _refused(form, refusal)
+        else:
+            flash(_("De beoordeling van de eis is vastgelegd."), "success")
+            return redirect(
+                url_for("assessment.requirements", submission_id=submission.id) + f"#r{requirement.id}"
+            )
+    page = views.requirements(submission, {requirement.id: form})
+    return render_template("assessment/requirements.html", **page), 422
+
+
+# --- buyer: consensus -----------------------------------------------------------------------------
+
+
+@bp.get("/beheer/<int:tender_id>/consensus")
+def consensus(tender_id: int) -> str:
+    tender = access.get_or_404(Tender, tender_id, "assessment.manage")
+    service.view_tender(tender, purpose="consensus")
+    return render_template("assessment/consensus.html", **views.consensus(tender))
+
+
+@bp.route("/beheer/inschrijving/<int:submission_id>/consensus/<int:criterion_id>", methods=["GET", "POST"])
+def consensus_item(submission_id: int, criterion_id: int) -> Page:
+    submission = _opened_submission(submission_id, "assessment.manage")
+    criterion = db.get_or_404(AwardCriterion, criterion_id)
+    if criterion not in queries.criteria_of(submission):
+        abort(404)
+    existing = queries.consensus(submission.id, criterion.id)
+    form = forms.ConsensusForm(obj=existing)
+    if form.validate_on_submit():
+        try:
+            service.record_consensus(
+                submission, criterion, _user(), form.value.data, form.motivation.data, now=clock.now()
+            )
+        except AssessmentRefused as refusal:
+            _refused(form, refusal)
+        else:
+            flash(_("De consensusscore is vastgelegd."), "success")
+            return redirect(url_for("assessment.consensus", tender_id=submission.bid.tender_id))
+    else:
+        service.view_submission(submission, purpose="consensus")
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "assessment/consensus_item.html", **views.consensus_item(submission, criterion, form)
+    ), status
+
+
+# --- buyer: results and decisions -----------------------------------------------------------------
+
+
+@bp.get("/beheer/<int:tender_id>/resultaten")
+def results(tender_id: int) -> str:
+    tender = access.get_or_404(Tender, tender_id, "assessment.manage")
+    service.view_tender(tender, purpose="results")
+    return render_template("assessment/results.html", **views.results(tender))
+
+
+@bp.get("/beheer/<int:tender_id>/besluiten")
+def decisions(tender_id: int) -> str:
+    tender = access.get_or_404(Tender, tender_id, "assessment.manage")
+    service.view_tender(tender, purpose="decisions")
+    return render_template("assessment/decisions.html", **views.decisions(tender))
+
+
+def _decision_action(tender: Tender, action: object, success: str) -> Page:
+    form = forms.ActionForm()
+    if form.validate_on_submit():
+        try:
+            action()  # type: ignore[operator]
+        except AssessmentRefused as refusal:
+            flash(refusal.message, "error")
+        else:
+            flash(success, "success")
+            return redirect(url_for("assessment.decisions", tender_id=tender.id))
+    return render_template("assessment/decisions.html", **views.decisions(tender)), 422
+
+
+@bp.post("/beheer/<int:tender_id>/besluiten/opstellen")
+def draft_decisions(tender_id: int) -> Page:
+    tender = access.get_or_404(Tender, tender_id, "assessment.manage")
+    return _decision_action(
+        tender,
+        lambda: deciding.draft_decisions(tender, _user(), now=clock.now()),
+        _("De besluiten zijn opgesteld. Een tweede inkoper keurt ze goed."),
+    )
+
+
+@bp.route("/beheer/besluit/<int:decision_id>", methods=["GET", "POST"])
+def edit_decision(decision_id: int) -> Page:
+    decision = access.get_or_404(Decision, decision_id, "assessment.manage")
+    form = forms.DecisionForm(obj=decision)
+    if form.validate_on_submit():
+        try:
+            deciding.edit_decision(decision, form.motivation.data, _user(), now=clock.now())
+        except AssessmentRefused as refusal:
+            _refused(form, refusal)
+        else:
+            flash(
+                _("De motivering is aangepast. Een andere inkoper moet het besluit opnieuw goedkeuren."),
+                "success",
+            )
+            return redirect(url_for("assessment.decisions", tender_id=views.tender_of(decision).id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("assessment/edit_decision.html", **views.edit_decision(decision, form)), status
+
+
+@bp.post("/beheer/besluit/<int:decision_id>/goedkeuren")
+def approve_decision(decision_id: int) -> Page:
+    decision = access.get_or_404(Decision, decision_id, "assessment.manage")
+    return _decision_action(
+        views.tender_of(decision),
+        lambda: deciding.approve_decision(decision, _user(), now=clock.now()),
+        _("Het besluit is goedgekeurd."),
+    )
+
+
+@bp.post("/beheer/<int:tender_id>/besluiten/goedkeuren")
+def approve_all(tender_id: int) -> Page:
+    tender = access.get_or_404(Tender, tender_id, "assessment.manage")
+    counts: list[tuple[int, int]] = []
+    page = _decision_action(
+        tender,
+        lambda: counts.append(deciding.approve_all(tender, _user(), now=clock.now())),
+        _("De besluiten zijn goedgekeurd."),
+    )
+    if counts and counts[0][1]:
+        flash(
+            _("%(n)s besluiten heeft u zelf opgesteld: die keurt een andere inkoper goed.", n=counts[0][1]),
+            "warning",
+        )
+    return page
+
+
+@bp.post("/beheer/<int:tender_id>/verzenden")
+def send_decisions(tender_id: int) -> Page:
+    tender = access.get_or_404(Tender, tender_id, "assessment.manage")
+    progress: list[tuple[int, int]] = []
+
+    def send() -> None:
+        progress.append(deciding.send_decisions(tender, _user(), now=clock.now()))
+
+    page = _decision_action(tender, send, _("De besluiten worden verzonden."))
+    if progress:
+        sent, total = progress[0]
+        flash(_("%(sent)s van %(total)s besluiten verzonden.", sent=sent, total=total), "success")
+    return page
+
+
+# --- provider: decisions, letters, clarifications -------------------------------------------------
+
+
+@bp.get("/besluit/<int:submission_id>")
+def provider_decision(submission_id: int) -> str:
+    submission = access.get_or_404(BidSubmission, submission_id, "assessment.view_decision")
+    found = queries.decisions_of(submission, sent_only=True)
+    audit.record("assessment.view_decision", submission)
+    return render_template(
+        "assessment/provider_decision.html",
+        submission=submission,
+        decisions=found,
+        lots={lot.id: lot for lot in submission.bid.tender.lots},
+        clarifications=queries.clarifications(submission.id),
+    )
+
+
+@bp.get("/besluit/brief/<int:decision_id>")
+def letter(decision_id: int) -> Response:
+    decision = db.get_or_404(Decision, decision_id)
+    submission = db.session.get(BidSubmission, decision.submission_id)
+    access.require("assessment.view_decision", submission)
+    if decision.sent_at is None or not decision.letter_stored_name:
+        abort(404)
+    audit.record("assessment.download_letter", decision)
+    return send_file(
+        io.BytesIO(letters.letter_path(decision).read_bytes()),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"besluit-{submission.bid.tender.reference}-{decision.id}.pdf",
+    )
+
+
+@bp.route("/verduidelijking/<int:clarification_id>", methods=["GET", "POST"])
+def answer_clarification(clarification_id: int) -> Page:
+    clarification = db.get_or_404(Clarification, clarification_id)
+    submission = db.session.get(BidSubmission, clarification.submission_id)
+    access.require("assessment.answer_clarification", submission)
+    form = forms.AnswerForm()
+    if form.validate_on_submit():
+        try:
+            service.answer_clarification(clarification, _user(), form.answer.data, now=clock.now())
+        except AssessmentRefused as refusal:
+            _refused(form, refusal)
+        else:
+            flash(_("Uw antwoord is verzonden."), "success")
+            return redirect(url_for("assessment.answer_clarification", clarification_id=clarification.id))
+    status = 422 if form.is_submitted() else 200
+    requirement = (
+        db.session.get(Requirement, clarification.requirement_id) if clarification.requirement_id else None
+    )
+    return render_template(
+        "assessment/answer_clarification.html",
+        clarification=clarification,
+        submission=submission,
+        requirement=requirement,
+        form=form,
+        open=rules.clarification_open(
+            clarification.response_deadline, clarification.answer is not None, now=clock.now()
+        ),
+    ), status

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, enum_column, utcnow
 from portal.models.enums import DecisionOutcome, RequirementOutcome, ScoreKind
+
+if TYPE_CHECKING:
+    from portal.models.organisation import Organisation
 
 conflict_organisation = sa.Table(
     "conflict_organisation",
@@ -64,7 +68,7 @@ class ConflictDeclaration(Base):
     declared_at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str] = mapped_column(sa.Text, default="")
 
-    organisations: Mapped[list] = relationship("Organisation", secondary=conflict_organisation)
+    organisations: Mapped[list[Organisation]] = relationship(secondary=conflict_organisation)
 
 
 class RequirementCheck(Base):

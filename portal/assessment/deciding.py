@@ -1,0 +1,162 @@
+"""Deciding: decisions drafted from the assessment, edited, approved by a second buyer, and sent.
+
+Each decision is per submission and perceel. Sending is one action per tender, safe to retry.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from portal import audit, mail
+from portal.assessment import letters, queries
+from portal.assessment.service import AssessmentRefused
+from portal.extensions import db
+from portal.models import (
+    BidSubmission,
+    Decision,
+    DecisionOutcome,
+    RequirementCheck,
+    RequirementOutcome,
+    Role,
+    Tender,
+    User,
+)
+
+
+def draft_decisions(tender: Tender, by: User, *, now: datetime) -> int:
+    """A decision per submission and perceel, with its motivation generated from the assessment."""
+    results = queries.results(tender)
+    if not results or any(r.incomplete for r in results):
+        raise AssessmentRefused(_("Nog niet alle consensusscores zijn vastgesteld."))
+    for result in results:
+        for submission in result.submissions.values():
+            pending = [
+                r
+                for r in queries.requirements_of(submission)
+                if r.id not in _settled(queries.checks(submission.id))
+            ]
+            if pending:
+                raise AssessmentRefused(_("Nog niet alle eisen van alle inschrijvingen zijn beoordeeld."))
+    existing = {(d.submission_id, d.lot_id) for d in queries.decisions(tender)}
+    created = 0
+    for result in results:
+        for outcome in result.outcomes:
+            if (outcome.submission_id, result.lot.id) in existing:
+                continue
+            decision = Decision(
+                submission_id=outcome.submission_id,
+                lot_id=result.lot.id,
+                outcome=DecisionOutcome.ADMITTED if outcome.admitted else DecisionOutcome.REJECTED,
+                motivation=letters.motivation(tender, result, outcome),
+                drafted_at=now,
+                drafted_by_id=by.id,
+            )
+            db.session.add(decision)
+            created += 1
+    db.session.flush()
+    audit.record("assessment.draft_decisions", tender, actor=by, created=created)
+    return created
+
+
+def _settled(found: dict[int, RequirementCheck]) -> set[int]:
+    return {rid for rid, c in found.items() if c.outcome is not RequirementOutcome.CLARIFICATION}
+
+
+def edit_decision(decision: Decision, motivation: str, by: User, *, now: datetime) -> None:
+    """Editing makes the editor the drafter: the approval is cleared and needs another buyer."""
+    if decision.sent_at is not None:
+        raise AssessmentRefused(_("Dit besluit is al verzonden."), "motivation")
+    if not motivation.strip():
+        raise AssessmentRefused(_("Een motivering is verplicht."), "motivation")
+    decision.motivation = motivation.strip()
+    decision.drafted_by_id, decision.drafted_at = by.id, now
+    decision.approved_by_id = decision.approved_at = None
+    db.session.flush()
+    audit.record("assessment.edit_decision", decision, actor=by)
+
+
+def approve_decision(decision: Decision, by: User, *, now: datetime) -> None:
+    """Four eyes: the buyer who drafted (or last edited) a decision cannot approve it."""
+    if decision.sent_at is not None or decision.approved_at is not None:
+        raise AssessmentRefused(_("Dit besluit is al goedgekeurd."))
+    if decision.drafted_by_id == by.id:
+        raise AssessmentRefused(
+            _("Een tweede inkoper moet dit besluit goedkeuren: u heeft het zelf opgesteld.")
+        )
+    decision.approved_by_id, decision.approved_at = by.id, now
+    db.session.flush()
+    audit.record("assessment.approve_decision", decision, actor=by)
+
+
+def approve_all(tender: Tender, by: User, *, now: datetime) -> tuple[int, int]:
+    """Approve every open decision this buyer did not draft; returns (approved, left for another buyer)."""
+    waiting = [d for d in queries.decisions(tender) if d.approved_at is None and d.sent_at is None]
+    if not waiting:
+        raise AssessmentRefused(_("Er zijn geen besluiten die op goedkeuring wachten."))
+    mine = [d for d in waiting if d.drafted_by_id == by.id]
+    for decision in waiting:
+        if decision.drafted_by_id != by.id:
+            approve_decision(decision, by, now=now)
+    return len(waiting) - len(mine), len(mine)
+
+
+SEND_BATCH = 25
+
+
+def send_decisions(tender: Tender, by: User, *, now: datetime, batch: int = SEND_BATCH) -> tuple[int, int]:
+    """Send the approved decisions: letter as PDF, visible in the portal, one e-mail each.
+
+    Safe to retry: a decision gets its `sent_at` and letter once, and the mail's dedupe key
+    `decision-<id>` keeps a retry from mailing twice. Returns (sent, total) for the progress display.
+    """
+    queries.lock_tender(tender)
+    all_decisions = queries.decisions(tender)
+    if not all_decisions:
+        raise AssessmentRefused(_("Er zijn nog geen besluiten opgesteld."))
+    if any(d.approved_at is None for d in all_decisions):
+        raise AssessmentRefused(_("Alle besluiten moeten zijn goedgekeurd voordat ze worden verzonden."))
+    unsent = [d for d in all_decisions if d.sent_at is None][:batch]
+    for decision in unsent:
+        _send_one(tender, decision, now=now)
+    audit.record("assessment.send_decisions", tender, actor=by, sent=len(unsent))
+    return sum(1 for d in all_decisions if d.sent_at is not None), len(all_decisions)
+
+
+def _send_one(tender: Tender, decision: Decision, *, now: datetime) -> None:
+    decision.sent_at = now
+    stored = letters.store_letter(decision, now=now)
+    decision.letter_stored_name, decision.letter_sha256 = stored
+    db.session.flush()
+    submission = db.session.get(BidSubmission, decision.submission_id)
+    recipient = _recipient(submission)
+    if recipient is not None:
+        mail.queue(
+            recipient.email,
+            _("Besluit over uw inschrijving: %(ref)s", ref=tender.reference),
+            "assessment_decision",
+            dedupe_key=f"decision-{decision.id}",
+            attachment=letters.letter_path(decision),
+            attachment_name=f"besluit-{tender.reference}-{decision.id}.pdf",
+            tender=tender,
+            decision=decision,
+            organisation=submission.bid.organisation,
+        )
+
+
+def _recipient(submission: BidSubmission) -> User | None:
+    if submission.submitted_by_id:
+        user = db.session.get(User, submission.submitted_by_id)
+        if user is not None and user.is_active:
+            return user
+    users = sorted(
+        (u for u in submission.bid.organisation.users if u.is_active and u.is_provider),
+        key=lambda u: (not u.has_role(Role.PROVIDER_ADMIN), u.id),
+    )
+    return users[0] if users else None
+
+
+def sent_progress(tender: Tender) -> tuple[int, int]:
+    found = queries.decisions(tender)
+    return sum(1 for d in found if d.sent_at is not None), len(found)

@@ -1,0 +1,112 @@
+"""Forms of the assessment: field validation only (the rules live in service.py and rules.py)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.models import RequirementOutcome
+
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def options(pairs: object) -> list[SelectChoice]:
+    """(value, label) pairs as wtforms 3.3 wants them (tuples are deprecated)."""
+    return [SelectChoice(value, str(label)) for value, label in pairs]  # type: ignore[attr-defined]
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state: only the CSRF token."""
+
+
+class OpeningForm(FlaskForm):
+    window = SelectField(_l("Toelatingsronde"), coerce=int, validators=[Optional()], validate_choice=False)
+
+
+class AppointForm(FlaskForm):
+    user = SelectField(_l("Beoordelaar"), coerce=int, validators=[InputRequired()], validate_choice=False)
+    criterion = SelectField(
+        _l("Voor"),
+        coerce=int,
+        validators=[Optional()],
+        validate_choice=False,
+    )
+
+
+class DeclarationForm(FlaskForm):
+    organisations = MultiCheckboxField(
+        _l("Organisaties waarmee ik een belang of band heb"),
+        coerce=int,
+        validators=[Optional()],
+        validate_choice=False,
+        description=_l(
+            "Laat leeg als u geen belangenconflict heeft. U krijgt geen inschrijving van een organisatie die u hier noemt."
+        ),
+    )
+    note = TextAreaField(_l("Toelichting"), validators=[Optional(), Length(max=2000)])
+    confirm = BooleanField(
+        _l("Ik verklaar dit naar waarheid en meld een later ontstaan belang direct aan de inkoper."),
+        validators=[DataRequired(_l("Bevestig uw verklaring."))],
+    )
+
+
+class CheckForm(FlaskForm):
+    outcome = RadioField(
+        _l("Beoordeling"),
+        choices=options(RequirementOutcome.choices()),
+        validators=[InputRequired(_l("Kies een beoordeling."))],
+    )
+    note = TextAreaField(_l("Toelichting"), validators=[Optional(), Length(max=4000)])
+    # no `description=` on optional text fields: the shared field macro then shadows `_` (reported)
+    question = TextAreaField(
+        _l("Vraag aan de zorgaanbieder (alleen bij ‘Verduidelijking nodig’)"),
+        validators=[Optional(), Length(max=4000)],
+    )
+    response_deadline = DateTimeLocalField(
+        _l("Reactietermijn tot"), format=LOCAL_FORMAT, validators=[Optional()]
+    )
+
+
+class ScoreForm(FlaskForm):
+    value = RadioField(_l("Score"), validators=[InputRequired(_l("Kies een score."))], validate_choice=False)
+    motivation = TextAreaField(
+        _l("Motivering"), validators=[DataRequired(_l("Een motivering is verplicht.")), Length(max=8000)]
+    )
+
+
+class ConsensusForm(FlaskForm):
+    value = StringField(
+        _l("Consensusscore"), validators=[DataRequired(_l("Vul de score in.")), Length(max=8)]
+    )
+    motivation = TextAreaField(
+        _l("Motivering"), validators=[DataRequired(_l("Een motivering is verplicht.")), Length(max=8000)]
+    )
+
+
+class DecisionForm(FlaskForm):
+    motivation = TextAreaField(
+        _l("Motivering"), validators=[DataRequired(_l("Een motivering is verplicht.")), Length(max=20000)]
+    )
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField(
+        _l("Uw antwoord"), validators=[DataRequired(_l("Schrijf uw antwoord.")), Length(max=8000)]
+    )

@@ -1,0 +1,300 @@
+"""What each assessment page shows, prepared as plain data so templates hold no logic.
+
+The assessor's pages (assessor_tender, score_page) carry the neutral code only: never the
+organisation's name, KvK number or evidence file names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from portal.assessment import deciding, forms, queries, rules
+from portal.extensions import db
+from portal.models import (
+    AwardCriterion,
+    BidSubmission,
+    Decision,
+    Procedure,
+    Role,
+    ScoreKind,
+    Tender,
+    User,
+    UserRole,
+)
+
+
+def _names(ids: set[int | None]) -> dict[int, str]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return {u.id: u.name for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
+
+
+def tender_of(decision: Decision) -> Tender:
+    return db.session.get(BidSubmission, decision.submission_id).bid.tender
+
+
+def tie_break_label(rule: str) -> str:
+    return {
+        rules.EARLIEST_SUBMISSION: _("bij gelijke totaalscore gaat de eerst ontvangen inschrijving voor"),
+        rules.HIGHEST_HEAVIEST_CRITERION: _(
+            "bij gelijke totaalscore gaat de hoogste score op het zwaarst wegende criterium voor, daarna de eerst ontvangen inschrijving"
+        ),
+    }.get(rule, rule)
+
+
+ROUNDING_RULE = (
+    "Σ(consensusscore × weging) / 100, afgerond op twee decimalen; een half wordt naar boven afgerond."
+)
+
+
+# --- assessor -----------------------------------------------------------------------------------
+
+
+def assessor_tender(tender: Tender, user: User) -> dict[str, Any]:
+    declared = queries.declaration(tender.id, user.id)
+    opened = queries.is_opened(tender)
+    rows = []
+    if declared and opened:
+        codes = queries.codes(tender)
+        mine = queries.assessor_criteria(tender, user.id)
+        submissions = queries.assessor_submissions(tender, user.id)
+        own = {
+            (s.submission_id, s.criterion_id)
+            for s in queries.scores([s.id for s in submissions], ScoreKind.INDIVIDUAL)
+            if s.assessor_id == user.id
+        }
+        for submission in submissions:
+            criteria = [c for c in queries.criteria_of(submission) if c in mine]
+            done = sum(1 for c in criteria if (submission.id, c.id) in own)
+            rows.append(
+                {"id": submission.id, "code": codes[submission.id], "done": done, "total": len(criteria)}
+            )
+    return {"tender": tender, "declared": declared, "opened": opened, "rows": rows}
+
+
+def score_form(criterion: AwardCriterion, form: forms.ScoreForm | None = None) -> forms.ScoreForm:
+    form = form or forms.ScoreForm(prefix=f"c{criterion.id}", formdata=None)
+    form.value.choices = forms.options(
+        (step["score"], f"{step['score']} – {step['label']}") for step in criterion.scale
+    )
+    return form
+
+
+def score_page(submission: BidSubmission, user: User, given: dict[int, forms.ScoreForm]) -> dict[str, Any]:
+    tender = submission.bid.tender
+    mine = queries.assessor_criteria(tender, user.id)
+    items = []
+    for criterion in queries.criteria_of(submission):
+        if criterion not in mine:
+            continue
+        scores = queries.individual_scores(submission.id, criterion.id)
+        own = next((s for s in scores if s.assessor_id == user.id), None)
+        others = [s for s in scores if s.assessor_id != user.id] if own else []
+        items.append(
+            {
+                "criterion": criterion,
+                "answer": queries.answer(submission, "criteria", criterion.id).get("text", ""),
+                "own": own,
+                "others": others,
+                "form": None if own else score_form(criterion, given.get(criterion.id)),
+            }
+        )
+    names = _names({s.assessor_id for item in items for s in item["others"]})
+    return {
+        "tender": tender,
+        "code": queries.codes(tender)[submission.id],
+        "submission": submission,
+        "items": items,
+        "names": names,
+    }
+
+
+# --- buyer --------------------------------------------------------------------------------------
+
+
+def opening(tender: Tender, form: forms.OpeningForm) -> dict[str, Any]:
+    openings = queries.openings(tender)
+    two_person = tender.procedure is not Procedure.OPEN_HOUSE
+    opened_windows = {o.admission_window_id for o in openings if o.opened_at}
+    form.window.choices = forms.options(
+        [(0, _("Kies een toelatingsronde"))]
+        + [
+            (w.id, f"{w.opens_at:%d-%m-%Y} – {w.closes_at:%d-%m-%Y}")
+            for w in tender.windows
+            if w.id not in opened_windows
+        ]
+    )
+    names = _names({o.first_by_id for o in openings} | {o.second_by_id for o in openings})
+    submissions = queries.submissions(tender)
+    codes = rules.neutral_codes((s.id, s.submitted_at) for s in submissions)
+    return {
+        "tender": tender,
+        "form": form,
+        "two_person": two_person,
+        "openings": openings,
+        "expires": {o.id: o.first_at + rules.OPENING_WINDOW for o in openings},
+        "names": names,
+        "submissions": submissions,
+        "codes": codes,
+        "window_choice": not two_person,
+        "all_opened": two_person and any(o.opened_at for o in openings),
+    }
+
+
+def appoint_form(tender: Tender) -> forms.AppointForm:
+    form = forms.AppointForm()
+    assessors = db.session.scalars(
+        sa.select(User)
+        .join(UserRole)
+        .where(UserRole.role == Role.ASSESSOR, User.is_active)
+        .order_by(User.name)
+    )
+    form.user.choices = forms.options(
+        [(0, _("Kies een beoordelaar"))] + [(u.id, f"{u.name} ({u.email})") for u in assessors]
+    )
+    form.criterion.choices = forms.options(
+        [(0, _("Alle gunningscriteria"))] + [(c.id, c.question) for c in tender.criteria]
+    )
+    return form
+
+
+def assessors(tender: Tender, form: forms.AppointForm) -> dict[str, Any]:
+    appointments = queries.appointments(tender)
+    return {
+        "tender": tender,
+        "form": form,
+        "appointments": appointments,
+        "names": _names({a.user_id for a in appointments}),
+        "criteria": {c.id: c for c in tender.criteria},
+        "declarations": queries.declarations(tender),
+        "opened": queries.is_opened(tender),
+    }
+
+
+def requirements(submission: BidSubmission, given: dict[int, forms.CheckForm]) -> dict[str, Any]:
+    checks = queries.checks(submission.id)
+    clarifications = queries.clarifications(submission.id)
+    items = []
+    for requirement in queries.requirements_of(submission):
+        form = given.get(requirement.id) or forms.CheckForm(prefix=f"r{requirement.id}", formdata=None)
+        items.append(
+            {
+                "requirement": requirement,
+                "answer": queries.answer(submission, "requirements", requirement.id),
+                "check": checks.get(requirement.id),
+                "clarifications": [c for c in clarifications if c.requirement_id == requirement.id],
+                "form": form,
+            }
+        )
+    tender = submission.bid.tender
+    return {
+        "tender": tender,
+        "submission": submission,
+        "code": queries.codes(tender)[submission.id],
+        "items": items,
+        "lots": queries.lots_of(submission),
+    }
+
+
+def consensus(tender: Tender) -> dict[str, Any]:
+    submissions = queries.submissions(tender)
+    codes = rules.neutral_codes((s.id, s.submitted_at) for s in submissions)
+    individual = queries.scores([s.id for s in submissions], ScoreKind.INDIVIDUAL)
+    rows = []
+    for submission in submissions:
+        for criterion in queries.criteria_of(submission):
+            values = [
+                s.value
+                for s in individual
+                if s.submission_id == submission.id and s.criterion_id == criterion.id
+            ]
+            complete = queries.complete(submission, criterion)
+            shown = values if complete else []  # no values while an assessor (maybe this buyer) still scores
+            rows.append(
+                {
+                    "submission": submission,
+                    "code": codes[submission.id],
+                    "criterion": criterion,
+                    "given": shown,
+                    "count": len(values),
+                    "needed": len(queries.required_assessors(submission, criterion)),
+                    "spread": rules.spread(shown),
+                    "flagged": rules.spread_flagged(shown, rules.scale_values(criterion.scale)),
+                    "complete": complete,
+                    "consensus": queries.consensus(submission.id, criterion.id),
+                }
+            )
+    return {"tender": tender, "rows": rows, "threshold": int(rules.SPREAD_THRESHOLD_FRACTION * 100)}
+
+
+def consensus_item(
+    submission: BidSubmission, criterion: AwardCriterion, form: forms.ConsensusForm
+) -> dict[str, Any]:
+    complete = queries.complete(submission, criterion)
+    scores = queries.individual_scores(submission.id, criterion.id) if complete else []
+    values = [s.value for s in scores]
+    tender = submission.bid.tender
+    return {
+        "tender": tender,
+        "submission": submission,
+        "code": queries.codes(tender)[submission.id],
+        "criterion": criterion,
+        "answer": queries.answer(submission, "criteria", criterion.id).get("text", ""),
+        "scores": scores,
+        "names": _names({s.assessor_id for s in scores}),
+        "mean": rules.mean(values),
+        "spread": rules.spread(values),
+        "flagged": rules.spread_flagged(values, rules.scale_values(criterion.scale)),
+        "complete": complete,
+        "form": form,
+        "scale": criterion.scale,
+    }
+
+
+def results(tender: Tender) -> dict[str, Any]:
+    lot_results = queries.results(tender)
+    return {
+        "tender": tender,
+        "results": lot_results,
+        "codes": queries.codes(tender),
+        "rounding": ROUNDING_RULE,
+        "tie_break": tie_break_label(tender.tie_break_rule),
+        "consensus": {
+            (s.submission_id, s.criterion_id): s.value
+            for s in queries.scores([sid for r in lot_results for sid in r.submissions], ScoreKind.CONSENSUS)
+        },
+    }
+
+
+def decisions(tender: Tender) -> dict[str, Any]:
+    found = queries.decisions(tender)
+    submissions = {d.submission_id: db.session.get(BidSubmission, d.submission_id) for d in found}
+    sent, total = deciding.sent_progress(tender)
+    return {
+        "tender": tender,
+        "decisions": found,
+        "submissions": submissions,
+        "codes": queries.codes(tender),
+        "lots": {lot.id: lot for lot in tender.lots},
+        "names": _names({d.drafted_by_id for d in found} | {d.approved_by_id for d in found}),
+        "sent": sent,
+        "total": total,
+        "all_approved": bool(found) and all(d.approved_at for d in found),
+        "opened": queries.is_opened(tender),
+        "form": forms.ActionForm(),
+    }
+
+
+def edit_decision(decision: Decision, form: forms.DecisionForm) -> dict[str, Any]:
+    submission = db.session.get(BidSubmission, decision.submission_id)
+    return {
+        "decision": decision,
+        "tender": submission.bid.tender,
+        "submission": submission,
+        "lot": next(lot for lot in submission.bid.tender.lots if lot.id == decision.lot_id),
+        "form": form,
+    }

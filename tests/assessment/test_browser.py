@@ -1,0 +1,142 @@
+"""Two assessors and two buyers score and decide one bid in Chromium, against a real server.
+
+Runs on the test database with committed data; the bid is made by the factory (bids have their own journey).
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+
+import pytest
+from werkzeug.serving import make_server
+
+from portal.assessment import queries, service
+from portal.extensions import db
+from portal.models import Decision, DecisionOutcome
+from tests import factories
+
+from .conftest import build_scenario
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.committed,
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's Chromium is not installed"),
+]
+
+
+@pytest.fixture
+def live_server(app, monkeypatch) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    monkeypatch.setitem(app.config, "SERVER_NAME", f"127.0.0.1:{server.server_port}")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def journey(app):  # type: ignore[no-untyped-def]
+    with app.app_context():
+        s = build_scenario(bids=1, max_providers=None)
+        s.open()
+        for assessor in s.assessors:
+            service.appoint_assessor(s.tender, assessor, criterion=None, by=s.buyers[0])
+        db.session.commit()
+        data = {
+            "tender_id": s.tender.id,
+            "title": s.tender.title,
+            "assessors": [a.email for a in s.assessors],
+            "buyers": [b.email for b in s.buyers],
+            "organisation": s.submissions[0].bid.organisation.name,
+            "kvk": s.submissions[0].bid.organisation.kvk_number,
+            "submission_id": s.submissions[0].id,
+            "criteria": [c.id for c in s.criteria],
+        }
+        db.session.remove()
+    return data
+
+
+def _login(browser, base: str, email: str):  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page = browser.new_context().new_page()
+    page.goto(f"{base}/inloggen")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(factories.PASSWORD)
+    page.locator("main button[type=submit]").click()
+    expect(page.get_by_text("U bent ingelogd.")).to_be_visible()
+    return page
+
+
+def _score_as_assessor(browser, base: str, email: str, journey: dict, value: str, motivation: str):  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page = _login(browser, base, email)
+    page.get_by_role("link", name="Beoordeling", exact=True).first.click()
+    page.get_by_role("link", name=journey["title"]).click()
+    page.get_by_role("link", name="Verklaring afleggen").click()
+    page.get_by_label("Ik verklaar dit naar waarheid").check()
+    page.get_by_role("button", name="Verklaring vastleggen").click()
+    expect(page.get_by_text("Uw verklaring is vastgelegd.")).to_be_visible()
+    page.get_by_role("link", name="Inschrijving 001").click()
+    for criterion_id in journey["criteria"]:
+        section = page.locator(f"section#c{criterion_id}")
+        section.get_by_label(f"{value} – Score {value}").check()
+        section.get_by_label("Motivering").fill(motivation)
+        section.get_by_role("button", name="Score indienen").click()
+        expect(page.get_by_text("Uw beoordeling is vastgelegd.")).to_be_visible()
+    html = page.content()
+    assert journey["organisation"] not in html
+    assert journey["kvk"] not in html
+    return page
+
+
+def test_two_assessors_and_two_buyers_score_and_decide_one_bid(app, live_server, journey):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        first = _score_as_assessor(browser, live_server, journey["assessors"][0], journey, "8", "Sterk plan")
+        assert "Nog geen andere scores." in first.content()
+        second = _score_as_assessor(browser, live_server, journey["assessors"][1], journey, "6", "Voldoende")
+        expect(second.get_by_text("Sterk plan").first).to_be_visible()  # seen only after his own score
+
+        buyer = _login(browser, live_server, journey["buyers"][0])
+        buyer.goto(f"{live_server}/beoordeling/beheer/{journey['tender_id']}/consensus")
+        for _ in journey["criteria"]:
+            buyer.get_by_role("link", name="Vastleggen").first.click()
+            buyer.get_by_label("Consensusscore").fill("7")
+            buyer.get_by_label("Motivering").fill("Samen besproken: goed onderbouwd")
+            buyer.get_by_role("button", name="Consensusscore vastleggen").click()
+            expect(buyer.get_by_text("De consensusscore is vastgelegd.")).to_be_visible()
+        buyer.get_by_role("link", name="Opening").click()
+        buyer.get_by_role("link", name="Eisen beoordelen").click()
+        buyer.get_by_label("Voldaan", exact=True).check()
+        buyer.get_by_role("button", name="Vastleggen").click()
+        expect(buyer.get_by_text("De beoordeling van de eis is vastgelegd.")).to_be_visible()
+        buyer.goto(f"{live_server}/beoordeling/beheer/{journey['tender_id']}/resultaten")
+        expect(buyer.get_by_role("cell", name="7,00", exact=True).last).to_be_visible()
+        buyer.get_by_role("link", name="Besluiten", exact=True).last.click()
+        buyer.get_by_role("button", name="Besluiten opstellen uit de beoordeling").click()
+        expect(buyer.get_by_text("De besluiten zijn opgesteld.")).to_be_visible()
+
+        approver = _login(browser, live_server, journey["buyers"][1])
+        approver.goto(f"{live_server}/beoordeling/beheer/{journey['tender_id']}/besluiten")
+        approver.get_by_role("button", name="Goedkeuren", exact=True).click()
+        expect(approver.get_by_text("Het besluit is goedgekeurd.")).to_be_visible()
+        approver.get_by_role("button", name="Besluiten verzenden").click()
+        expect(approver.get_by_text("Verzonden: 1 / 1")).to_be_visible()
+        browser.close()
+
+    with app.app_context():
+        decision = db.session.query(Decision).one()
+        assert decision.outcome is DecisionOutcome.ADMITTED
+        assert decision.sent_at is not None
+        assert decision.approved_by_id != decision.drafted_by_id
+        assert len(queries.individual_scores(journey["submission_id"], journey["criteria"][0])) == 2
+        db.session.remove()
