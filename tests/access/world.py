@@ -48,7 +48,13 @@ def build_world() -> World:
     tender = factories.tender_with_matrix()
     world = World(own_org=own_org, other_org=other_org, users=users, tender=tender)
     for extend in EXTENSIONS:
+        before = dict(world.extra)
         extend(world)
+        clashes = [key for key in before if world.extra[key] is not before[key]]
+        if clashes:
+            raise AssertionError(
+                f"{extend.__module__} overwrote world objects {clashes}: use a key of its own"
+            )
     return world
 
 

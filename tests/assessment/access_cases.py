@@ -9,7 +9,7 @@ def _t(w):  # type: ignore[no-untyped-def]
 
 
 def _s(w):  # type: ignore[no-untyped-def]
-    return w.own_submission.id
+    return w.assessed_submission.id
 
 
 CASES = [

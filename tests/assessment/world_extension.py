@@ -89,7 +89,7 @@ def extend(world) -> None:  # type: ignore[no-untyped-def]
     db.session.commit()
     world.extra.update(
         assessment_tender=tender,
-        own_submission=submission,
+        assessed_submission=submission,
         assessment_criterion=criterion,
         assessment_requirement=requirement,
         own_clarification=clarification,
