@@ -97,7 +97,9 @@ def test_provider_submits_a_whole_bid_and_downloads_the_receipt(
         page.get_by_role("link", name="3. Gunningscriteria").click()
         page.locator("textarea").first.fill("Wij luisteren eerst naar de inwoner.")
         expect(page.get_by_text("6 van 10 woorden")).to_be_visible()  # counted live by wordcount.js
-        expect(page.get_by_text("Automatisch opgeslagen om")).to_be_visible()  # autosave.js, no click
+        expect(page.get_by_text("Automatisch opgeslagen om")).to_be_visible(
+            timeout=15000
+        )  # autosave.js after its 2 s pause
         page.reload()  # resume: the answer came back from the server
         expect(page.locator("textarea").first).to_have_value("Wij luisteren eerst naar de inwoner.")
 
