@@ -17,6 +17,7 @@ by hand should `db.session.commit()` too before making requests.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -32,6 +33,8 @@ from portal import create_app, sessions
 from portal.extensions import db, limiter
 from portal.models import Role, User
 from tests import factories
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")  # Debian's, for browser tests
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -189,3 +192,27 @@ def smtp_server(app: Flask, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no
     monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def live_server(request: pytest.FixtureRequest, app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The app served by werkzeug (threaded, as a browser needs) on a free loopback port.
+
+    Only for tests marked `committed`: those use the real per-request sessions, which are
+    thread-safe, and what they set up is committed and visible to the server's connections.
+    """
+    import threading
+
+    from werkzeug.serving import make_server
+
+    if request.node.get_closest_marker("committed") is None:
+        raise pytest.UsageError(
+            "live_server needs @pytest.mark.committed (the rolled-back session is not thread-safe)"
+        )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    monkeypatch.setitem(app.config, "SERVER_NAME", f"127.0.0.1:{server.server_port}")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)

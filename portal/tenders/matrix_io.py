@@ -205,27 +205,6 @@ def _result_part(values: dict[str, Any], text: dict[str, str], lookup: _Lookup, 
     return domain_id, law, level, lot_id
 
 
-def _result_part(values: dict[str, Any], text: dict[str, str], lookup: _Lookup, fail: Any) -> tuple[Any, ...]:
-    domain_id = lookup.domains.get(text["domein"].lower())
-    if text["domein"] and domain_id is None:
-        fail("domein", _l("Onbekend domein “%(value)s”.", value=text["domein"]))
-    law = LAW_NAMES.get(text["wet"].lower())
-    if text["wet"] and law is None:
-        fail("wet", _l("Kies Jeugdwet, Wmo of Jeugdwet en Wmo, niet “%(value)s”.", value=text["wet"]))
-    level = _level(values.get("niveau"))
-    if text["niveau"] and level is None:
-        fail("niveau", _l("Niveau %(value)s bestaat niet: kies 4, 5, 6, 7 of 8.", value=text["niveau"]))
-    lot_id = None
-    if text["perceel"]:
-        lot_id = lookup.lots.get(text["perceel"].lower())
-        if lot_id is None:
-            fail(
-                "perceel",
-                _l("Onbekend perceel “%(value)s”. Maak het perceel eerst aan.", value=text["perceel"]),
-            )
-    return domain_id, law, level, lot_id
-
-
 def _tariff_part(
     values: dict[str, Any], text: dict[str, str], lookup: _Lookup, fail: Any
 ) -> tuple[Any, Any, Any]:

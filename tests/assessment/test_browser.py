@@ -5,38 +5,21 @@ Runs on the test database with committed data; the bid is made by the factory (b
 
 from __future__ import annotations
 
-import shutil
-import threading
-from collections.abc import Iterator
-
 import pytest
-from werkzeug.serving import make_server
 
 from portal.assessment import queries, service
 from portal.extensions import db
 from portal.models import Decision, DecisionOutcome
 from tests import factories
+from tests.conftest import CHROMIUM
 
 from .conftest import build_scenario
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.committed,
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's Chromium is not installed"),
 ]
-
-
-@pytest.fixture
-def live_server(app, monkeypatch) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    monkeypatch.setitem(app.config, "SERVER_NAME", f"127.0.0.1:{server.server_port}")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -6,21 +6,17 @@ Registration is the accounts feature's page; here the provider's account is made
 
 from __future__ import annotations
 
-import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
 from portal.bids import receipt
 from portal.extensions import db
 from portal.models import AnswerType, BidSubmission, Role
 from tests import factories
+from tests.conftest import CHROMIUM
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 pytestmark = [
@@ -28,18 +24,6 @@ pytestmark = [
     pytest.mark.committed,
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's Chromium is not installed"),
 ]
-
-
-@pytest.fixture
-def live_server(app, monkeypatch) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    # One request at a time: the whole test shares one database session, which is not thread-safe.
-    server = make_server("127.0.0.1", 0, app, threaded=False)
-    monkeypatch.setitem(app.config, "SERVER_NAME", f"127.0.0.1:{server.server_port}")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 @pytest.fixture
