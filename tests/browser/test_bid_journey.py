@@ -1,11 +1,12 @@
-"""A provider walks through a whole bid in Chromium: log in, choose, answer, upload, submit, receipt.
+"""A provider walks through a whole bid in Chromium: register, confirm the e-mail, log in, choose,
+answer, upload, submit, download the receipt.
 
 Runs against a real server (werkzeug, in a thread) on the test database with committed data.
-Registration is the accounts feature's page; here the provider's account is made by the factory.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import sqlalchemy as sa
 
 from portal.bids import receipt
 from portal.extensions import db
-from portal.models import AnswerType, BidSubmission, Role
+from portal.models import AnswerType, BidSubmission
 from tests import factories
 from tests.conftest import CHROMIUM
 
@@ -38,14 +39,44 @@ def journey_data(app):  # type: ignore[no-untyped-def]
             text="Verzekeringspolis beroepsaansprakelijkheid",
         )  # fmt: skip
         factories.AwardCriterionFactory(tender=tender, word_limit=10)
-        user = factories.user_with_role(Role.PROVIDER_ADMIN)
-        data = {"email": user.email, "title": tender.title}
+        data = {"email": "anna@zorg-journey.example", "title": tender.title}
         db.session.remove()
     return data
 
 
-def test_provider_submits_a_whole_bid_and_downloads_the_receipt(
-    app, live_server, journey_data, tmp_path: Path
+def _register_and_confirm(page, live_server: str, email: str, smtp_server) -> None:  # type: ignore[no-untyped-def]
+    """Register an organisation through the form and confirm the address with the link from the e-mail."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server}/aanmelden")
+    for label, value in [
+        ("Naam van de organisatie", "Zorg Journey B.V."),
+        ("KvK-nummer", "87654321"),
+        ("Straat en huisnummer", "Brink 1"),
+        ("Postcode", "9401 AA"),
+        ("Plaats", "Assen"),
+        ("Naam van de tekenbevoegde", "Anna Journey"),
+        ("Functie van de tekenbevoegde", "Directeur"),
+        ("Uw naam", "Anna Journey"),
+        ("Uw e-mailadres", email),
+        ("Kies een wachtwoord", factories.PASSWORD),
+        ("Herhaal het wachtwoord", factories.PASSWORD),
+    ]:
+        page.get_by_label(label, exact=True).fill(value)
+    page.locator("main button[type=submit]").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    for _ in range(50):  # the mail is sent right after the request, by the server's thread
+        if smtp_server.messages:
+            break
+        page.wait_for_timeout(100)
+    body = smtp_server.body_of(smtp_server.messages[-1])
+    path = re.search(r"https?://[^/\s]+(/bevestigen/\S+)", body).group(1)
+    page.goto(f"{live_server}{path}")
+    page.locator("main button[type=submit]").click()
+
+
+def test_provider_registers_and_submits_a_whole_bid_and_downloads_the_receipt(
+    app, live_server, journey_data, smtp_server, tmp_path: Path
 ):
     from playwright.sync_api import expect, sync_playwright
 
@@ -54,6 +85,7 @@ def test_provider_submits_a_whole_bid_and_downloads_the_receipt(
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         page = browser.new_page(accept_downloads=True)
+        _register_and_confirm(page, live_server, journey_data["email"], smtp_server)
         page.goto(f"{live_server}/inloggen")
         page.get_by_label("E-mailadres").fill(journey_data["email"])
         page.get_by_label("Wachtwoord").fill(factories.PASSWORD)
