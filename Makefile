@@ -16,10 +16,11 @@ run: install assets translations
 test: install assets translations browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	env -u TEST_DATABASE_URL $(BIN)/pytest -n 2 -q
+	env -u TEST_DATABASE_URL $(BIN)/pytest -n 2 -q -m "not browser"
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q -m browser
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
-		$(BIN)/pytest -n 2 -q; \
+		$(BIN)/pytest -n 2 -q -m "not browser" && $(BIN)/pytest -q -m browser; \
 	fi
 
 install: $(STAMP)
