@@ -367,3 +367,13 @@ def test_level_descriptions_and_lot_edits_show_on_the_public_page(client, auth, 
     page = client.get(f"/inkooptrajecten/{tender.id}").get_data(as_text=True)
     assert "Verblijf met behandeling" in page
     assert "Perceel Ambulant" in page
+
+
+def test_a_provider_starts_a_bid_from_the_tender_page_and_anonymous_visitors_see_no_button(client, auth):
+    tender = factories.tender_with_matrix()
+    start = f"/inschrijvingen/start/{tender.id}"
+    assert start not in client.get(f"/inkooptrajecten/{tender.id}").get_data(as_text=True)
+    auth.as_role(Role.PROVIDER_ADMIN)
+    page = client.get(f"/inkooptrajecten/{tender.id}").get_data(as_text=True)
+    assert start in page
+    assert "Inschrijven (of verder met uw inschrijving)" in page
