@@ -330,16 +330,28 @@ def _add_requirements(tender: Tender, form: FlaskForm, library: dict[int, Any]) 
 
 @bp.post("/beheer/<int:tender_id>/eisen/<int:requirement_id>/verwijderen")
 def delete_requirement(tender_id: int, requirement_id: int) -> Page:
+    return _delete_child(
+        tender_id,
+        Requirement,
+        requirement_id,
+        service.delete_requirement,
+        "requirements",
+        _("De eis is verwijderd."),
+    )
+
+
+def _delete_child(tender_id: int, model: type, child_id: int, delete: Any, page: str, done: str) -> Page:
+    """Delete a requirement or criterion of a tender that is still a draft; page is the list it sits on."""
     tender = manageable(tender_id)
-    requirement = child_of(tender, Requirement, requirement_id)
+    child = child_of(tender, model, child_id)
     try:
         if not forms.ConfirmForm().validate_on_submit():
             abort(400)
-        service.delete_requirement(requirement, by=by())
+        delete(child, by=by())
     except service.TenderError as error:
-        return _refused_page(tender, "tenders/requirements.html", error)
-    flash(_("De eis is verwijderd."), "success")
-    return redirect(url_for("tenders.requirements", tender_id=tender.id))
+        return _refused_page(tender, f"tenders/{page}.html", error)
+    flash(done, "success")
+    return redirect(url_for(f"tenders.{page}", tender_id=tender.id))
 
 
 @bp.route("/beheer/<int:tender_id>/gunningscriteria", methods=["GET", "POST"])
@@ -389,16 +401,10 @@ def _scale(form: forms.CriterionForm) -> list[dict[str, str]]:
 
 @bp.post("/beheer/<int:tender_id>/gunningscriteria/<int:criterion_id>/verwijderen")
 def delete_criterion(tender_id: int, criterion_id: int) -> Page:
-    tender = manageable(tender_id)
-    criterion = child_of(tender, AwardCriterion, criterion_id)
-    try:
-        if not forms.ConfirmForm().validate_on_submit():
-            abort(400)
-        service.delete_criterion(criterion, by=by())
-    except service.TenderError as error:
-        return _refused_page(tender, "tenders/criteria.html", error)
-    flash(_("Het gunningscriterium is verwijderd."), "success")
-    return redirect(url_for("tenders.criteria", tender_id=tender.id))
+    return _delete_child(
+        tender_id, AwardCriterion, criterion_id, service.delete_criterion, "criteria",
+        _("Het gunningscriterium is verwijderd."),
+    )  # fmt: skip
 
 
 # --- publication and rectification -------------------------------------------------------------------------
