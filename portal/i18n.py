@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
@@ -33,7 +34,26 @@ def money(value: Decimal | None) -> str:
     """€ 1.234,56 in Dutch, €1,234.56 in English. Never float."""
     if value is None:
         return ""
-    return format_currency(value, "EUR", locale=str(get_locale()))
+    return _currency(value, str(get_locale()))
+
+
+def decimal2(value: Decimal | None) -> str:
+    """A score or weight with two decimals in the reader's locale (7,00 in Dutch); – for none."""
+    if value is None:
+        return "–"
+    return _decimal2(value, str(get_locale()))
+
+
+# Formatting is pure, and a page repeats the same few hundred amounts (a matrix of tariffs, a table of
+# scores): babel's pattern work is done once per value and locale, not once per cell.
+@lru_cache(maxsize=8192)
+def _currency(value: Decimal, locale: str) -> str:
+    return format_currency(value, "EUR", locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _decimal2(value: Decimal, locale: str) -> str:
+    return format_decimal(value, format="0.00", locale=locale)
 
 
 def local_datetime(value: datetime | None, fmt: str = "d MMMM yyyy 'om' HH:mm") -> str:

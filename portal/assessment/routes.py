@@ -5,8 +5,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
-from flask_babel import format_decimal
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -15,6 +14,7 @@ from portal import access, audit, clock
 from portal.assessment import bp, deciding, forms, letters, queries, rules, service, views
 from portal.assessment.service import AssessmentRefused
 from portal.extensions import db
+from portal.i18n import decimal2
 from portal.models import (
     AdmissionWindow,
     AwardCriterion,
@@ -33,7 +33,7 @@ Page = Response | str | tuple[str, int]
 @bp.app_template_filter("score")
 def score_filter(value: Decimal | None) -> str:
     """A score or weight with two decimals in the reader's locale (7,00 in Dutch)."""
-    return "–" if value is None else format_decimal(value, format="0.00")
+    return decimal2(value)
 
 
 def _user() -> User:
@@ -266,7 +266,10 @@ def consensus_item(submission_id: int, criterion_id: int) -> Page:
 def results(tender_id: int) -> str:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
     service.view_tender(tender, purpose="results")
-    return render_template("assessment/results.html", **views.results(tender))
+    page = views.results(tender, request.args.get("perceel", type=int))
+    if page is None:
+        abort(404)
+    return render_template("assessment/results.html", **page)
 
 
 @bp.get("/beheer/<int:tender_id>/besluiten")
