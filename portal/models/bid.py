@@ -138,9 +138,28 @@ class BidSubmission(Base):
     signatory_name: Mapped[str] = mapped_column(sa.String(200))
     signatory_function: Mapped[str] = mapped_column(sa.String(200))
     content: Mapped[dict] = mapped_column(sa.JSON)
+    # The percelen of `content`, stored beside it so lists of submissions need not load the content.
+    lot_ids: Mapped[list[int]] = mapped_column(sa.JSON, server_default=sa.text("'[]'"))
     sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
     idempotency_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     withdrawn_at: Mapped[datetime | None]
     withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
 
     bid: Mapped[Bid] = relationship(back_populates="submissions")
+
+
+def lots_in_content(content: dict | None) -> list[int]:
+    """The perceel ids of a submission's frozen content, in order of first appearance.
+
+    Two shapes are read: {"lines": [{"lot_id"}]} and the bids feature's {"choice": [{"lot": {"id"}}]}.
+    """
+    content = content or {}
+    found = [line.get("lot_id") for line in content.get("lines", [])]
+    found += [(line.get("lot") or {}).get("id") for line in content.get("choice", [])]
+    return list(dict.fromkeys(lot_id for lot_id in found if lot_id is not None))
+
+
+@sa.event.listens_for(BidSubmission, "before_insert")
+def _derive_lot_ids(_mapper: object, _connection: object, submission: BidSubmission) -> None:
+    if not submission.lot_ids:
+        submission.lot_ids = lots_in_content(submission.content)
