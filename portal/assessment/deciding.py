@@ -17,8 +17,6 @@ from portal.models import (
     BidSubmission,
     Decision,
     DecisionOutcome,
-    RequirementCheck,
-    RequirementOutcome,
     Role,
     Tender,
     User,
@@ -30,14 +28,11 @@ def draft_decisions(tender: Tender, by: User, *, now: datetime) -> int:
     results = queries.results(tender)
     if not results or any(r.incomplete for r in results):
         raise AssessmentRefused(_("Nog niet alle consensusscores zijn vastgesteld."))
+    settled = queries.settled_requirements([s.id for s in queries.submissions(tender)])
     for result in results:
         for submission in result.submissions.values():
-            pending = [
-                r
-                for r in queries.requirements_of(submission)
-                if r.id not in _settled(queries.checks(submission.id))
-            ]
-            if pending:
+            done = settled.get(submission.id, set())
+            if any(r.id not in done for r in queries.requirements_of(submission)):
                 raise AssessmentRefused(_("Nog niet alle eisen van alle inschrijvingen zijn beoordeeld."))
     existing = {(d.submission_id, d.lot_id) for d in queries.decisions(tender)}
     created = 0
@@ -58,10 +53,6 @@ def draft_decisions(tender: Tender, by: User, *, now: datetime) -> int:
     db.session.flush()
     audit.record("assessment.draft_decisions", tender, actor=by, created=created)
     return created
-
-
-def _settled(found: dict[int, RequirementCheck]) -> set[int]:
-    return {rid for rid, c in found.items() if c.outcome is not RequirementOutcome.CLARIFICATION}
 
 
 def edit_decision(decision: Decision, motivation: str, by: User, *, now: datetime) -> None:

@@ -23,7 +23,7 @@ def _fmt(value: Decimal | None) -> str:
 def motivation(tender: Tender, result: queries.LotResult, outcome: rules.Outcome) -> str:
     """The motivation the law requires, generated from knock-outs, minimum scores and the rank."""
     lines: list[str] = []
-    checks = queries.checks(outcome.submission_id)
+    checks = result.not_met.get(outcome.submission_id, {})
     for requirement_id in outcome.knocked_out:
         requirement = db.session.get(Requirement, requirement_id)
         note = checks[requirement_id].note if requirement_id in checks else ""

@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort
-from sqlalchemy.orm import selectinload
+from flask import abort, g, has_request_context
+from sqlalchemy.orm import defer, selectinload
 
 from portal.assessment import rules
 from portal.extensions import db
@@ -62,19 +62,25 @@ def is_opened(tender: Tender) -> bool:
     return any(o.opened_at is not None for o in openings(tender))
 
 
-def _all_submissions(tender: Tender) -> list[BidSubmission]:
+def _all_rows(tender: Tender) -> list[sa.Row]:
+    """Every submission of the tender as the few columns the opening rules read (no content, no ORM)."""
     return list(
-        db.session.scalars(
-            sa.select(BidSubmission)
+        db.session.execute(
+            sa.select(
+                BidSubmission.id,
+                BidSubmission.bid_id,
+                BidSubmission.status,
+                BidSubmission.submitted_at,
+                BidSubmission.admission_window_id,
+            )
             .join(Bid)
             .where(Bid.tender_id == tender.id)
-            .options(selectinload(BidSubmission.bid).selectinload(Bid.organisation))
             .order_by(BidSubmission.bid_id, BidSubmission.version)
         )
     )
 
 
-def _covered(submission: BidSubmission, tender: Tender, opened: list[Opening]) -> bool:
+def _covered(submission: sa.Row, tender: Tender, opened: list[Opening]) -> bool:
     for opening in opened:
         if opening.admission_window_id is None:
             deadline = tender.submission_deadline
@@ -98,46 +104,76 @@ def submissions(tender: Tender) -> list[BidSubmission]:
 
     Per opening (the deadline, or one admission window) the last version of each bid it covers counts,
     unless that version was withdrawn; an earlier version superseded within the same period does not.
+    Loaded with bid and organisation, without the content (~90 kB each, read for one submission only).
     """
+    return _memo("opened_submissions", tender, _load_opened)
+
+
+def _load_opened(tender: Tender) -> list[BidSubmission]:
+    ids = [row.id for row in opened_rows(tender)]
+    if not ids:
+        return []
+    found = db.session.scalars(
+        sa.select(BidSubmission)
+        .where(BidSubmission.id.in_(ids))
+        .options(defer(BidSubmission.content), selectinload(BidSubmission.bid).selectinload(Bid.organisation))
+    )
+    by_id = {s.id: s for s in found}
+    return [by_id[i] for i in ids]
+
+
+def opened_rows(tender: Tender) -> list[sa.Row]:
+    """What `submissions` returns, as (id, bid_id, status, submitted_at, admission_window_id) rows."""
+    return _memo("opened_rows", tender, _opened_rows)
+
+
+def _memo(key: str, tender: Tender, load: Any) -> Any:
+    """Within a request each list is made once per tender (a page asks for it, and for the codes, often);
+    opening the vault forgets them (service.confirm_opening)."""
+    if not has_request_context():
+        return load(tender)
+    memo = g.setdefault(key, {})
+    if tender.id not in memo:
+        memo[tender.id] = load(tender)
+    return memo[tender.id]
+
+
+def forget_submissions() -> None:
+    if has_request_context():
+        g.pop("opened_rows", None)
+        g.pop("opened_submissions", None)
+
+
+def _opened_rows(tender: Tender) -> list[sa.Row]:
     opened = [o for o in openings(tender) if o.opened_at is not None]
     if not opened:
         return []
-    found: dict[int, BidSubmission] = {}
-    every = _all_submissions(tender)
+    found: dict[int, sa.Row] = {}
+    every = _all_rows(tender)
     for opening in opened:
-        latest: dict[int, BidSubmission] = {}  # per bid, the last version this opening covers
-        for submission in every:
-            if _covered(submission, tender, [opening]):
-                latest[submission.bid_id] = submission
-        found.update({s.id: s for s in latest.values() if s.status is SubmissionStatus.SUBMITTED})
-    return sorted(found.values(), key=lambda s: (s.submitted_at, s.id))
+        latest: dict[int, sa.Row] = {}  # per bid, the last version this opening covers
+        for row in every:
+            if _covered(row, tender, [opening]):
+                latest[row.bid_id] = row
+        found.update({r.id: r for r in latest.values() if r.status is SubmissionStatus.SUBMITTED})
+    return sorted(found.values(), key=lambda r: (r.submitted_at, r.id))
 
 
 def codes(tender: Tender) -> dict[int, str]:
-    return rules.neutral_codes((s.id, s.submitted_at) for s in submissions(tender))
+    return rules.neutral_codes((r.id, r.submitted_at) for r in opened_rows(tender))
 
 
 def submission_or_404(submission_id: int) -> BidSubmission:
     """An opened submission; anything else (unknown, not yet opened, superseded) answers 404."""
     submission = db.session.get(BidSubmission, submission_id)
-    if submission is None or submission not in submissions(submission.bid.tender):
+    if submission is None or submission.id not in {r.id for r in opened_rows(submission.bid.tender)}:
         abort(404)
     return submission
 
 
 def lot_ids(submission: BidSubmission) -> list[int]:
-    """The percelen of the submission, from its frozen content.
-
-    Two shapes are read: {"lines": [{"lot_id"}]} and the bids feature's {"choice": [{"lot": {"id"}}]}.
-    """
-    content = submission.content or {}
-    found = [line.get("lot_id") for line in content.get("lines", [])]
-    found += [(line.get("lot") or {}).get("id") for line in content.get("choice", [])]
-    seen: list[int] = []
-    for lot_id in found:
-        if lot_id is not None and lot_id not in seen:
-            seen.append(lot_id)
-    return seen
+    """The percelen of the submission, as derived from its frozen content when it was stored."""
+    return list(submission.lot_ids or [])
 
 
 def lots_of(submission: BidSubmission) -> list[Lot]:
@@ -282,10 +318,50 @@ def complete(submission: BidSubmission, criterion: AwardCriterion) -> bool:
 
 
 def checks(submission_id: int) -> dict[int, RequirementCheck]:
-    rows = db.session.scalars(
-        sa.select(RequirementCheck).where(RequirementCheck.submission_id == submission_id)
+    return checks_of([submission_id]).get(submission_id, {})
+
+
+def checks_of(
+    submission_ids: list[int], outcome: RequirementOutcome | None = None
+) -> dict[int, dict[int, RequirementCheck]]:
+    """Per submission its checks (of one outcome, or all) by requirement id, in one query."""
+    found: dict[int, dict[int, RequirementCheck]] = {}
+    if not submission_ids:
+        return found
+    query = sa.select(RequirementCheck).where(RequirementCheck.submission_id.in_(submission_ids))
+    if outcome is not None:
+        query = query.where(RequirementCheck.outcome == outcome)
+    rows = db.session.scalars(query)
+    for check in rows:
+        found.setdefault(check.submission_id, {})[check.requirement_id] = check
+    return found
+
+
+def settled_requirements(submission_ids: list[int]) -> dict[int, set[int]]:
+    """Per submission the requirements checked as met or not met (a clarification is not settled)."""
+    found: dict[int, set[int]] = {}
+    if submission_ids:
+        rows = db.session.execute(
+            sa.select(RequirementCheck.submission_id, RequirementCheck.requirement_id).where(
+                RequirementCheck.submission_id.in_(submission_ids),
+                RequirementCheck.outcome != RequirementOutcome.CLARIFICATION,
+            )
+        )
+        for submission_id, requirement_id in rows:
+            found.setdefault(submission_id, set()).add(requirement_id)
+    return found
+
+
+def consensus_values(submission_ids: list[int]) -> dict[tuple[int, int], Decimal]:
+    """(submission, criterion) → consensus score, without loading Score objects."""
+    if not submission_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Score.submission_id, Score.criterion_id, Score.value).where(
+            Score.submission_id.in_(submission_ids), Score.kind == ScoreKind.CONSENSUS
+        )
     )
-    return {c.requirement_id: c for c in rows}
+    return {(submission_id, criterion_id): value for submission_id, criterion_id, value in rows}
 
 
 def clarifications(submission_id: int) -> list[Clarification]:
@@ -321,11 +397,15 @@ class LotResult:
     outcomes: list[rules.Outcome] = field(default_factory=list)
     incomplete: list[int] = field(default_factory=list)  # submissions still missing a consensus score
     submissions: dict[int, BidSubmission] = field(default_factory=dict)
+    not_met: dict[int, dict[int, RequirementCheck]] = field(default_factory=dict)  # per submission
+    consensus: dict[tuple[int, int], Decimal] = field(default_factory=dict)  # (submission, criterion)
 
 
 def knocked_out(
     submission: BidSubmission, lot_id: int, found_checks: dict[int, RequirementCheck]
 ) -> tuple[int, ...]:
+    if not found_checks:
+        return ()
     tender = submission.bid.tender
     return tuple(
         r.id
@@ -340,18 +420,23 @@ def knocked_out(
 def results(tender: Tender) -> list[LotResult]:
     """Per perceel: totals from the consensus scores, minimums, knock-outs and (aanbesteding) ranks."""
     opened = submissions(tender)
-    consensus_rows = scores([s.id for s in opened], ScoreKind.CONSENSUS)
-    by_pair = {(s.submission_id, s.criterion_id): s.value for s in consensus_rows}
+    ids = [s.id for s in opened]
+    by_pair = consensus_values(ids)
+    not_met = checks_of(ids, RequirementOutcome.NOT_MET)  # only a knock-out not met excludes
+    lots_of_submission = {s.id: set(lot_ids(s)) for s in opened}
     out = []
     for lot in tender.lots:
         criteria = criteria_of_lot(tender, lot.id)
-        result = LotResult(lot=lot, criteria=criteria, ranked=tender.procedure is Procedure.TENDER)
+        result = LotResult(
+            lot=lot, criteria=criteria, ranked=tender.procedure is Procedure.TENDER, not_met=not_met,
+            consensus=by_pair,
+        )  # fmt: skip
         entries = []
         for submission in opened:
-            if lot.id not in lot_ids(submission):
+            if lot.id not in lots_of_submission[submission.id]:
                 continue
             result.submissions[submission.id] = submission
-            excluded = knocked_out(submission, lot.id, checks(submission.id))
+            excluded = knocked_out(submission, lot.id, not_met.get(submission.id, {}))
             values = {c.id: by_pair.get((submission.id, c.id)) for c in criteria}
             if any(v is None for v in values.values()) and not excluded:
                 result.incomplete.append(submission.id)

@@ -255,18 +255,36 @@ def consensus_item(
     }
 
 
-def results(tender: Tender) -> dict[str, Any]:
+def results(tender: Tender, lot_id: int | None = None) -> dict[str, Any] | None:
+    """One perceel's results in full (the first, or `lot_id`), with a line per perceel above it.
+
+    None when `lot_id` is not a perceel of this tender. With 350 bids in 8 percelen the whole tender
+    is 2,800 rows: one perceel at a time is what a buyer can read (and what the page can serve quickly).
+    """
     lot_results = queries.results(tender)
+    shown = next((r for r in lot_results if r.lot.id == lot_id), None) if lot_id else None
+    if lot_id and shown is None:
+        return None
+    shown = shown or (lot_results[0] if lot_results else None)
+    summary = [
+        {
+            "lot": r.lot,
+            "bids": len(r.submissions),
+            "admitted": sum(1 for o in r.outcomes if o.admitted),
+            "rejected": sum(1 for o in r.outcomes if not o.admitted),
+            "incomplete": len(r.incomplete),
+            "current": r is shown,
+        }
+        for r in lot_results
+    ]
     return {
         "tender": tender,
-        "results": lot_results,
+        "results": [shown] if shown else [],
+        "summary": summary,
         "codes": queries.codes(tender),
         "rounding": ROUNDING_RULE,
         "tie_break": tie_break_label(tender.tie_break_rule),
-        "consensus": {
-            (s.submission_id, s.criterion_id): s.value
-            for s in queries.scores([sid for r in lot_results for sid in r.submissions], ScoreKind.CONSENSUS)
-        },
+        "consensus": shown.consensus if shown else {},
     }
 
 
