@@ -1,0 +1,73 @@
+"""Opening, three assessors' scores and consensus, requirement checks and approved decisions."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from portal.assessment import deciding
+from portal.assessment import service as assessment
+from portal.benchdata.region import Staff
+from portal.extensions import db
+from portal.models import Bid, BidSubmission, RequirementCheck, RequirementOutcome, Score, ScoreKind, Tender
+
+MOTIVATIONS = {
+    "4": "Het antwoord is algemeen en mist een concreet voorbeeld uit de eigen praktijk.",
+    "6": "Voldoende: de werkwijze is beschreven, de borging in de organisatie blijft wat vaag.",
+    "8": "Goed: concreet, met een voorbeeld en afspraken over meten en verbeteren.",
+    "10": "Uitstekend: overtuigend, onderbouwd met resultaten en aantoonbaar verbeterd.",
+}
+STEPS = [Decimal(s) for s in MOTIVATIONS]
+
+
+def build(staff: Staff, rng: random.Random) -> None:
+    tender = db.session.get(Tender, staff.tender_id)
+    window = tender.windows[0]
+    opened_at = window.closes_at + timedelta(days=1)
+    first_buyer, second_buyer = staff.users(staff.buyer_ids)
+    assessment.confirm_opening(tender, first_buyer, window=window, now=opened_at)
+    for assessor in staff.users(staff.assessor_ids):
+        assessment.appoint_assessor(tender, assessor, criterion=None, by=first_buyer)
+        assessment.declare_conflicts(tender, assessor, [], note="", now=opened_at)
+    submission_ids = list(
+        db.session.scalars(
+            sa.select(BidSubmission.id).join(Bid).where(Bid.tender_id == tender.id).order_by(BidSubmission.id)
+        )
+    )
+    checked_at = opened_at + timedelta(days=3)
+    db.session.execute(
+        sa.insert(RequirementCheck),
+        [
+            {"submission_id": s, "requirement_id": r.id, "outcome": RequirementOutcome.MET, "note": "",
+             "checked_at": checked_at, "checked_by_id": first_buyer.id}
+            for s in submission_ids for r in tender.requirements
+        ],
+    )  # fmt: skip
+    db.session.execute(sa.insert(Score), score_rows(tender, staff, submission_ids, rng, opened_at))
+    decided_at = opened_at + timedelta(days=10)
+    deciding.draft_decisions(tender, first_buyer, now=decided_at)
+    deciding.approve_all(tender, second_buyer, now=decided_at + timedelta(hours=2))
+
+
+def score_rows(tender: Tender, staff: Staff, submission_ids: list[int], rng: random.Random, opened_at) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Three individual scores per criterion of each bid (mostly close together) and their consensus."""
+    rows = []
+    for submission_id in submission_ids:
+        quality = rng.choice([1, 2, 2, 3])  # index in STEPS around which this provider scores
+        for criterion in tender.criteria:
+            values = [STEPS[min(3, max(0, quality + rng.choice([-1, 0, 0, 0, 1])))] for _ in staff.assessor_ids]
+            at = opened_at + timedelta(days=rng.randint(2, 6), minutes=rng.randint(0, 600))
+            for assessor_id, value in zip(staff.assessor_ids, values, strict=True):
+                rows.append(_score(submission_id, criterion.id, assessor_id, ScoreKind.INDIVIDUAL, value, at))
+            consensus = min(STEPS, key=lambda step: abs(step - sum(values) / len(values)))
+            rows.append(_score(submission_id, criterion.id, staff.buyer_ids[0], ScoreKind.CONSENSUS, consensus,
+                               at + timedelta(days=2)))  # fmt: skip
+    return rows
+
+
+def _score(submission_id: int, criterion_id: int, assessor_id: int, kind: ScoreKind, value: Decimal, at) -> dict:  # type: ignore[no-untyped-def]
+    return {"submission_id": submission_id, "criterion_id": criterion_id, "assessor_id": assessor_id,
+            "kind": kind, "value": value, "motivation": MOTIVATIONS[str(value)], "submitted_at": at}  # fmt: skip
