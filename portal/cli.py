@@ -25,11 +25,16 @@ def register(app: Flask) -> None:
     def send_mail() -> None:
         """Deliver queued e-mails (retries what failed before)."""
         from portal import mail
+        from portal.bids import receipt
 
-        click.echo(f"{mail.deliver_pending()} message(s) sent")
+        made = receipt.make_missing()  # receipts whose background task was lost: their mails wait for them
+        db.session.commit()
+        click.echo(f"{made} receipt(s) made, {mail.deliver_pending()} message(s) sent")
 
     @app.cli.command("bench-data")
-    @click.option("--scale", type=float, default=1.0, help="1.0: 350 providers; 0.1: a ten times smaller region")
+    @click.option(
+        "--scale", type=float, default=1.0, help="1.0: 350 providers; 0.1: a ten times smaller region"
+    )
     def bench_data(scale: float) -> None:
         """Build the benchmark region (350 providers, ~120,000 bid lines) in an empty database."""
         from portal import benchdata

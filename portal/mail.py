@@ -30,11 +30,14 @@ def queue(
     dedupe_key: str | None = None,
     attachment: Path | None = None,
     attachment_name: str | None = None,
+    attachment_pending: bool = False,
     **context: object,
 ) -> OutgoingMail | None:
     """Queue the message rendered from templates/mail/<template>.txt (and .html when it exists).
 
     A `dedupe_key` already used means the message was queued before: nothing is added (idempotent).
+    `attachment_pending`: the attachment is made after the commit (a background task); the message
+    waits in the outbox until that task calls `release`.
     """
     if dedupe_key and db.session.scalar(
         sa.select(OutgoingMail.id).where(OutgoingMail.dedupe_key == dedupe_key)
@@ -50,6 +53,7 @@ def queue(
         dedupe_key=dedupe_key,
         attachment_path=str(attachment) if attachment else None,
         attachment_name=attachment_name,
+        attachment_pending=attachment_pending,
     )
     db.session.add(message)
     if has_request_context():
@@ -57,13 +61,38 @@ def queue(
     return message
 
 
+def release(dedupe_key_prefix: str) -> None:
+    """The attachment of these queued messages exists now: they may be delivered."""
+    db.session.execute(
+        sa.update(OutgoingMail)
+        .where(OutgoingMail.dedupe_key.startswith(dedupe_key_prefix, autoescape=True))
+        .values(attachment_pending=False)
+    )
+
+
 def deliver_pending(limit: int = 200) -> int:
-    """Send queued messages; each is marked sent in its own commit. Returns how many were sent."""
-    pending = db.session.scalars(
-        sa.select(OutgoingMail).where(OutgoingMail.sent_at.is_(None), OutgoingMail.attempts < 5).limit(limit)
-    ).all()
-    sent = 0
-    for message in pending:
+    """Send queued messages; each is locked, sent and marked in its own commit. Returns how many were sent.
+
+    Several processes may deliver at once (web workers after their requests, the background worker):
+    a message is taken with FOR UPDATE SKIP LOCKED (PostgreSQL), so two never send the same one.
+    """
+    sent, tried = 0, []
+    for _ in range(limit):
+        message = db.session.scalar(
+            sa.select(OutgoingMail)
+            .where(
+                OutgoingMail.sent_at.is_(None),
+                OutgoingMail.attempts < 5,
+                OutgoingMail.attachment_pending.is_(False),
+                OutgoingMail.id.not_in(tried),
+            )
+            .order_by(OutgoingMail.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if message is None:
+            break
+        tried.append(message.id)
         try:
             _send(message)
         except (OSError, smtplib.SMTPException) as error:

@@ -1,10 +1,10 @@
-"""One commit per request, at the boundary; rollback on any error; mail goes out after the commit."""
+"""One commit per request, at the boundary; rollback on any error; background work and mail after it."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, g
 
-from portal import audit
+from portal import audit, background
 from portal.extensions import db
 
 
@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
             # Nothing of a failed request is kept, except the record that access was refused.
             db.session.rollback()
             audit.restore_refusals()
+            background.discard()
         db.session.commit()
         return response
 
@@ -22,7 +23,9 @@ def register(app: Flask) -> None:
     def _after(exc: BaseException | None) -> None:
         if exc is not None:
             db.session.rollback()
+            background.discard()
             return
+        background.run_pending()
         if g.pop("mail_queued", False):
             from portal import mail
 

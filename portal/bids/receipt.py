@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import secrets
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,10 +16,10 @@ from flask_babel import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from portal import mail, pdf, uploads
+from portal import background, mail, pdf, uploads
 from portal.clock import to_local
 from portal.extensions import db
-from portal.models import BidSubmission, Organisation, User
+from portal.models import BidSubmission, Organisation, OutgoingMail, User
 
 HASH_LABEL = "Hash van de inschrijving (SHA-256):"
 _HASH_RE = re.compile(re.escape(HASH_LABEL) + r"\s*([0-9a-f]{64})")
@@ -63,11 +64,17 @@ def file_name(submission: BidSubmission) -> str:
     return f"ontvangstbewijs-{submission.content['tender']['reference']}-v{submission.version}.pdf"
 
 
-def mail_receipt(submission: BidSubmission, organisation: Organisation) -> int:
-    """Queue the receipt to every active user of the organisation; returns how many were queued."""
-    data = render(submission)
-    stored = f"receipt-{submission.sha256[:16]}-{submission.id}.pdf"
-    uploads.path_of(stored).write_bytes(data)
+def stored_name(submission: BidSubmission) -> str:
+    return f"receipt-{submission.sha256[:16]}-{submission.id}.pdf"
+
+
+def queue_receipt(submission: BidSubmission, organisation: Organisation) -> int:
+    """Queue the receipt mail to every active user of the organisation; the PDF is made after the commit.
+
+    The mails are in the outbox with the submission (nothing is lost if the request's worker dies); the
+    PDF (seconds of rendering for a large bid) is made by `make` in the background, which then delivers
+    them. Returns how many were queued.
+    """
     users = db.session.scalars(
         sa.select(User)
         .where(User.organisation_id == organisation.id, User.is_active.is_(True))
@@ -78,14 +85,58 @@ def mail_receipt(submission: BidSubmission, organisation: Organisation) -> int:
             user.email,
             _("Ontvangstbewijs inschrijving %(ref)s", ref=submission.content["tender"]["reference"]),
             "bids_receipt",
-            dedupe_key=f"bids.receipt:{submission.id}:{user.id}",
-            attachment=uploads.path_of(stored),
+            dedupe_key=f"{MAIL_KEY}{submission.id}:{user.id}",
+            attachment=uploads.path_of(stored_name(submission)),
             attachment_name=file_name(submission),
+            attachment_pending=True,
             user=user,
             submission=submission,
             received_at=to_local(submission.submitted_at),
         )
+    background.after_commit("portal.bids.receipt.make", submission.id)
     return len(users)
+
+
+MAIL_KEY = "bids.receipt:"
+
+
+def make(submission_id: int, *, deliver: bool = True) -> None:
+    """Render and store the receipt once, release its queued mails and deliver them (safe to repeat)."""
+    submission = db.session.get(BidSubmission, submission_id)
+    if submission is None:
+        return
+    path = uploads.path_of(stored_name(submission))
+    if not path.exists():
+        partial = path.with_name(f"{path.name}.{secrets.token_hex(4)}.part")
+        partial.write_bytes(render(submission))
+        partial.replace(path)  # atomic: a mail never attaches half a file
+    mail.release(f"{MAIL_KEY}{submission.id}:")
+    db.session.commit()
+    if deliver:
+        mail.deliver_pending()
+
+
+def make_missing() -> int:
+    """Receipts whose mails still wait (their background task was lost): make them now, deliver nothing.
+
+    For `flask send-mail`, which delivers afterwards."""
+    keys = db.session.scalars(
+        sa.select(OutgoingMail.dedupe_key).where(
+            OutgoingMail.attachment_pending.is_(True),
+            OutgoingMail.sent_at.is_(None),
+            OutgoingMail.dedupe_key.startswith(MAIL_KEY),
+        )
+    ).all()
+    submission_ids = sorted({int(key.split(":")[1]) for key in keys if key})
+    for submission_id in submission_ids:
+        make(submission_id, deliver=False)
+    return len(submission_ids)
+
+
+def pdf_bytes(submission: BidSubmission) -> bytes:
+    """The stored receipt when it was made, else rendered now (the same text either way)."""
+    path = uploads.path_of(stored_name(submission))
+    return path.read_bytes() if path.exists() else render(submission)
 
 
 def hash_from_pdf(data: bytes) -> str | None:

@@ -182,8 +182,13 @@ def submit(bid_id: int) -> Page:
     except rules.BidRefused as error:
         refused("bids.submit", bid, error)
         return _submit_page(bid, form, error=error, status=422)
-    receipt.mail_receipt(submission, bid.organisation)
-    flash(_("Uw inschrijving is ontvangen. Het ontvangstbewijs is per e-mail verstuurd."), "success")
+    receipt.queue_receipt(submission, bid.organisation)
+    flash(
+        _(
+            "Uw inschrijving is ontvangen. Het ontvangstbewijs (PDF) komt binnen enkele minuten per e-mail en kunt u hier ook downloaden."
+        ),
+        "success",
+    )
     return redirect(url_for("bids.submitted", bid_id=bid.id, version=submission.version))
 
 
@@ -221,7 +226,7 @@ def receipt_pdf(bid_id: int, version: int) -> Response:
     bid = bid_or_404(bid_id)
     submission = _submission_or_404(bid, version)
     audit.record("bids.download_receipt", submission, bid_id=bid.id, version=version)
-    response = Response(receipt.render(submission), mimetype="application/pdf")
+    response = Response(receipt.pdf_bytes(submission), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{receipt.file_name(submission)}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

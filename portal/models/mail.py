@@ -20,6 +20,8 @@ class OutgoingMail(Base):
     body_html: Mapped[str | None] = mapped_column(sa.Text)
     attachment_name: Mapped[str | None] = mapped_column(sa.String(255))
     attachment_path: Mapped[str | None] = mapped_column(sa.String(500))
+    # The attachment is still being made after the request (a background task): not delivered yet.
+    attachment_pending: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
