@@ -13,11 +13,13 @@ from portal.bids import rules
 from portal.extensions import db
 from portal.models import (
     AdmissionWindow,
+    AwardCriterion,
     Bid,
     BidSubmission,
     EvidenceFile,
     Lot,
     Municipality,
+    Requirement,
     RequirementAnswer,
     Result,
     ResultLevel,
@@ -59,7 +61,12 @@ def load_bid(bid: Bid) -> Bid:
             selectinload(Bid.requirement_answers).selectinload(RequirementAnswer.evidence),
             selectinload(Bid.criterion_answers),
             selectinload(Bid.submissions),
-            selectinload(Bid.tender).selectinload(Tender.windows),
+            selectinload(Bid.tender).options(
+                selectinload(Tender.windows),
+                selectinload(Tender.municipalities),
+                selectinload(Tender.requirements).selectinload(Requirement.lots),
+                selectinload(Tender.criteria).selectinload(AwardCriterion.lots),
+            ),
         )
     ).one()
 
