@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from portal.extensions import db
 from portal.models import (
@@ -210,21 +210,53 @@ class RegisterRow:
     agreement: Agreement
     tender_reference: str
     version: AgreementVersion
+    provider_name: str
+    municipality_names: list[str]
+    end: str  # ISO date: the ending date when ended early, else the end of the term
 
     @property
     def content(self) -> dict:
+        """The current version's whole content (loaded only with `register(..., with_content=True)`)."""
         return self.version.content
 
 
-def register(filters: RegisterFilter) -> list[RegisterRow]:
-    """The contract register with the current version of each contract; the matrix filters read its content."""
+def _needs_content(filters: RegisterFilter) -> bool:
+    """The matrix filters read the lines of the content (a municipality: one with a tariff there)."""
+    return bool(filters.lot or filters.result or filters.level is not None or filters.municipality_code)
+
+
+def register(filters: RegisterFilter, *, with_content: bool = False) -> list[RegisterRow]:
+    """The contract register: each contract with its current version, in one query.
+
+    The page shows a few fields of each version's content (read by the database as JSON paths); the
+    whole content (~25 kB per contract) is loaded only for the export or a filter on the matrix.
+    """
+    current = (
+        sa.select(AgreementVersion.agreement_id, sa.func.max(AgreementVersion.version).label("version"))
+        .group_by(AgreementVersion.agreement_id)
+        .subquery()
+    )
+    content = AgreementVersion.content
     query = (
-        sa.select(Agreement, Tender.reference)
+        sa.select(
+            Agreement,
+            AgreementVersion,
+            Tender.reference,
+            content[("provider", "name")].as_string(),
+            content["municipalities"],
+            sa.func.coalesce(content[("term", "ended_on")].as_string(), content[("term", "end")].as_string()),
+        )
         .join(Tender, Agreement.tender_id == Tender.id)
         .join(Organisation, Agreement.organisation_id == Organisation.id)
-        .options(selectinload(Agreement.versions), selectinload(Agreement.organisation))
+        .join(current, current.c.agreement_id == Agreement.id)
+        .join(
+            AgreementVersion,
+            sa.and_(AgreementVersion.agreement_id == Agreement.id, AgreementVersion.version == current.c.version),
+        )
         .order_by(Agreement.year, Agreement.sequence)
     )
+    if not (with_content or _needs_content(filters)):
+        query = query.options(defer(AgreementVersion.content))
     if filters.tender_id:
         query = query.where(Agreement.tender_id == filters.tender_id)
     if filters.status:
@@ -232,10 +264,12 @@ def register(filters: RegisterFilter) -> list[RegisterRow]:
     if filters.provider:
         query = query.where(Organisation.name.ilike(f"%{filters.provider}%"))
     rows = [
-        RegisterRow(agreement, reference, agreement.versions[-1])
-        for agreement, reference in db.session.execute(query)
+        RegisterRow(agreement, reference, version, provider or "", [m["name"] for m in parties or []], end or "")
+        for agreement, version, reference, provider, parties, end in db.session.execute(query)
     ]
-    return [row for row in rows if _matches(row.content, filters)]
+    if _needs_content(filters):
+        rows = [row for row in rows if _matches(row.content, filters)]
+    return rows
 
 
 def _matches(content: dict, filters: RegisterFilter) -> bool:

@@ -55,7 +55,7 @@ def register() -> str:
 @access.guard("agreements.register")
 def export_register() -> Response:
     _form, filters = _register_filters()
-    rows = queries.register(filters)
+    rows = queries.register(filters, with_content=True)
     kind = "xlsx" if request.args.get("format") == "xlsx" else "csv"
     audit.record("agreements.register_exported", None, format=kind, rows=len(rows))
     if kind == "xlsx":
