@@ -65,13 +65,16 @@ class Member:
     user_ids: list[int]
 
 
-def build(staff: Staff, count: int, rng: random.Random) -> list[Member]:
+def build(staff: Staff, count: int, rng: random.Random, *, first_kvk: int = 70000000) -> list[Member]:
+    """`count` organisations, each with a complete bid submitted in the tender's admission window."""
     tender = db.session.get(Tender, staff.tender_id)
-    members = create_organisations(count, rng, first_kvk=70000000)
+    members = create_organisations(count, rng, first_kvk=first_kvk)
     evidence = create_evidence(members, rng)
-    levels = list(db.session.scalars(
-        sa.select(ResultLevel).join(Result).where(Result.tender_id == tender.id).order_by(ResultLevel.id)
-    ))
+    levels = list(
+        db.session.scalars(
+            sa.select(ResultLevel).join(Result).where(Result.tender_id == tender.id).order_by(ResultLevel.id)
+        )
+    )
     bid_ids = create_complete_bids(tender, members, evidence, levels, rng)
     window = tender.windows[0]
     span = (window.closes_at - window.opens_at).total_seconds() - 3600
@@ -204,4 +207,3 @@ def create_complete_bids(
     db.session.execute(sa.insert(CriterionAnswer), criterion_rows)
     db.session.flush()
     return [bid.id for bid in rows]
-

@@ -17,8 +17,17 @@ from portal.tenders import publication, service
 
 
 def build(staff: Staff, members: list[Member], count: int, rng: random.Random) -> None:
+    tender = create_tender(staff)
+    extra = create_organisations(max(0, count - len(members)), rng, first_kvk=71000000)
+    add_drafts(tender.id, (members + extra)[:count], rng)
+
+
+def create_tender(staff: Staff) -> Tender:
+    """A copy of the region's matrix as an aanbesteding, published, its deadline six hours away."""
     source = db.session.get(Tender, staff.tender_id)
-    tender = service.copy_tender(source, reference=RUSH_REFERENCE, title="Jeugd en Wmo 2028 (termijnrush)", by=None)
+    tender = service.copy_tender(
+        source, reference=RUSH_REFERENCE, title="Jeugd en Wmo 2028 (termijnrush)", by=None
+    )
     now = clock.now()
     data = service.tender_data(tender)
     data.procedure = Procedure.TENDER
@@ -29,11 +38,16 @@ def build(staff: Staff, members: list[Member], count: int, rng: random.Random) -
     data.contract_start = date(local.year + 1, 1, 1) if local.month > 6 else date(local.year, 7, 1)
     service.update_tender(tender, data, by=None)
     publication.publish_tender(tender, by=None, now=data.publication_at)
-    extra = create_organisations(max(0, count - len(members)), rng, first_kvk=71000000)
-    evidence = create_evidence(extra, rng)
-    evidence.update(_evidence_of(members))
+    return tender
+
+
+def add_drafts(tender_id: int, members: list[Member], rng: random.Random) -> None:
+    """A complete draft bid of each organisation (evidence made for those that have none yet)."""
+    tender = db.session.get(Tender, tender_id)
+    evidence = _evidence_of(members)
+    evidence.update(create_evidence([m for m in members if not evidence[m.organisation_id]], rng))
     levels = [rl for result in tender.results for rl in result.levels]
-    create_complete_bids(tender, (members + extra)[:count], evidence, sorted(levels, key=_id), rng)
+    create_complete_bids(tender, members, evidence, sorted(levels, key=_id), rng)
 
 
 def _id(result_level: ResultLevel) -> int:

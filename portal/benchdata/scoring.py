@@ -24,17 +24,37 @@ STEPS = [Decimal(s) for s in MOTIVATIONS]
 
 
 def build(staff: Staff, rng: random.Random) -> None:
+    open_vault(staff)
+    assess(staff, rng)
+
+
+def _opened_at(tender: Tender):  # type: ignore[no-untyped-def]
+    return tender.windows[0].closes_at + timedelta(days=1)
+
+
+def open_vault(staff: Staff) -> None:
+    """The buyer opens the closed admission window; three assessors are appointed and declare."""
     tender = db.session.get(Tender, staff.tender_id)
-    window = tender.windows[0]
-    opened_at = window.closes_at + timedelta(days=1)
-    first_buyer, second_buyer = staff.users(staff.buyer_ids)
-    assessment.confirm_opening(tender, first_buyer, window=window, now=opened_at)
+    first_buyer = staff.users(staff.buyer_ids)[0]
+    opened_at = _opened_at(tender)
+    assessment.confirm_opening(tender, first_buyer, window=tender.windows[0], now=opened_at)
     for assessor in staff.users(staff.assessor_ids):
         assessment.appoint_assessor(tender, assessor, criterion=None, by=first_buyer)
         assessment.declare_conflicts(tender, assessor, [], note="", now=opened_at)
+
+
+def assess(staff: Staff, rng: random.Random) -> None:
+    """Checks, scores and consensus of every submission not assessed yet; decisions drafted and approved."""
+    tender = db.session.get(Tender, staff.tender_id)
+    opened_at = _opened_at(tender)
+    first_buyer, second_buyer = staff.users(staff.buyer_ids)
+    checked = sa.select(RequirementCheck.submission_id)
     submission_ids = list(
         db.session.scalars(
-            sa.select(BidSubmission.id).join(Bid).where(Bid.tender_id == tender.id).order_by(BidSubmission.id)
+            sa.select(BidSubmission.id)
+            .join(Bid)
+            .where(Bid.tender_id == tender.id, BidSubmission.id.not_in(checked))
+            .order_by(BidSubmission.id)
         )
     )
     checked_at = opened_at + timedelta(days=3)
@@ -52,13 +72,17 @@ def build(staff: Staff, rng: random.Random) -> None:
     deciding.approve_all(tender, second_buyer, now=decided_at + timedelta(hours=2))
 
 
-def score_rows(tender: Tender, staff: Staff, submission_ids: list[int], rng: random.Random, opened_at) -> list[dict]:  # type: ignore[no-untyped-def]
+def score_rows(
+    tender: Tender, staff: Staff, submission_ids: list[int], rng: random.Random, opened_at
+) -> list[dict]:  # type: ignore[no-untyped-def]
     """Three individual scores per criterion of each bid (mostly close together) and their consensus."""
     rows = []
     for submission_id in submission_ids:
         quality = rng.choice([1, 2, 2, 3])  # index in STEPS around which this provider scores
         for criterion in tender.criteria:
-            values = [STEPS[min(3, max(0, quality + rng.choice([-1, 0, 0, 0, 1])))] for _ in staff.assessor_ids]
+            values = [
+                STEPS[min(3, max(0, quality + rng.choice([-1, 0, 0, 0, 1])))] for _ in staff.assessor_ids
+            ]
             at = opened_at + timedelta(days=rng.randint(2, 6), minutes=rng.randint(0, 600))
             for assessor_id, value in zip(staff.assessor_ids, values, strict=True):
                 rows.append(_score(submission_id, criterion.id, assessor_id, ScoreKind.INDIVIDUAL, value, at))
@@ -68,6 +92,8 @@ def score_rows(tender: Tender, staff: Staff, submission_ids: list[int], rng: ran
     return rows
 
 
-def _score(submission_id: int, criterion_id: int, assessor_id: int, kind: ScoreKind, value: Decimal, at) -> dict:  # type: ignore[no-untyped-def]
+def _score(
+    submission_id: int, criterion_id: int, assessor_id: int, kind: ScoreKind, value: Decimal, at
+) -> dict:  # type: ignore[no-untyped-def]
     return {"submission_id": submission_id, "criterion_id": criterion_id, "assessor_id": assessor_id,
             "kind": kind, "value": value, "motivation": MOTIVATIONS[str(value)], "submitted_at": at}  # fmt: skip
