@@ -46,32 +46,29 @@ class LoadResult:
 Login = Callable[[httpx.AsyncClient, int], Awaitable[None]]
 
 
-async def _user(
-    base_url: str,
-    urls: list[str],
-    per_user: int,
-    result: LoadResult,
-    index: int,
-    login: Login | None,
-    deadline: float,
-) -> None:
-    async with httpx.AsyncClient(base_url=base_url, timeout=30.0, follow_redirects=False) as client:
-        if login is not None:
-            await login(client, index)
-        for i in range(per_user):
-            if time.monotonic() > deadline:
-                return
-            url = urls[(index + i) % len(urls)]
-            started = time.perf_counter()
-            try:
-                response = await client.get(url)
-            except httpx.HTTPError:
-                result.errors += 1
-                continue
-            result.latencies_ms.append((time.perf_counter() - started) * 1000)
-            result.statuses[response.status_code] = result.statuses.get(response.status_code, 0) + 1
-            if response.status_code >= 400:
-                result.errors += 1
+@dataclass(frozen=True)
+class Plan:
+    urls: list[str]
+    per_user: int
+    own: bool  # True: user i asks urls[i] only (its own organisation's page)
+    deadline: float
+
+
+async def _requests(client: httpx.AsyncClient, plan: Plan, index: int, result: LoadResult) -> None:
+    for i in range(plan.per_user):
+        if time.monotonic() > plan.deadline:
+            return
+        url = plan.urls[index % len(plan.urls)] if plan.own else plan.urls[(index + i) % len(plan.urls)]
+        started = time.perf_counter()
+        try:
+            response = await client.get(url)
+        except httpx.HTTPError:
+            result.errors += 1
+            continue
+        result.latencies_ms.append((time.perf_counter() - started) * 1000)
+        result.statuses[response.status_code] = result.statuses.get(response.status_code, 0) + 1
+        if response.status_code >= 400:
+            result.errors += 1
 
 
 def run(
@@ -81,18 +78,26 @@ def run(
     users: int = 20,
     requests_per_user: int = 25,
     login: Login | None = None,
+    own: bool = False,
     max_seconds: float = MAX_SECONDS,
 ) -> LoadResult:
-    """Run `users` concurrent users, each making `requests_per_user` GETs (bounded by max_seconds)."""
+    """Run `users` concurrent users, each making `requests_per_user` GETs (bounded by max_seconds).
+
+    All users log in before any measured request; `own`: user i asks urls[i] only.
+    """
     if not base_url.startswith(("http://127.", "http://localhost")):
         raise ValueError("load tests target 127.0.0.1 only")
     result = LoadResult()
-    deadline = time.monotonic() + min(max_seconds, MAX_SECONDS)
 
     async def main() -> None:
-        await asyncio.gather(
-            *(_user(base_url, urls, requests_per_user, result, i, login, deadline) for i in range(users))
-        )
+        clients = [httpx.AsyncClient(base_url=base_url, timeout=30.0) for _ in range(users)]
+        try:
+            if login is not None:  # everyone logs in first, so no log-in (argon2) overlaps a measured request
+                await asyncio.gather(*(login(client, i) for i, client in enumerate(clients)))
+            plan = Plan(urls, requests_per_user, own, time.monotonic() + min(max_seconds, MAX_SECONDS))
+            await asyncio.gather(*(_requests(client, plan, i, result) for i, client in enumerate(clients)))
+        finally:
+            await asyncio.gather(*(client.aclose() for client in clients))
 
     asyncio.run(main())
     return result

@@ -1,27 +1,112 @@
-"""The heaviest pages of P1, each with the log-in it needs. Filled in as the features land."""
+"""The heaviest pages of P1, each with the log-in it needs, read from the bench database.
+
+Every virtual user logs in as its own person: providers as the admin of a different organisation
+(its own draft bid on the deadline-rush tender), staff as the bench data set's buyer, assessor and
+contract manager. The ids come from the database that `flask bench-data` built.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+import httpx
+import sqlalchemy as sa
+
 from bench.loadgen import Login
+from portal.benchdata import BENCH_PASSWORD, REFERENCE, RUSH_REFERENCE
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 
 @dataclass(frozen=True)
 class Page:
     name: str
-    url: str | None
+    urls: list[str]  # one per virtual user (cycled)
     login: Login | None = None
-    missing: str = ""
+    emails: tuple[str, ...] = ()  # whom the virtual users log in as (cycled)
+    own: bool = False  # True: virtual user i only ever asks urls[i] (its own organisation's bid)
 
 
-def heavy_pages() -> list[Page]:
-    not_yet = "page not built yet (issues 5-7); measured once it lands"
-    return [
-        Page("provider matrix choice", None, missing=not_yet),
-        Page("bid overview", None, missing=not_yet),
-        Page("assessor scoring page", None, missing=not_yet),
-        Page("contract register (350 rows)", None, missing=not_yet),
-        Page("tender result page", None, missing=not_yet),
-        Page("start page (anonymous, published tenders)", "/"),
-    ]
+def csrf_token(html: str) -> str:
+    match = CSRF.search(html)
+    if match is None:
+        raise RuntimeError("no csrf_token in the page")
+    return match.group(1) or match.group(2)
+
+
+async def log_in(client: httpx.AsyncClient, email: str) -> None:
+    form = await client.get("/inloggen")
+    response = await client.post(
+        "/inloggen",
+        data={"csrf_token": csrf_token(form.text), "email": email, "password": BENCH_PASSWORD, "next": ""},
+    )
+    if response.status_code != 302:
+        raise RuntimeError(f"log-in of {email} failed: {response.status_code}")
+
+
+def _login_as(emails: list[str]) -> Login:
+    async def login(client: httpx.AsyncClient, index: int) -> None:
+        await log_in(client, emails[index % len(emails)])
+
+    return login
+
+
+def heavy_pages(database_url: str, users: int = 20) -> list[Page]:
+    engine = sa.create_engine(database_url)
+    with engine.connect() as connection:
+        ids = _ids(connection, users)
+    engine.dispose()
+    providers = [email for email, _bid in ids["rush_bids"]]
+    rows = [
+        ("provider matrix choice", [f"/inschrijvingen/{bid}/keuze" for _e, bid in ids["rush_bids"]], providers, True),
+        ("bid overview", [f"/inschrijvingen/{bid}" for _e, bid in ids["rush_bids"]], providers, True),
+        ("assessor scoring page", [f"/beoordeling/inschrijving/{s}" for s in ids["submissions"]], [ids["assessor"]], False),
+        ("contract register", ["/overeenkomsten/register"], [ids["contract_manager"]], False),
+        ("tender result page", [f"/beoordeling/beheer/{ids['tender']}/resultaten"], [ids["buyer"]], False),
+    ]  # fmt: skip
+    return [Page(name, urls, _login_as(emails), tuple(emails), own) for name, urls, emails, own in rows]
+
+
+def _ids(connection: sa.Connection, users: int) -> dict:
+    tender = connection.execute(
+        sa.text("SELECT id FROM tender WHERE reference = :r"), {"r": REFERENCE}
+    ).scalar_one()
+    rush_bids = connection.execute(
+        sa.text(
+            "SELECT u.email, b.id FROM bid b JOIN tender t ON t.id = b.tender_id "
+            "JOIN user_account u ON u.organisation_id = b.organisation_id "
+            "JOIN user_role r ON r.user_id = u.id AND r.role = 'provider_admin' "
+            "WHERE t.reference = :r ORDER BY b.id LIMIT :n"
+        ),
+        {"r": RUSH_REFERENCE, "n": users},
+    ).all()
+    submissions = (
+        connection.execute(
+            sa.text(
+                "SELECT s.id FROM bid_submission s JOIN bid b ON b.id = s.bid_id WHERE b.tender_id = :t "
+                "ORDER BY s.id LIMIT :n"
+            ),
+            {"t": tender, "n": users},
+        )
+        .scalars()
+        .all()
+    )
+
+    def staff(role: str) -> str:
+        return connection.execute(
+            sa.text(
+                "SELECT u.email FROM user_account u JOIN user_role r ON r.user_id = u.id "
+                "WHERE r.role = :role AND u.email LIKE :domain ORDER BY u.id LIMIT 1"
+            ),
+            {"role": role, "domain": "%@bench.inkoop-nmd.nl"},
+        ).scalar_one()
+
+    return {
+        "tender": tender,
+        "rush_bids": [tuple(row) for row in rush_bids],
+        "submissions": list(submissions),
+        "assessor": staff("assessor"),
+        "buyer": staff("buyer"),
+        "contract_manager": staff("contract_manager"),
+    }

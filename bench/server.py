@@ -55,3 +55,40 @@ def _wait_until_up(base_url: str, process: subprocess.Popen) -> None:
         except httpx.HTTPError:
             time.sleep(0.2)
     raise RuntimeError("gunicorn did not answer within 30 s")
+
+
+@contextmanager
+def rq_workers(env: dict[str, str], count: int = 2):  # type: ignore[no-untyped-def]
+    """Background workers for the 'portal' queue (receipts), at a lower priority than the web workers."""
+    command = ["nice", "-n", "10", str(Path(sys.executable).parent / "rq"), "worker", "portal",
+               "--url", env["REDIS_URL"], "--logging_level", "WARNING"]  # fmt: skip
+    processes = [subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}) for _ in range(count)]
+    try:
+        yield processes
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@contextmanager
+def smtp_sink():  # type: ignore[no-untyped-def]
+    """A real SMTP server (aiosmtpd) that accepts and drops every message; yields its port."""
+    port = free_port()
+    command = [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Sink"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -1,0 +1,57 @@
+"""P5: the SQL statements each heavy page of P1 sends, on the full data set and on a ten times smaller one.
+
+In process, through the Flask test client (the same app, the same pages and log-ins as P1), counting
+every statement the engine executes for one warm request. A page whose count grows with the data has
+an N+1 somewhere; the counts must be equal.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from bench import pages
+
+
+@contextmanager
+def _environment(env: dict[str, str]):  # type: ignore[no-untyped-def]
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def counts(env: dict[str, str]) -> dict[str, int]:
+    """Page name → statements of one request (after a first, warming one), logged in as P1 does."""
+    from portal import create_app
+    from portal.benchdata import BENCH_PASSWORD
+    from portal.extensions import db
+
+    with _environment({**env, "REDIS_URL": ""}):
+        app = create_app()
+    app.config.update(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    found: dict[str, int] = {}
+    statements = [0]
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", lambda *args: statements.__setitem__(0, statements[0] + 1))
+    for page in pages.heavy_pages(env["DATABASE_URL"], users=1):
+        client = app.test_client()
+        response = client.post("/inloggen", data={"email": page.emails[0], "password": BENCH_PASSWORD})
+        if response.status_code != 302:
+            raise RuntimeError(f"log-in for {page.name} failed: {response.status_code}")
+        client.get(page.urls[0])
+        statements[0] = 0
+        response = client.get(page.urls[0])
+        if response.status_code != 200:
+            raise RuntimeError(f"{page.name}: {response.status_code}")
+        found[page.name] = statements[0]
+    return found
