@@ -92,7 +92,9 @@ def p1_measures(base_url: str, database_url: str) -> list[Measure]:
     measures = []
     for page in pages.heavy_pages(database_url, users=USERS):
         floor = loadgen.run(base_url, ["/gezond"], users=USERS, requests_per_user=25)
-        result = loadgen.run(base_url, page.urls, users=USERS, requests_per_user=10, login=page.login, own=page.own)
+        result = loadgen.run(
+            base_url, page.urls, users=USERS, requests_per_user=10, login=page.login, own=page.own
+        )
         ratio = result.p95 / floor.p95 if floor.p95 else math.nan
         met = result.errors == 0 and ratio <= 3 and result.p95 < 150
         note = f"p50 {result.p50:.1f} ms, {len(result.latencies_ms)} requests, errors {result.errors}; floor p50 {floor.p50:.1f} ms"
@@ -175,7 +177,10 @@ def main() -> int:
     measures.extend(contracts.p3_measures())
     served = {**env, "REDIS_URL": REDIS_URL, "MAIL_SERVER": "127.0.0.1"}
     Redis.from_url(REDIS_URL).flushdb()
-    with server.smtp_sink() as mail_port, server.gunicorn({**served, "MAIL_PORT": str(mail_port)}) as base_url:
+    with (
+        server.smtp_sink() as mail_port,
+        server.gunicorn({**served, "MAIL_PORT": str(mail_port)}) as base_url,
+    ):
         measures.extend(p1_measures(base_url, env["DATABASE_URL"]))
         with server.rq_workers({**served, "MAIL_PORT": str(mail_port)}):
             measures.extend(p2_measures(base_url, {**served, "MAIL_PORT": str(mail_port)}))

@@ -42,7 +42,9 @@ def counts(env: dict[str, str]) -> dict[str, int]:
     statements = [0]
     with app.app_context():
         engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", lambda *args: statements.__setitem__(0, statements[0] + 1))
+    sa.event.listen(
+        engine, "before_cursor_execute", lambda *args: statements.__setitem__(0, statements[0] + 1)
+    )
     for page in pages.heavy_pages(env["DATABASE_URL"], users=1):
         client = app.test_client()
         response = client.post("/inloggen", data={"email": page.emails[0], "password": BENCH_PASSWORD})

@@ -67,7 +67,11 @@ async def _prepare(client: httpx.AsyncClient, email: str, bid_id: int, gate: asy
         page = await client.get(f"/inschrijvingen/{bid_id}/indienen")
         if page.status_code != 200:
             raise RuntimeError(f"submit page of bid {bid_id}: {page.status_code}")
-        return {"csrf_token": csrf_token(page.text), "idempotency_key": idempotency_key(page.text), "confirm": "y"}
+        return {
+            "csrf_token": csrf_token(page.text),
+            "idempotency_key": idempotency_key(page.text),
+            "confirm": "y",
+        }
 
 
 async def _press(client: httpx.AsyncClient, bid_id: int, form: dict, result: LoadResult) -> None:
@@ -118,7 +122,9 @@ def run(base_url: str, database_url: str, *, seed: int = 8) -> RushResult:
             await asyncio.gather(
                 *(
                     _organisation(c, bid_id, form, at, double, start, outcome.load)
-                    for c, (_e, bid_id), form, at, double in zip(clients, orgs, forms, schedule, doubles, strict=True)
+                    for c, (_e, bid_id), form, at, double in zip(
+                        clients, orgs, forms, schedule, doubles, strict=True
+                    )
                 )
             )
             outcome.wall_seconds = time.monotonic() - start

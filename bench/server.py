@@ -79,7 +79,16 @@ def rq_workers(env: dict[str, str], count: int = 2):  # type: ignore[no-untyped-
 def smtp_sink():  # type: ignore[no-untyped-def]
     """A real SMTP server (aiosmtpd) that accepts and drops every message; yields its port."""
     port = free_port()
-    command = [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Sink"]
+    command = [
+        sys.executable,
+        "-m",
+        "aiosmtpd",
+        "-n",
+        "-l",
+        f"127.0.0.1:{port}",
+        "-c",
+        "aiosmtpd.handlers.Sink",
+    ]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 15

@@ -251,7 +251,9 @@ def register(filters: RegisterFilter, *, with_content: bool = False) -> list[Reg
         .join(current, current.c.agreement_id == Agreement.id)
         .join(
             AgreementVersion,
-            sa.and_(AgreementVersion.agreement_id == Agreement.id, AgreementVersion.version == current.c.version),
+            sa.and_(
+                AgreementVersion.agreement_id == Agreement.id, AgreementVersion.version == current.c.version
+            ),
         )
         .order_by(Agreement.year, Agreement.sequence)
     )
@@ -264,7 +266,9 @@ def register(filters: RegisterFilter, *, with_content: bool = False) -> list[Reg
     if filters.provider:
         query = query.where(Organisation.name.ilike(f"%{filters.provider}%"))
     rows = [
-        RegisterRow(agreement, reference, version, provider or "", [m["name"] for m in parties or []], end or "")
+        RegisterRow(
+            agreement, reference, version, provider or "", [m["name"] for m in parties or []], end or ""
+        )
         for agreement, version, reference, provider, parties, end in db.session.execute(query)
     ]
     if _needs_content(filters):
