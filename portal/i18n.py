@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from babel.numbers import format_currency, format_decimal
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -34,14 +34,23 @@ def money(value: Decimal | None) -> str:
     """€ 1.234,56 in Dutch, €1,234.56 in English. Never float."""
     if value is None:
         return ""
-    return _currency(value, str(get_locale()))
+    return _currency(value, _locale())
 
 
 def decimal2(value: Decimal | None) -> str:
     """A score or weight with two decimals in the reader's locale (7,00 in Dutch); – for none."""
     if value is None:
         return "–"
-    return _decimal2(value, str(get_locale()))
+    return _decimal2(value, _locale())
+
+
+def _locale() -> str:
+    """The reader's locale as a string, looked up once per request (a table asks for it per cell)."""
+    if not has_request_context():
+        return str(get_locale())
+    if "nmd_locale" not in g:
+        g.nmd_locale = str(get_locale())
+    return g.nmd_locale
 
 
 # Formatting is pure, and a page repeats the same few hundred amounts (a matrix of tariffs, a table of

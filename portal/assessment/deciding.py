@@ -32,7 +32,7 @@ def draft_decisions(tender: Tender, by: User, *, now: datetime) -> int:
     for result in results:
         for submission in result.submissions.values():
             done = settled.get(submission.id, set())
-            if any(r.id not in done for r in queries.requirements_of(submission)):
+            if any(r.id not in done for r in queries.requirements_of(submission, tender)):
                 raise AssessmentRefused(_("Nog niet alle eisen van alle inschrijvingen zijn beoordeeld."))
     existing = {(d.submission_id, d.lot_id) for d in queries.decisions(tender)}
     created = 0

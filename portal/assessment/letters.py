@@ -97,7 +97,7 @@ def _winners(result: queries.LotResult, own: list[dict[str, Any]]) -> list[dict[
             advantages.append({"question": row["question"], "score": row["score"], "difference": diff})
         winners.append(
             {
-                "name": submission.bid.organisation.name,
+                "name": submission.organisation_name,
                 "rank": outcome.rank,
                 "total": _fmt(outcome.total),
                 "advantages": advantages,
@@ -110,7 +110,7 @@ def letter_context(decision: Decision, *, now: datetime) -> dict[str, Any]:
     submission = db.session.get(BidSubmission, decision.submission_id)
     tender, organisation = submission.bid.tender, submission.bid.organisation
     lot = db.session.get(Lot, decision.lot_id)
-    result = next(r for r in queries.results(tender) if r.lot.id == lot.id)
+    (result,) = queries.results(tender, only_lot_id=lot.id)
     outcome = next((o for o in result.outcomes if o.submission_id == submission.id), None)
     rows = _criterion_rows(result, submission.id)
     ranked = tender.procedure is Procedure.TENDER

@@ -22,6 +22,7 @@ from portal.models import (
     Decision,
     Lot,
     Opening,
+    Organisation,
     Procedure,
     Requirement,
     RequirementCheck,
@@ -63,7 +64,8 @@ def is_opened(tender: Tender) -> bool:
 
 
 def _all_rows(tender: Tender) -> list[sa.Row]:
-    """Every submission of the tender as the few columns the opening rules read (no content, no ORM)."""
+    """Every submission of the tender as the few columns the opening rules and the result lists read
+    (no content, no ORM objects)."""
     return list(
         db.session.execute(
             sa.select(
@@ -72,8 +74,12 @@ def _all_rows(tender: Tender) -> list[sa.Row]:
                 BidSubmission.status,
                 BidSubmission.submitted_at,
                 BidSubmission.admission_window_id,
+                BidSubmission.lot_ids,
+                Bid.organisation_id,
+                Organisation.name.label("organisation_name"),
             )
-            .join(Bid)
+            .join(Bid, Bid.id == BidSubmission.bid_id)
+            .join(Organisation, Organisation.id == Bid.organisation_id)
             .where(Bid.tender_id == tender.id)
             .order_by(BidSubmission.bid_id, BidSubmission.version)
         )
@@ -123,7 +129,8 @@ def _load_opened(tender: Tender) -> list[BidSubmission]:
 
 
 def opened_rows(tender: Tender) -> list[sa.Row]:
-    """What `submissions` returns, as (id, bid_id, status, submitted_at, admission_window_id) rows."""
+    """What `submissions` returns, as rows of (id, bid_id, status, submitted_at, admission_window_id,
+    lot_ids, organisation_id, organisation_name)."""
     return _memo("opened_rows", tender, _opened_rows)
 
 
@@ -171,9 +178,31 @@ def submission_or_404(submission_id: int) -> BidSubmission:
     return submission
 
 
-def lot_ids(submission: BidSubmission) -> list[int]:
+def lot_ids(submission: BidSubmission | sa.Row) -> list[int]:
     """The percelen of the submission, as derived from its frozen content when it was stored."""
     return list(submission.lot_ids or [])
+
+
+def with_terms(tender: Tender) -> Tender:
+    """The tender with its requirements and criteria and their percelen loaded (no query per item)."""
+    return db.session.scalars(
+        sa.select(Tender)
+        .where(Tender.id == tender.id)
+        .options(
+            selectinload(Tender.requirements).selectinload(Requirement.lots),
+            selectinload(Tender.criteria).selectinload(AwardCriterion.lots),
+        )
+    ).one()
+
+
+def bids_per_lot(tender: Tender) -> dict[int, int]:
+    """Perceel id → how many opened submissions chose it."""
+    counts = {lot.id: 0 for lot in tender.lots}
+    for submission in opened_rows(tender):
+        for lot_id in lot_ids(submission):
+            if lot_id in counts:
+                counts[lot_id] += 1
+    return counts
 
 
 def lots_of(submission: BidSubmission) -> list[Lot]:
@@ -194,9 +223,10 @@ def criteria_of(submission: BidSubmission) -> list[AwardCriterion]:
     return [c for c in submission.bid.tender.criteria if applies(c, ids)]
 
 
-def requirements_of(submission: BidSubmission) -> list[Requirement]:
+def requirements_of(submission: BidSubmission, tender: Tender | None = None) -> list[Requirement]:
+    """The requirements that apply to the submission's percelen (`tender` given: `submission` may be a row)."""
     ids = lot_ids(submission)
-    return [r for r in submission.bid.tender.requirements if applies(r, ids)]
+    return [r for r in (tender or submission.bid.tender).requirements if applies(r, ids)]
 
 
 def answer(submission: BidSubmission, key: str, item_id: int) -> dict[str, Any]:
@@ -396,17 +426,15 @@ class LotResult:
     ranked: bool
     outcomes: list[rules.Outcome] = field(default_factory=list)
     incomplete: list[int] = field(default_factory=list)  # submissions still missing a consensus score
-    submissions: dict[int, BidSubmission] = field(default_factory=dict)
+    submissions: dict[int, sa.Row] = field(default_factory=dict)  # opened_rows of this perceel
     not_met: dict[int, dict[int, RequirementCheck]] = field(default_factory=dict)  # per submission
     consensus: dict[tuple[int, int], Decimal] = field(default_factory=dict)  # (submission, criterion)
 
 
-def knocked_out(
-    submission: BidSubmission, lot_id: int, found_checks: dict[int, RequirementCheck]
-) -> tuple[int, ...]:
+def knocked_out(tender: Tender, lot_id: int, found_checks: dict[int, RequirementCheck]) -> tuple[int, ...]:
+    """The knock-out requirements of this perceel that the submission's checks found not met."""
     if not found_checks:
         return ()
-    tender = submission.bid.tender
     return tuple(
         r.id
         for r in tender.requirements
@@ -417,15 +445,18 @@ def knocked_out(
     )
 
 
-def results(tender: Tender) -> list[LotResult]:
-    """Per perceel: totals from the consensus scores, minimums, knock-outs and (aanbesteding) ranks."""
-    opened = submissions(tender)
+def results(tender: Tender, only_lot_id: int | None = None) -> list[LotResult]:
+    """Per perceel (or the one perceel asked): totals from the consensus scores, minimums, knock-outs
+    and (aanbesteding) ranks."""
+    opened = opened_rows(tender)
     ids = [s.id for s in opened]
     by_pair = consensus_values(ids)
     not_met = checks_of(ids, RequirementOutcome.NOT_MET)  # only a knock-out not met excludes
     lots_of_submission = {s.id: set(lot_ids(s)) for s in opened}
     out = []
     for lot in tender.lots:
+        if only_lot_id is not None and lot.id != only_lot_id:
+            continue
         criteria = criteria_of_lot(tender, lot.id)
         result = LotResult(
             lot=lot, criteria=criteria, ranked=tender.procedure is Procedure.TENDER, not_met=not_met,
@@ -436,7 +467,7 @@ def results(tender: Tender) -> list[LotResult]:
             if lot.id not in lots_of_submission[submission.id]:
                 continue
             result.submissions[submission.id] = submission
-            excluded = knocked_out(submission, lot.id, not_met.get(submission.id, {}))
+            excluded = knocked_out(tender, lot.id, not_met.get(submission.id, {}))
             values = {c.id: by_pair.get((submission.id, c.id)) for c in criteria}
             if any(v is None for v in values.values()) and not excluded:
                 result.incomplete.append(submission.id)

@@ -85,13 +85,14 @@ def score_form(criterion: AwardCriterion, form: forms.ScoreForm | None = None) -
 
 
 def score_page(submission: BidSubmission, user: User, given: dict[int, forms.ScoreForm]) -> dict[str, Any]:
-    tender = submission.bid.tender
+    tender = queries.with_terms(submission.bid.tender)
     mine = queries.assessor_criteria(tender, user.id)
+    given_scores = queries.scores([submission.id], ScoreKind.INDIVIDUAL)
     items = []
     for criterion in queries.criteria_of(submission):
         if criterion not in mine:
             continue
-        scores = queries.individual_scores(submission.id, criterion.id)
+        scores = [s for s in given_scores if s.criterion_id == criterion.id]
         own = next((s for s in scores if s.assessor_id == user.id), None)
         others = [s for s in scores if s.assessor_id != user.id] if own else []
         items.append(
@@ -261,30 +262,20 @@ def results(tender: Tender, lot_id: int | None = None) -> dict[str, Any] | None:
     None when `lot_id` is not a perceel of this tender. With 350 bids in 8 percelen the whole tender
     is 2,800 rows: one perceel at a time is what a buyer can read (and what the page can serve quickly).
     """
-    lot_results = queries.results(tender)
-    shown = next((r for r in lot_results if r.lot.id == lot_id), None) if lot_id else None
-    if lot_id and shown is None:
+    lots = list(tender.lots)
+    if lot_id is not None and lot_id not in {lot.id for lot in lots}:
         return None
-    shown = shown or (lot_results[0] if lot_results else None)
-    summary = [
-        {
-            "lot": r.lot,
-            "bids": len(r.submissions),
-            "admitted": sum(1 for o in r.outcomes if o.admitted),
-            "rejected": sum(1 for o in r.outcomes if not o.admitted),
-            "incomplete": len(r.incomplete),
-            "current": r is shown,
-        }
-        for r in lot_results
-    ]
+    shown_id = lot_id or (lots[0].id if lots else None)
+    shown = queries.results(tender, only_lot_id=shown_id) if shown_id else []
+    counts = queries.bids_per_lot(tender)
     return {
         "tender": tender,
-        "results": [shown] if shown else [],
-        "summary": summary,
+        "results": shown,
+        "summary": [{"lot": lot, "bids": counts[lot.id], "current": lot.id == shown_id} for lot in lots],
         "codes": queries.codes(tender),
         "rounding": ROUNDING_RULE,
         "tie_break": tie_break_label(tender.tie_break_rule),
-        "consensus": shown.consensus if shown else {},
+        "consensus": shown[0].consensus if shown else {},
     }
 
 
