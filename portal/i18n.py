@@ -34,17 +34,17 @@ def money(value: Decimal | None) -> str:
     """€ 1.234,56 in Dutch, €1,234.56 in English. Never float."""
     if value is None:
         return ""
-    return _currency(value, _locale())
+    return _currency(value, current_locale())
 
 
 def decimal2(value: Decimal | None) -> str:
     """A score or weight with two decimals in the reader's locale (7,00 in Dutch); – for none."""
     if value is None:
         return "–"
-    return _decimal2(value, _locale())
+    return _decimal2(value, current_locale())
 
 
-def _locale() -> str:
+def current_locale() -> str:
     """The reader's locale as a string, looked up once per request (a table asks for it per cell)."""
     if not has_request_context():
         return str(get_locale())

@@ -30,6 +30,7 @@ from sqlalchemy import orm
 
 from config import TestConfig
 from portal import create_app, sessions
+from portal.bids import matrix_page
 from portal.extensions import db, limiter
 from portal.models import Role, User
 from tests import factories
@@ -83,6 +84,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 def _isolation(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
     """Each test in a rolled-back transaction, or (marker `committed`) with tables emptied afterwards."""
     limiter.reset()
+    matrix_page.forget()  # rolled-back tenders' ids come back in the next test
     if "committed" in request.keywords:
         yield
         _empty_tables(app)

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal import access, audit, clock
-from portal.bids import bp, forms, queries, receipt, rules, service
+from portal.bids import bp, forms, matrix_page, queries, receipt, rules, service
 from portal.bids.pages import Page, acting_user, bid_or_404, editable, refused
 from portal.models import Bid, BidSubmission, Tender
 
@@ -79,9 +79,9 @@ def _overview_context(bid: Bid) -> dict[str, Any]:
 def choice(bid_id: int) -> Page:
     bid = bid_or_404(bid_id, "bids.edit" if request.method == "POST" else "bids.view")
     form = forms.ChoiceForm(data={"version": bid.choice_version})
-    matrix = queries.matrix(bid.tender)
     if request.method == "GET":
-        return _choice_page(bid, form, matrix)
+        return _choice_page(bid, form)
+    matrix = queries.matrix(bid.tender)
     if not form.validate_on_submit():
         return _choice_page(bid, form, matrix, status=422)
     try:
@@ -122,7 +122,13 @@ def _choice_pairs(matrix: queries.Matrix) -> set[tuple[int, int]]:
 
 
 def _choice_page(
-    bid: Bid, form: Any, matrix: queries.Matrix, *, stale: Any = None, error: Any = None, status: int = 200
+    bid: Bid,
+    form: Any,
+    matrix: queries.Matrix | None = None,
+    *,
+    stale: Any = None,
+    error: Any = None,
+    status: int = 200,
 ) -> Page:
     chosen = {(line.result_level_id, line.municipality_id) for line in bid.lines}
     if error is not None:
@@ -137,16 +143,19 @@ def _choice_page(
             "theirs": _pair_labels(stale.theirs, result_levels, municipalities),
             "yours": _pair_labels(stale.yours, result_levels, municipalities),
         }
+    may_edit = editable(bid)
+    matrix_html = matrix_page.render(
+        bid.tender, chosen, editable=may_edit, matrix=lambda: matrix or queries.matrix(bid.tender)
+    )
     html = render_template(
         "bids/choice.html",
         bid=bid,
         form=form,
-        matrix=matrix,
-        chosen=chosen,
+        matrix_html=matrix_html,
         stale=stale,
         stale_labels=labels,
         error=error,
-        editable=editable(bid),
+        editable=may_edit,
     )
     return (html, status) if status != 200 else html
 
