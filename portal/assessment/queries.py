@@ -183,15 +183,12 @@ def lot_ids(submission: BidSubmission | sa.Row) -> list[int]:
     return list(submission.lot_ids or [])
 
 
-def with_terms(tender: Tender) -> Tender:
-    """The tender with its requirements and criteria and their percelen loaded (no query per item)."""
+def with_criteria(tender: Tender) -> Tender:
+    """The tender with its criteria and their percelen loaded (no query per criterion)."""
     return db.session.scalars(
         sa.select(Tender)
         .where(Tender.id == tender.id)
-        .options(
-            selectinload(Tender.requirements).selectinload(Requirement.lots),
-            selectinload(Tender.criteria).selectinload(AwardCriterion.lots),
-        )
+        .options(selectinload(Tender.criteria).selectinload(AwardCriterion.lots))
     ).one()
 
 

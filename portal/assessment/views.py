@@ -85,7 +85,7 @@ def score_form(criterion: AwardCriterion, form: forms.ScoreForm | None = None) -
 
 
 def score_page(submission: BidSubmission, user: User, given: dict[int, forms.ScoreForm]) -> dict[str, Any]:
-    tender = queries.with_terms(submission.bid.tender)
+    tender = queries.with_criteria(submission.bid.tender)
     mine = queries.assessor_criteria(tender, user.id)
     given_scores = queries.scores([submission.id], ScoreKind.INDIVIDUAL)
     items = []

@@ -60,7 +60,7 @@ def load_bid(bid: Bid) -> Bid:
             selectinload(Bid.lines),
             selectinload(Bid.requirement_answers).selectinload(RequirementAnswer.evidence),
             selectinload(Bid.criterion_answers),
-            selectinload(Bid.submissions),
+            selectinload(Bid.submissions).defer(BidSubmission.content),  # ~90 kB each, read one at a time
             selectinload(Bid.tender).options(
                 selectinload(Tender.windows),
                 selectinload(Tender.municipalities),
