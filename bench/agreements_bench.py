@@ -256,7 +256,8 @@ def main() -> int:
         env = {"DATABASE_URL": database_url, "UPLOAD_DIR": upload_dir, "SECRET_KEY": "bench-key"}
         p4 = contracts.measure_p4(env, REFERENCE)
         print(f"P4 bulk generation of {p4.total} contracts (2 workers): {p4.seconds:.1f} s wall, {p4.done} done, "
-              f"{p4.failed} failed, {p4.seconds / max(p4.done, 1):.2f} s per contract; {p4.load}")  # fmt: skip
+              f"{p4.failed} failed, {p4.seconds / max(p4.done, 1):.2f} s per contract, "
+              f"{p4.worker_cpu / max(p4.done, 1):.2f} s worker CPU per contract; {p4.load}")  # fmt: skip
         print(f"   peak RSS: {p4.peak_rss_mb}")
         if p4.failed:
             print(p4.output[-2000:])

@@ -104,6 +104,7 @@ class P4Result:
     total: int
     failed: int
     peak_rss_mb: dict[str, float] = field(default_factory=dict)  # "parent" / "worker <pid>" -> MB
+    worker_cpu: float = 0.0  # CPU seconds of the pool's workers together
     output: str = ""
     load: str = ""
 
@@ -121,6 +122,7 @@ class RssSampler:
         self.root = psutil.Process(pid)
         self.interval = interval
         self.peaks: dict[int, tuple[str, int]] = {}
+        self.cpu: dict[int, float] = {}  # last seen user + system seconds per process
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -143,9 +145,11 @@ class RssSampler:
             for process in processes:
                 try:
                     rss = process.memory_info().rss
+                    times = process.cpu_times()
                     name = "parent" if process.pid == self.root.pid else _role(process)
                 except psutil.Error:
                     continue
+                self.cpu[process.pid] = times.user + times.system
                 if rss > self.peaks.get(process.pid, ("", 0))[1]:
                     self.peaks[process.pid] = (name, rss)
             self._stop.wait(self.interval)
@@ -156,10 +160,16 @@ class RssSampler:
             for pid, (name, rss) in sorted(self.peaks.items())
         }
 
+    def worker_cpu_seconds(self) -> float:
+        return sum(self.cpu.get(pid, 0.0) for pid, (name, _) in self.peaks.items() if name == "worker")
+
 
 def _role(process) -> str:  # type: ignore[no-untyped-def]
+    """The pool's workers are spawned by multiprocessing; anything else below the job is a helper."""
     command = " ".join(process.cmdline())
-    return "resource_tracker" if "resource_tracker" in command else "worker"
+    if "resource_tracker" in command:
+        return "resource_tracker"
+    return "worker" if "spawn_main" in command else "helper"
 
 
 def measure_p4(env: dict[str, str], tender_reference: str) -> P4Result:
@@ -184,7 +194,9 @@ def measure_p4(env: dict[str, str], tender_reference: str) -> P4Result:
     seconds = time.perf_counter() - started
     match = re.search(r"(\d+)/(\d+) agreements done, (\d+) failed", output)
     done, total, failed = (int(g) for g in match.groups()) if match else (0, 0, -1)
-    return P4Result(seconds, done, total, failed, sampler.peaks_mb(), output, _load())
+    return P4Result(
+        seconds, done, total, failed, sampler.peaks_mb(), sampler.worker_cpu_seconds(), output, _load()
+    )
 
 
 def p4_measures(
@@ -198,12 +210,14 @@ def p4_measures(
     per_contract = result.seconds / max(result.done, 1)
     note = (
         f"{result.done}/{result.total} done, {result.failed} failed, {per_contract:.2f} s per contract"
-        f" (2 workers); {result.load}"
+        f" (2 workers), {result.worker_cpu / max(result.done, 1):.2f} s worker CPU per contract; {result.load}"
     )
     if result.failed or not result.done:
         note += "; output: " + result.output.strip()[-300:]
     workers = {name: mb for name, mb in result.peak_rss_mb.items() if name.startswith("worker")}
-    rss_note = ", ".join(f"{name} {mb:.0f} MB" for name, mb in result.peak_rss_mb.items())
+    rss_note = ", ".join(
+        f"{name} {mb:.0f} MB" for name, mb in result.peak_rss_mb.items() if not name.startswith("helper")
+    )
     return [
         Measure(
             f"P4 bulk {result.total} contracts (wall)",
