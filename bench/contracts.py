@@ -146,7 +146,7 @@ class RssSampler:
                 try:
                     rss = process.memory_info().rss
                     times = process.cpu_times()
-                    name = "parent" if process.pid == self.root.pid else _role(process)
+                    name = self.peaks[process.pid][0] if process.pid in self.peaks else self._name(process)
                 except psutil.Error:
                     continue
                 self.cpu[process.pid] = times.user + times.system
@@ -159,6 +159,9 @@ class RssSampler:
             (name if name == "parent" else f"{name} {pid}"): round(rss / 2**20, 1)
             for pid, (name, rss) in sorted(self.peaks.items())
         }
+
+    def _name(self, process) -> str:  # type: ignore[no-untyped-def]
+        return "parent" if process.pid == self.root.pid else _role(process)
 
     def worker_cpu_seconds(self) -> float:
         return sum(self.cpu.get(pid, 0.0) for pid, (name, _) in self.peaks.items() if name == "worker")
