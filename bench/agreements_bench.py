@@ -1,10 +1,12 @@
 """Benchmark of the raamovereenkomsten (issue 7); not run by the tests.
 
-    /work/main/.venv/bin/python -m bench.agreements_bench [--providers 350] [--runs 5] [--sqlite]
+    .venv/bin/python -m bench.agreements_bench [--providers 350] [--runs 5] [--sqlite] [--no-chromium]
 
-P3: the median time of rendering one 14-page contract (PDF/A-3b, from a frozen content).
-P4: the wall time of bulk generation ("generate all") for N admitted providers with the process pool
-of two workers, on a fresh PostgreSQL database (BENCH_DATABASE_SERVER) or, with --sqlite, a file.
+P3: the median time of rendering one 14-page contract (PDF/A-3b, from a frozen content), against
+Chromium printing the same HTML (bench.contracts.measure_p3).
+P4: `flask agreements-generate` (the real job, process pool of two workers) for N admitted providers
+on a fresh PostgreSQL database or, with --sqlite, a file; wall time and peak RSS per process
+(bench.contracts.measure_p4).
 """
 
 from __future__ import annotations
@@ -44,19 +46,32 @@ def make_app(database_url: str, upload_dir: str):  # type: ignore[no-untyped-def
 # --- P3: one 14-page contract ---------------------------------------------------------------------
 
 
+DOMAINS = ["Veilig", "Zelfredzaam", "Meedoen", "Gezond"]
+RESULT_NAMES = ["veilig opgroeien in het gezin", "zelfstandig wonen en huishouden", "meedoen in de wijk",
+                "gezond blijven en herstellen", "passend onderwijs volgen", "dagbesteding en werk",
+                "opvoedondersteuning thuis", "herstel na crisis"]  # fmt: skip
+LOTS = 8  # 8 percelen of 4 results x 5 levels: 160 result-levels, as in the bench data set (issue 8)
+
+
+def result_name(index: int) -> str:
+    return f"Resultaat {index + 1}: {RESULT_NAMES[index % len(RESULT_NAMES)]}"
+
+
 def big_content(lines_per_lot: int) -> dict:
+    """A frozen content like the bulk job's, with `lines_per_lot` result-levels in each of the 8 percelen."""
     municipalities = [{"cbs_code": c, "name": n, "signatory_name": "Wethouder Jeugd", "signatory_function": "Wethouder"}
                       for c, n in MUNICIPALITIES]  # fmt: skip
     lots = []
-    for lot_index, lot_name in enumerate(["Jeugdhulp ambulant", "Jeugdhulp met verblijf", "Wmo begeleiding"]):
+    for lot_index in range(LOTS):
         lines = []
         for i in range(lines_per_lot):
+            result = lot_index * 4 + i // 5
             lines.append({
-                "result_code": f"{'JWZ'[lot_index]}{i // 5 + 1:02d}", "result_name": f"Resultaat {lot_index + 1}.{i // 5 + 1} veilig opgroeien en meedoen",
-                "domain": ["Veilig", "Zelfredzaam", "Meedoen", "Gezond"][i % 4], "level": 4 + i % 5, "unit": "per maand",
+                "result_code": f"R{result + 1:02d}", "result_name": result_name(result),
+                "domain": DOMAINS[result % 4], "level": 4 + i % 5, "unit": "per maand",
                 "tariffs": {c: f"{245 + 97 * i + 13 * m}.{(i * 7 + m) % 100:02d}" for m, (c, _) in enumerate(MUNICIPALITIES)},
             })  # fmt: skip
-        lots.append({"name": lot_name, "lines": lines})
+        lots.append({"name": f"Perceel {lot_index + 1}", "lines": lines})
     return {
         "number": "NMD-2027-0001",
         "tender": {"reference": "NMD-JW-2027", "title": "Jeugd en Wmo 2027", "procedure": "Open house", "law": "Jeugdwet en Wmo"},
@@ -71,14 +86,12 @@ def big_content(lines_per_lot: int) -> dict:
     }  # fmt: skip
 
 
-def measure_one_contract(app, runs: int) -> tuple[float, int]:  # type: ignore[no-untyped-def]
-    from portal.agreements import document, service
+def fourteen_page_content(app, body: str, created: datetime) -> tuple[dict, int]:  # type: ignore[no-untyped-def]
+    """The smallest big_content that renders to 14 pages (P3's document), and its page count."""
+    from portal.agreements import document
 
-    body = service.DEFAULT_TERMS.read_text(encoding="utf-8")
-    created = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
     with app.app_context():
-        content, pages = None, 0
-        for lines_per_lot in range(30, 200, 2):  # the size that gives 14 pages (about 30 per perceel)
+        for lines_per_lot in range(4, 40):
             content = big_content(lines_per_lot)
             data = document.render(
                 content, version=1, reason="Eerste versie", created_at=created, template_body=body
@@ -86,18 +99,44 @@ def measure_one_contract(app, runs: int) -> tuple[float, int]:  # type: ignore[n
             pages = len(PdfReader(io.BytesIO(data)).pages)
             if pages >= 14:
                 break
+    return content, pages
+
+
+CREATED = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+
+def default_terms() -> str:
+    from portal.agreements import service
+
+    return service.DEFAULT_TERMS.read_text(encoding="utf-8")
+
+
+def time_render(app, content: dict, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Median wall and median CPU seconds of document.render (PDF/A-3b), after one warm-up render."""
+    from portal.agreements import document
+
+    body = default_terms()
+    with app.app_context():
+        render = lambda: document.render(  # noqa: E731
+            content, version=1, reason="Eerste versie", created_at=CREATED, template_body=body
+        )
+        render()
         timings, cpu = [], []
         for _ in range(runs):
             started, started_cpu = time.perf_counter(), time.process_time()
-            document.render(
-                content, version=1, reason="Eerste versie", created_at=created, template_body=body
-            )
+            render()
             timings.append(time.perf_counter() - started)
             cpu.append(time.process_time() - started_cpu)
+    return statistics.median(timings), statistics.median(cpu)
+
+
+def measure_one_contract(app, runs: int) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+    content, pages = fourteen_page_content(app, default_terms(), CREATED)
+    median, cpu = time_render(app, content, runs)
     print(
-        f"   (CPU time median {statistics.median(cpu):.2f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+        f"   (CPU time median {cpu:.2f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
     )
-    return statistics.median(timings), pages
+    return median, pages
 
 
 # --- P4: bulk generation ----------------------------------------------------------------------------
@@ -112,110 +151,116 @@ def fresh_postgres() -> str:
     return sa.engine.make_url(PG_SERVER).set(database=BENCH_DB).render_as_string(hide_password=False)
 
 
-def build_tender(providers: int):  # type: ignore[no-untyped-def]
+def build_tender(providers: int, reference: str = "NMD-BENCH-2027"):  # type: ignore[no-untyped-def]
+    """A tender like the bench data set's: 5 municipalities, 8 percelen of 4 results x levels 4-8 (160
+    result-levels) with a tariff per municipality; each provider chose 50-120 result-levels (uniform) in
+    3-5 municipalities (about 340 bid lines) and is admitted to every perceel it bid on. Seeded."""
     from portal.extensions import db
-    from portal.models import (
-        Bid,
-        BidLine,
-        BidSubmission,
-        Decision,
-        DecisionOutcome,
-        Domain,
-        Law,
-        Lot,
-        Municipality,  # fmt: skip
-        Organisation,
-        Procedure,
-        Result,
-        ResultLevel,
-        Tariff,
-        Tender,
-    )
+    from portal.models import Domain, Law, Lot, Municipality, Procedure, Tender
 
     rng = random.Random(7)  # noqa: S311 - reproducible test data, not security
     municipalities = [Municipality(cbs_code=c, name=n, signatory_name="Wethouder") for c, n in MUNICIPALITIES]
-    domains = [
-        Domain(name=n, position=i) for i, n in enumerate(["Veilig", "Zelfredzaam", "Meedoen", "Gezond"])
-    ]
-    tender = Tender(reference="NMD-BENCH-2027", title="Jeugd en Wmo 2027", procedure=Procedure.OPEN_HOUSE,
+    domains = [Domain(name=n, position=i) for i, n in enumerate(DOMAINS)]
+    tender = Tender(reference=reference, title="Jeugd en Wmo 2027", procedure=Procedure.OPEN_HOUSE,
                     law=Law.BOTH, contract_start=date(2027, 1, 1), term_months=36, extension_count=2)  # fmt: skip
     tender.municipalities = municipalities
-    tender.lots = [Lot(name=f"Perceel {i + 1}", position=i) for i in range(3)]
+    tender.lots = [Lot(name=f"Perceel {i + 1}", position=i) for i in range(LOTS)]
     db.session.add_all([*domains, tender])
-    levels = []
-    for r in range(12):
-        result = Result(
-            tender=tender,
-            domain=domains[r % 4],
-            code=f"R{r + 1:02d}",
-            name=f"Resultaat {r + 1}",
-            law=Law.JEUGDWET,
-        )
-        db.session.add(result)
-        for level in range(4, 9):
-            rl = ResultLevel(result=result, level=level, lot=tender.lots[r % 3])
-            db.session.add(rl)
-            rl.tariffs = [Tariff(municipality=m, valid_from=date(2027, 1, 1), amount=Decimal(100 * level + 7 * r + i))
-                          for i, m in enumerate(municipalities)]  # fmt: skip
-            levels.append(rl)
+    levels = _result_levels(tender, domains, municipalities)
     db.session.flush()
     approved = datetime.now(UTC) - timedelta(days=1)
     for p in range(providers):
-        organisation = Organisation(name=f"Zorgaanbieder {p + 1} B.V.", kvk_number=f"{80000000 + p}", street="Markt 1",
-                                    postcode="9401 AA", city="Assen", signatory_name="Sam", signatory_function="Directeur")  # fmt: skip
-        bid = Bid(tender=tender, organisation=organisation)
-        chosen_m = rng.sample(municipalities, rng.randint(1, 5))
-        chosen_rl = rng.sample(levels, rng.randint(2, 20))
-        bid.lines = [
-            BidLine(lot_id=rl.lot_id, result_level_id=rl.id, municipality_id=m.id)
-            for rl in chosen_rl
-            for m in chosen_m
-        ]
-        submission = BidSubmission(bid=bid, version=1, submitted_at=approved - timedelta(days=10), signatory_name="Sam",
-                                   signatory_function="Directeur", content={}, sha256="0" * 64)  # fmt: skip
-        db.session.add_all([organisation, bid, submission])
-        db.session.flush()
-        for lot_id in {rl.lot_id for rl in chosen_rl}:
-            db.session.add(Decision(submission_id=submission.id, lot_id=lot_id, outcome=DecisionOutcome.ADMITTED,
-                                    motivation="Toegelaten.", approved_at=approved))  # fmt: skip
+        chosen_m = rng.sample(municipalities, rng.randint(3, 5))
+        chosen_rl = rng.sample(levels, rng.randint(50, 120))
+        _admitted_bid(p, tender, chosen_rl, chosen_m, approved)
     db.session.commit()
     return tender.id
 
 
-def measure_bulk(app, providers: int) -> tuple[float, int, int]:  # type: ignore[no-untyped-def]
-    from flask_migrate import upgrade
-
-    from portal.agreements import jobs
+def _result_levels(tender, domains, municipalities) -> list:  # type: ignore[no-untyped-def]
     from portal.extensions import db
-    from portal.models import Tender
+    from portal.models import Law, Result, ResultLevel, Tariff
+
+    levels = []
+    for r in range(LOTS * 4):
+        result = Result(tender=tender, domain=domains[r % 4], code=f"R{r + 1:02d}", name=result_name(r),
+                        law=Law.JEUGDWET if r % 2 == 0 else Law.WMO)  # fmt: skip
+        db.session.add(result)
+        for level in range(4, 9):
+            rl = ResultLevel(result=result, level=level, lot=tender.lots[r // 4])
+            db.session.add(rl)
+            rl.tariffs = [Tariff(municipality=m, valid_from=date(2027, 1, 1), amount=Decimal(100 * level + 7 * r + i))
+                          for i, m in enumerate(municipalities)]  # fmt: skip
+            levels.append(rl)
+    return levels
+
+
+def _admitted_bid(p: int, tender, chosen_rl: list, chosen_m: list, approved: datetime) -> None:  # type: ignore[no-untyped-def]
+    from portal.extensions import db
+    from portal.models import Bid, BidLine, BidSubmission, Decision, DecisionOutcome, Organisation
+
+    organisation = Organisation(name=f"Zorgaanbieder {p + 1} B.V.", kvk_number=f"{80000000 + p}", street="Markt 1",
+                                postcode="9401 AA", city="Assen", signatory_name="Sam", signatory_function="Directeur")  # fmt: skip
+    bid = Bid(tender=tender, organisation=organisation)
+    bid.lines = [
+        BidLine(lot_id=rl.lot_id, result_level_id=rl.id, municipality_id=m.id)
+        for rl in chosen_rl
+        for m in chosen_m
+    ]
+    submission = BidSubmission(bid=bid, version=1, submitted_at=approved - timedelta(days=10), signatory_name="Sam",
+                               signatory_function="Directeur", content={}, sha256="0" * 64)  # fmt: skip
+    db.session.add_all([organisation, bid, submission])
+    db.session.flush()
+    for lot_id in sorted({rl.lot_id for rl in chosen_rl}):
+        db.session.add(Decision(submission_id=submission.id, lot_id=lot_id, outcome=DecisionOutcome.ADMITTED,
+                                motivation="Toegelaten.", approved_at=approved))  # fmt: skip
+
+
+REFERENCE = "NMD-BENCH-2027"
+
+
+def prepare_bulk(app, providers: int) -> float:  # type: ignore[no-untyped-def]
+    """Migrate the database and build the tender; returns the build's seconds."""
+    from flask_migrate import upgrade
 
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
-        tender_id = build_tender(providers)
-        job = jobs.create_job(db.session.get(Tender, tender_id), user=None)
-        db.session.commit()
         started = time.perf_counter()
-        job = jobs.run_job(job.id, workers=jobs.WORKERS)
-        seconds = time.perf_counter() - started
-        report = jobs.progress(job)
-        return seconds, report["done"], len(report["failed"])
+        build_tender(providers, REFERENCE)
+        return time.perf_counter() - started
 
 
 def main() -> int:
+    from bench import contracts
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--providers", type=int, default=350)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sqlite", action="store_true")
+    parser.add_argument("--no-chromium", action="store_true", help="P3 without the Chromium anchor")
     args = parser.parse_args()
     upload_dir = tempfile.mkdtemp(prefix="agreements-bench-")
     database_url = f"sqlite:///{upload_dir}/bench.sqlite" if args.sqlite else fresh_postgres()
     app = make_app(database_url, upload_dir)
-    median, pages = measure_one_contract(app, args.runs)
-    print(f"P3 one {pages}-page contract: median {median:.2f} s over {args.runs} runs")
+    if args.no_chromium:
+        median, pages = measure_one_contract(app, args.runs)
+        print(f"P3 one {pages}-page contract: median {median:.2f} s over {args.runs} runs")
+    else:
+        p3 = contracts.measure_p3(args.runs)
+        median = p3.weasyprint
+        print(f"P3 one {p3.pages}-page contract: WeasyPrint median {p3.weasyprint:.2f} s ({p3.weasyprint_cpu:.2f} s CPU), "
+              f"Chromium {p3.chromium:.2f} s ({p3.chromium_pages} pages): {p3.ratio:.2f}x; {p3.load}")  # fmt: skip
     if args.providers > 0:
-        seconds, done, failed = measure_bulk(app, args.providers)
-        print(f"P4 bulk generation of {args.providers} providers (2 workers): {seconds:.1f} s wall, "
-              f"{done} done, {failed} failed, {seconds / max(done, 1):.2f} s per contract")  # fmt: skip
+        build = prepare_bulk(app, args.providers)
+        print(f"   (tender with {args.providers} admitted providers built in {build:.1f} s)")
+        env = {"DATABASE_URL": database_url, "UPLOAD_DIR": upload_dir, "SECRET_KEY": "bench-key"}
+        p4 = contracts.measure_p4(env, REFERENCE)
+        print(f"P4 bulk generation of {p4.total} contracts (2 workers): {p4.seconds:.1f} s wall, {p4.done} done, "
+              f"{p4.failed} failed, {p4.seconds / max(p4.done, 1):.2f} s per contract, "
+              f"{p4.worker_cpu / max(p4.done, 1):.2f} s worker CPU per contract; {p4.load}")  # fmt: skip
+        print(f"   peak RSS: {p4.peak_rss_mb}")
+        if p4.failed:
+            print(p4.output[-2000:])
     return 0
 
 

@@ -40,8 +40,16 @@ def weasyprint_seconds(html: str, runs: int = 5, **write_options: object) -> flo
 
 
 def chromium_seconds(html: str, runs: int = 5) -> float:
-    """The same HTML printed by Chromium; static/ is inlined via a file:// base so CSS loads alike."""
+    return chromium_seconds_and_pages(html, runs)[0]
+
+
+def chromium_seconds_and_pages(html: str, runs: int = 5) -> tuple[float, int]:
+    """The same HTML printed by Chromium, with the stylesheet's own @page size and margins (as WeasyPrint
+    does; without prefer_css_page_size Chromium uses its default margins and needs fewer pages)."""
+    import io
+
     from playwright.sync_api import sync_playwright
+    from pypdf import PdfReader
 
     chromium_html = html.replace('href="css/', f'href="file://{STATIC_DIR}/css/')
     with sync_playwright() as playwright:
@@ -50,9 +58,10 @@ def chromium_seconds(html: str, runs: int = 5) -> float:
 
         def render() -> bytes:
             page.set_content(chromium_html, wait_until="load")
-            return page.pdf(format="A4", print_background=True)
+            return page.pdf(prefer_css_page_size=True, print_background=True)
 
         try:
-            return median_seconds(render, runs)
+            seconds = median_seconds(render, runs)
+            return seconds, len(PdfReader(io.BytesIO(render())).pages)
         finally:
             browser.close()

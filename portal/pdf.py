@@ -6,8 +6,11 @@ WeasyPrint only fetches the portal's own static files: any other URL is refused.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -44,6 +47,20 @@ def render_html(template: str, context: dict[str, Any]) -> str:
     return render_template(template, **context)
 
 
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """WeasyPrint allocates hundreds of thousands of small objects per document, which makes Python's
+    cyclic collector run over and over while nothing is garbage yet; pausing it for the render saves
+    about a sixth of the CPU time (issue 8, P3). The collector resumes, as it was, right after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def render_pdf(
     template: str,
     context: dict[str, Any],
@@ -53,6 +70,11 @@ def render_pdf(
 ) -> bytes:
     """Render templates/<template> to PDF. `pdf_variant="pdf/a-3b"` for archive documents."""
     html = render_html(template, context)
+    with cyclic_gc_paused():
+        return _write_pdf(html, pdf_variant, metadata)
+
+
+def _write_pdf(html: str, pdf_variant: str | None, metadata: dict[str, str] | None) -> bytes:
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
     if metadata:
         document.metadata.title = metadata.get("title", document.metadata.title)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 
 import pikepdf
@@ -48,3 +49,27 @@ def test_pdf_a_variant_is_identified_in_the_metadata(app):
     with pikepdf.open(io.BytesIO(data)) as document:
         meta = document.open_metadata()
         assert meta.pdfa_status == "3B"
+
+
+def test_rendering_pauses_the_cyclic_collector_only_while_it_runs(app):
+    with app.test_request_context():
+        pdf.render_pdf("pdf/_base.html", {})
+    assert gc.isenabled()
+    seen = []
+
+    def fail_inside() -> None:
+        with pdf.cyclic_gc_paused():
+            seen.append(gc.isenabled())
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        fail_inside()
+    assert seen == [False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pdf.cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller that had paused it keeps it paused
+    finally:
+        gc.enable()

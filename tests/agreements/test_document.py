@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 
 import pikepdf
 import pytest
+from pypdf import PdfReader
 
 from portal import uploads
 from portal.agreements import document, service
@@ -121,3 +123,27 @@ def test_a_template_placeholder_cannot_run_code():
     sections = document.template_sections(body, {"aanbieder": "Zorg B.V."})
     assert sections[0]["blocks"][0]["text"] == "Zorg B.V. {{ ''.__class__ }} {{ config }} {% for x in y %}"
     assert document.unknown_placeholders("{{ aanbieder }} {{ config }}") == ["config"]
+
+
+def _toc_entries(first_page: str) -> list[tuple[str, int]]:
+    """("Artikel 1. Partijen", 2), ... from the table of contents' dot leaders on the cover."""
+    return [
+        (match.group(1).strip(), int(match.group(2)))
+        for match in re.finditer(r"^(.+?) \.{5,}\s*(\d+)$", first_page, flags=re.MULTILINE)
+    ]
+
+
+def test_the_contents_give_the_page_each_article_and_perceel_starts_on(app, contract):
+    _, agreement = contract
+    data = uploads.path_of(agreement.versions[0].pdf_stored_name).read_bytes()
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    entries = _toc_entries(pages[0])
+    assert len(entries) >= 5
+    assert entries[0][0] == "Artikel 1. Partijen"
+    for title, number in entries:
+        starts = [i + 1 for i, text in enumerate(pages[1:], start=1) if title in text.splitlines()]
+        assert starts, title
+        assert number == starts[0], title
+    for i, text in enumerate(pages, start=1):
+        assert f"pagina {i} van {len(pages)}" in text
+        assert f"{agreement.number} · versie 1" in text  # the running header on every page
