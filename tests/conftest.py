@@ -218,3 +218,34 @@ def live_server(request: pytest.FixtureRequest, app: Flask, monkeypatch: pytest.
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def redis_url():  # type: ignore[no-untyped-def]
+    """A real Redis server of our own on a free port (skipped when redis-server is not installed)."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server not installed")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(  # noqa: S603 - fixed command
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],  # noqa: S607
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    from redis import Redis
+
+    for _ in range(50):
+        try:
+            Redis.from_url(url).ping()
+            break
+        except Exception:  # not up yet
+            time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)

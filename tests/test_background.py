@@ -47,3 +47,17 @@ def test_the_mode_follows_the_configuration(app, monkeypatch):
     assert background.mode(app) == "thread"
     monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:6379/0")
     assert background.mode(app) == "rq"
+
+
+def test_with_redis_configured_a_task_goes_to_the_portal_queue(app, redis_url, monkeypatch):
+    from redis import Redis
+    from rq import Queue
+
+    CALLS.clear()
+    monkeypatch.setitem(app.config, "REDIS_URL", redis_url)
+    with app.test_request_context():
+        assert background.dispatch("tests.test_background.record", 4) == "rq"
+    (queued,) = Queue(background.QUEUE_NAME, connection=Redis.from_url(redis_url)).get_jobs()
+    assert queued.func_name == "portal.background.run_from_environment"
+    assert queued.args == ("tests.test_background.record", 4)
+    assert CALLS == []  # nothing ran in the web process

@@ -117,37 +117,6 @@ def test_the_process_pool_generates_every_agreement_once(app):
         db.session.remove()
 
 
-@pytest.fixture
-def redis_url():  # type: ignore[no-untyped-def]
-    """A real Redis server of our own on a free port (skipped when redis-server is not installed)."""
-    import shutil
-    import socket
-    import subprocess
-    import time
-
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server not installed")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(  # noqa: S603 - fixed command
-        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],  # noqa: S607
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    from redis import Redis
-
-    for _ in range(50):
-        try:
-            Redis.from_url(url).ping()
-            break
-        except Exception:  # not up yet
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-
-
 def test_with_redis_configured_the_job_goes_to_the_rq_queue(app, redis_url, monkeypatch):
     from redis import Redis
     from rq import Queue
