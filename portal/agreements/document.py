@@ -94,19 +94,24 @@ def template_sections(body: str, values: dict[str, str]) -> list[dict[str, Any]]
     return sections
 
 
-def _lot_rows(lot: dict[str, Any], codes: list[str]) -> list[dict[str, Any]]:
-    return [
-        {
-            "result": f"{line['result_code']} {line['result_name']}",
-            "domain": line["domain"],
-            "level": line["level"],
-            "unit": line["unit"],
-            "cells": [
-                money(line["tariffs"][code]) if code in line["tariffs"] else NO_TARIFF for code in codes
-            ],
-        }
-        for line in lot["lines"]
-    ]
+def _lot_groups(lot: dict[str, Any], codes: list[str]) -> list[dict[str, Any]]:
+    """The perceel's lines grouped per result (as the content lists them): the result once, then a row
+    per level with its tariff per municipality. Fewer cells than a row repeating result and domain, so
+    a shorter render (WeasyPrint's time goes with the number of table cells) and an easier read."""
+    groups: list[dict[str, Any]] = []
+    for line in lot["lines"]:
+        result = f"{line['result_code']} {line['result_name']}"
+        if not groups or groups[-1]["result"] != result:
+            groups.append({"result": result, "domain": line["domain"], "unit": line["unit"], "levels": []})
+        groups[-1]["levels"].append(
+            {
+                "level": line["level"],
+                "cells": [
+                    money(line["tariffs"][code]) if code in line["tariffs"] else NO_TARIFF for code in codes
+                ],
+            }
+        )
+    return groups
 
 
 def build_context(
@@ -117,7 +122,7 @@ def build_context(
     codes = [m["cbs_code"] for m in content["municipalities"]]
     term = content["term"]
     lots = [
-        {"name": lot["name"], "anchor": f"perceel-{i + 1}", "rows": _lot_rows(lot, codes)}
+        {"name": lot["name"], "anchor": f"perceel-{i + 1}", "groups": _lot_groups(lot, codes)}
         for i, lot in enumerate(content["lots"])
     ]
     return {
