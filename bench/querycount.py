@@ -7,36 +7,18 @@ an N+1 somewhere; the counts must be equal.
 
 from __future__ import annotations
 
-import os
-from contextlib import contextmanager
-
 import sqlalchemy as sa
 
 from bench import pages
 
 
-@contextmanager
-def _environment(env: dict[str, str]):  # type: ignore[no-untyped-def]
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 def counts(env: dict[str, str]) -> dict[str, int]:
     """Page name → statements of one request (after a first, warming one), logged in as P1 does."""
-    from portal import create_app
+    from bench.agreements_bench import make_app
     from portal.benchdata import BENCH_PASSWORD
     from portal.extensions import db
 
-    with _environment({**env, "REDIS_URL": ""}):
-        app = create_app()
+    app = make_app(env["DATABASE_URL"], env["UPLOAD_DIR"])
     app.config.update(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
     found: dict[str, int] = {}
     statements = [0]

@@ -14,8 +14,10 @@ What it builds, in this order (each step in its own module):
 - rush.py: the deadline-rush tender NMD-BENCH-RUSH (a copy of the matrix, an aanbesteding whose
   deadline is hours away) with a complete draft bid of 400 organisations, for P2.
 
-Contracts are not made here: the bulk job (`flask --app portal agreements-generate NMD-BENCH-2027`)
-makes them, and `make bench` times exactly that as P4. Bulk rows (bid lines, answers, scores) go in
+- contracts: every admitted provider's raamovereenkomst numbered with its content, through the
+  agreements service (`--no-contracts` leaves them out). Their PDFs are the bulk job's work
+  (`flask --app portal agreements-generate NMD-BENCH-2027`); `make bench` builds without contracts and
+  times that job making them whole as P4. Bulk rows (bid lines, answers, scores) go in
 with one multi-row INSERT per table; everything whose shape a feature defines goes through that
 feature's service. Every random choice comes from one seeded generator.
 """
@@ -46,7 +48,9 @@ class Size:
         return Size(max(2, round(self.providers * factor)), max(2, round(self.rush_organisations * factor)))
 
 
-def build(size: Size = Size(), *, echo: Callable[[str], None] = click.echo) -> dict[str, float]:
+def build(
+    size: Size = Size(), *, contracts: bool = True, echo: Callable[[str], None] = click.echo
+) -> dict[str, float]:
     """Build the whole data set in an empty (migrated) database; returns seconds per step."""
     from portal.benchdata import providers, region, rush, scoring
     from portal.extensions import db
@@ -66,4 +70,6 @@ def build(size: Size = Size(), *, echo: Callable[[str], None] = click.echo) -> d
     organisations = step("providers and bids", lambda: providers.build(staff, size.providers, rng))
     step("assessment and decisions", lambda: scoring.build(staff, rng))
     step("deadline-rush tender", lambda: rush.build(staff, organisations, size.rush_organisations, rng))
+    if contracts:
+        step("contracts (without PDF)", lambda: scoring.number_contracts(staff))
     return timings

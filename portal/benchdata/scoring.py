@@ -97,3 +97,18 @@ def _score(
 ) -> dict:  # type: ignore[no-untyped-def]
     return {"submission_id": submission_id, "criterion_id": criterion_id, "assessor_id": assessor_id,
             "kind": kind, "value": value, "motivation": MOTIVATIONS[str(value)], "submitted_at": at}  # fmt: skip
+
+
+def number_contracts(staff: Staff) -> int:
+    """A numbered contract with its content for every admitted provider (the PDFs: agreements-generate)."""
+    from portal import clock
+    from portal.agreements import queries as agreement_queries
+    from portal.agreements import service as agreements
+    from portal.models import Organisation
+
+    tender = db.session.get(Tender, staff.tender_id)
+    admitted = agreement_queries.admissions(tender.id)
+    for admission in admitted:
+        organisation = db.session.get(Organisation, admission.organisation_id)
+        agreements.create_agreement(tender, organisation, now=clock.now())
+    return len(admitted)
