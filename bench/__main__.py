@@ -61,9 +61,10 @@ def fresh_database(name: str) -> str:
 
 def flask(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     command = [str(Path(sys.executable).parent / "flask"), "--app", "portal", *args]
-    return subprocess.run(
-        command, cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True, text=True
-    )
+    done = subprocess.run(command, cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"flask {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return done
 
 
 def environment(database: str, upload_dir: str) -> dict[str, str]:

@@ -35,10 +35,15 @@ def register(app: Flask) -> None:
     @click.option(
         "--scale", type=float, default=1.0, help="1.0: 350 providers; 0.1: a ten times smaller region"
     )
-    def bench_data(scale: float) -> None:
+    @click.option(
+        "--contracts/--no-contracts",
+        default=True,
+        help="Number every admitted provider's contract (content only; agreements-generate renders the PDFs).",
+    )
+    def bench_data(scale: float, contracts: bool) -> None:
         """Build the benchmark region (350 providers, ~120,000 bid lines) in an empty database."""
         from portal import benchdata
 
         click.echo(f"Building the benchmark data set (scale {scale}) ...")
-        timings = benchdata.build(benchdata.Size().scaled(scale))
+        timings = benchdata.build(benchdata.Size().scaled(scale), contracts=contracts)
         click.echo(f"Done in {sum(timings.values()):.1f} s.")
