@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, selectinload
@@ -56,9 +56,20 @@ class AdmittedLine:
 
 
 def admissions(tender_id: int, organisation_id: int | None = None) -> list[Admission]:
-    """Per organisation the latest submission with approved ADMITTED decisions on the tender."""
+    """Per organisation the latest submission with approved ADMITTED decisions on the tender.
+
+    Columns only: a submission's content (~90 kB of JSON, once per decision row) is never loaded here,
+    so a bulk job over 350 providers stays small in memory.
+    """
     query = (
-        sa.select(Decision, BidSubmission, Bid)
+        sa.select(
+            Decision.lot_id,
+            Decision.approved_at,
+            BidSubmission.id,
+            BidSubmission.version,
+            Bid.id,
+            Bid.organisation_id,
+        )
         .join(BidSubmission, Decision.submission_id == BidSubmission.id)
         .join(Bid, BidSubmission.bid_id == Bid.id)
         .where(
@@ -71,18 +82,16 @@ def admissions(tender_id: int, organisation_id: int | None = None) -> list[Admis
     )
     if organisation_id is not None:
         query = query.where(Bid.organisation_id == organisation_id)
-    per_submission: dict[int, tuple[Bid, BidSubmission, set[int], list[datetime]]] = {}
-    for decision, submission, bid in db.session.execute(query):
-        entry = per_submission.setdefault(submission.id, (bid, submission, set(), []))
-        entry[2].add(decision.lot_id)
-        entry[3].append(decision.approved_at)
+    per_submission: dict[int, tuple[int, int, int, set[int], list[datetime]]] = {}
+    for lot_id, approved_at, submission_id, version, bid_id, org_id in db.session.execute(query):
+        entry = per_submission.setdefault(submission_id, (org_id, version, bid_id, set(), []))
+        entry[3].add(lot_id)
+        entry[4].append(approved_at)
     latest: dict[int, Admission] = {}
-    for bid, submission, lot_ids, times in per_submission.values():
-        known = latest.get(bid.organisation_id)
-        if known is None or known.submission_version < submission.version:
-            latest[bid.organisation_id] = Admission(
-                bid.organisation_id, submission.id, submission.version, bid.id, frozenset(lot_ids), max(times)
-            )
+    for submission_id, (org_id, version, bid_id, lot_ids, times) in per_submission.items():
+        known = latest.get(org_id)
+        if known is None or known.submission_version < version:
+            latest[org_id] = Admission(org_id, submission_id, version, bid_id, frozenset(lot_ids), max(times))
     return [latest[key] for key in sorted(latest)]
 
 
@@ -212,7 +221,7 @@ class RegisterRow:
     version: AgreementVersion
     provider_name: str
     municipality_names: list[str]
-    end: str  # ISO date: the ending date when ended early, else the end of the term
+    end: date | None  # the ending date when ended early, else the end of the term
 
     @property
     def content(self) -> dict:
@@ -226,26 +235,18 @@ def _needs_content(filters: RegisterFilter) -> bool:
 
 
 def register(filters: RegisterFilter, *, with_content: bool = False) -> list[RegisterRow]:
-    """The contract register: each contract with its current version, in one query.
+    """The contract register: each contract with its current version, in two queries.
 
-    The page shows a few fields of each version's content (read by the database as JSON paths); the
-    whole content (~25 kB per contract) is loaded only for the export or a filter on the matrix.
+    The page shows columns only (the provider's name, the parties, the version's last day); the whole
+    content (~25 kB per contract) is loaded only for the export or a filter on the matrix.
     """
     current = (
         sa.select(AgreementVersion.agreement_id, sa.func.max(AgreementVersion.version).label("version"))
         .group_by(AgreementVersion.agreement_id)
         .subquery()
     )
-    content = AgreementVersion.content
     query = (
-        sa.select(
-            Agreement,
-            AgreementVersion,
-            Tender.reference,
-            content[("provider", "name")].as_string(),
-            content["municipalities"],
-            sa.func.coalesce(content[("term", "ended_on")].as_string(), content[("term", "end")].as_string()),
-        )
+        sa.select(Agreement, AgreementVersion, Tender.reference, Organisation.name)
         .join(Tender, Agreement.tender_id == Tender.id)
         .join(Organisation, Agreement.organisation_id == Organisation.id)
         .join(current, current.c.agreement_id == Agreement.id)
@@ -255,6 +256,7 @@ def register(filters: RegisterFilter, *, with_content: bool = False) -> list[Reg
                 AgreementVersion.agreement_id == Agreement.id, AgreementVersion.version == current.c.version
             ),
         )
+        .options(selectinload(Agreement.municipalities))
         .order_by(Agreement.year, Agreement.sequence)
     )
     if not (with_content or _needs_content(filters)):
@@ -267,9 +269,14 @@ def register(filters: RegisterFilter, *, with_content: bool = False) -> list[Reg
         query = query.where(Organisation.name.ilike(f"%{filters.provider}%"))
     rows = [
         RegisterRow(
-            agreement, reference, version, provider or "", [m["name"] for m in parties or []], end or ""
+            agreement,
+            reference,
+            version,
+            name,
+            sorted(m.name for m in agreement.municipalities),
+            version.ends_on,
         )
-        for agreement, version, reference, provider, parties, end in db.session.execute(query)
+        for agreement, version, reference, name in db.session.execute(query)
     ]
     if _needs_content(filters):
         rows = [row for row in rows if _matches(row.content, filters)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -79,6 +79,9 @@ class AgreementVersion(Base):
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     change_summary: Mapped[str] = mapped_column(sa.Text, default="")
     content: Mapped[dict] = mapped_column(sa.JSON)
+    # The version's last day (the ending date when ended early, else the end of the term), from
+    # `content`: stored beside it so the register need not read the content.
+    ends_on: Mapped[date | None]
     template_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("contract_template.id", ondelete="RESTRICT")
     )
@@ -126,3 +129,15 @@ class GenerationJobItem(Base):
     agreement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agreement.id", ondelete="SET NULL"))
 
     job: Mapped[GenerationJob] = relationship(back_populates="items")
+
+
+def last_day(content: dict | None) -> date | None:
+    term = (content or {}).get("term") or {}
+    value = term.get("ended_on") or term.get("end")
+    return date.fromisoformat(value) if value else None
+
+
+@sa.event.listens_for(AgreementVersion, "before_insert")
+def _derive_ends_on(_mapper: object, _connection: object, version: AgreementVersion) -> None:
+    if version.ends_on is None:
+        version.ends_on = last_day(version.content)
