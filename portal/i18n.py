@@ -6,9 +6,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
+from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency, format_decimal
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
 from portal.clock import to_local
@@ -78,7 +79,12 @@ def local_date(value: date | datetime | None, fmt: str = "d MMMM yyyy") -> str:
         return ""
     if isinstance(value, datetime):
         value = to_local(value).date()
-    return format_date(value, fmt)
+    return _date(value, fmt, current_locale())
+
+
+@lru_cache(maxsize=4096)
+def _date(value: date, fmt: str, locale: str) -> str:
+    return babel_format_date(value, fmt, locale=locale)
 
 
 def register_template_helpers(app: Flask) -> None:
