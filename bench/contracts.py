@@ -243,9 +243,3 @@ def p4_measures(
             rss_note,
         ),
     ]
-
-
-def measures(env: dict[str, str]) -> list:
-    """What bench/__main__ called before p3_measures/p4_measures; P4 needs the tender's reference."""
-    reference = env.get("BENCH_TENDER_REFERENCE")
-    return p3_measures() + (p4_measures(env, reference) if reference else [])
