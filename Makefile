@@ -8,7 +8,7 @@ export FLASK_APP := portal
 
 .PHONY: run test install assets translations lint format browser-deps bench clean extract-messages
 
-run: install assets translations
+run: install assets translations browser-deps
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
@@ -49,11 +49,14 @@ extract-messages: install
 	$(BIN)/pybabel extract -F portal/babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
 	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations -l en --no-fuzzy-matching
 
-# Browser tests drive Debian's Chromium (no browser download is possible here).
+# Browser tests drive Debian's Chromium (no browser download is possible here); WeasyPrint wants
+# HarfBuzz's subsetter for its fonts (without it every PDF render warns, and the suite treats warnings as errors).
+SYSTEM_PACKAGES := chromium libharfbuzz-subset0
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-		if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-		else echo "chromium missing: browser tests will be skipped"; fi; }
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else echo "missing Debian packages:$$missing (install them as root)"; fi; fi
 
 lint: install
 	$(BIN)/ruff check .
