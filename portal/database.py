@@ -1,4 +1,10 @@
-"""Engine set-up that differs per database: SQLite needs foreign keys and real transactions."""
+"""Engine set-up that differs per database: SQLite needs foreign keys and real transactions.
+
+SQLite (the `make run` default) also runs background work in a thread of the web process, so two
+connections write at once: WAL lets readers go on beside a writer, and every transaction starts
+IMMEDIATE (it takes the write lock up front and waits for it up to the busy timeout), so a transaction
+that read first never fails with "database is locked" when it comes to write.
+"""
 
 from __future__ import annotations
 
@@ -22,10 +28,12 @@ def install_engine_hooks(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
-            _make_sqlite_transactional(engine)
+            # The tests hold one transaction open per test (rolled back at its end) and read beside it
+            # with a second connection: an IMMEDIATE outer transaction would lock those readers out.
+            _make_sqlite_transactional(engine, immediate=not app.testing)
 
 
-def _make_sqlite_transactional(engine: Engine) -> None:
+def _make_sqlite_transactional(engine: Engine, *, immediate: bool) -> None:
     """pysqlite's own transaction handling breaks SAVEPOINT; SQLAlchemy's documented recipe fixes it."""
 
     @event.listens_for(engine, "connect")
@@ -33,8 +41,11 @@ def _make_sqlite_transactional(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if cursor.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
