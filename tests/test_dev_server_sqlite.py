@@ -34,7 +34,9 @@ def _free_port() -> int:
 
 
 def _flask(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "flask", "--app", "portal", *args], env=env, check=True, timeout=300)
+    subprocess.run(  # noqa: S603 - a fixed command: this project's own flask CLI
+        [sys.executable, "-m", "flask", "--app", "portal", *args], env=env, check=True, timeout=300
+    )
 
 
 def _rush_admins(database: Path) -> list[tuple[str, int]]:
@@ -66,7 +68,11 @@ def _submit(base: str, email: str, bid_id: int, gate: threading.Barrier, outcome
             "/inloggen", data={"csrf_token": _token(page.text), "email": email, "password": BENCH_PASSWORD}
         )
         page = client.get(f"/inschrijvingen/{bid_id}/indienen")
-        form = {"csrf_token": _token(page.text), "idempotency_key": idempotency_key(page.text), "confirm": "y"}
+        form = {
+            "csrf_token": _token(page.text),
+            "idempotency_key": idempotency_key(page.text),
+            "confirm": "y",
+        }
         gate.wait()  # everyone presses at once
         outcome[bid_id] = client.post(f"/inschrijvingen/{bid_id}/indienen", data=form).status_code
 
@@ -125,7 +131,9 @@ def test_simultaneous_submits_on_the_sqlite_dev_server_all_get_their_receipt_mai
         received: set[str] = set()
         for _ in range(600):  # the receipt PDFs are made by the server's background thread
             received = {
-                m["To"] for m in smtp.messages if any(p.get_content_type() == "application/pdf" for p in m.walk())
+                m["To"]
+                for m in smtp.messages
+                if any(p.get_content_type() == "application/pdf" for p in m.walk())
             }
             if wanted <= received:
                 break
