@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from portal import audit, clock, uploads
 from portal.bids.service import NotOfThisBid, ensure_editable
 from portal.extensions import db
-from portal.models import Bid, EvidenceFile, Requirement, RequirementAnswer, ScanStatus, User
+from portal.models import Bid, EvidenceFile, Organisation, Requirement, RequirementAnswer, ScanStatus, User
 
 HOUR = timedelta(hours=1)
 MB = 1024 * 1024
@@ -47,6 +47,7 @@ def attach(
     ensure_editable(bid, now=now)
     if requirement.tender_id != bid.tender_id:
         raise NotOfThisBid(_l("Deze eis hoort niet bij dit inkooptraject."))
+    _lock_organisation(bid.organisation_id)  # colleagues' uploads queue, so the limits below are exact
     check_upload_rate(bid.organisation_id, now=now)
     received = uploads.receive(stream, name, allowed=uploads.EVIDENCE_TYPES)
     check_storage_quota(bid.organisation_id, len(received.data))
@@ -68,6 +69,10 @@ def attach(
     db.session.flush()
     audit.record("bids.upload_evidence", evidence, bid_id=bid.id, requirement_id=requirement.id)
     return evidence
+
+
+def _lock_organisation(organisation_id: int) -> None:
+    db.session.execute(sa.select(Organisation.id).where(Organisation.id == organisation_id).with_for_update())
 
 
 def check_upload_rate(organisation_id: int, *, now: datetime) -> None:

@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from portal import clock, uploads
 from portal.bids import evidence as bid_evidence
@@ -79,3 +80,53 @@ def test_over_http_the_limit_is_a_clear_refusal_not_an_error(
     )
     assert response.status_code == 422
     assert "De opslagruimte van uw organisatie is vol" in response.text
+
+
+@pytest.mark.postgres
+@pytest.mark.committed
+def test_two_colleagues_uploading_at_once_cannot_pass_the_hourly_limit_together(app, monkeypatch):
+    import threading
+
+    from portal.bids import service
+    from portal.extensions import db
+    from portal.models import Bid, EvidenceFile, User
+
+    with app.app_context():
+        tender = factories.tender_with_matrix()
+        requirement = factories.RequirementFactory(tender=tender)
+        first = factories.user_with_role(Role.PROVIDER_ADMIN)
+        second = factories.user_with_role(Role.PROVIDER_MEMBER, first.organisation)
+        bid = service.start_bid(tender, first.organisation, first, now=clock.now())
+        db.session.commit()
+        bid_id, requirement_id, user_ids = bid.id, requirement.id, (first.id, second.id)
+        db.session.remove()
+    monkeypatch.setitem(app.config, "UPLOAD_RATE_PER_HOUR", 1)
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def colleague(user_id: int) -> None:
+        with app.app_context():
+            try:
+                user, bid = db.session.get(User, user_id), db.session.get(Bid, bid_id)
+                requirement = service.requirement_of(bid, requirement_id)
+                barrier.wait(timeout=10)
+                bid_evidence.attach(bid, requirement, _pdf(1), "vog.pdf", user=user, now=clock.now())
+                db.session.commit()
+                results.append("stored")
+            except uploads.UploadRefused as refused:
+                results.append(str(refused))
+            except Exception as error:  # reported by the assertion below
+                results.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=colleague, args=(uid,)) for uid in user_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(map(str, results))[1] == "stored", results
+    assert "afgelopen uur al 1 bestanden" in sorted(map(str, results))[0]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(EvidenceFile)) == 1
+        db.session.remove()
