@@ -140,7 +140,7 @@ def check_archive(data: bytes) -> None:
 
 
 @dataclass
-class _Budget:
+class ArchiveBudget:
     """What may still be extracted from one upload, over all its members and nested archives."""
 
     entries: int
@@ -148,14 +148,14 @@ class _Budget:
 
 
 def archive_members(
-    data: bytes, *, budget: _Budget | None = None, depth: int = 1
+    data: bytes, *, budget: ArchiveBudget | None = None, depth: int = 1
 ) -> Iterator[tuple[str, bytes]]:
     """(name, content) of every member, nested archives included, within the archive limits.
 
     Sizes are counted as actually extracted (a zip's directory may lie); a member that cannot be
     extracted (encrypted, damaged, unknown compression) refuses the whole file.
     """
-    budget = budget or _Budget(entries=ZIP_MAX_ENTRIES, size=ZIP_MAX_UNCOMPRESSED)
+    budget = budget or ArchiveBudget(entries=ZIP_MAX_ENTRIES, size=ZIP_MAX_UNCOMPRESSED)
     check_archive(data)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for info in archive.infolist():
@@ -170,7 +170,7 @@ def archive_members(
                 yield from archive_members(content, budget=budget, depth=depth + 1)
 
 
-def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> bytes:
+def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: ArchiveBudget) -> bytes:
     if budget.entries < 0:
         raise _archive_refused()
     try:

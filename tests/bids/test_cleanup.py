@@ -13,8 +13,8 @@ from portal.bids import evidence as bid_evidence
 from portal.extensions import db
 from portal.models import EvidenceFile
 from tests.bids.conftest import complete
+from tests.bids.test_uploads import PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 DAY = timedelta(days=1)
 
 

@@ -12,8 +12,7 @@ from portal import clock, uploads
 from portal.bids import evidence as bid_evidence
 from portal.models import Role
 from tests import factories
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from tests.bids.test_uploads import PDF
 
 
 def _pdf(kilobytes: int) -> io.BytesIO:
