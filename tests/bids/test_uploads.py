@@ -8,6 +8,7 @@ import zipfile
 import pytest
 
 from portal import uploads
+from portal.extensions import db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = bytes.fromhex(
@@ -246,3 +247,23 @@ def test_members_are_counted_as_extracted_across_nested_archives(app, monkeypatc
     monkeypatch.setattr(uploads, "ZIP_MAX_ENTRIES", 10)
     with pytest.raises(uploads.UploadRefused, match="archief"):
         uploads.store(io.BytesIO(docx), "genest.docx")
+
+
+def test_over_http_a_macro_docx_and_a_docx_with_eicar_are_refused_with_a_message(
+    client, auth, no_csrf, bid, provider
+):
+    auth.login(provider)
+    url = f"/inschrijvingen/{bid.id}/eisen/{bid.tender.requirements[0].id}/bewijs"
+    macro = _package({"word/document.xml": b"<w/>", "word/vbaProject.bin": b"vba"})
+    infected = _package({"word/document.xml": uploads.EICAR})
+    for data, message in (
+        (macro, "Dit bestand bevat macro"),
+        (infected, "In dit bestand is een virus gevonden"),
+    ):
+        response = client.post(
+            url, data={"file": (io.BytesIO(data), "beleid.docx")}, content_type="multipart/form-data"
+        )
+        assert response.status_code == 422
+        assert message in response.text
+    db.session.expire_all()
+    assert bid.requirement_answers == []  # nothing attached, nothing stored
