@@ -56,6 +56,11 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the session's own time-outs bound a form's life
     PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
     EMAIL_CHECK_DELIVERABILITY = False
+    # Evidence uploads per provider organisation (issue 12, point 11): stored files per hour, stored
+    # megabytes in all, and how long a file attached to no answer is kept before uploads-cleanup removes it.
+    UPLOAD_RATE_PER_HOUR = int(os.environ.get("UPLOAD_RATE_PER_HOUR", "60"))
+    UPLOAD_QUOTA_MB = int(os.environ.get("UPLOAD_QUOTA_MB", "500"))
+    UNATTACHED_EVIDENCE_KEPT = timedelta(hours=int(os.environ.get("UNATTACHED_EVIDENCE_KEPT_HOURS", "24")))
 
 
 class DevelopmentConfig(Config):

@@ -9,6 +9,10 @@ from portal.extensions import db
 
 
 def register(app: Flask) -> None:
+    from portal.bids.cli import uploads_cleanup
+
+    app.cli.add_command(uploads_cleanup)
+
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
         """Load the demo data (idempotent) and print the demo log-ins."""

@@ -13,9 +13,12 @@ import io
 import secrets
 import unicodedata
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
+from xml.etree import ElementTree
 
 import filetype
 from flask import Response, current_app, send_file
@@ -36,6 +39,14 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 ZIP_MAX_ENTRIES = 2000
 ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
 ZIP_MAX_RATIO = 100
+ZIP_MAX_DEPTH = 3  # a DOCX may embed an XLSX (word/embeddings/); deeper nesting is refused
+
+# Macro parts of an OOXML package: the VBA project under any name's casing, anywhere in the archive,
+# and the content types Office gives macro-enabled documents (.docm/.xlsm/.dotm/.xltm/...), VBA projects
+# and Excel 4.0 macro sheets.
+MACRO_PART_NAMES = frozenset({"vbaproject.bin", "vbaprojectsignature.bin", "vbadata.xml"})
+MACRO_CONTENT_TYPE_MARKS = ("macroenabled", "vbaproject", "vbadata", "macrosheet")
+CONTENT_TYPES_MAX_BYTES = 1024 * 1024
 
 # The EICAR anti-virus test file (https://www.eicar.org): every scanner must refuse it.
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
@@ -91,11 +102,27 @@ def scan(data: bytes) -> None:
         raise UploadRefused(_("In dit bestand is een virus gevonden. Het bestand is niet opgeslagen."))
 
 
-def check_archive(data: bytes) -> None:
-    """Refuse a zip (DOCX/XLSX) that would expand too far, before anything is extracted."""
-    refused = UploadRefused(
+def _archive_refused() -> UploadRefused:
+    return UploadRefused(
         _("Dit bestand is als archief te groot of beschadigd. Sla het opnieuw op en probeer het nog eens.")
     )
+
+
+def _macros_refused() -> UploadRefused:
+    return UploadRefused(
+        _(
+            "Dit bestand bevat macro's. Bestanden met macro's nemen wij niet aan: sla het op als gewoon "
+            "Word- of Excel-bestand (.docx of .xlsx) zonder macro's en probeer het opnieuw."
+        )
+    )
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse a zip (DOCX/XLSX) that would expand too far, before anything is extracted.
+
+    The one archive-limit check of the portal: evidence, tender documents and the matrix import use it.
+    """
+    refused = _archive_refused()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
@@ -110,6 +137,81 @@ def check_archive(data: bytes) -> None:
     for entry in entries:
         if entry.compress_size and entry.file_size / entry.compress_size > ZIP_MAX_RATIO:
             raise refused
+
+
+@dataclass
+class ArchiveBudget:
+    """What may still be extracted from one upload, over all its members and nested archives."""
+
+    entries: int
+    size: int
+
+
+def archive_members(
+    data: bytes, *, budget: ArchiveBudget | None = None, depth: int = 1
+) -> Iterator[tuple[str, bytes]]:
+    """(name, content) of every member, nested archives included, within the archive limits.
+
+    Sizes are counted as actually extracted (a zip's directory may lie); a member that cannot be
+    extracted (encrypted, damaged, unknown compression) refuses the whole file.
+    """
+    budget = budget or ArchiveBudget(entries=ZIP_MAX_ENTRIES, size=ZIP_MAX_UNCOMPRESSED)
+    check_archive(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if info.is_dir():
+                continue
+            budget.entries -= 1
+            content = _extract(archive, info, budget)
+            yield info.filename, content
+            if content.startswith(b"PK\x03\x04"):
+                if depth >= ZIP_MAX_DEPTH:
+                    raise _archive_refused()
+                yield from archive_members(content, budget=budget, depth=depth + 1)
+
+
+def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: ArchiveBudget) -> bytes:
+    if budget.entries < 0:
+        raise _archive_refused()
+    try:
+        with archive.open(info) as member:
+            content = member.read(budget.size + 1)
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, OSError, zlib.error) as error:
+        raise _archive_refused() from error
+    budget.size -= len(content)
+    if budget.size < 0:
+        raise _archive_refused()
+    return content
+
+
+def check_macros(name: str, content: bytes) -> None:
+    """Refuse a macro part (vbaProject.bin anywhere) or macro content types in [Content_Types].xml."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    if base in MACRO_PART_NAMES:
+        raise _macros_refused()
+    if base == "[content_types].xml":
+        types = " ".join(_content_types(content)).lower()
+        if any(mark in types for mark in MACRO_CONTENT_TYPE_MARKS):
+            raise _macros_refused()
+
+
+def _content_types(content: bytes) -> list[str]:
+    """The ContentType values of [Content_Types].xml, read as XML (entities resolved), no DTD allowed."""
+    if len(content) > CONTENT_TYPES_MAX_BYTES or b"<!doctype" in content.lower():
+        raise _archive_refused()
+    try:
+        root = ElementTree.fromstring(content)  # noqa: S314 - no DTD (refused above); expat >= 2.4 bounds entities
+    except ElementTree.ParseError as error:
+        raise _archive_refused() from error
+    return [element.get("ContentType", "") for element in root.iter()]
+
+
+def inspect_archive(data: bytes) -> None:
+    """An OOXML/zip upload after extraction: no macro parts, and every member through the virus scanner."""
+    for name, content in archive_members(data):
+        check_macros(name, content)
+        if content:
+            scan(content)
 
 
 def upload_dir() -> Path:
@@ -152,13 +254,23 @@ def _office_type(head: bytes) -> str | None:
     return None
 
 
-def store(
+@dataclass(frozen=True)
+class Received:
+    """An upload that passed every check, not yet written to disk."""
+
+    data: bytes
+    original_name: str
+    content_type: str
+
+
+def receive(
     stream: IO[bytes],
     original_name: str | None,
     *,
     allowed: frozenset[str] = EVIDENCE_TYPES,
     max_bytes: int = DEFAULT_MAX_BYTES,
-) -> StoredFile:
+) -> Received:
+    """Size, archive limits, type by content, macros and virus scan (of the file and of every member)."""
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise UploadRefused(
@@ -175,16 +287,33 @@ def store(
         raise UploadRefused(
             _("Dit type bestand nemen wij niet aan. Toegestaan zijn: %(kinds)s.", kinds=kinds)
         )
+    if is_zip:
+        inspect_archive(data)
     scan(data)
+    return Received(data=data, original_name=safe_display_name(original_name), content_type=content_type)
+
+
+def save(received: Received) -> StoredFile:
+    """Write a received upload under a random name outside static/."""
     stored_name = secrets.token_hex(16)
-    path_of(stored_name).write_bytes(data)
+    path_of(stored_name).write_bytes(received.data)
     return StoredFile(
         stored_name=stored_name,
-        original_name=safe_display_name(original_name),
-        content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        original_name=received.original_name,
+        content_type=received.content_type,
+        size=len(received.data),
+        sha256=hashlib.sha256(received.data).hexdigest(),
     )
+
+
+def store(
+    stream: IO[bytes],
+    original_name: str | None,
+    *,
+    allowed: frozenset[str] = EVIDENCE_TYPES,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> StoredFile:
+    return save(receive(stream, original_name, allowed=allowed, max_bytes=max_bytes))
 
 
 def send(stored_name: str, download_name: str, content_type: str) -> Response:

@@ -186,7 +186,13 @@ def detach_evidence(bid_id: int, requirement_id: int, evidence_id: int) -> Page:
         refused("bids.detach_evidence", bid, error)
         flash(str(error), "error")
         return _requirements_page(queries.load_bid(bid), status=422)
-    flash(_("Het bewijsstuk is losgekoppeld (het blijft bewaard voor hergebruik)."), "success")
+    flash(
+        _(
+            "Het bewijsstuk is losgekoppeld. Het wordt na een dag verwijderd, tenzij u het opnieuw "
+            "koppelt of het bij een ingediende inschrijving hoort."
+        ),
+        "success",
+    )
     return redirect(url_for("bids.requirements", bid_id=bid.id) + f"#eis-{requirement_id}")
 
 

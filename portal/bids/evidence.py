@@ -1,21 +1,29 @@
 """Evidence files: upload (checked by portal.uploads), re-use of the organisation's earlier files, detach.
 
 An EvidenceFile belongs to the organisation, not to one bid, so its VOG policy or insurance certificate
-can be attached again to a later bid without uploading it again.
+can be attached again to a later bid without uploading it again. An organisation stores at most
+UPLOAD_RATE_PER_HOUR files an hour and UPLOAD_QUOTA_MB megabytes in all; a file attached to no answer
+is removed a day later by `flask uploads-cleanup` (portal/bids/cleanup.py).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import IO
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal import audit, uploads
+from portal import audit, clock, uploads
 from portal.bids.service import NotOfThisBid, ensure_editable
 from portal.extensions import db
-from portal.models import Bid, EvidenceFile, Requirement, RequirementAnswer, ScanStatus, User
+from portal.models import Bid, EvidenceFile, Organisation, Requirement, RequirementAnswer, ScanStatus, User
+
+HOUR = timedelta(hours=1)
+MB = 1024 * 1024
 
 
 def _answer_for(bid: Bid, requirement: Requirement, user: User, now: datetime) -> RequirementAnswer:
@@ -39,7 +47,11 @@ def attach(
     ensure_editable(bid, now=now)
     if requirement.tender_id != bid.tender_id:
         raise NotOfThisBid(_l("Deze eis hoort niet bij dit inkooptraject."))
-    stored = uploads.store(stream, name, allowed=uploads.EVIDENCE_TYPES)
+    _lock_organisation(bid.organisation_id)  # colleagues' uploads queue, so the limits below are exact
+    check_upload_rate(bid.organisation_id, now=now)
+    received = uploads.receive(stream, name, allowed=uploads.EVIDENCE_TYPES)
+    check_storage_quota(bid.organisation_id, len(received.data))
+    stored = uploads.save(received)
     evidence = EvidenceFile(
         organisation_id=bid.organisation_id,
         original_name=stored.original_name,
@@ -59,6 +71,56 @@ def attach(
     return evidence
 
 
+def _lock_organisation(organisation_id: int) -> None:
+    db.session.execute(sa.select(Organisation.id).where(Organisation.id == organisation_id).with_for_update())
+
+
+def check_upload_rate(organisation_id: int, *, now: datetime) -> None:
+    """At most UPLOAD_RATE_PER_HOUR evidence files stored by one organisation in any hour."""
+    limit = current_app.config["UPLOAD_RATE_PER_HOUR"]
+    recent = list(
+        db.session.scalars(
+            sa.select(EvidenceFile.uploaded_at)
+            .where(EvidenceFile.organisation_id == organisation_id, EvidenceFile.uploaded_at > now - HOUR)
+            .order_by(EvidenceFile.uploaded_at.desc())
+            .limit(limit)
+        )
+    )
+    if len(recent) >= limit:
+        again = clock.to_local(recent[-1] + HOUR).strftime("%H:%M")
+        raise uploads.UploadRefused(
+            _(
+                "Uw organisatie heeft het afgelopen uur al %(count)s bestanden geüpload; meer kan "
+                "niet binnen een uur. U kunt weer uploaden vanaf %(time)s, of nu een eerder "
+                "geüpload bewijsstuk koppelen.",
+                count=limit,
+                time=again,
+            )
+        )
+
+
+def check_storage_quota(organisation_id: int, size: int) -> None:
+    """The organisation's stored evidence files, this one included, fit in UPLOAD_QUOTA_MB."""
+    quota = current_app.config["UPLOAD_QUOTA_MB"] * MB
+    used = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(EvidenceFile.size), 0)).where(
+            EvidenceFile.organisation_id == organisation_id
+        )
+    )
+    if used + size > quota:
+        raise uploads.UploadRefused(
+            _(
+                "De opslagruimte van uw organisatie is vol: %(used)s van %(quota)s MB in gebruik, "
+                "en dit bestand is %(size)s MB. Koppel een eerder geüpload bewijsstuk in plaats van "
+                "het opnieuw te uploaden; bestanden die aan geen inschrijving meer gekoppeld zijn, "
+                "worden na een dag verwijderd.",
+                used=format_decimal(used / MB, format="#,##0.0"),
+                quota=current_app.config["UPLOAD_QUOTA_MB"],
+                size=format_decimal(size / MB, format="#,##0.0"),
+            )
+        )
+
+
 def reuse(bid: Bid, requirement: Requirement, evidence_id: int, *, user: User, now: datetime) -> EvidenceFile:
     """Attach an evidence file the organisation uploaded earlier (another organisation's id is refused)."""
     ensure_editable(bid, now=now)
@@ -70,6 +132,7 @@ def reuse(bid: Bid, requirement: Requirement, evidence_id: int, *, user: User, n
     answer = _answer_for(bid, requirement, user, now)
     if evidence not in answer.evidence:
         answer.evidence.append(evidence)
+    evidence.unattached_since = None  # in use again: uploads-cleanup starts counting afresh
     db.session.flush()
     audit.record("bids.reuse_evidence", evidence, bid_id=bid.id, requirement_id=requirement.id)
     return evidence

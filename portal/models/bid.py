@@ -83,6 +83,9 @@ class EvidenceFile(Base):
     scan_status: Mapped[ScanStatus] = mapped_column(enum_column(ScanStatus))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    # Set by `flask uploads-cleanup` when it first finds the file attached to no answer, cleared when it
+    # is attached again; a day later the file is removed (portal/bids/cleanup.py).
+    unattached_since: Mapped[datetime | None]
 
 
 class RequirementAnswer(Base):

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
 
-from portal import audit
+from portal import audit, uploads
 from portal.extensions import db
 from portal.models import Domain, Law, Level, Result, ResultLevel, Tariff, Tender, User
 from portal.tenders.notation import format_money, parse_date, parse_money
@@ -80,6 +80,10 @@ def _clean(value: object) -> object:
 
 
 def _xlsx_table(data: bytes) -> list[tuple[Any, ...]]:
+    try:
+        uploads.check_archive(data)  # an XLSX is a zip: the same limits as evidence, before openpyxl opens it
+    except uploads.UploadRefused as refused:
+        raise MatrixInvalid([RowError(1, "-", str(refused))]) from refused
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:
