@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
@@ -79,15 +80,55 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # __Host-: the browser accepts the cookie only when Secure, for Path=/ and without a Domain, so no
+    # other host (a sibling subdomain) can set or overwrite the portal's session.
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
+    REMEMBER_COOKIE_NAME = "__Host-remember_token"
+    REMEMBER_COOKIE_PATH = "/"
+    REMEMBER_COOKIE_DOMAIN = None
 
     def __init__(self) -> None:
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
-        if missing:
-            raise RuntimeError(
-                f"Production configuration needs the environment variables: {', '.join(missing)}"
-            )
+        problems = production_problems(os.environ)
+        if problems:
+            raise RuntimeError("The portal does not start in production: " + " ".join(problems))
         self.SECRET_KEY = os.environ["SECRET_KEY"]
         self.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
+        self.MAIL_SERVER = os.environ["MAIL_SERVER"]
+        self.REDIS_URL = os.environ["REDIS_URL"]
+        self.RATELIMIT_STORAGE_URI = os.environ["REDIS_URL"]
+
+
+REQUIRED_IN_PRODUCTION = {
+    "SECRET_KEY": "signs sessions and e-mail links",
+    "DATABASE_URL": "the PostgreSQL database",
+    "MAIL_SERVER": "without it no e-mail (password resets, receipts, decisions) leaves the portal",
+    "REDIS_URL": "log-in limits must hold across all web processes, and background work needs a queue",
+}
+SECRET_KEY_MIN_BYTES = 32
+# Words of the values in examples, tutorials, our README and tests: public, so no secret. Long enough
+# that a random key does not hold one by chance.
+PLACEHOLDER_WORDS = ("change", "replace", "secret", "example", "placeholder", "your-", "default", "password")
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why `key` may not sign production sessions, or None when it may."""
+    if len(key.encode()) < SECRET_KEY_MIN_BYTES:
+        return f"SECRET_KEY must be at least {SECRET_KEY_MIN_BYTES} bytes (e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)."
+    lowered = key.lower()
+    if any(word in lowered for word in PLACEHOLDER_WORDS) or len(set(key)) < 10:
+        return "SECRET_KEY is a well-known placeholder or too regular; generate a random one (`python -c 'import secrets; print(secrets.token_hex(32))'`)."
+    return None
+
+
+def production_problems(environ: Mapping[str, str]) -> list[str]:
+    """Every reason the production configuration in `environ` is refused, each a sentence."""
+    problems = [
+        f"{name} is not set ({why})." for name, why in REQUIRED_IN_PRODUCTION.items() if not environ.get(name)
+    ]
+    key_problem = secret_key_problem(environ["SECRET_KEY"]) if environ.get("SECRET_KEY") else None
+    return problems + ([key_problem] if key_problem else [])
 
 
 def config_from_environment() -> type[Config] | Config:

@@ -87,5 +87,6 @@ def register_cli(app: Flask) -> None:
 def configure_logging(app: Flask) -> None:
     import logging
 
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from portal import logging_setup
+
+    logging_setup.install(level=None if app.debug or app.testing else logging.INFO)

@@ -123,6 +123,7 @@ _register_role_policies(
         "admin.manage_users": (Role.ADMIN,),
         "admin.manage_master_data": (Role.ADMIN,),
         "audit.view": (Role.ADMIN,),
+        "admin.manage_mail": (Role.ADMIN,),  # the outbox: failed and retried e-mails, "retry now"
         "dashboard.view": (Role.VIEWER, Role.BUYER, Role.CONTRACT_MANAGER, Role.ADMIN),
     }
 )

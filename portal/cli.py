@@ -27,13 +27,18 @@ def register(app: Flask) -> None:
 
     @app.cli.command("send-mail")
     def send_mail() -> None:
-        """Deliver queued e-mails (retries what failed before)."""
+        """Deliver the queued e-mails that are due (a failed one is retried with back-off), report failures."""
         from portal import mail
         from portal.bids import receipt
 
         made = receipt.make_missing()  # receipts whose background task was lost: their mails wait for them
         db.session.commit()
         click.echo(f"{made} receipt(s) made, {mail.deliver_pending()} message(s) sent")
+        failed, retrying = mail.undelivered_counts()
+        if failed or retrying:
+            click.echo(
+                f"{failed} message(s) failed, {retrying} waiting to be retried (see /beheer/e-mail)", err=True
+            )
 
     @app.cli.command("bench-data")
     @click.option(

@@ -31,6 +31,7 @@ ITEMS: list[NavItem] = [
     NavItem("agreements.mine", _l("Mijn overeenkomsten"), "bids.start", providers_only=True),
     NavItem("dashboard.figures", _l("Cijfers"), "dashboard.view"),
     NavItem("admin.users", _l("Gebruikers"), "admin.manage_users"),
+    NavItem("admin.outbox", _l("E-mail"), "admin.manage_mail"),
     NavItem("accounts.profile", _l("Mijn account"), "accounts.own_account"),
 ]
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, Response, g
 
 from portal import audit, background
 from portal.extensions import db
+
+log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
@@ -27,6 +31,8 @@ def register(app: Flask) -> None:
             return
         background.run_pending()
         if g.pop("mail_queued", False):
-            from portal import mail
-
-            mail.deliver_pending()
+            # Not in the request: the response never waits on an SMTP server (inline only in tests).
+            try:
+                background.dispatch("portal.mail.deliver_pending")
+            except Exception:  # e.g. Redis away: the mail stays in the outbox for the next delivery
+                log.exception("mail delivery could not be started; `flask send-mail` delivers it")

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
-from portal.admin import routes  # noqa: E402, F401 - routes register themselves on bp
+from portal.admin import outbox, routes  # noqa: E402, F401 - routes register themselves on bp

@@ -27,3 +27,7 @@ class OutgoingMail(Base):
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
+    # A failed try waits until then (back-off, portal/mail_rules.py); None: due now.
+    next_attempt_at: Mapped[datetime | None] = mapped_column()
+    # Given up (cannot be built, or the last try failed): shown to the administrator, delivered no more.
+    failed_at: Mapped[datetime | None] = mapped_column(index=True)

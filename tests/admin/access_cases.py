@@ -26,3 +26,7 @@ CASES = [
     ),
     Case("admin.audit", lambda w: "/beheer/audit", ADMIN),
 ]
+CASES += [
+    Case("admin.outbox", lambda w: "/beheer/e-mail", ADMIN),
+    Case("admin.retry_mail", lambda w: f"/beheer/e-mail/{w.failed_mail.id}/opnieuw", ADMIN, method="POST"),
+]
