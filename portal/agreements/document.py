@@ -206,16 +206,20 @@ def build_context(
     }
 
 
-def keywords(content: dict[str, Any]) -> str:
+def keyword_list(content: dict[str, Any]) -> list[str]:
     parties = [content["provider"]["name"], *(m["name"] for m in content["municipalities"])]
-    return ",".join(["raamovereenkomst", content["number"], content["tender"]["reference"], *parties])
+    return ["raamovereenkomst", content["number"], content["tender"]["reference"], *parties]
 
 
-def metadata(content: dict[str, Any]) -> dict[str, str]:
+def keywords(content: dict[str, Any]) -> str:
+    return ",".join(keyword_list(content))
+
+
+def metadata(content: dict[str, Any]) -> dict[str, Any]:
     return {
         "title": f"Raamovereenkomst {content['number']} – {content['provider']['name']}",
         "author": "Inkoopsamenwerking Noord- en Midden-Drenthe",
-        "keywords": keywords(content),
+        "keywords": keyword_list(content),  # a list: a comma in a name stays inside its keyword
     }
 
 
