@@ -105,7 +105,9 @@ def render_pdf(
     pdf_variant: str | None = None,
     metadata: dict[str, Any] | None = None,
 ) -> bytes:
-    """Render templates/<template> to PDF. `pdf_variant="pdf/a-3b"` for archive documents."""
+    """Render templates/<template> to PDF. `pdf_variant="pdf/a-3b"` for archive documents. `metadata`:
+    title, author, keywords (a list, or a comma-separated text) and custom (extra keys of the PDF's
+    document information, which no text of the document can imitate)."""
     html = render_html(template, context)
     with cyclic_gc_paused():
         return _write_pdf(html, pdf_variant, metadata)
@@ -122,6 +124,9 @@ def _write_pdf(html: str, pdf_variant: str | None, metadata: dict[str, Any] | No
         keywords = metadata.get("keywords") or []
         document.metadata.keywords = keywords.split(",") if isinstance(keywords, str) else list(keywords)
     options: dict[str, Any] = {}
+    if metadata and metadata.get("custom"):
+        document.metadata.custom = dict(metadata["custom"])  # e.g. {"BidSha256": ...}: read back by key
+        options["custom_metadata"] = True
     if pdf_variant:
         options["pdf_variant"] = pdf_variant
     return document.write_pdf(**options)
