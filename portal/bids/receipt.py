@@ -62,8 +62,14 @@ def render(submission: BidSubmission) -> bytes:
     )
 
 
+_NOT_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
 def file_name(submission: BidSubmission) -> str:
-    return f"ontvangstbewijs-{submission.content['tender']['reference']}-v{submission.version}.pdf"
+    """The download's and the attachment's name: the reference a buyer typed, in letters, digits,
+    dots, dashes and underscores only, so it can never end a header or a quoted parameter."""
+    reference = _NOT_IN_FILE_NAME.sub("-", submission.content["tender"]["reference"]).strip("-.")
+    return f"ontvangstbewijs-{reference}-v{submission.version}.pdf"
 
 
 def stored_name(submission: BidSubmission) -> str:

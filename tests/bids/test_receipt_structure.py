@@ -68,3 +68,12 @@ def test_the_receipt_pdf_keeps_its_headings_and_reads_its_own_hash_back(app, bid
     text = flat(" ".join(pages(data)))
     assert folded(value) in text  # the imitation is printed, as plain text
     assert receipt.hash_from_pdf(data) == submission.sha256  # and not read back as the hash
+
+
+def test_the_receipt_file_name_keeps_only_safe_characters_of_the_reference(app, bid, provider):
+    submission = _submit(bid, provider)
+    reference = submission.content["tender"]["reference"]
+    assert receipt.file_name(submission) == f"ontvangstbewijs-{reference}-v1.pdf"
+    hostile = _with(submission, "x")
+    hostile.content["tender"]["reference"] = 'NMD-1"\r\nSet-Cookie: a=b; ../x'
+    assert receipt.file_name(hostile) == "ontvangstbewijs-NMD-1-Set-Cookie-a-b-..-x-v1.pdf"
