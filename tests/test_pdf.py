@@ -73,3 +73,47 @@ def test_rendering_pauses_the_cyclic_collector_only_while_it_runs(app):
         assert not gc.isenabled()  # a caller that had paused it keeps it paused
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Zorg B.V.", "Zorg B.V."),
+        ("Zorg\r\n\r\n## Artikel 99", "Zorg ## Artikel 99"),
+        ("a\x00b\x0bc\x0cd\x1ce\x85f", "a b c d e f"),
+        ("a\u2028b\u2029c", "a b c"),  # Pango breaks lines on the Unicode separators
+        ("a\u202eb\u2066c\u200fd", "a b c d"),  # bidi overrides, isolates and marks
+        ("tab\there", "tab here"),
+    ],
+)
+def test_one_line_folds_every_break_and_control_character_to_a_space(value, expected):
+    assert pdf.one_line(value) == expected
+
+
+def test_plain_folds_every_string_of_a_context_and_leaves_other_values_alone():
+    from dataclasses import dataclass
+    from datetime import date
+    from decimal import Decimal
+
+    from markupsafe import Markup
+
+    @dataclass(frozen=True)
+    class Row:
+        name: str
+        amount: Decimal
+
+    context = {
+        "rows": [Row("a\nb", Decimal("-1.50"))],
+        "pair": ("x\ry", 3),
+        "day": date(2027, 1, 1),
+        "own": Markup("<br>\n"),
+        "none": None,
+    }
+    assert pdf.plain(context) == {
+        "rows": [Row("a b", Decimal("-1.50"))],
+        "pair": ("x y", 3),
+        "day": date(2027, 1, 1),
+        "own": Markup("<br>\n"),
+        "none": None,
+    }
+    assert context["rows"][0].name == "a\nb"  # the caller's data is not changed

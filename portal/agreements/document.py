@@ -4,15 +4,19 @@ Everything the PDF says comes from the version's `content` snapshot and the Cont
 was made with, never from the live tender: rendering the same version again yields the same text
 (and, with the creation date fixed to the version's, the same bytes).
 
-The general terms are the contract manager's text with placeholders `{{ aanbieder }}`; they are
-substituted by a regular expression from a fixed table of strings (no template engine, so a
-template can never run code). "## Titel" starts an article (listed in the table of contents),
-"### Titel" a sub-heading, blank lines separate paragraphs.
+The general terms are the contract manager's text with placeholders `{{ aanbieder }}`. A line
+"## Titel" starts an article (listed in the table of contents), a line "### Titel" a sub-heading,
+blank lines separate paragraphs. The text is first parsed into that structure (`parse_terms`), and
+only then are the placeholders filled in, into the text of each title, heading and paragraph, from a
+fixed table of strings folded to one line (no template engine, so a template can never run code).
+A value (a provider's name, a tender's title) can therefore never add, remove or reorder an
+article, a heading or a paragraph: whatever it contains stays text inside the node it was put in.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -27,6 +31,7 @@ from portal.extensions import db
 from portal.models import AgreementVersion, ContractTemplate
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+_PIECES = re.compile(r"(\{\{\s*([a-z_]+)\s*\}\})")  # split() yields text, placeholder, name, text, ...
 PLACEHOLDERS = (
     "aanbieder", "kvk", "contractnummer", "inkooptraject", "referentie", "procedure",
     "gemeenten", "startdatum", "einddatum", "looptijd_maanden", "verlengingen", "verlenging_maanden",
@@ -70,28 +75,78 @@ def unknown_placeholders(body: str) -> list[str]:
     return sorted({name for name in PLACEHOLDER.findall(body) if name not in PLACEHOLDERS})
 
 
-def substitute(text: str, values: dict[str, str]) -> str:
-    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)
+@dataclass(frozen=True)
+class Text:
+    """A text node of the terms: literal text and placeholders, e.g. ("Tot ", "{{ x }}", "x", " dan.")."""
+
+    pieces: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Text:
+        return cls(tuple(_PIECES.split(text)))
+
+    def fill(self, values: dict[str, str]) -> str:
+        """Literals as written; a placeholder as its value (one line), or as written when unknown."""
+        out = list(self.pieces)
+        for i in range(1, len(out), 3):
+            out[i] = values.get(out[i + 1], out[i])
+            out[i + 1] = ""
+        return "".join(out)
+
+
+@dataclass(frozen=True)
+class Article:
+    title: Text
+    blocks: tuple[tuple[str, Text], ...]  # ("h3" | "p", text)
+
+
+DEFAULT_TITLE = "Algemene bepalingen"
+
+
+@lru_cache(maxsize=16)
+def parse_terms(body: str) -> tuple[Article, ...]:
+    """The template's fixed structure, before any value is filled in: a line "## " starts an article,
+    a line "### " is a sub-heading, other lines form paragraphs separated by blank lines. Text before
+    the first article belongs to an article "Algemene bepalingen"."""
+    articles: list[tuple[str, list[tuple[str, Text]]]] = []
+    paragraph: list[str] = []
+
+    def add(kind: str, text: str) -> None:
+        if not articles:
+            articles.append((DEFAULT_TITLE, []))
+        articles[-1][1].append((kind, Text.parse(text)))
+
+    def end_paragraph() -> None:
+        if paragraph:
+            add("p", "\n".join(paragraph))
+            paragraph.clear()
+
+    for raw in body.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.strip()
+        if not line or line.startswith(("## ", "### ")):
+            end_paragraph()
+        if line.startswith("## "):
+            articles.append((line[3:].strip(), []))
+        elif line.startswith("### "):
+            add("h3", line[4:].strip())
+        elif line:
+            paragraph.append(line)
+    end_paragraph()
+    return tuple(Article(Text.parse(title), tuple(blocks)) for title, blocks in articles)
 
 
 def template_sections(body: str, values: dict[str, str]) -> list[dict[str, Any]]:
-    """The template as articles: [{"title", "anchor", "blocks": [{"kind": "h3"|"p", "text"}]}]."""
-    sections: list[dict[str, Any]] = []
-    for block in re.split(r"\n\s*\n", substitute(body, values).replace("\r\n", "\n")):
-        text = block.strip()
-        if not text:
-            continue
-        if text.startswith("## "):
-            title, _, rest = text[3:].partition("\n")
-            sections.append({"title": title.strip(), "anchor": f"art-{len(sections) + 1}", "blocks": []})
-            text = rest.strip()
-            if not text:
-                continue
-        if not sections:
-            sections.append({"title": "Algemene bepalingen", "anchor": "art-1", "blocks": []})
-        kind = "h3" if text.startswith("### ") else "p"
-        sections[-1]["blocks"].append({"kind": kind, "text": text[4:].strip() if kind == "h3" else text})
-    return sections
+    """The template as articles: [{"title", "anchor", "blocks": [{"kind": "h3"|"p", "text"}]}], the
+    structure from `parse_terms` with the values (folded to one line) in its text nodes."""
+    values = {name: pdf.one_line(value) for name, value in values.items()}
+    return [
+        {
+            "title": article.title.fill(values),
+            "anchor": f"art-{i}",
+            "blocks": [{"kind": kind, "text": text.fill(values)} for kind, text in article.blocks],
+        }
+        for i, article in enumerate(parse_terms(body), start=1)
+    ]
 
 
 def _lot_groups(lot: dict[str, Any], codes: list[str]) -> list[dict[str, Any]]:
@@ -151,16 +206,20 @@ def build_context(
     }
 
 
-def keywords(content: dict[str, Any]) -> str:
+def keyword_list(content: dict[str, Any]) -> list[str]:
     parties = [content["provider"]["name"], *(m["name"] for m in content["municipalities"])]
-    return ",".join(["raamovereenkomst", content["number"], content["tender"]["reference"], *parties])
+    return ["raamovereenkomst", content["number"], content["tender"]["reference"], *parties]
 
 
-def metadata(content: dict[str, Any]) -> dict[str, str]:
+def keywords(content: dict[str, Any]) -> str:
+    return ",".join(keyword_list(content))
+
+
+def metadata(content: dict[str, Any]) -> dict[str, Any]:
     return {
         "title": f"Raamovereenkomst {content['number']} – {content['provider']['name']}",
         "author": "Inkoopsamenwerking Noord- en Midden-Drenthe",
-        "keywords": keywords(content),
+        "keywords": keyword_list(content),  # a list: a comma in a name stays inside its keyword
     }
 
 

@@ -61,7 +61,8 @@ def motivation(tender: Tender, result: queries.LotResult, outcome: rules.Outcome
             lines.append(
                 _("Uw inschrijving staat op plaats %(rank)s van de rangschikking.", rank=outcome.rank)
             )
-    return "\n".join(lines)
+    # one paragraph per reason: a line break inside a requirement's text or a note stays inside it
+    return "\n".join(pdf.one_line(line) for line in lines)
 
 
 def _criterion_rows(result: queries.LotResult, submission_id: int) -> list[dict[str, Any]]:

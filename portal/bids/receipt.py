@@ -22,6 +22,7 @@ from portal.extensions import db
 from portal.models import BidSubmission, Organisation, OutgoingMail, User
 
 HASH_LABEL = "Hash van de inschrijving (SHA-256):"
+HASH_KEY = "BidSha256"  # the hash in the PDF's document information, where no typed text can reach
 _HASH_RE = re.compile(re.escape(HASH_LABEL) + r"\s*([0-9a-f]{64})")
 _ANY_HASH = re.compile(r"\b[0-9a-fA-F]{64}\b")
 
@@ -55,13 +56,20 @@ def render(submission: BidSubmission) -> bytes:
         "pdf/receipt.html",
         context(submission),
         metadata={
-            "title": f"Ontvangstbewijs {submission.content['tender']['reference']} v{submission.version}"
+            "title": f"Ontvangstbewijs {submission.content['tender']['reference']} v{submission.version}",
+            "custom": {HASH_KEY: submission.sha256},
         },
     )
 
 
+_NOT_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
 def file_name(submission: BidSubmission) -> str:
-    return f"ontvangstbewijs-{submission.content['tender']['reference']}-v{submission.version}.pdf"
+    """The download's and the attachment's name: the reference a buyer typed, in letters, digits,
+    dots, dashes and underscores only, so it can never end a header or a quoted parameter."""
+    reference = _NOT_IN_FILE_NAME.sub("-", submission.content["tender"]["reference"]).strip("-.")
+    return f"ontvangstbewijs-{reference}-v{submission.version}.pdf"
 
 
 def stored_name(submission: BidSubmission) -> str:
@@ -140,9 +148,16 @@ def pdf_bytes(submission: BidSubmission) -> bytes:
 
 
 def hash_from_pdf(data: bytes) -> str | None:
-    """The bid hash printed on a receipt PDF, or None when it cannot be read."""
+    """The bid hash of a receipt PDF, or None when it cannot be read.
+
+    From the document information first: the printed text also holds names and file names a provider
+    typed, which could imitate the label and a hash. Receipts made before it was there (no key) are
+    read from the text after the label."""
     try:
         reader = PdfReader(io.BytesIO(data))
+        stored = str((reader.metadata or {}).get(f"/{HASH_KEY}", ""))
+        if re.fullmatch(r"[0-9a-f]{64}", stored):
+            return stored
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
     except (PdfReadError, ValueError, OSError):
         return None

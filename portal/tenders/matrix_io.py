@@ -17,9 +17,9 @@ from typing import IO, Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
-from portal import audit, uploads
+from portal import audit, spreadsheets, uploads
 from portal.extensions import db
 from portal.models import Domain, Law, Level, Result, ResultLevel, Tariff, Tender, User
 from portal.tenders.notation import format_money, parse_date, parse_money
@@ -360,28 +360,18 @@ def export_rows(tender: Tender) -> list[list[Any]]:
     return rows
 
 
+def _csv_value(value: Any) -> str:
+    """The portal's own values in a CSV: dates as ISO, amounts in Dutch notation, as the import reads."""
+    if isinstance(value, Decimal):
+        return format_money(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
 def export_xlsx(tender: Tender) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Resultatenmatrix")
-    sheet.append(COLUMNS)
-    for row in export_rows(tender):
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return spreadsheets.to_xlsx("Resultatenmatrix", COLUMNS, export_rows(tender))
 
 
 def export_csv(tender: Tender) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in export_rows(tender):
-        *head, valid_from, amount = row
-        writer.writerow(
-            [
-                *head,
-                valid_from.isoformat() if valid_from else "",
-                format_money(amount) if amount is not None else "",
-            ]
-        )
-    return out.getvalue().encode("utf-8-sig")
+    return spreadsheets.to_csv(COLUMNS, export_rows(tender), fmt=_csv_value)
