@@ -13,6 +13,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from portal.uploads import EICAR
 
 CLAMD = shutil.which("clamd") or next(
@@ -23,6 +25,8 @@ CLAMD = shutil.which("clamd") or next(
 CUSTOM_TEST_STRING = b"INKOOPPORTAAL-NMD-TESTHANDTEKENING-ISSUE-18"
 SIGNATURES = {"Portal.Test.EICAR": EICAR, "Portal.Test.Custom": CUSTOM_TEST_STRING}
 START_TIMEOUT = 60.0
+NOT_INSTALLED = "clamd is not installed (Debian package clamav-daemon; `make test` as root installs it)"
+needs_clamd = pytest.mark.skipif(CLAMD is None, reason=NOT_INSTALLED)
 
 
 def signature_name(name: str) -> str:

@@ -34,7 +34,7 @@ from portal.bids import matrix_page
 from portal.extensions import db, limiter
 from portal.models import Role, User
 from tests import factories
-from tests.clamav import CLAMD, ClamdServer
+from tests.clamav import CLAMD, NOT_INSTALLED, ClamdServer
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")  # Debian's, for browser tests
 
@@ -256,7 +256,7 @@ def redis_url():  # type: ignore[no-untyped-def]
 def clamd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClamdServer]:
     """A real clamd (Debian's clamav-daemon) with a test signature database of its own, for the session."""
     if CLAMD is None:
-        pytest.skip("clamd is not installed (Debian package clamav-daemon; `make test` as root installs it)")
+        pytest.skip(NOT_INSTALLED)
     server = ClamdServer(tmp_path_factory.mktemp("clamd"))
     server.start()
     yield server

@@ -18,7 +18,7 @@ from config import ProductionConfig
 from portal import clamav as clamav_adapter
 from portal import uploads
 from portal.extensions import db
-from tests.clamav import CUSTOM_TEST_STRING, ClamdServer, signature_name
+from tests.clamav import CUSTOM_TEST_STRING, ClamdServer, needs_clamd, signature_name
 
 VIRUS = "In dit bestand is een virus gevonden"
 UNAVAILABLE = "De viruscontrole is op dit moment niet beschikbaar"
@@ -145,6 +145,7 @@ def test_a_clean_docx_passes_clamd(client, auth, no_csrf, bid, provider, clamav)
 # --- clamd down, silent or not configured: refused, nothing stored --------------------------------------
 
 
+@needs_clamd
 def test_clamd_stopped_refuses_the_upload_and_stores_nothing(
     app, client, auth, no_csrf, bid, provider, monkeypatch, tmp_path
 ):
@@ -198,6 +199,7 @@ def test_clamd_over_tcp_not_listening_refuses(app, monkeypatch):
         uploads.store(io.BytesIO(_pdf()), "schoon.pdf")
 
 
+@needs_clamd
 def test_a_file_above_clamds_stream_limit_is_refused_not_let_through(app, monkeypatch, tmp_path):
     server = ClamdServer(tmp_path, stream_max_length="1M")
     server.start()
