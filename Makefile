@@ -6,7 +6,7 @@ ASSETS    := static/vendor/utrecht/index.css
 CATALOGUE := portal/translations/en/LC_MESSAGES/messages.mo
 export FLASK_APP := portal
 
-.PHONY: run test install assets translations lint format browser-deps bench clean extract-messages
+.PHONY: run test install assets translations lint format browser-deps bench clean extract-messages audit
 
 run: install assets translations browser-deps
 	$(BIN)/flask db upgrade
@@ -16,6 +16,7 @@ run: install assets translations browser-deps
 test: install assets translations browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -c pyproject.toml -r portal -ll -q
 	env -u TEST_DATABASE_URL $(BIN)/pytest -n 2 -q -m "not browser"
 	env -u TEST_DATABASE_URL $(BIN)/pytest -q -m browser
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
@@ -50,8 +51,10 @@ extract-messages: install
 	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations -l en --no-fuzzy-matching
 
 # Browser tests drive Debian's Chromium (no browser download is possible here); WeasyPrint wants
-# HarfBuzz's subsetter for its fonts (without it every PDF render warns, and the suite treats warnings as errors).
-SYSTEM_PACKAGES := chromium libharfbuzz-subset0
+# HarfBuzz's subsetter for its fonts (without it every PDF render warns, and the suite treats warnings as errors);
+# the virus-scanner tests start Debian's clamd themselves, with a test database of their own (the package's
+# own service and freshclam are not used: the tests need no network and no downloaded signatures).
+SYSTEM_PACKAGES := chromium libharfbuzz-subset0 clamav-daemon
 browser-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -65,6 +68,11 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Known vulnerabilities in the installed Python packages. Not part of `make test` (nor CI): it asks an online
+# vulnerability service; --strict makes an unreachable service a failure instead of a silent pass.
+audit: install
+	$(BIN)/pip-audit --strict --skip-editable
 
 bench: install assets translations browser-deps
 	$(BIN)/python -m bench

@@ -62,6 +62,14 @@ class Config:
     UPLOAD_RATE_PER_HOUR = int(os.environ.get("UPLOAD_RATE_PER_HOUR", "60"))
     UPLOAD_QUOTA_MB = int(os.environ.get("UPLOAD_QUOTA_MB", "500"))
     UNATTACHED_EVIDENCE_KEPT = timedelta(hours=int(os.environ.get("UNATTACHED_EVIDENCE_KEPT_HOURS", "24")))
+    # Virus scanner (issue 18): VIRUS_SCANNER is "module:callable"; unset, only the EICAR test string is
+    # refused (development, tests). Production uses ClamAV (portal.clamav:scan): clamd over TCP when
+    # CLAMD_HOST is set, else over the UNIX socket CLAMD_SOCKET; CLAMD_TIMEOUT seconds per call.
+    VIRUS_SCANNER = os.environ.get("VIRUS_SCANNER") or None
+    CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "/run/clamav/clamd.ctl")
+    CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
+    CLAMD_PORT = int(os.environ.get("CLAMD_PORT", "3310"))
+    CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", "30"))
 
 
 class DevelopmentConfig(Config):
@@ -75,6 +83,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     PORTAL_BASE_URL = "http://localhost"
     SERVER_NAME = "localhost"
+    VIRUS_SCANNER = None  # the EICAR-only scanner, whatever the environment says; ClamAV tests set their own
 
 
 class ProductionConfig(Config):
@@ -88,6 +97,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_NAME = "__Host-remember_token"
     REMEMBER_COOKIE_PATH = "/"
     REMEMBER_COOKIE_DOMAIN = None
+    VIRUS_SCANNER = os.environ.get("VIRUS_SCANNER") or "portal.clamav:scan"  # never the EICAR-only one
 
     def __init__(self) -> None:
         problems = production_problems(os.environ)

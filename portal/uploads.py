@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
-from xml.etree import ElementTree
+from xml.parsers import expat
 
 import filetype
 from flask import Response, current_app, send_file
@@ -195,15 +195,34 @@ def check_macros(name: str, content: bytes) -> None:
             raise _macros_refused()
 
 
+class _DoctypeFound(Exception):
+    pass
+
+
 def _content_types(content: bytes) -> list[str]:
-    """The ContentType values of [Content_Types].xml, read as XML (entities resolved), no DTD allowed."""
-    if len(content) > CONTENT_TYPES_MAX_BYTES or b"<!doctype" in content.lower():
+    """The ContentType values of [Content_Types].xml, read as XML (character references resolved).
+
+    No DTD is allowed, in whatever encoding the file declares: expat reports the DOCTYPE before any
+    entity in it is declared, and the file is refused there (a byte search missed a UTF-16 one).
+    """
+    if len(content) > CONTENT_TYPES_MAX_BYTES:
         raise _archive_refused()
+    found: list[str] = []
+
+    def doctype(*_declaration: object) -> None:
+        raise _DoctypeFound
+
+    def element(_name: str, attributes: dict[str, str]) -> None:
+        found.append(attributes.get("ContentType", ""))
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartElementHandler = element
     try:
-        root = ElementTree.fromstring(content)  # noqa: S314 - no DTD (refused above); expat >= 2.4 bounds entities
-    except ElementTree.ParseError as error:
+        parser.Parse(content, True)
+    except (expat.ExpatError, _DoctypeFound) as error:
         raise _archive_refused() from error
-    return [element.get("ContentType", "") for element in root.iter()]
+    return found
 
 
 def inspect_archive(data: bytes) -> None:

@@ -34,6 +34,7 @@ from portal.bids import matrix_page
 from portal.extensions import db, limiter
 from portal.models import Role, User
 from tests import factories
+from tests.clamav import CLAMD, NOT_INSTALLED, ClamdServer
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")  # Debian's, for browser tests
 
@@ -249,3 +250,24 @@ def redis_url():  # type: ignore[no-untyped-def]
     yield url
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def clamd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClamdServer]:
+    """A real clamd (Debian's clamav-daemon) with a test signature database of its own, for the session."""
+    if CLAMD is None:
+        pytest.skip(NOT_INSTALLED)
+    server = ClamdServer(tmp_path_factory.mktemp("clamd"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def clamav(app: Flask, monkeypatch: pytest.MonkeyPatch, clamd: ClamdServer) -> ClamdServer:
+    """The portal scanning with ClamAV (portal.clamav) against the test clamd, over its UNIX socket."""
+    monkeypatch.setitem(app.config, "VIRUS_SCANNER", "portal.clamav:scan")
+    monkeypatch.setitem(app.config, "CLAMD_SOCKET", clamd.socket_path)
+    monkeypatch.setitem(app.config, "CLAMD_HOST", "")
+    monkeypatch.setitem(app.config, "CLAMD_TIMEOUT", 10.0)
+    return clamd
