@@ -29,6 +29,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import clock
+from portal.fields import MultiLine, SingleLine
 from portal.models import AnswerType, Law, Procedure, RequirementKind
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -61,11 +62,11 @@ class WindowForm(Form):
 class TenderForm(FlaskForm):
     reference = StringField(
         _l("Kenmerk"),
-        validators=[DataRequired(), Length(max=40)],
+        validators=[SingleLine(), DataRequired(), Length(max=40)],
         description=_l("Bijvoorbeeld NMD-2027-JW-01"),
     )
-    title = StringField(_l("Titel"), validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField(_l("Omschrijving"), validators=[Optional(), Length(max=20000)])
+    title = StringField(_l("Titel"), validators=[SingleLine(), DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Omschrijving"), validators=[MultiLine(), Optional(), Length(max=20000)])
     procedure = SelectField(
         _l("Procedure"), choices=options(Procedure.choices()), validators=[DataRequired()]
     )
@@ -111,8 +112,10 @@ class TenderForm(FlaskForm):
 
 
 class CopyForm(FlaskForm):
-    reference = StringField(_l("Kenmerk van de kopie"), validators=[DataRequired(), Length(max=40)])
-    title = StringField(_l("Titel van de kopie"), validators=[DataRequired(), Length(max=200)])
+    reference = StringField(
+        _l("Kenmerk van de kopie"), validators=[SingleLine(), DataRequired(), Length(max=40)]
+    )
+    title = StringField(_l("Titel van de kopie"), validators=[SingleLine(), DataRequired(), Length(max=200)])
 
 
 class ConfirmForm(FlaskForm):
@@ -120,8 +123,8 @@ class ConfirmForm(FlaskForm):
 
 
 class LotForm(FlaskForm):
-    name = StringField(_l("Naam van het perceel"), validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField(_l("Omschrijving"), validators=[Optional(), Length(max=5000)])
+    name = StringField(_l("Naam van het perceel"), validators=[SingleLine(), DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Omschrijving"), validators=[MultiLine(), Optional(), Length(max=5000)])
     max_providers = IntegerField(
         _l("Maximum aantal aanbieders"),
         validators=[Optional(), NumberRange(min=1)],
@@ -135,10 +138,10 @@ class MatrixImportForm(FlaskForm):
 
 class ResultForm(FlaskForm):
     domain_id = SelectField(_l("Domein"), coerce=int, validators=[DataRequired()])
-    code = StringField(_l("Resultaatcode"), validators=[DataRequired(), Length(max=20)])
-    name = StringField(_l("Resultaat"), validators=[DataRequired(), Length(max=200)])
+    code = StringField(_l("Resultaatcode"), validators=[SingleLine(), DataRequired(), Length(max=20)])
+    name = StringField(_l("Resultaat"), validators=[SingleLine(), DataRequired(), Length(max=200)])
     law = SelectField(_l("Wet"), choices=options(Law.choices()), validators=[DataRequired()])
-    product_code = StringField(_l("Productcode"), validators=[Optional(), Length(max=20)])
+    product_code = StringField(_l("Productcode"), validators=[SingleLine(), Optional(), Length(max=20)])
     levels = MultiCheckboxField(_l("Niveaus"), coerce=int, choices=options((n, str(n)) for n in range(4, 9)))
     lot_id = SelectField(_l("Perceel"), coerce=int, validators=[Optional()])
 
@@ -147,7 +150,9 @@ class LevelForm(FlaskForm):
     number = SelectField(
         _l("Interventieniveau"), coerce=int, choices=options((n, str(n)) for n in range(4, 9))
     )
-    description = StringField(_l("Korte omschrijving"), validators=[DataRequired(), Length(max=300)])
+    description = StringField(
+        _l("Korte omschrijving"), validators=[SingleLine(), DataRequired(), Length(max=300)]
+    )
 
 
 class AssignLotForm(FlaskForm):
@@ -159,7 +164,9 @@ class TariffForm(FlaskForm):
     result_level_id = SelectField(_l("Resultaat en niveau"), coerce=int, validators=[DataRequired()])
     municipality_id = SelectField(_l("Gemeente"), coerce=int, validators=[DataRequired()])
     valid_from = DateField(_l("Geldig vanaf"), validators=[DataRequired()])
-    amount = StringField(_l("Tarief"), validators=[DataRequired()], description=_l("Bijvoorbeeld € 1.234,56"))
+    amount = StringField(
+        _l("Tarief"), validators=[SingleLine(), DataRequired()], description=_l("Bijvoorbeeld € 1.234,56")
+    )
 
 
 class LibraryRequirementForm(FlaskForm):
@@ -173,7 +180,7 @@ class RequirementForm(FlaskForm):
     kind = SelectField(
         _l("Soort eis"), choices=options(RequirementKind.choices()), validators=[DataRequired()]
     )
-    text = TextAreaField(_l("Tekst van de eis"), validators=[DataRequired(), Length(max=5000)])
+    text = TextAreaField(_l("Tekst van de eis"), validators=[MultiLine(), DataRequired(), Length(max=5000)])
     answer_type = SelectField(
         _l("Manier van antwoorden"), choices=options(AnswerType.choices()), validators=[DataRequired()]
     )
@@ -185,13 +192,15 @@ class RequirementForm(FlaskForm):
 
 
 class CriterionForm(FlaskForm):
-    question = TextAreaField(_l("Vraag"), validators=[DataRequired(), Length(max=5000)])
-    guidance = TextAreaField(_l("Toelichting voor beoordelaars"), validators=[Optional(), Length(max=5000)])
+    question = TextAreaField(_l("Vraag"), validators=[MultiLine(), DataRequired(), Length(max=5000)])
+    guidance = TextAreaField(
+        _l("Toelichting voor beoordelaars"), validators=[MultiLine(), Optional(), Length(max=5000)]
+    )
     weight = DecimalField(_l("Weging"), places=2, validators=[InputRequired(), NumberRange(0, 100)])
     scale = TextAreaField(
         _l("Schaal"),
         default="0 = Ontbreekt\n2 = Onvoldoende\n4 = Matig\n6 = Voldoende\n8 = Goed\n10 = Uitstekend",
-        validators=[DataRequired()],
+        validators=[MultiLine(), DataRequired()],
         description=_l("Eén score per regel: score = betekenis."),
     )
     word_limit = IntegerField(_l("Maximum aantal woorden"), validators=[Optional(), NumberRange(min=1)])
@@ -202,13 +211,13 @@ class CriterionForm(FlaskForm):
 
 
 class DocumentForm(FlaskForm):
-    title = StringField(_l("Titel"), validators=[Optional(), Length(max=200)])
+    title = StringField(_l("Titel"), validators=[SingleLine(), Optional(), Length(max=200)])
     file = FileField(_l("Document (PDF, DOCX of XLSX)"), validators=[FileRequired()])
 
 
 class RectificationForm(FlaskForm):
-    what = TextAreaField(_l("Wat is gewijzigd"), validators=[DataRequired(), Length(max=10000)])
-    why = TextAreaField(_l("Waarom"), validators=[DataRequired(), Length(max=10000)])
+    what = TextAreaField(_l("Wat is gewijzigd"), validators=[MultiLine(), DataRequired(), Length(max=10000)])
+    why = TextAreaField(_l("Waarom"), validators=[MultiLine(), DataRequired(), Length(max=10000)])
     question_deadline = DateTimeLocalField(
         _l("Nieuwe sluitingsdatum vragen"), format=LOCAL_FORMAT, validators=[Optional()],
         description=_l("Alleen invullen om de termijn te verplaatsen. Nederlandse tijd."),
@@ -218,16 +227,16 @@ class RectificationForm(FlaskForm):
         description=_l("Alleen invullen om de termijn te verplaatsen. Nederlandse tijd."),
     )  # fmt: skip
     file = FileField(_l("Gewijzigd of nieuw document (niet verplicht)"))
-    title = StringField(_l("Titel van het document"), validators=[Optional(), Length(max=200)])
+    title = StringField(_l("Titel van het document"), validators=[SingleLine(), Optional(), Length(max=200)])
 
 
 class QuestionForm(FlaskForm):
-    text = TextAreaField(_l("Uw vraag"), validators=[DataRequired(), Length(max=5000)])
+    text = TextAreaField(_l("Uw vraag"), validators=[MultiLine(), DataRequired(), Length(max=5000)])
     subject = SelectField(_l("Over"), validators=[Optional()], description=_l("Niet verplicht."))
 
 
 class AnswerForm(FlaskForm):
-    answer = TextAreaField(_l("Antwoord"), validators=[DataRequired(), Length(max=10000)])
+    answer = TextAreaField(_l("Antwoord"), validators=[MultiLine(), DataRequired(), Length(max=10000)])
 
 
 class MergeForm(FlaskForm):
@@ -235,4 +244,4 @@ class MergeForm(FlaskForm):
 
 
 class NotaForm(FlaskForm):
-    announcements = TextAreaField(_l("Mededelingen"), validators=[Optional(), Length(max=10000)])
+    announcements = TextAreaField(_l("Mededelingen"), validators=[MultiLine(), Optional(), Length(max=10000)])
