@@ -9,17 +9,19 @@ C0 control (PostgreSQL refuses NUL in text; spreadsheets and XML refuse the othe
 Each text field lists `SingleLine()` or `MultiLine()` first among its validators, so the refusal stops
 the chain (`Optional()` can then not wipe it) and is shown next to the field; tests/test_input_rules.py
 walks every form of the portal and fails when a text field has neither.
-Numbers that become record ids are held to the database's integer range (`record_id`).
+Numbers that become record ids are held to the database's integer range (`record_id`); typed numbers
+have a bounded, finite range (`NumberBetween`, `whole_number`).
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field
-from wtforms.validators import StopValidation
+from wtforms.validators import NumberRange, StopValidation, ValidationError
 
 MAX_ID = 2**31 - 1  # PostgreSQL `integer`, the type of every id and version column
 
@@ -32,6 +34,7 @@ SINGLE_LINE_REFUSED = re.compile(
 MULTI_LINE_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # C0 controls except TAB, LF and CR
 
 SINGLE_LINE_MESSAGE = _l("Dit veld mag geen regeleinden, tabs of onzichtbare stuurtekens bevatten.")
+NUMBER_MESSAGE = _l("Vul een getal in van %(min)s tot en met %(max)s.")
 MULTI_LINE_MESSAGE = _l("Deze tekst bevat een onzichtbaar stuurteken (zoals een nul-teken). Haal het weg.")
 
 
@@ -78,3 +81,20 @@ def record_id(value: object) -> int:
     if not 0 <= number <= MAX_ID:
         raise ValueError(f"not a record id: {number}")
     return number
+
+
+class NumberBetween(NumberRange):
+    """NumberRange that also refuses NaN and the infinities (`Decimal("sNaN")` made NumberRange raise)."""
+
+    def __init__(self, minimum: float | int, maximum: float | int) -> None:
+        super().__init__(min=minimum, max=maximum, message=NUMBER_MESSAGE)
+
+    def __call__(self, form: Any, field: Field) -> None:
+        if isinstance(field.data, Decimal) and not field.data.is_finite():
+            raise ValidationError(str(NUMBER_MESSAGE) % {"min": self.min, "max": self.max})
+        super().__call__(form, field)
+
+
+def whole_number(minimum: int = 0, maximum: int = MAX_ID) -> NumberBetween:
+    """The range of an IntegerField: at most what the database's integer columns hold."""
+    return NumberBetween(minimum, min(maximum, MAX_ID))

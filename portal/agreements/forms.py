@@ -15,9 +15,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from portal.fields import MultiLine, SingleLine
+from portal.fields import MultiLine, NumberBetween, SingleLine
 from portal.models import AgreementStatus
 
 
@@ -79,7 +79,7 @@ class AmendForm(FlaskForm):
 
 class IndexationForm(FlaskForm):
     percentage = DecimalField(
-        _l("Indexatiepercentage"), places=2, validators=[InputRequired(), NumberRange(min=-99.99, max=100)],
+        _l("Indexatiepercentage"), places=2, validators=[InputRequired(), NumberBetween(-99.99, 100)],
         description=_l("Bijvoorbeeld 2,5. Alle tarieven van alle lopende overeenkomsten van dit traject."),
     )  # fmt: skip
     valid_from = DateField(_l("Geldig vanaf"), validators=[InputRequired()])

@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.fields import MultiLine, SingleLine
+from portal.fields import MultiLine, SingleLine, record_id
 from portal.models import RequirementOutcome
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -38,14 +38,18 @@ class ActionForm(FlaskForm):
 
 
 class OpeningForm(FlaskForm):
-    window = SelectField(_l("Toelatingsronde"), coerce=int, validators=[Optional()], validate_choice=False)
+    window = SelectField(
+        _l("Toelatingsronde"), coerce=record_id, validators=[Optional()], validate_choice=False
+    )
 
 
 class AppointForm(FlaskForm):
-    user = SelectField(_l("Beoordelaar"), coerce=int, validators=[InputRequired()], validate_choice=False)
+    user = SelectField(
+        _l("Beoordelaar"), coerce=record_id, validators=[InputRequired()], validate_choice=False
+    )
     criterion = SelectField(
         _l("Voor"),
-        coerce=int,
+        coerce=record_id,
         validators=[Optional()],
         validate_choice=False,
     )
@@ -54,7 +58,7 @@ class AppointForm(FlaskForm):
 class DeclarationForm(FlaskForm):
     organisations = MultiCheckboxField(
         _l("Organisaties waarmee ik een belang of band heb"),
-        coerce=int,
+        coerce=record_id,
         validators=[Optional()],
         validate_choice=False,
         description=_l(

@@ -19,13 +19,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from portal.fields import MultiLine, SingleLine
+from portal.fields import MultiLine, SingleLine, record_id, whole_number
 
 
 class VersionedForm(FlaskForm):
     """Every section form carries the version it was loaded with: a stale save is refused, not merged."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()], default=0)
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), whole_number()], default=0)
 
 
 class ActionForm(FlaskForm):
@@ -54,7 +54,7 @@ class EvidenceUploadForm(FlaskForm):
 
 class EvidenceReuseForm(FlaskForm):
     evidence_id = SelectField(
-        _l("Eerder geüpload bewijsstuk opnieuw gebruiken"), coerce=int, validate_choice=False
+        _l("Eerder geüpload bewijsstuk opnieuw gebruiken"), coerce=record_id, validate_choice=False
     )
 
 

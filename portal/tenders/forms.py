@@ -29,7 +29,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import clock
-from portal.fields import MultiLine, SingleLine
+from portal.fields import MultiLine, NumberBetween, SingleLine, record_id, whole_number
 from portal.models import AnswerType, Law, Procedure, RequirementKind
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -71,7 +71,9 @@ class TenderForm(FlaskForm):
         _l("Procedure"), choices=options(Procedure.choices()), validators=[DataRequired()]
     )
     law = SelectField(_l("Wet"), choices=options(Law.choices()), validators=[DataRequired()])
-    municipality_ids = MultiCheckboxField(_l("Deelnemende gemeenten"), coerce=int, validators=[Optional()])
+    municipality_ids = MultiCheckboxField(
+        _l("Deelnemende gemeenten"), coerce=record_id, validators=[Optional()]
+    )
     publication_at = DateTimeLocalField(
         _l("Publicatiedatum"),
         format=LOCAL_FORMAT,
@@ -127,7 +129,7 @@ class LotForm(FlaskForm):
     description = TextAreaField(_l("Omschrijving"), validators=[MultiLine(), Optional(), Length(max=5000)])
     max_providers = IntegerField(
         _l("Maximum aantal aanbieders"),
-        validators=[Optional(), NumberRange(min=1)],
+        validators=[Optional(), whole_number(1)],
         description=_l("Alleen bij een aanbesteding."),
     )
 
@@ -137,18 +139,20 @@ class MatrixImportForm(FlaskForm):
 
 
 class ResultForm(FlaskForm):
-    domain_id = SelectField(_l("Domein"), coerce=int, validators=[DataRequired()])
+    domain_id = SelectField(_l("Domein"), coerce=record_id, validators=[DataRequired()])
     code = StringField(_l("Resultaatcode"), validators=[SingleLine(), DataRequired(), Length(max=20)])
     name = StringField(_l("Resultaat"), validators=[SingleLine(), DataRequired(), Length(max=200)])
     law = SelectField(_l("Wet"), choices=options(Law.choices()), validators=[DataRequired()])
     product_code = StringField(_l("Productcode"), validators=[SingleLine(), Optional(), Length(max=20)])
-    levels = MultiCheckboxField(_l("Niveaus"), coerce=int, choices=options((n, str(n)) for n in range(4, 9)))
-    lot_id = SelectField(_l("Perceel"), coerce=int, validators=[Optional()])
+    levels = MultiCheckboxField(
+        _l("Niveaus"), coerce=record_id, choices=options((n, str(n)) for n in range(4, 9))
+    )
+    lot_id = SelectField(_l("Perceel"), coerce=record_id, validators=[Optional()])
 
 
 class LevelForm(FlaskForm):
     number = SelectField(
-        _l("Interventieniveau"), coerce=int, choices=options((n, str(n)) for n in range(4, 9))
+        _l("Interventieniveau"), coerce=record_id, choices=options((n, str(n)) for n in range(4, 9))
     )
     description = StringField(
         _l("Korte omschrijving"), validators=[SingleLine(), DataRequired(), Length(max=300)]
@@ -156,13 +160,13 @@ class LevelForm(FlaskForm):
 
 
 class AssignLotForm(FlaskForm):
-    result_level_id = SelectField(_l("Resultaat en niveau"), coerce=int, validators=[DataRequired()])
-    lot_id = SelectField(_l("Perceel"), coerce=int, validators=[Optional()])
+    result_level_id = SelectField(_l("Resultaat en niveau"), coerce=record_id, validators=[DataRequired()])
+    lot_id = SelectField(_l("Perceel"), coerce=record_id, validators=[Optional()])
 
 
 class TariffForm(FlaskForm):
-    result_level_id = SelectField(_l("Resultaat en niveau"), coerce=int, validators=[DataRequired()])
-    municipality_id = SelectField(_l("Gemeente"), coerce=int, validators=[DataRequired()])
+    result_level_id = SelectField(_l("Resultaat en niveau"), coerce=record_id, validators=[DataRequired()])
+    municipality_id = SelectField(_l("Gemeente"), coerce=record_id, validators=[DataRequired()])
     valid_from = DateField(_l("Geldig vanaf"), validators=[DataRequired()])
     amount = StringField(
         _l("Tarief"), validators=[SingleLine(), DataRequired()], description=_l("Bijvoorbeeld € 1.234,56")
@@ -170,9 +174,11 @@ class TariffForm(FlaskForm):
 
 
 class LibraryRequirementForm(FlaskForm):
-    template_ids = MultiCheckboxField(_l("Eisen uit de bibliotheek"), coerce=int, validators=[DataRequired()])
+    template_ids = MultiCheckboxField(
+        _l("Eisen uit de bibliotheek"), coerce=record_id, validators=[DataRequired()]
+    )
     lot_ids = MultiCheckboxField(
-        _l("Geldt voor percelen"), coerce=int, description=_l("Geen keuze: alle percelen.")
+        _l("Geldt voor percelen"), coerce=record_id, description=_l("Geen keuze: alle percelen.")
     )
 
 
@@ -187,7 +193,7 @@ class RequirementForm(FlaskForm):
     evidence_required = BooleanField(_l("Bewijsstuk verplicht"))
     knockout = BooleanField(_l("Knock-out: een 'nee' of ontbrekend bewijs sluit de inschrijving uit"))
     lot_ids = MultiCheckboxField(
-        _l("Geldt voor percelen"), coerce=int, description=_l("Geen keuze: alle percelen.")
+        _l("Geldt voor percelen"), coerce=record_id, description=_l("Geen keuze: alle percelen.")
     )
 
 
@@ -196,17 +202,19 @@ class CriterionForm(FlaskForm):
     guidance = TextAreaField(
         _l("Toelichting voor beoordelaars"), validators=[MultiLine(), Optional(), Length(max=5000)]
     )
-    weight = DecimalField(_l("Weging"), places=2, validators=[InputRequired(), NumberRange(0, 100)])
+    weight = DecimalField(_l("Weging"), places=2, validators=[InputRequired(), NumberBetween(0, 100)])
     scale = TextAreaField(
         _l("Schaal"),
         default="0 = Ontbreekt\n2 = Onvoldoende\n4 = Matig\n6 = Voldoende\n8 = Goed\n10 = Uitstekend",
         validators=[MultiLine(), DataRequired()],
         description=_l("Eén score per regel: score = betekenis."),
     )
-    word_limit = IntegerField(_l("Maximum aantal woorden"), validators=[Optional(), NumberRange(min=1)])
-    minimum_score = DecimalField(_l("Minimumscore"), places=2, validators=[Optional()])
+    word_limit = IntegerField(_l("Maximum aantal woorden"), validators=[Optional(), whole_number(1)])
+    minimum_score = DecimalField(
+        _l("Minimumscore"), places=2, validators=[Optional(), NumberBetween(0, 999.99)]
+    )
     lot_ids = MultiCheckboxField(
-        _l("Geldt voor percelen"), coerce=int, description=_l("Geen keuze: alle percelen.")
+        _l("Geldt voor percelen"), coerce=record_id, description=_l("Geen keuze: alle percelen.")
     )
 
 
@@ -240,7 +248,7 @@ class AnswerForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    into = SelectField(_l("Samenvoegen met vraag"), coerce=int, validators=[DataRequired()])
+    into = SelectField(_l("Samenvoegen met vraag"), coerce=record_id, validators=[DataRequired()])
 
 
 class NotaForm(FlaskForm):
