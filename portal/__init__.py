@@ -52,6 +52,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from portal import converters
+
+    converters.register(app)  # before the rules below bind their converters
     from portal.accounts import bp as accounts_bp
     from portal.admin import bp as admin_bp
     from portal.agreements import bp as agreements_bp

@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from portal.accounts.rules import FieldRefused
+from portal.fields import MultiLine, SingleLine
 
 REQUIRED = _l("Dit veld is verplicht.")
 BAD_EMAIL = _l("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.")
@@ -27,7 +28,7 @@ def _required() -> DataRequired:
 
 
 def _email_validators() -> list:
-    return [_required(), Email(message=BAD_EMAIL, check_deliverability=False), Length(max=254)]
+    return [SingleLine(), _required(), Email(message=BAD_EMAIL, check_deliverability=False), Length(max=254)]
 
 
 class LoginForm(FlaskForm):
@@ -39,35 +40,39 @@ class LoginForm(FlaskForm):
         validators=[_required(), Length(max=256)],
         render_kw={"autocomplete": "current-password"},
     )
-    next = HiddenField()
+    next = HiddenField(validators=[SingleLine()])
 
 
 class RegistrationForm(FlaskForm):
-    organisation_name = StringField(_l("Naam van de organisatie"), validators=[_required(), Length(max=200)])
+    organisation_name = StringField(
+        _l("Naam van de organisatie"), validators=[SingleLine(), _required(), Length(max=200)]
+    )
     kvk_number = StringField(
         _l("KvK-nummer"),
-        validators=[_required(), Length(max=20)],
+        validators=[SingleLine(), _required(), Length(max=20)],
         description=_l("8 cijfers, zoals op uw uittreksel van de Kamer van Koophandel."),
     )
     agb_code = StringField(
         _l("AGB-code"),
-        validators=[Optional(), Length(max=20)],
+        validators=[SingleLine(), Optional(), Length(max=20)],
         description=_l("8 cijfers. Heeft u geen AGB-code, laat dit veld dan leeg."),
     )
-    street = StringField(_l("Straat en huisnummer"), validators=[_required(), Length(max=200)])
+    street = StringField(_l("Straat en huisnummer"), validators=[SingleLine(), _required(), Length(max=200)])
     postcode = StringField(
-        _l("Postcode"), validators=[_required(), Length(max=10)], description=_l("Bijvoorbeeld 9401 AA.")
+        _l("Postcode"),
+        validators=[SingleLine(), _required(), Length(max=10)],
+        description=_l("Bijvoorbeeld 9401 AA."),
     )
-    city = StringField(_l("Plaats"), validators=[_required(), Length(max=100)])
+    city = StringField(_l("Plaats"), validators=[SingleLine(), _required(), Length(max=100)])
     signatory_name = StringField(
         _l("Naam van de tekenbevoegde"),
-        validators=[_required(), Length(max=200)],
+        validators=[SingleLine(), _required(), Length(max=200)],
         description=_l("De persoon die namens uw organisatie mag tekenen (zie het KvK-uittreksel)."),
     )
     signatory_function = StringField(
-        _l("Functie van de tekenbevoegde"), validators=[_required(), Length(max=200)]
+        _l("Functie van de tekenbevoegde"), validators=[SingleLine(), _required(), Length(max=200)]
     )
-    name = StringField(_l("Uw naam"), validators=[_required(), Length(max=200)])
+    name = StringField(_l("Uw naam"), validators=[SingleLine(), _required(), Length(max=200)])
     email = EmailField(
         _l("Uw e-mailadres"),
         validators=_email_validators(),
@@ -87,12 +92,14 @@ class RegistrationForm(FlaskForm):
 
 
 class AccessRequestForm(FlaskForm):
-    kvk_number = StringField(_l("KvK-nummer van uw organisatie"), validators=[_required(), Length(max=20)])
-    name = StringField(_l("Uw naam"), validators=[_required(), Length(max=200)])
+    kvk_number = StringField(
+        _l("KvK-nummer van uw organisatie"), validators=[SingleLine(), _required(), Length(max=20)]
+    )
+    name = StringField(_l("Uw naam"), validators=[SingleLine(), _required(), Length(max=200)])
     email = EmailField(_l("Uw e-mailadres"), validators=_email_validators())
     message = TextAreaField(
         _l("Bericht aan de beheerder"),
-        validators=[Optional(), Length(max=2000)],
+        validators=[MultiLine(), Optional(), Length(max=2000)],
         description=_l("Bijvoorbeeld uw functie, zodat de beheerder u herkent."),
     )
 
@@ -124,7 +131,7 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("Naam"), validators=[_required(), Length(max=200)])
+    name = StringField(_l("Naam"), validators=[SingleLine(), _required(), Length(max=200)])
     locale = SelectField(
         _l("Taal van het portaal"),
         choices=[SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")],
@@ -133,7 +140,7 @@ class ProfileForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    name = StringField(_l("Naam van uw collega"), validators=[_required(), Length(max=200)])
+    name = StringField(_l("Naam van uw collega"), validators=[SingleLine(), _required(), Length(max=200)])
     email = EmailField(_l("E-mailadres van uw collega"), validators=_email_validators())
     role = RadioField(
         _l("Rol"),

@@ -9,6 +9,7 @@ from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.accounts.forms import _email_validators, _required
+from portal.fields import SingleLine
 from portal.models import STAFF_ROLES, AuditOutcome, Role
 
 
@@ -33,7 +34,7 @@ def _choices(*pairs: tuple[str, object]) -> list[SelectChoice]:
 
 
 class StaffUserForm(FlaskForm):
-    name = StringField(_l("Naam"), validators=[_required(), Length(max=200)])
+    name = StringField(_l("Naam"), validators=[SingleLine(), _required(), Length(max=200)])
     email = EmailField(_l("E-mailadres"), validators=_email_validators())
     roles = MultiCheckboxField(_l("Rollen"), choices=staff_role_choices, validate_choice=True)
 
@@ -46,7 +47,7 @@ class UserFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    q = StringField(_l("Zoek op naam of e-mailadres"), validators=[Optional(), Length(max=100)])
+    q = StringField(_l("Zoek op naam of e-mailadres"), validators=[SingleLine(), Optional(), Length(max=100)])
     kind = SelectField(
         _l("Soort"),
         choices=_choices(
@@ -72,7 +73,7 @@ class AuditFilterForm(FlaskForm):
 
     action = StringField(
         _l("Handeling"),
-        validators=[Optional(), Length(max=80)],
+        validators=[SingleLine(), Optional(), Length(max=80)],
         description=_l("Bijvoorbeeld accounts.login of alleen het begin: accounts."),
     )
     outcome = SelectField(

@@ -12,6 +12,7 @@ from portal.accounts.forms import ButtonForm, show_refusal
 from portal.accounts.rules import ActionRefused, FieldRefused
 from portal.admin import bp, queries, service
 from portal.admin.forms import AuditFilterForm, RolesForm, StaffUserForm, UserFilterForm, role_choices
+from portal.fields import filter_value, record_id
 from portal.models import User
 
 Page = Response | str | tuple[str, int]
@@ -27,8 +28,8 @@ def _users_page(
     filters = UserFilterForm(request.args)
     filters.validate()
     users = queries.users(
-        q=filters.q.data or "", kind=filters.kind.data or "", role=filters.role.data or "",
-        status=filters.status.data or "",
+        q=filter_value(filters.q), kind=filter_value(filters.kind), role=filter_value(filters.role),
+        status=filter_value(filters.status),
     )  # fmt: skip
     return render_template(
         "admin/users.html",
@@ -122,9 +123,9 @@ def reactivate_user(user_id: int) -> Page:
 def audit() -> str:
     filters = AuditFilterForm(request.args)
     filters.validate()
-    page = request.args.get("pagina", 1, type=int) or 1
+    page = request.args.get("pagina", 1, type=record_id) or 1
     events = queries.audit_events(
-        action=filters.action.data or "", outcome=filters.outcome.data or "", page=page
+        action=filter_value(filters.action), outcome=filter_value(filters.outcome), page=page
     )
     more = len(events) > queries.PAGE_SIZE
     events = events[: queries.PAGE_SIZE]

@@ -15,8 +15,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from portal.fields import MultiLine, NumberBetween, SingleLine
 from portal.models import AgreementStatus
 
 
@@ -34,8 +35,8 @@ class RegisterFilterForm(FlaskForm):
 
     tender = SelectField(_l("Inkooptraject"), coerce=str, validators=[Optional()])
     municipality = SelectField(_l("Gemeente"), coerce=str, validators=[Optional()])
-    lot = StringField(_l("Perceel"), validators=[Optional(), Length(max=200)])
-    result = StringField(_l("Resultaat (code)"), validators=[Optional(), Length(max=20)])
+    lot = StringField(_l("Perceel"), validators=[SingleLine(), Optional(), Length(max=200)])
+    result = StringField(_l("Resultaat (code)"), validators=[SingleLine(), Optional(), Length(max=20)])
     level = SelectField(
         _l("Interventieniveau"), choices=choices([("", "—")] + [(str(n), str(n)) for n in range(4, 9)]),
         validators=[Optional()],
@@ -43,13 +44,15 @@ class RegisterFilterForm(FlaskForm):
     status = SelectField(
         _l("Status"), choices=choices([("", "—"), *AgreementStatus.choices()]), validators=[Optional()]
     )
-    provider = StringField(_l("Zorgaanbieder"), validators=[Optional(), Length(max=200)])
+    provider = StringField(_l("Zorgaanbieder"), validators=[SingleLine(), Optional(), Length(max=200)])
 
 
 class AcceptForm(FlaskForm):
-    version = HiddenField()
-    name = StringField(_l("Naam van de tekenbevoegde"), validators=[DataRequired(), Length(max=200)])
-    function = StringField(_l("Functie"), validators=[DataRequired(), Length(max=200)])
+    version = HiddenField(validators=[SingleLine()])
+    name = StringField(
+        _l("Naam van de tekenbevoegde"), validators=[SingleLine(), DataRequired(), Length(max=200)]
+    )
+    function = StringField(_l("Functie"), validators=[SingleLine(), DataRequired(), Length(max=200)])
     confirm = BooleanField(
         _l("Ik ben tekenbevoegd en aanvaard deze versie van de raamovereenkomst namens de zorgaanbieder"),
         validators=[
@@ -67,7 +70,7 @@ AMENDMENT_KINDS = [
 
 class AmendForm(FlaskForm):
     kind = RadioField(_l("Wijziging"), choices=AMENDMENT_KINDS, validators=[InputRequired()])
-    reason = TextAreaField(_l("Reden"), validators=[DataRequired(), Length(max=2000)])
+    reason = TextAreaField(_l("Reden"), validators=[MultiLine(), DataRequired(), Length(max=2000)])
     # no description here: macros/forms.html shadows _() when an optional field has a hint (reported)
     end_date = DateField(
         _l("Einddatum (bij beëindigen: de laatste dag waarop de overeenkomst geldt)"), validators=[Optional()]
@@ -76,7 +79,7 @@ class AmendForm(FlaskForm):
 
 class IndexationForm(FlaskForm):
     percentage = DecimalField(
-        _l("Indexatiepercentage"), places=2, validators=[InputRequired(), NumberRange(min=-99.99, max=100)],
+        _l("Indexatiepercentage"), places=2, validators=[InputRequired(), NumberBetween(-99.99, 100)],
         description=_l("Bijvoorbeeld 2,5. Alle tarieven van alle lopende overeenkomsten van dit traject."),
     )  # fmt: skip
     valid_from = DateField(_l("Geldig vanaf"), validators=[InputRequired()])
@@ -85,7 +88,7 @@ class IndexationForm(FlaskForm):
 class TemplateForm(FlaskForm):
     body = TextAreaField(
         _l("Tekst van de algemene bepalingen en prestatieafspraken"),
-        validators=[DataRequired(), Length(max=100_000)],
+        validators=[MultiLine(), DataRequired(), Length(max=100_000)],
         description=_l(
             "“## Titel” begint een artikel, “### Titel” een kopje. Invulvelden: {{ aanbieder }}, {{ kvk }}, "
             "{{ contractnummer }}, {{ inkooptraject }}, {{ referentie }}, {{ procedure }}, {{ gemeenten }}, "

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from portal import access, audit, clock
 from portal.agreements import bp, export, forms, jobs, queries, service
 from portal.agreements.rules import AgreementRefused
+from portal.fields import filter_value
 from portal.models import Agreement, AgreementStatus, GenerationJob, Tender
 
 # --- the register (contract manager, buyer) ------------------------------------------------------
@@ -24,16 +25,16 @@ def _register_filters() -> tuple[forms.RegisterFilterForm, queries.RegisterFilte
     form.municipality.choices = forms.choices(
         [("", "—")] + [(m.cbs_code, m.name) for m in queries.municipalities()]
     )
-    valid = form.validate()
-    status = request.args.get("status", "")
+    form.validate()  # a refused filter is ignored, its message shown next to it
+    tender, level, status = filter_value(form.tender), filter_value(form.level), filter_value(form.status)
     filters = queries.RegisterFilter(
-        tender_id=int(form.tender.data) if valid and form.tender.data else None,
-        municipality_code=form.municipality.data or "" if valid else "",
-        lot=(form.lot.data or "").strip() if valid else "",
-        result=(form.result.data or "").strip() if valid else "",
-        level=int(form.level.data) if valid and form.level.data else None,
-        status=AgreementStatus(status) if valid and status else None,
-        provider=(form.provider.data or "").strip() if valid else "",
+        tender_id=int(tender) if tender else None,
+        municipality_code=filter_value(form.municipality),
+        lot=filter_value(form.lot).strip(),
+        result=filter_value(form.result).strip(),
+        level=int(level) if level else None,
+        status=AgreementStatus(status) if status else None,
+        provider=filter_value(form.provider).strip(),
     )
     return form, filters
 
@@ -47,6 +48,7 @@ def register() -> str:
     return render_template(
         "agreements/register.html", form=form, rows=rows, tenders=queries.tenders(),
         may_manage=access.allowed(current_user, "agreements.manage"),
+        export_args={name: value for name, value in request.args.items() if name in form},
     )  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.fields import MultiLine, SingleLine, record_id
 from portal.models import RequirementOutcome
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -37,14 +38,18 @@ class ActionForm(FlaskForm):
 
 
 class OpeningForm(FlaskForm):
-    window = SelectField(_l("Toelatingsronde"), coerce=int, validators=[Optional()], validate_choice=False)
+    window = SelectField(
+        _l("Toelatingsronde"), coerce=record_id, validators=[Optional()], validate_choice=False
+    )
 
 
 class AppointForm(FlaskForm):
-    user = SelectField(_l("Beoordelaar"), coerce=int, validators=[InputRequired()], validate_choice=False)
+    user = SelectField(
+        _l("Beoordelaar"), coerce=record_id, validators=[InputRequired()], validate_choice=False
+    )
     criterion = SelectField(
         _l("Voor"),
-        coerce=int,
+        coerce=record_id,
         validators=[Optional()],
         validate_choice=False,
     )
@@ -53,14 +58,14 @@ class AppointForm(FlaskForm):
 class DeclarationForm(FlaskForm):
     organisations = MultiCheckboxField(
         _l("Organisaties waarmee ik een belang of band heb"),
-        coerce=int,
+        coerce=record_id,
         validators=[Optional()],
         validate_choice=False,
         description=_l(
             "Laat leeg als u geen belangenconflict heeft. U krijgt geen inschrijving van een organisatie die u hier noemt."
         ),
     )
-    note = TextAreaField(_l("Toelichting"), validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(_l("Toelichting"), validators=[MultiLine(), Optional(), Length(max=2000)])
     confirm = BooleanField(
         _l("Ik verklaar dit naar waarheid en meld een later ontstaan belang direct aan de inkoper."),
         validators=[DataRequired(_l("Bevestig uw verklaring."))],
@@ -73,11 +78,11 @@ class CheckForm(FlaskForm):
         choices=options(RequirementOutcome.choices()),
         validators=[InputRequired(_l("Kies een beoordeling."))],
     )
-    note = TextAreaField(_l("Toelichting"), validators=[Optional(), Length(max=4000)])
+    note = TextAreaField(_l("Toelichting"), validators=[MultiLine(), Optional(), Length(max=4000)])
     # no `description=` on optional text fields: the shared field macro then shadows `_` (reported)
     question = TextAreaField(
         _l("Vraag aan de zorgaanbieder (alleen bij ‘Verduidelijking nodig’)"),
-        validators=[Optional(), Length(max=4000)],
+        validators=[MultiLine(), Optional(), Length(max=4000)],
     )
     response_deadline = DateTimeLocalField(
         _l("Reactietermijn tot"), format=LOCAL_FORMAT, validators=[Optional()]
@@ -87,26 +92,30 @@ class CheckForm(FlaskForm):
 class ScoreForm(FlaskForm):
     value = RadioField(_l("Score"), validators=[InputRequired(_l("Kies een score."))], validate_choice=False)
     motivation = TextAreaField(
-        _l("Motivering"), validators=[DataRequired(_l("Een motivering is verplicht.")), Length(max=8000)]
+        _l("Motivering"),
+        validators=[MultiLine(), DataRequired(_l("Een motivering is verplicht.")), Length(max=8000)],
     )
 
 
 class ConsensusForm(FlaskForm):
     value = StringField(
-        _l("Consensusscore"), validators=[DataRequired(_l("Vul de score in.")), Length(max=8)]
+        _l("Consensusscore"), validators=[SingleLine(), DataRequired(_l("Vul de score in.")), Length(max=8)]
     )
     motivation = TextAreaField(
-        _l("Motivering"), validators=[DataRequired(_l("Een motivering is verplicht.")), Length(max=8000)]
+        _l("Motivering"),
+        validators=[MultiLine(), DataRequired(_l("Een motivering is verplicht.")), Length(max=8000)],
     )
 
 
 class DecisionForm(FlaskForm):
     motivation = TextAreaField(
-        _l("Motivering"), validators=[DataRequired(_l("Een motivering is verplicht.")), Length(max=20000)]
+        _l("Motivering"),
+        validators=[MultiLine(), DataRequired(_l("Een motivering is verplicht.")), Length(max=20000)],
     )
 
 
 class AnswerForm(FlaskForm):
     answer = TextAreaField(
-        _l("Uw antwoord"), validators=[DataRequired(_l("Schrijf uw antwoord.")), Length(max=8000)]
+        _l("Uw antwoord"),
+        validators=[MultiLine(), DataRequired(_l("Schrijf uw antwoord.")), Length(max=8000)],
     )

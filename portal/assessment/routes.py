@@ -14,6 +14,7 @@ from portal import access, audit, clock
 from portal.assessment import bp, deciding, forms, letters, queries, rules, service, views
 from portal.assessment.service import AssessmentRefused
 from portal.extensions import db
+from portal.fields import record_id
 from portal.i18n import decimal2
 from portal.models import (
     AdmissionWindow,
@@ -266,7 +267,7 @@ def consensus_item(submission_id: int, criterion_id: int) -> Page:
 def results(tender_id: int) -> str:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
     service.view_tender(tender, purpose="results")
-    page = views.results(tender, request.args.get("perceel", type=int))
+    page = views.results(tender, request.args.get("perceel", type=record_id))
     if page is None:
         abort(404)
     return render_template("assessment/results.html", **page)

@@ -19,11 +19,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from portal.fields import MultiLine, SingleLine, record_id, whole_number
+
 
 class VersionedForm(FlaskForm):
     """Every section form carries the version it was loaded with: a stale save is refused, not merged."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()], default=0)
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), whole_number()], default=0)
 
 
 class ActionForm(FlaskForm):
@@ -40,7 +42,7 @@ class RequirementAnswerForm(VersionedForm):
         choices=[SelectChoice("ja", _l("Ja, wij voldoen hieraan")), SelectChoice("nee", _l("Nee"))],
         validators=[Optional()],
     )
-    text = TextAreaField(_l("Toelichting"), validators=[Optional(), Length(max=20000)])
+    text = TextAreaField(_l("Toelichting"), validators=[MultiLine(), Optional(), Length(max=20000)])
     answer_date = DateField(_l("Datum"), validators=[Optional()])
 
 
@@ -52,16 +54,16 @@ class EvidenceUploadForm(FlaskForm):
 
 class EvidenceReuseForm(FlaskForm):
     evidence_id = SelectField(
-        _l("Eerder geüpload bewijsstuk opnieuw gebruiken"), coerce=int, validate_choice=False
+        _l("Eerder geüpload bewijsstuk opnieuw gebruiken"), coerce=record_id, validate_choice=False
     )
 
 
 class CriterionAnswerForm(VersionedForm):
-    text = TextAreaField(_l("Uw antwoord"), validators=[Optional(), Length(max=60000)])
+    text = TextAreaField(_l("Uw antwoord"), validators=[MultiLine(), Optional(), Length(max=60000)])
 
 
 class SubmitForm(FlaskForm):
-    idempotency_key = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
+    idempotency_key = HiddenField(validators=[SingleLine(), DataRequired(), Length(min=16, max=64)])
     confirm = BooleanField(
         _l("Ik verklaar als tekenbevoegde dat deze inschrijving volledig en naar waarheid is ingevuld."),
         validators=[DataRequired(message=_l("Bevestig de verklaring om in te dienen."))],
@@ -72,6 +74,6 @@ class VerifyForm(FlaskForm):
     sha256 = StringField(
         _l("Hash van de inschrijving (SHA-256)"),
         description=_l("64 tekens, zoals op het ontvangstbewijs onder 'Hash van de inschrijving'."),
-        validators=[Optional(), Length(max=200)],
+        validators=[SingleLine(), Optional(), Length(max=200)],
     )
     receipt = FileField(_l("Of upload het ontvangstbewijs (PDF)"))

@@ -29,6 +29,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import clock
+from portal.fields import MultiLine, NumberBetween, SingleLine, record_id, whole_number
 from portal.models import AnswerType, Law, Procedure, RequirementKind
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -61,16 +62,18 @@ class WindowForm(Form):
 class TenderForm(FlaskForm):
     reference = StringField(
         _l("Kenmerk"),
-        validators=[DataRequired(), Length(max=40)],
+        validators=[SingleLine(), DataRequired(), Length(max=40)],
         description=_l("Bijvoorbeeld NMD-2027-JW-01"),
     )
-    title = StringField(_l("Titel"), validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField(_l("Omschrijving"), validators=[Optional(), Length(max=20000)])
+    title = StringField(_l("Titel"), validators=[SingleLine(), DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Omschrijving"), validators=[MultiLine(), Optional(), Length(max=20000)])
     procedure = SelectField(
         _l("Procedure"), choices=options(Procedure.choices()), validators=[DataRequired()]
     )
     law = SelectField(_l("Wet"), choices=options(Law.choices()), validators=[DataRequired()])
-    municipality_ids = MultiCheckboxField(_l("Deelnemende gemeenten"), coerce=int, validators=[Optional()])
+    municipality_ids = MultiCheckboxField(
+        _l("Deelnemende gemeenten"), coerce=record_id, validators=[Optional()]
+    )
     publication_at = DateTimeLocalField(
         _l("Publicatiedatum"),
         format=LOCAL_FORMAT,
@@ -111,8 +114,10 @@ class TenderForm(FlaskForm):
 
 
 class CopyForm(FlaskForm):
-    reference = StringField(_l("Kenmerk van de kopie"), validators=[DataRequired(), Length(max=40)])
-    title = StringField(_l("Titel van de kopie"), validators=[DataRequired(), Length(max=200)])
+    reference = StringField(
+        _l("Kenmerk van de kopie"), validators=[SingleLine(), DataRequired(), Length(max=40)]
+    )
+    title = StringField(_l("Titel van de kopie"), validators=[SingleLine(), DataRequired(), Length(max=200)])
 
 
 class ConfirmForm(FlaskForm):
@@ -120,11 +125,11 @@ class ConfirmForm(FlaskForm):
 
 
 class LotForm(FlaskForm):
-    name = StringField(_l("Naam van het perceel"), validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField(_l("Omschrijving"), validators=[Optional(), Length(max=5000)])
+    name = StringField(_l("Naam van het perceel"), validators=[SingleLine(), DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Omschrijving"), validators=[MultiLine(), Optional(), Length(max=5000)])
     max_providers = IntegerField(
         _l("Maximum aantal aanbieders"),
-        validators=[Optional(), NumberRange(min=1)],
+        validators=[Optional(), whole_number(1)],
         description=_l("Alleen bij een aanbesteding."),
     )
 
@@ -134,38 +139,46 @@ class MatrixImportForm(FlaskForm):
 
 
 class ResultForm(FlaskForm):
-    domain_id = SelectField(_l("Domein"), coerce=int, validators=[DataRequired()])
-    code = StringField(_l("Resultaatcode"), validators=[DataRequired(), Length(max=20)])
-    name = StringField(_l("Resultaat"), validators=[DataRequired(), Length(max=200)])
+    domain_id = SelectField(_l("Domein"), coerce=record_id, validators=[DataRequired()])
+    code = StringField(_l("Resultaatcode"), validators=[SingleLine(), DataRequired(), Length(max=20)])
+    name = StringField(_l("Resultaat"), validators=[SingleLine(), DataRequired(), Length(max=200)])
     law = SelectField(_l("Wet"), choices=options(Law.choices()), validators=[DataRequired()])
-    product_code = StringField(_l("Productcode"), validators=[Optional(), Length(max=20)])
-    levels = MultiCheckboxField(_l("Niveaus"), coerce=int, choices=options((n, str(n)) for n in range(4, 9)))
-    lot_id = SelectField(_l("Perceel"), coerce=int, validators=[Optional()])
+    product_code = StringField(_l("Productcode"), validators=[SingleLine(), Optional(), Length(max=20)])
+    levels = MultiCheckboxField(
+        _l("Niveaus"), coerce=record_id, choices=options((n, str(n)) for n in range(4, 9))
+    )
+    lot_id = SelectField(_l("Perceel"), coerce=record_id, validators=[Optional()])
 
 
 class LevelForm(FlaskForm):
     number = SelectField(
-        _l("Interventieniveau"), coerce=int, choices=options((n, str(n)) for n in range(4, 9))
+        _l("Interventieniveau"), coerce=record_id, choices=options((n, str(n)) for n in range(4, 9))
     )
-    description = StringField(_l("Korte omschrijving"), validators=[DataRequired(), Length(max=300)])
+    description = StringField(
+        _l("Korte omschrijving"), validators=[SingleLine(), DataRequired(), Length(max=300)]
+    )
 
 
 class AssignLotForm(FlaskForm):
-    result_level_id = SelectField(_l("Resultaat en niveau"), coerce=int, validators=[DataRequired()])
-    lot_id = SelectField(_l("Perceel"), coerce=int, validators=[Optional()])
+    result_level_id = SelectField(_l("Resultaat en niveau"), coerce=record_id, validators=[DataRequired()])
+    lot_id = SelectField(_l("Perceel"), coerce=record_id, validators=[Optional()])
 
 
 class TariffForm(FlaskForm):
-    result_level_id = SelectField(_l("Resultaat en niveau"), coerce=int, validators=[DataRequired()])
-    municipality_id = SelectField(_l("Gemeente"), coerce=int, validators=[DataRequired()])
+    result_level_id = SelectField(_l("Resultaat en niveau"), coerce=record_id, validators=[DataRequired()])
+    municipality_id = SelectField(_l("Gemeente"), coerce=record_id, validators=[DataRequired()])
     valid_from = DateField(_l("Geldig vanaf"), validators=[DataRequired()])
-    amount = StringField(_l("Tarief"), validators=[DataRequired()], description=_l("Bijvoorbeeld € 1.234,56"))
+    amount = StringField(
+        _l("Tarief"), validators=[SingleLine(), DataRequired()], description=_l("Bijvoorbeeld € 1.234,56")
+    )
 
 
 class LibraryRequirementForm(FlaskForm):
-    template_ids = MultiCheckboxField(_l("Eisen uit de bibliotheek"), coerce=int, validators=[DataRequired()])
+    template_ids = MultiCheckboxField(
+        _l("Eisen uit de bibliotheek"), coerce=record_id, validators=[DataRequired()]
+    )
     lot_ids = MultiCheckboxField(
-        _l("Geldt voor percelen"), coerce=int, description=_l("Geen keuze: alle percelen.")
+        _l("Geldt voor percelen"), coerce=record_id, description=_l("Geen keuze: alle percelen.")
     )
 
 
@@ -173,42 +186,46 @@ class RequirementForm(FlaskForm):
     kind = SelectField(
         _l("Soort eis"), choices=options(RequirementKind.choices()), validators=[DataRequired()]
     )
-    text = TextAreaField(_l("Tekst van de eis"), validators=[DataRequired(), Length(max=5000)])
+    text = TextAreaField(_l("Tekst van de eis"), validators=[MultiLine(), DataRequired(), Length(max=5000)])
     answer_type = SelectField(
         _l("Manier van antwoorden"), choices=options(AnswerType.choices()), validators=[DataRequired()]
     )
     evidence_required = BooleanField(_l("Bewijsstuk verplicht"))
     knockout = BooleanField(_l("Knock-out: een 'nee' of ontbrekend bewijs sluit de inschrijving uit"))
     lot_ids = MultiCheckboxField(
-        _l("Geldt voor percelen"), coerce=int, description=_l("Geen keuze: alle percelen.")
+        _l("Geldt voor percelen"), coerce=record_id, description=_l("Geen keuze: alle percelen.")
     )
 
 
 class CriterionForm(FlaskForm):
-    question = TextAreaField(_l("Vraag"), validators=[DataRequired(), Length(max=5000)])
-    guidance = TextAreaField(_l("Toelichting voor beoordelaars"), validators=[Optional(), Length(max=5000)])
-    weight = DecimalField(_l("Weging"), places=2, validators=[InputRequired(), NumberRange(0, 100)])
+    question = TextAreaField(_l("Vraag"), validators=[MultiLine(), DataRequired(), Length(max=5000)])
+    guidance = TextAreaField(
+        _l("Toelichting voor beoordelaars"), validators=[MultiLine(), Optional(), Length(max=5000)]
+    )
+    weight = DecimalField(_l("Weging"), places=2, validators=[InputRequired(), NumberBetween(0, 100)])
     scale = TextAreaField(
         _l("Schaal"),
         default="0 = Ontbreekt\n2 = Onvoldoende\n4 = Matig\n6 = Voldoende\n8 = Goed\n10 = Uitstekend",
-        validators=[DataRequired()],
+        validators=[MultiLine(), DataRequired()],
         description=_l("Eén score per regel: score = betekenis."),
     )
-    word_limit = IntegerField(_l("Maximum aantal woorden"), validators=[Optional(), NumberRange(min=1)])
-    minimum_score = DecimalField(_l("Minimumscore"), places=2, validators=[Optional()])
+    word_limit = IntegerField(_l("Maximum aantal woorden"), validators=[Optional(), whole_number(1)])
+    minimum_score = DecimalField(
+        _l("Minimumscore"), places=2, validators=[Optional(), NumberBetween(0, 999.99)]
+    )
     lot_ids = MultiCheckboxField(
-        _l("Geldt voor percelen"), coerce=int, description=_l("Geen keuze: alle percelen.")
+        _l("Geldt voor percelen"), coerce=record_id, description=_l("Geen keuze: alle percelen.")
     )
 
 
 class DocumentForm(FlaskForm):
-    title = StringField(_l("Titel"), validators=[Optional(), Length(max=200)])
+    title = StringField(_l("Titel"), validators=[SingleLine(), Optional(), Length(max=200)])
     file = FileField(_l("Document (PDF, DOCX of XLSX)"), validators=[FileRequired()])
 
 
 class RectificationForm(FlaskForm):
-    what = TextAreaField(_l("Wat is gewijzigd"), validators=[DataRequired(), Length(max=10000)])
-    why = TextAreaField(_l("Waarom"), validators=[DataRequired(), Length(max=10000)])
+    what = TextAreaField(_l("Wat is gewijzigd"), validators=[MultiLine(), DataRequired(), Length(max=10000)])
+    why = TextAreaField(_l("Waarom"), validators=[MultiLine(), DataRequired(), Length(max=10000)])
     question_deadline = DateTimeLocalField(
         _l("Nieuwe sluitingsdatum vragen"), format=LOCAL_FORMAT, validators=[Optional()],
         description=_l("Alleen invullen om de termijn te verplaatsen. Nederlandse tijd."),
@@ -218,21 +235,21 @@ class RectificationForm(FlaskForm):
         description=_l("Alleen invullen om de termijn te verplaatsen. Nederlandse tijd."),
     )  # fmt: skip
     file = FileField(_l("Gewijzigd of nieuw document (niet verplicht)"))
-    title = StringField(_l("Titel van het document"), validators=[Optional(), Length(max=200)])
+    title = StringField(_l("Titel van het document"), validators=[SingleLine(), Optional(), Length(max=200)])
 
 
 class QuestionForm(FlaskForm):
-    text = TextAreaField(_l("Uw vraag"), validators=[DataRequired(), Length(max=5000)])
+    text = TextAreaField(_l("Uw vraag"), validators=[MultiLine(), DataRequired(), Length(max=5000)])
     subject = SelectField(_l("Over"), validators=[Optional()], description=_l("Niet verplicht."))
 
 
 class AnswerForm(FlaskForm):
-    answer = TextAreaField(_l("Antwoord"), validators=[DataRequired(), Length(max=10000)])
+    answer = TextAreaField(_l("Antwoord"), validators=[MultiLine(), DataRequired(), Length(max=10000)])
 
 
 class MergeForm(FlaskForm):
-    into = SelectField(_l("Samenvoegen met vraag"), coerce=int, validators=[DataRequired()])
+    into = SelectField(_l("Samenvoegen met vraag"), coerce=record_id, validators=[DataRequired()])
 
 
 class NotaForm(FlaskForm):
-    announcements = TextAreaField(_l("Mededelingen"), validators=[Optional(), Length(max=10000)])
+    announcements = TextAreaField(_l("Mededelingen"), validators=[MultiLine(), Optional(), Length(max=10000)])
