@@ -9,8 +9,6 @@ from flask_babel import lazy_gettext as _l
 from stdnum.exceptions import ValidationError
 from stdnum.nl import postcode as nl_postcode
 
-MIN_PASSWORD_LENGTH = 12
-MAX_PASSWORD_LENGTH = 256
 _EIGHT_DIGITS = re.compile(r"^[0-9]{8}$")
 
 
@@ -73,23 +71,6 @@ def check_postcode(value: str | None) -> str:
         raise FieldRefused(
             "postcode", _l("Vul een Nederlandse postcode in: 4 cijfers en 2 letters, bijvoorbeeld 9401 AA.")
         ) from None
-
-
-def check_password(password: str | None, confirm: str | None = None, field: str = "password") -> str:
-    password = password or ""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise FieldRefused(
-            field,
-            _l(
-                "Kies een wachtwoord van minstens %(n)d tekens. Een zin van een paar woorden is goed te onthouden.",
-                n=MIN_PASSWORD_LENGTH,
-            ),
-        )
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise FieldRefused(field, _l("Dit wachtwoord is te lang (hoogstens 256 tekens)."))
-    if confirm is not None and confirm != password:
-        raise FieldRefused("confirm", _l("De twee wachtwoorden zijn niet gelijk."))
-    return password
 
 
 def may_deactivate(*, target_is_admin: bool, target_is_active: bool, active_admins: int) -> bool:

@@ -1,4 +1,4 @@
-"""The pure rules of accounts: numbers, postcodes, passwords, `next`, the last admin."""
+"""The pure rules of accounts: numbers, postcodes, `next`, the last admin."""
 
 from __future__ import annotations
 
@@ -41,19 +41,6 @@ def test_postcode_that_is_not_dutch_is_refused(app, value):
     with pytest.raises(FieldRefused) as refused:
         rules.check_postcode(value)
     assert refused.value.field == "postcode"
-
-
-def test_password_of_eleven_characters_is_refused_and_twelve_accepted(app):
-    with pytest.raises(FieldRefused) as refused:
-        rules.check_password("a" * 11)
-    assert "minstens 12 tekens" in str(refused.value.message)
-    assert rules.check_password("a" * 12) == "a" * 12
-
-
-def test_password_confirmation_must_match(app):
-    with pytest.raises(FieldRefused) as refused:
-        rules.check_password("lang-genoeg-wachtwoord", "ander-wachtwoord-hier")
-    assert refused.value.field == "confirm"
 
 
 @pytest.mark.parametrize(
