@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -20,8 +23,9 @@ from portal.accounts.forms import (
     RegistrationForm,
     show_refusal,
 )
-from portal.accounts.ratelimit import login_limits
+from portal.accounts.ratelimit import LoginThrottle, login_ip_limit, login_limits
 from portal.accounts.rules import FieldRefused, safe_next
+from portal.models import AuditOutcome
 
 __all__ = ["safe_next"]  # the language switch uses it too
 
@@ -42,13 +46,17 @@ def invalid_form(template: str, form: FlaskForm, **context: object) -> tuple[str
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
-@login_limits
+@login_ip_limit
 def login() -> Page:
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.home"))
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         return invalid_form("accounts/login.html", form)
+    throttle = LoginThrottle(form.email.data)
+    wait = throttle.wait(now=clock.now())
+    if wait:
+        return _slowed_down(form, wait)
     try:
         user = service.authenticate(form.email.data, form.password.data)
     except service.EmailNotConfirmed:
@@ -57,13 +65,27 @@ def login() -> Page:
         )
         return render_template("accounts/login.html", form=form, unconfirmed=True), 422
     except service.LoginRefused:
+        throttle.failed()
         form.password.errors.append(
             _("Dit e-mailadres en wachtwoord horen niet bij een actief account. Controleer wat u invulde.")
         )
         return render_template("accounts/login.html", form=form), 422
+    throttle.succeeded()
     sessions.start(user)
     flash(_("U bent ingelogd."), "success")
     return redirect(safe_next(form.next.data) or url_for("dashboard.home"))
+
+
+def _slowed_down(form: LoginForm, wait: timedelta) -> tuple[str, int]:
+    """Refused without checking the password: after five failures in a row each try waits longer."""
+    audit.record("accounts.login", None, outcome=AuditOutcome.REFUSED, reason="slowed_down")
+    form.password.errors.append(
+        _(
+            "Er is te vaak een verkeerd wachtwoord ingevuld voor dit e-mailadres. Probeer het over %(wait)s opnieuw.",
+            wait=format_timedelta(wait, granularity="second", threshold=1, add_direction=False),
+        )
+    )
+    return render_template("accounts/login.html", form=form), 429
 
 
 @bp.post("/uitloggen")

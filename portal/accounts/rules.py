@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
@@ -10,6 +11,8 @@ from stdnum.exceptions import ValidationError
 from stdnum.nl import postcode as nl_postcode
 
 _EIGHT_DIGITS = re.compile(r"^[0-9]{8}$")
+FREE_LOGIN_FAILURES = 5
+MAX_LOGIN_DELAY = timedelta(minutes=15)
 
 
 class FieldRefused(Exception):
@@ -81,3 +84,23 @@ def may_deactivate(*, target_is_admin: bool, target_is_active: bool, active_admi
 def may_change_own_roles(*, is_self: bool, keeps_admin: bool) -> bool:
     """An admin cannot take away his own admin role (nobody would be left to give it back)."""
     return keeps_admin or not is_self
+
+
+def login_delay(failures: int) -> timedelta:
+    """How long an account waits after its `failures`-th failed log-in in a row.
+
+    The first four failures cost nothing (a typo); from the fifth the next attempt waits 1 s, then
+    2 s, 4 s, ... doubling up to 15 minutes: guessing slows to a crawl while the owner, who knows
+    the password, is never locked out for long. Successful log-ins clear the count.
+    """
+    if failures < FREE_LOGIN_FAILURES:
+        return timedelta(0)
+    exponent = min(failures - FREE_LOGIN_FAILURES, 20)  # 2**20 s is far past the cap already
+    return min(timedelta(seconds=2**exponent), MAX_LOGIN_DELAY)
+
+
+def login_wait(allowed_from: datetime | None, *, now: datetime) -> timedelta:
+    """How long until the next log-in attempt is allowed (zero when it is allowed now)."""
+    if allowed_from is None or allowed_from <= now:
+        return timedelta(0)
+    return allowed_from - now

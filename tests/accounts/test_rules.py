@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from portal.accounts import rules
@@ -78,3 +80,19 @@ def test_an_admin_cannot_remove_his_own_admin_role():
     assert not rules.may_change_own_roles(is_self=True, keeps_admin=False)
     assert rules.may_change_own_roles(is_self=True, keeps_admin=True)
     assert rules.may_change_own_roles(is_self=False, keeps_admin=False)
+
+
+@pytest.mark.parametrize(
+    ("failures", "seconds"),
+    [(0, 0), (4, 0), (5, 1), (6, 2), (7, 4), (14, 512), (15, 900), (40, 900), (10_000, 900)],
+)
+def test_login_delay_starts_at_the_fifth_failure_doubles_and_stops_at_15_minutes(failures, seconds):
+    assert rules.login_delay(failures) == timedelta(seconds=seconds)
+
+
+def test_login_wait_is_what_is_left_until_the_allowed_time():
+    now = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+    assert rules.login_wait(now + timedelta(seconds=3), now=now) == timedelta(seconds=3)
+    assert rules.login_wait(now, now=now) == timedelta(0)
+    assert rules.login_wait(now - timedelta(seconds=1), now=now) == timedelta(0)
+    assert rules.login_wait(None, now=now) == timedelta(0)
