@@ -20,6 +20,7 @@ import math
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app, request
+from limits.storage import Storage
 from werkzeug.wrappers import Response
 
 from portal.accounts import rules
@@ -60,38 +61,48 @@ def login_ip_limit(view):  # type: ignore[no-untyped-def]  # a decorator of any 
 
 
 class LoginThrottle:
-    """Failed log-ins in a row of one e-mail address, in the limiter's storage."""
+    """Failed log-ins in a row of one e-mail address, in the limiter's storage (none when it is off)."""
 
     def __init__(self, email: str) -> None:
         digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()  # no addresses in Redis
         self._failures = f"login-failures:{digest}"
         self._blocked = f"login-blocked:{digest}"
+        self._storage: Storage | None = limiter.storage if limiter.enabled else None
 
     def wait(self, *, now: datetime) -> timedelta:
         """How long before this address may try again (zero: now)."""
+        storage = self._storage
+        if storage is None:
+            return timedelta(0)
         try:
-            if not limiter.storage.get(self._blocked):
+            if not storage.get(self._blocked):
                 return timedelta(0)
-            allowed_from = datetime.fromtimestamp(math.ceil(limiter.storage.get_expiry(self._blocked)), UTC)
-        except limiter.storage.base_exceptions:
+            allowed_from = datetime.fromtimestamp(math.ceil(storage.get_expiry(self._blocked)), UTC)
+        except storage.base_exceptions:
             log.exception("login throttle storage unavailable; the attempt is not slowed down")
             return timedelta(0)
         return rules.login_wait(allowed_from, now=now)
 
     def failed(self) -> None:
         """One more failure; from the fifth the next attempt waits (rules.login_delay)."""
+        storage = self._storage
+        if storage is None:
+            return
         try:
-            failures = limiter.storage.incr(self._failures, int(FAILURE_MEMORY.total_seconds()))
+            failures = storage.incr(self._failures, int(FAILURE_MEMORY.total_seconds()))
             delay = rules.login_delay(failures)
             if delay:
-                limiter.storage.clear(self._blocked)
-                limiter.storage.incr(self._blocked, int(delay.total_seconds()))
-        except limiter.storage.base_exceptions:
+                storage.clear(self._blocked)
+                storage.incr(self._blocked, int(delay.total_seconds()))
+        except storage.base_exceptions:
             log.exception("login throttle storage unavailable; the failure is not counted")
 
     def succeeded(self) -> None:
+        storage = self._storage
+        if storage is None:
+            return
         try:
-            limiter.storage.clear(self._failures)
-            limiter.storage.clear(self._blocked)
-        except limiter.storage.base_exceptions:
+            storage.clear(self._failures)
+            storage.clear(self._blocked)
+        except storage.base_exceptions:
             log.exception("login throttle storage unavailable; the count is not cleared")

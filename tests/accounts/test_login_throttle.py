@@ -81,3 +81,14 @@ def test_one_account_slowed_down_leaves_the_others_alone(app, client, no_csrf):
     with time_machine.travel(START, tick=False):
         _fail(client, slowed.email, 5)
         assert _login(client, other.email, factories.PASSWORD).status_code == 302
+
+
+def test_the_per_ip_limit_counts_failed_log_ins_only(app, no_csrf, monkeypatch):
+    """Colleagues behind one office address all log in at nine; only failures use up the limit."""
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_IP", "3 per 15 minutes")
+    users = [factories.UserFactory() for _ in range(4)]
+    for user in users:
+        assert _login(app.test_client(), user.email, factories.PASSWORD).status_code == 302
+    browser = app.test_client()
+    _fail(browser, "iemand@example.org", 3)
+    assert _login(browser, users[0].email, factories.PASSWORD).status_code == 429
