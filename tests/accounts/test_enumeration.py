@@ -120,3 +120,16 @@ def test_forgot_password_answers_the_same_and_mails_either_address(app, no_csrf,
     assert known == unknown
     assert link_in(_mail_to(smtp_server, user.email), "/wachtwoord-herstellen/")
     assert "geen actief account" in _mail_to(smtp_server, "niemand@example.org")
+
+
+def test_forgot_password_says_the_same_whether_or_not_the_address_exists(client, no_csrf, smtp_server):
+    user = factories.UserFactory()
+    known = client.post("/wachtwoord-vergeten", data={"email": user.email}, follow_redirects=True)
+    unknown = client.post(
+        "/wachtwoord-vergeten", data={"email": "niemand@example.org"}, follow_redirects=True
+    )
+    flash = "Als dit e-mailadres bij een account hoort"
+    assert flash in known.get_data(True)
+    assert flash in unknown.get_data(True)
+    assert known.status_code == unknown.status_code == 200
+    assert [m["To"] for m in smtp_server.messages] == [user.email, "niemand@example.org"]

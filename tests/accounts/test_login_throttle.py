@@ -92,3 +92,18 @@ def test_the_per_ip_limit_counts_failed_log_ins_only(app, no_csrf, monkeypatch):
     browser = app.test_client()
     _fail(browser, "iemand@example.org", 3)
     assert _login(browser, users[0].email, factories.PASSWORD).status_code == 429
+
+
+def test_login_attempts_per_ip_address_are_limited(app, client, no_csrf, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_IP", "3 per 15 minutes")
+    for n in range(3):
+        assert _login(client, f"iemand{n}@example.org", WRONG).status_code == 422
+    response = _login(client, "iemand9@example.org", WRONG)
+    assert response.status_code == 429
+    assert "Te veel pogingen" in response.get_data(True)
+    other_ip = client.post(
+        "/inloggen",
+        data={"email": "x@example.org", "password": "y"},
+        environ_base={"REMOTE_ADDR": "10.1.2.3"},
+    )
+    assert other_ip.status_code == 422

@@ -165,21 +165,6 @@ def test_unknown_email_and_wrong_password_get_the_same_message(client, no_csrf):
     assert "horen niet bij een actief account" in _error_of(unknown, "password")
 
 
-def test_login_attempts_per_ip_address_are_limited(app, client, no_csrf, monkeypatch):
-    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_IP", "3 per 15 minutes")
-    for n in range(3):
-        assert _login(client, f"iemand{n}@example.org", "fout-wachtwoord-123").status_code == 422
-    response = _login(client, "iemand9@example.org", "fout-wachtwoord-123")
-    assert response.status_code == 429
-    assert "Te veel pogingen" in _text(response)
-    other_ip = client.post(
-        "/inloggen",
-        data={"email": "x@example.org", "password": "y"},
-        environ_base={"REMOTE_ADDR": "10.1.2.3"},
-    )
-    assert other_ip.status_code == 422
-
-
 @pytest.mark.parametrize("target", ["https://evil.example", "//evil.example", "/\\evil.example"])
 def test_next_to_another_host_is_ignored_after_login(client, no_csrf, target):
     user = factories.UserFactory()
@@ -289,19 +274,6 @@ def test_session_ends_after_12_hours_even_when_active(client, auth):
 
 
 # --- passwords ----------------------------------------------------------------------------------------------
-
-
-def test_forgot_password_says_the_same_whether_or_not_the_address_exists(client, no_csrf, smtp_server):
-    user = factories.UserFactory()
-    known = client.post("/wachtwoord-vergeten", data={"email": user.email}, follow_redirects=True)
-    unknown = client.post(
-        "/wachtwoord-vergeten", data={"email": "niemand@example.org"}, follow_redirects=True
-    )
-    flash = "Als dit e-mailadres bij een account hoort"
-    assert flash in _text(known)
-    assert flash in _text(unknown)
-    assert known.status_code == unknown.status_code == 200
-    assert [m["To"] for m in smtp_server.messages] == [user.email, "niemand@example.org"]
 
 
 def test_password_reset_end_to_end_ends_every_session(app, client, no_csrf, smtp_server):
