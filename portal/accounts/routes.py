@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal import access, audit, clock, sessions
-from portal.accounts import bp, colleagues, service, tokens
+from portal.accounts import bp, enrolment, service, tokens
 from portal.accounts.forms import (
     AccessRequestForm,
     ChangePasswordForm,
@@ -20,8 +23,9 @@ from portal.accounts.forms import (
     RegistrationForm,
     show_refusal,
 )
-from portal.accounts.ratelimit import login_limits
-from portal.accounts.rules import FieldRefused, check_kvk, safe_next
+from portal.accounts.ratelimit import LoginThrottle, login_ip_limit, login_limits
+from portal.accounts.rules import FieldRefused, safe_next
+from portal.models import AuditOutcome
 
 __all__ = ["safe_next"]  # the language switch uses it too
 
@@ -42,13 +46,17 @@ def invalid_form(template: str, form: FlaskForm, **context: object) -> tuple[str
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
-@login_limits
+@login_ip_limit
 def login() -> Page:
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.home"))
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         return invalid_form("accounts/login.html", form)
+    throttle = LoginThrottle(form.email.data)
+    wait = throttle.wait(now=clock.now())
+    if wait:
+        return _slowed_down(form, wait)
     try:
         user = service.authenticate(form.email.data, form.password.data)
     except service.EmailNotConfirmed:
@@ -57,13 +65,27 @@ def login() -> Page:
         )
         return render_template("accounts/login.html", form=form, unconfirmed=True), 422
     except service.LoginRefused:
+        throttle.failed()
         form.password.errors.append(
             _("Dit e-mailadres en wachtwoord horen niet bij een actief account. Controleer wat u invulde.")
         )
         return render_template("accounts/login.html", form=form), 422
+    throttle.succeeded()
     sessions.start(user)
     flash(_("U bent ingelogd."), "success")
     return redirect(safe_next(form.next.data) or url_for("dashboard.home"))
+
+
+def _slowed_down(form: LoginForm, wait: timedelta) -> tuple[str, int]:
+    """Refused without checking the password: after five failures in a row each try waits longer."""
+    audit.record("accounts.login", None, outcome=AuditOutcome.REFUSED, reason="slowed_down")
+    form.password.errors.append(
+        _(
+            "Er is te vaak een verkeerd wachtwoord ingevuld voor dit e-mailadres. Probeer het over %(wait)s opnieuw.",
+            wait=format_timedelta(wait, granularity="second", threshold=1, add_direction=False),
+        )
+    )
+    return render_template("accounts/login.html", form=form), 429
 
 
 @bp.post("/uitloggen")
@@ -79,8 +101,8 @@ def logout() -> Response:
 # --- registration ----------------------------------------------------------------------------------
 
 
-def _registration(form: RegistrationForm) -> service.Registration:
-    return service.Registration(
+def _registration(form: RegistrationForm) -> enrolment.Registration:
+    return enrolment.Registration(
         organisation_name=form.organisation_name.data,
         kvk_number=form.kvk_number.data,
         agb_code=form.agb_code.data,
@@ -99,22 +121,15 @@ def _registration(form: RegistrationForm) -> service.Registration:
 @bp.route("/aanmelden", methods=["GET", "POST"])
 @login_limits  # every registration sends a mail: no mail bombing through this form
 def register() -> Page:
+    """The same answer whether or not the address or KvK number is registered (enrolment.py mails the rest)."""
     form = RegistrationForm()
     if not form.validate_on_submit():
         return invalid_form("accounts/register.html", form)
     try:
-        user = service.register_provider(_registration(form))
-    except service.KvkAlreadyRegistered as refusal:
-        access_form = AccessRequestForm(
-            formdata=None,
-            kvk_number=refusal.organisation.kvk_number,
-            name=form.name.data,
-            email=form.email.data,
-        )
-        return refuse(form, refusal, "accounts/register.html", access_form=access_form)
+        enrolment.register_provider(_registration(form))
     except FieldRefused as refusal:
         return refuse(form, refusal, "accounts/register.html")
-    flash(_("Bijna klaar: wij stuurden een e-mail naar %(email)s. Klik op de link daarin.", email=user.email))
+    flash(_("Bijna klaar: wij stuurden u een e-mail. Volg de link daarin om verder te gaan."))
     return redirect(url_for("accounts.registered"))
 
 
@@ -126,19 +141,24 @@ def registered() -> str:
 @bp.route("/aanmelden/toegang-vragen", methods=["GET", "POST"])
 @login_limits
 def request_access() -> Page:
+    """The same answer whether or not the KvK number or the address has an account."""
     form = AccessRequestForm(kvk_number=request.args.get("kvk", ""))
     if not form.validate_on_submit():
         return invalid_form("accounts/request_access.html", form)
     try:
-        organisation = service.organisation_by_kvk(check_kvk(form.kvk_number.data))
-        if organisation is None:
-            raise FieldRefused("kvk_number", _("Voor dit KvK-nummer bestaat nog geen account."))
-        colleagues.request_access(
-            organisation, name=form.name.data, email=form.email.data, message=form.message.data or ""
+        enrolment.request_access(
+            kvk=form.kvk_number.data,
+            name=form.name.data,
+            email=form.email.data,
+            message=form.message.data or "",
         )
     except FieldRefused as refusal:
         return refuse(form, refusal, "accounts/request_access.html")
-    flash(_("Uw verzoek is verstuurd naar de beheerder van de organisatie. U krijgt bericht per e-mail."))
+    flash(
+        _(
+            "Wij hebben uw verzoek ontvangen. U krijgt binnen enkele minuten een e-mail over hoe het verder gaat."
+        )
+    )
     return redirect(url_for("dashboard.home"))
 
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from stdnum.exceptions import ValidationError
 from stdnum.nl import postcode as nl_postcode
 
-MIN_PASSWORD_LENGTH = 12
-MAX_PASSWORD_LENGTH = 256
 _EIGHT_DIGITS = re.compile(r"^[0-9]{8}$")
+FREE_LOGIN_FAILURES = 5
+MAX_LOGIN_DELAY = timedelta(minutes=15)
 
 
 class FieldRefused(Exception):
@@ -75,23 +76,6 @@ def check_postcode(value: str | None) -> str:
         ) from None
 
 
-def check_password(password: str | None, confirm: str | None = None, field: str = "password") -> str:
-    password = password or ""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise FieldRefused(
-            field,
-            _l(
-                "Kies een wachtwoord van minstens %(n)d tekens. Een zin van een paar woorden is goed te onthouden.",
-                n=MIN_PASSWORD_LENGTH,
-            ),
-        )
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise FieldRefused(field, _l("Dit wachtwoord is te lang (hoogstens 256 tekens)."))
-    if confirm is not None and confirm != password:
-        raise FieldRefused("confirm", _l("De twee wachtwoorden zijn niet gelijk."))
-    return password
-
-
 def may_deactivate(*, target_is_admin: bool, target_is_active: bool, active_admins: int) -> bool:
     """The last active admin of an organisation cannot be deactivated: someone must be able to manage it."""
     return not (target_is_admin and target_is_active and active_admins <= 1)
@@ -100,3 +84,23 @@ def may_deactivate(*, target_is_admin: bool, target_is_active: bool, active_admi
 def may_change_own_roles(*, is_self: bool, keeps_admin: bool) -> bool:
     """An admin cannot take away his own admin role (nobody would be left to give it back)."""
     return keeps_admin or not is_self
+
+
+def login_delay(failures: int) -> timedelta:
+    """How long an account waits after its `failures`-th failed log-in in a row.
+
+    The first four failures cost nothing (a typo); from the fifth the next attempt waits 1 s, then
+    2 s, 4 s, ... doubling up to 15 minutes: guessing slows to a crawl while the owner, who knows
+    the password, is never locked out for long. Successful log-ins clear the count.
+    """
+    if failures < FREE_LOGIN_FAILURES:
+        return timedelta(0)
+    exponent = min(failures - FREE_LOGIN_FAILURES, 20)  # 2**20 s is far past the cap already
+    return min(timedelta(seconds=2**exponent), MAX_LOGIN_DELAY)
+
+
+def login_wait(allowed_from: datetime | None, *, now: datetime) -> timedelta:
+    """How long until the next log-in attempt is allowed (zero when it is allowed now)."""
+    if allowed_from is None or allowed_from <= now:
+        return timedelta(0)
+    return allowed_from - now

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,8 +10,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import audit, mail, sessions
-from portal.accounts import rules, tokens
-from portal.accounts.passwords import hash_password, needs_rehash, verify_password
+from portal.accounts import tokens
+from portal.accounts.passwords import check_password, hash_password, needs_rehash, verify_password
 from portal.accounts.rules import FieldRefused
 from portal.extensions import db
 from portal.models import AuditOutcome, Organisation, Role, User, UserRole
@@ -24,14 +23,6 @@ class LoginRefused(Exception):
 
 class EmailNotConfirmed(LoginRefused):
     """The right password, but the e-mail address is not confirmed yet (this reveals nothing new)."""
-
-
-class KvkAlreadyRegistered(FieldRefused):
-    """The KvK number has an account: the person may ask that organisation's admin for access."""
-
-    def __init__(self, organisation: Organisation) -> None:
-        super().__init__("kvk_number", _l("Voor dit KvK-nummer bestaat al een account."))
-        self.organisation = organisation
 
 
 def normalise_email(email: str) -> str:
@@ -90,6 +81,10 @@ def create_user(
     confirmed_at: object = None,
     function: str = "",
 ) -> User:
+    """A new account; a password given here (seeded accounts) meets the same rule as one chosen in a form."""
+    if password:
+        organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+        check_password(password, email=email, organisation_name=organisation.name if organisation else "")
     user = User(
         email=normalise_email(email),
         name=name.strip(),
@@ -105,69 +100,11 @@ def create_user(
     return user
 
 
-# --- registration ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Registration:
-    organisation_name: str
-    kvk_number: str
-    agb_code: str | None
-    street: str
-    postcode: str
-    city: str
-    signatory_name: str
-    signatory_function: str
-    name: str
-    email: str
-    password: str
-    confirm: str
+# --- registration (enrolment.py) ---------------------------------------------------------------
 
 
 def organisation_by_kvk(kvk: str) -> Organisation | None:
     return db.session.scalar(sa.select(Organisation).where(Organisation.kvk_number == kvk))
-
-
-def register_provider(data: Registration) -> User:
-    """A new provider organisation and its first user (provider admin), who must confirm the e-mail."""
-    kvk = rules.check_kvk(data.kvk_number)
-    existing = organisation_by_kvk(kvk)
-    if existing is not None:
-        raise KvkAlreadyRegistered(existing)
-    agb = rules.check_agb(data.agb_code)
-    postcode = rules.check_postcode(data.postcode)
-    email = check_email_free(data.email)
-    rules.check_password(data.password, data.confirm)
-    organisation = Organisation(
-        name=data.organisation_name.strip(),
-        kvk_number=kvk,
-        agb_code=agb,
-        street=data.street.strip(),
-        postcode=postcode,
-        city=data.city.strip(),
-        signatory_name=data.signatory_name.strip(),
-        signatory_function=data.signatory_function.strip(),
-    )
-    try:
-        with db.session.begin_nested():  # a registration of the same KvK or e-mail at the same moment
-            db.session.add(organisation)
-            db.session.flush()
-            user = create_user(
-                email=email,
-                name=data.name,
-                password=data.password,
-                roles=[Role.PROVIDER_ADMIN],
-                organisation_id=organisation.id,
-            )
-    except sa.exc.IntegrityError:
-        existing = organisation_by_kvk(kvk)
-        if existing is not None:
-            raise KvkAlreadyRegistered(existing) from None
-        check_email_free(email)
-        raise
-    audit.record("accounts.register", organisation, actor=user, organisation_id=organisation.id)
-    send_confirmation(user)
-    return user
 
 
 def send_confirmation(user: User) -> None:
@@ -211,20 +148,27 @@ def confirm_email(token: str, *, now: datetime) -> User:
 
 
 def request_password_reset(email: str) -> None:
-    """Mails a reset link when the address has an active account; says nothing either way."""
+    """The same work for every address: one queued mail and one audit event, never an early return.
+
+    An active account gets the reset link; any other address a note that it has no (active) account
+    here. The mail is only queued: delivery happens after the response, so the time the request
+    takes does not tell the two apart.
+    """
     user = user_by_email(email)
-    if user is None or not user.is_active:
+    if user is not None and user.is_active:
+        mail.queue(
+            user.email,
+            _("Nieuw wachtwoord voor het Inkoopportaal Jeugd & Wmo"),
+            "accounts_reset",
+            user=user,
+            token=tokens.make(tokens.RESET, user),
+            minutes=int(tokens.max_age(tokens.RESET).total_seconds() // 60),
+        )
+        audit.record("accounts.password_reset_requested", user, actor=user)
         return
-    token = tokens.make(tokens.RESET, user)
-    mail.queue(
-        user.email,
-        _("Nieuw wachtwoord voor het Inkoopportaal Jeugd & Wmo"),
-        "accounts_reset",
-        user=user,
-        token=token,
-        minutes=int(tokens.max_age(tokens.RESET).total_seconds() // 60),
-    )
-    audit.record("accounts.password_reset_requested", user, actor=user)
+    address = user.email if user is not None else normalise_email(email)
+    mail.queue(address, _("Nieuw wachtwoord voor het Inkoopportaal Jeugd & Wmo"), "accounts_reset_no_account")
+    audit.record("accounts.password_reset_requested", user, known="no")
 
 
 def _set_password(user: User, password: str, *, now: datetime) -> None:
@@ -233,11 +177,30 @@ def _set_password(user: User, password: str, *, now: datetime) -> None:
     user.session_token = sessions.new_session_token()  # every session and every earlier link ends
 
 
+def _check_new_password(user: User, password: str, confirm: str) -> None:
+    organisation = user.organisation.name if user.organisation else ""
+    check_password(password, confirm, email=user.email, organisation_name=organisation)
+
+
+def tell_password_changed(user: User, *, now: datetime) -> None:
+    """After every change of a password the account's address hears of it (was it not you? reset it)."""
+    mail.queue(
+        user.email,
+        _("Uw wachtwoord voor het Inkoopportaal Jeugd & Wmo is gewijzigd"),
+        "accounts_password_changed",
+        user=user,
+        at=now,
+    )
+
+
 def set_password_by_token(purpose: str, token: str, password: str, confirm: str, *, now: datetime) -> User:
     """Reset and invitation: the link proves the address, so it also confirms the e-mail."""
     user = user_for_token(purpose, token)
-    rules.check_password(password, confirm)
+    _check_new_password(user, password, confirm)
+    had_password = user.password_hash is not None
     _set_password(user, password, now=now)
+    if had_password:
+        tell_password_changed(user, now=now)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = now
     action = "accounts.accept_invitation" if purpose == tokens.INVITE else "accounts.reset_password"
@@ -249,8 +212,9 @@ def change_password(user: User, current: str, password: str, confirm: str, *, no
     if not verify_password(user.password_hash, current):
         audit.record("accounts.change_password", user, outcome=AuditOutcome.REFUSED, reason="wrong_current")
         raise FieldRefused("current_password", _l("Dit is niet uw huidige wachtwoord."))
-    rules.check_password(password, confirm)
+    _check_new_password(user, password, confirm)
     _set_password(user, password, now=now)
+    tell_password_changed(user, now=now)
     audit.record("accounts.change_password", user)
 
 

@@ -96,56 +96,6 @@ def test_registration_refusal_is_shown_next_to_the_field_and_nothing_is_stored(
     assert _stored() == before
 
 
-def test_registration_with_a_registered_kvk_offers_to_ask_that_organisations_admin(
-    client, no_csrf, smtp_server
-):
-    organisation = factories.OrganisationFactory(kvk_number="12345678", name="Bestaande Zorg B.V.")
-    admin = factories.UserFactory(roles=[Role.PROVIDER_ADMIN], organisation=organisation)
-    before = _stored()
-    response = client.post("/aanmelden", data=registration_data())
-    assert response.status_code == 422
-    page = _text(response)
-    assert "Voor dit KvK-nummer bestaat al een account." in page
-    assert "Toegang vragen" in page
-    assert 'action="/aanmelden/toegang-vragen"' in page
-    assert _stored() == before
-
-    response = client.post(
-        "/aanmelden/toegang-vragen",
-        data={
-            "kvk_number": "12345678",
-            "name": "Anne",
-            "email": "anne@example.org",
-            "message": "Ik ben nieuw",
-        },
-    )
-    assert response.status_code == 302
-    request = db.session.scalars(sa.select(AccessRequest)).one()
-    assert (request.organisation_id, request.email) == (organisation.id, "anne@example.org")
-    assert [m["To"] for m in smtp_server.messages] == [admin.email]
-    assert "/organisatie/collegas" in smtp_server.body_of(smtp_server.messages[0])
-    assert count(Organisation) == before[0]
-    assert count(User) == before[1]
-
-
-def test_access_request_for_an_unknown_kvk_is_refused(client, no_csrf):
-    response = client.post(
-        "/aanmelden/toegang-vragen", data={"kvk_number": "99999999", "name": "A", "email": "a@example.org"}
-    )
-    assert response.status_code == 422
-    assert "bestaat nog geen account" in _text(response)
-    assert count(AccessRequest) == 0
-
-
-def test_registration_with_an_email_that_has_an_account_is_refused(client, no_csrf):
-    factories.UserFactory(email="anne@zorgopmaat.example")
-    before = _stored()
-    response = client.post("/aanmelden", data=registration_data(email="ANNE@zorgopmaat.example"))
-    assert response.status_code == 422
-    assert "Dit e-mailadres heeft al een account." in _text(response)
-    assert _stored() == before
-
-
 def test_registration_without_csrf_token_is_refused_and_nothing_is_stored(client):
     before = _stored()
     response = client.post("/aanmelden", data=registration_data())
@@ -213,34 +163,6 @@ def test_unknown_email_and_wrong_password_get_the_same_message(client, no_csrf):
     assert unknown.status_code == wrong.status_code == inactive.status_code == 422
     assert _error_of(unknown, "password") == _error_of(wrong, "password") == _error_of(inactive, "password")
     assert "horen niet bij een actief account" in _error_of(unknown, "password")
-
-
-def test_sixth_login_attempt_on_one_account_is_refused_with_429(app, client, no_csrf):
-    user = factories.UserFactory()
-    assert app.config["LOGIN_LIMIT_PER_ACCOUNT"] == "5 per 15 minutes"
-    for _ in range(5):
-        assert _login(client, user.email, "fout-wachtwoord-123").status_code == 422
-    response = _login(client, user.email, factories.PASSWORD)
-    assert response.status_code == 429
-    assert "Te veel pogingen" in _text(response)
-    assert _login(client, "ander@example.org", "fout-wachtwoord-123").status_code == 422, (
-        "other accounts still work"
-    )
-
-
-def test_login_attempts_per_ip_address_are_limited(app, client, no_csrf, monkeypatch):
-    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_IP", "3 per 15 minutes")
-    for n in range(3):
-        assert _login(client, f"iemand{n}@example.org", "fout-wachtwoord-123").status_code == 422
-    response = _login(client, "iemand9@example.org", "fout-wachtwoord-123")
-    assert response.status_code == 429
-    assert "Te veel pogingen" in _text(response)
-    other_ip = client.post(
-        "/inloggen",
-        data={"email": "x@example.org", "password": "y"},
-        environ_base={"REMOTE_ADDR": "10.1.2.3"},
-    )
-    assert other_ip.status_code == 422
 
 
 @pytest.mark.parametrize("target", ["https://evil.example", "//evil.example", "/\\evil.example"])
@@ -354,19 +276,6 @@ def test_session_ends_after_12_hours_even_when_active(client, auth):
 # --- passwords ----------------------------------------------------------------------------------------------
 
 
-def test_forgot_password_says_the_same_whether_or_not_the_address_exists(client, no_csrf, smtp_server):
-    user = factories.UserFactory()
-    known = client.post("/wachtwoord-vergeten", data={"email": user.email}, follow_redirects=True)
-    unknown = client.post(
-        "/wachtwoord-vergeten", data={"email": "niemand@example.org"}, follow_redirects=True
-    )
-    flash = "Als dit e-mailadres bij een account hoort"
-    assert flash in _text(known)
-    assert flash in _text(unknown)
-    assert known.status_code == unknown.status_code == 200
-    assert [m["To"] for m in smtp_server.messages] == [user.email]
-
-
 def test_password_reset_end_to_end_ends_every_session(app, client, no_csrf, smtp_server):
     user = factories.UserFactory()
     other_device = app.test_client()
@@ -458,17 +367,16 @@ def test_reset_link_points_to_the_configured_portal_even_with_a_forged_host_head
     assert "evil.example" not in body
 
 
-def test_double_submitted_registration_stores_one_organisation_and_sends_one_mail(
+def test_double_submitted_registration_stores_one_organisation_and_tells_the_account(
     client, no_csrf, smtp_server
 ):
     first = client.post("/aanmelden", data=registration_data())
     second = client.post("/aanmelden", data=registration_data())
-    assert first.status_code == 302
-    assert second.status_code == 422
-    assert "Voor dit KvK-nummer bestaat al een account." in _text(second)
+    assert first.status_code == second.status_code == 302
     assert count(Organisation) == 1
     assert count(User) == 1
-    assert len(smtp_server.messages) == 1
+    assert [m["To"] for m in smtp_server.messages] == ["anne@zorgopmaat.example"] * 2
+    assert "probeerde zojuist een organisatie aan te melden" in smtp_server.body_of(smtp_server.messages[1])
 
 
 def test_registration_form_is_rate_limited_like_the_log_in(client, no_csrf):

@@ -1,6 +1,8 @@
-"""The pure rules of accounts: numbers, postcodes, passwords, `next`, the last admin."""
+"""The pure rules of accounts: numbers, postcodes, `next`, the last admin."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -43,19 +45,6 @@ def test_postcode_that_is_not_dutch_is_refused(app, value):
     assert refused.value.field == "postcode"
 
 
-def test_password_of_eleven_characters_is_refused_and_twelve_accepted(app):
-    with pytest.raises(FieldRefused) as refused:
-        rules.check_password("a" * 11)
-    assert "minstens 12 tekens" in str(refused.value.message)
-    assert rules.check_password("a" * 12) == "a" * 12
-
-
-def test_password_confirmation_must_match(app):
-    with pytest.raises(FieldRefused) as refused:
-        rules.check_password("lang-genoeg-wachtwoord", "ander-wachtwoord-hier")
-    assert refused.value.field == "confirm"
-
-
 @pytest.mark.parametrize(
     "target",
     [
@@ -91,3 +80,19 @@ def test_an_admin_cannot_remove_his_own_admin_role():
     assert not rules.may_change_own_roles(is_self=True, keeps_admin=False)
     assert rules.may_change_own_roles(is_self=True, keeps_admin=True)
     assert rules.may_change_own_roles(is_self=False, keeps_admin=False)
+
+
+@pytest.mark.parametrize(
+    ("failures", "seconds"),
+    [(0, 0), (4, 0), (5, 1), (6, 2), (7, 4), (14, 512), (15, 900), (40, 900), (10_000, 900)],
+)
+def test_login_delay_starts_at_the_fifth_failure_doubles_and_stops_at_15_minutes(failures, seconds):
+    assert rules.login_delay(failures) == timedelta(seconds=seconds)
+
+
+def test_login_wait_is_what_is_left_until_the_allowed_time():
+    now = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+    assert rules.login_wait(now + timedelta(seconds=3), now=now) == timedelta(seconds=3)
+    assert rules.login_wait(now, now=now) == timedelta(0)
+    assert rules.login_wait(now - timedelta(seconds=1), now=now) == timedelta(0)
+    assert rules.login_wait(None, now=now) == timedelta(0)

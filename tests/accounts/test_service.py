@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from portal.accounts import colleagues, service, tokens
+from portal.accounts import colleagues, enrolment, service, tokens
 from portal.accounts.passwords import verify_password
 from portal.accounts.rules import ActionRefused, FieldRefused
 from portal.extensions import db
@@ -19,8 +19,8 @@ from tests.accounts.helpers import count, registration_data
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
-def _register(**overrides: str) -> User:
-    return service.register_provider(service.Registration(**registration_data(**overrides)))
+def _register(**overrides: str) -> User | None:
+    return enrolment.register_provider(enrolment.Registration(**registration_data(**overrides)))
 
 
 def test_registration_creates_organisation_and_unconfirmed_provider_admin_and_queues_the_mail(app):
@@ -58,18 +58,27 @@ def test_registration_refusal_names_the_field_and_stores_nothing(app, overrides,
     assert (count(Organisation), count(User), count(OutgoingMail)) == before
 
 
-def test_registration_of_a_known_kvk_points_to_the_existing_organisation(app):
-    existing = factories.OrganisationFactory(kvk_number="87654321")
-    with pytest.raises(service.KvkAlreadyRegistered) as refused:
-        _register(kvk_number="8765 4321")
-    assert refused.value.organisation == existing
+def test_registration_of_a_known_kvk_becomes_an_access_request_to_its_admins(app):
+    admin = factories.user_with_role(Role.PROVIDER_ADMIN)
+    admin.organisation.kvk_number = "87654321"
+    before = (count(Organisation), count(User))
+    assert _register(kvk_number="8765 4321") is None
+    assert (count(Organisation), count(User)) == before
+    request = db.session.scalars(sa.select(AccessRequest)).one()
+    assert (request.organisation_id, request.email) == (admin.organisation_id, "anne@zorgopmaat.example")
+    recipients = sorted(db.session.scalars(sa.select(OutgoingMail.recipient)))
+    assert recipients == sorted([admin.email, "anne@zorgopmaat.example"])
 
 
-def test_registration_with_an_email_that_has_an_account_is_refused(app):
+def test_registration_with_an_email_that_has_an_account_mails_that_account_instead(app):
     factories.UserFactory(email="anne@zorgopmaat.example")
-    with pytest.raises(FieldRefused) as refused:
-        _register(email="Anne@ZorgOpMaat.example")
-    assert refused.value.field == "email"
+    before = (count(Organisation), count(User))
+    assert _register(email="Anne@ZorgOpMaat.example") is None
+    assert (count(Organisation), count(User)) == before
+    queued = db.session.scalars(sa.select(OutgoingMail)).one()
+    assert queued.recipient == "anne@zorgopmaat.example"
+    assert "probeerde zojuist een organisatie aan te melden" in queued.body_text
+    assert "/wachtwoord-vergeten" in queued.body_text
 
 
 def test_confirmation_link_confirms_once_valid_and_is_refused_when_expired(app):
@@ -114,10 +123,56 @@ def test_reset_sets_the_password_ends_every_session_and_the_link_works_once(app)
         service.user_for_token(tokens.RESET, token)
 
 
-def test_reset_request_for_an_unknown_address_queues_nothing_and_says_nothing(app):
-    before = count(OutgoingMail)
-    assert service.request_password_reset("niemand@example.org") is None
-    assert count(OutgoingMail) == before
+def test_reset_request_does_the_same_work_for_known_and_unknown_addresses(app):
+    """One queued mail and one audit event either way: no early return that a stopwatch could see."""
+    user = factories.UserFactory()
+    for address in (user.email, "niemand@example.org"):
+        mails, events = count(OutgoingMail), count(AuditEvent)
+        assert service.request_password_reset(address) is None
+        assert (count(OutgoingMail), count(AuditEvent)) == (mails + 1, events + 1)
+    bodies = dict(db.session.execute(sa.select(OutgoingMail.recipient, OutgoingMail.body_text)).all())
+    assert "/wachtwoord-herstellen/" in bodies[user.email]
+    assert "Bij dit adres hoort geen actief account." in bodies["niemand@example.org"]
+
+
+def _mails_to(address: str) -> list[str]:
+    return list(db.session.scalars(sa.select(OutgoingMail.subject).where(OutgoingMail.recipient == address)))
+
+
+def test_every_password_change_and_reset_mails_the_account(app):
+    user = factories.UserFactory()
+    service.change_password(
+        user, factories.PASSWORD, "Kraanvogels-boven-het-veen", "Kraanvogels-boven-het-veen", now=NOW
+    )
+    assert _mails_to(user.email) == ["Uw wachtwoord voor het Inkoopportaal Jeugd & Wmo is gewijzigd"]
+    token = tokens.make(tokens.RESET, user)
+    service.set_password_by_token(
+        tokens.RESET, token, "Heide-en-schapen-bij-Ees", "Heide-en-schapen-bij-Ees", now=NOW
+    )
+    assert len(_mails_to(user.email)) == 2
+
+
+def test_a_new_password_meets_the_rule_with_the_accounts_own_address_and_organisation(app):
+    user = factories.user_with_role(Role.PROVIDER_ADMIN)
+    user.email, user.organisation.name = "gerda.smit@hunzedal.example", "Stichting Hunzedal"
+    for password, reason in [
+        ("Gerda.Smit-kraanvogel-7", "e-mailadres"),
+        ("Hunzedal-kraanvogel-77", "naam van uw organisatie"),
+        ("Wachtwoord2027!", "te makkelijk te raden"),
+        ("Kraanvogels boven het veen " * 5, "hoogstens 128 tekens"),
+    ]:
+        with pytest.raises(FieldRefused) as refused:
+            service.change_password(user, factories.PASSWORD, password, password, now=NOW)
+        assert reason in str(refused.value.message)
+    assert _mails_to(user.email) == []
+
+
+def test_seeded_accounts_meet_the_password_rule_too(app):
+    with pytest.raises(FieldRefused):
+        service.create_user(email="x@example.org", name="X", password="Welkom12345!", roles=[Role.BUYER])
+    assert service.create_user(
+        email="x@example.org", name="X", password="Demo-wachtwoord-2027", roles=[Role.BUYER]
+    )
 
 
 def test_password_change_needs_the_current_password(app):
@@ -142,8 +197,10 @@ def test_invited_colleague_has_no_password_and_cannot_log_in_until_the_link_is_u
     with pytest.raises(service.LoginRefused):
         service.authenticate("bas@example.org", "")
     token = tokens.make(tokens.INVITE, colleague)
-    service.set_password_by_token(tokens.INVITE, token, "Bas-zijn-wachtwoord", "Bas-zijn-wachtwoord", now=NOW)
-    assert service.authenticate("bas@example.org", "Bas-zijn-wachtwoord") == colleague
+    service.set_password_by_token(
+        tokens.INVITE, token, "Zijn-eigen-fietsroute-7", "Zijn-eigen-fietsroute-7", now=NOW
+    )
+    assert service.authenticate("bas@example.org", "Zijn-eigen-fietsroute-7") == colleague
 
 
 def test_the_last_active_admin_of_an_organisation_cannot_be_deactivated(app):

@@ -52,9 +52,11 @@ def test_admin_creates_a_staff_user_who_chooses_a_password_through_the_mail(
     assert carla.organisation_id is None
     link = link_in(smtp_server.body_of(smtp_server.messages[0]), "/uitnodiging/")
     carla_client = app.test_client()
-    carla_client.post(link, data={"password": "Carla-haar-zin-1", "confirm": "Carla-haar-zin-1"})
+    carla_client.post(
+        link, data={"password": "Haar-eigen-zin-van-1-dag", "confirm": "Haar-eigen-zin-van-1-dag"}
+    )
     response = carla_client.post(
-        "/inloggen", data={"email": "carla@nmd.example", "password": "Carla-haar-zin-1"}
+        "/inloggen", data={"email": "carla@nmd.example", "password": "Haar-eigen-zin-van-1-dag"}
     )
     assert response.status_code == 302
 
