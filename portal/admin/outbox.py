@@ -11,6 +11,7 @@ from portal import access, audit, mail
 from portal.accounts.forms import ButtonForm
 from portal.admin import bp
 from portal.extensions import db
+from portal.fields import record_id
 from portal.models import OutgoingMail
 
 PAGE_SIZE = 50
@@ -32,7 +33,7 @@ def undelivered(page: int) -> list[OutgoingMail]:
 @bp.get("/e-mail")
 @access.guard("admin.manage_mail")
 def outbox() -> str:
-    page = max(request.args.get("pagina", 1, type=int) or 1, 1)
+    page = max(request.args.get("pagina", 1, type=record_id) or 1, 1)
     messages = undelivered(page)
     failed, retrying = mail.undelivered_counts()
     return render_template(
@@ -62,4 +63,4 @@ def retry_mail(mail_id: int) -> Response:
     flash(
         _("Het bericht aan %(recipient)s wordt nu opnieuw verzonden.", recipient=message.recipient), "success"
     )
-    return redirect(url_for("admin.outbox", pagina=request.args.get("pagina", 1, type=int)))
+    return redirect(url_for("admin.outbox", pagina=request.args.get("pagina", 1, type=record_id)))
