@@ -13,10 +13,22 @@ from flask_babel import lazy_gettext as _l
 
 from portal import audit, mail
 from portal.extensions import db
-from portal.models import Bid, BidStatus, Procedure, Rectification, Tender, TenderFollow, TenderStatus, User
+from portal.models import (
+    Bid,
+    BidStatus,
+    Opening,
+    Procedure,
+    Rectification,
+    Tender,
+    TenderFollow,
+    TenderStatus,
+    User,
+)
 from portal.tenders import rules
 from portal.tenders.rules import Problem, TenderOutline
 from portal.tenders.service import InvalidInput, PublicationRefused, TenderError, ensure_editable, tender_data
+
+DEADLINES = ("question_deadline", "submission_deadline")  # what a rectification may move
 
 
 def outline(tender: Tender) -> TenderOutline:
@@ -70,7 +82,9 @@ def publish_rectification(
 ) -> Rectification:
     """A change after publication: recorded, shown publicly, mailed to drafters and followers.
 
-    It may move the question or submission deadline, but never one that has already passed.
+    It may move the question or submission deadline, but never one that has already passed, never into
+    the past and never once the vault has been opened. A moved deadline is the tender's own deadline
+    from then on (every rule reads it there), with an audit event naming the old and the new time.
     """
     if tender.status is not TenderStatus.PUBLISHED:
         raise TenderError(_l("Een rectificatie kan alleen bij een gepubliceerd inkooptraject."))
@@ -83,9 +97,7 @@ def publish_rectification(
     problems.extend(_deadline_move_problems(tender, moves, now))
     if problems:
         raise InvalidInput(problems)
-    for name, value in moves.items():
-        if value is not None:
-            setattr(tender, name, value)
+    moved = _move_deadlines(tender, moves, by=by)
     rectification = Rectification(tender_id=tender.id, what=what.strip(), why=why.strip(), published_at=now,
                                   published_by_id=getattr(by, "id", None))  # fmt: skip
     db.session.add(rectification)
@@ -94,21 +106,43 @@ def publish_rectification(
         mail.queue(
             user.email, f"Rectificatie {tender.reference}: {tender.title}", "tenders_rectification",
             dedupe_key=f"rectification-{rectification.id}-{user.id}", tender=tender,
-            rectification=rectification,
+            rectification=rectification, moved=moved,
         )  # fmt: skip
     audit.record("tenders.rectify", tender, actor=by, rectification_id=rectification.id)
     return rectification
+
+
+def _move_deadlines(
+    tender: Tender, moves: dict[str, datetime | None], *, by: User | None
+) -> dict[str, datetime]:
+    """Set each moved deadline on the tender itself and audit the move; returns what moved."""
+    moved = {}
+    for name, value in moves.items():
+        if value is None or value == getattr(tender, name):
+            continue
+        audit.record(
+            "tenders.deadline_moved", tender, actor=by, field=name, old=getattr(tender, name), new=value
+        )
+        setattr(tender, name, value)
+        moved[name] = value
+    db.session.flush()
+    return moved
 
 
 def _deadline_move_problems(
     tender: Tender, moves: dict[str, datetime | None], now: datetime
 ) -> list[Problem]:
     problems = []
+    opened = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Opening).where(Opening.tender_id == tender.id)
+    )
     for name, value in moves.items():
         if value is None:
             continue
         current = getattr(tender, name)
-        if name == "submission_deadline" and tender.procedure is Procedure.OPEN_HOUSE:
+        if name == "submission_deadline" and opened:
+            problems.append(Problem(name, _l("De inschrijvingen zijn al geopend; de termijn ligt vast.")))
+        elif name == "submission_deadline" and tender.procedure is Procedure.OPEN_HOUSE:
             problems.append(Problem(name, _l("Een open house heeft toelatingsrondes, geen sluitingsdatum.")))
         elif current is not None and current < now:
             problems.append(
