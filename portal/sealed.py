@@ -73,13 +73,14 @@ def audit_event_sealed(now: datetime) -> sa.ColumnElement[bool]:
 
     Any event of the bids feature (bid start, drafts, evidence, submit with its hash, withdraw, refused
     attempts) and any event caused by a provider organisation (following, asking) on such a tender. A
-    bid event that names no tender cannot be placed after an opening, so it stays hidden from people.
+    provider's bid event that names no tender cannot be placed after an opening, so it stays hidden
+    from people; staff's own refused attempts that name no tender stay visible (they name no bidder).
     """
     tender_id = audit_event_tender()
     is_bid_event = AuditEvent.action.startswith("bids.", autoescape=True)
     by_provider = AuditEvent.organisation_id.is_not(None)
     return sa.or_(
-        sa.and_(is_bid_event, tender_id.is_(None)),
+        sa.and_(is_bid_event, by_provider, tender_id.is_(None)),
         sa.and_(
             sa.or_(is_bid_event, by_provider),
             tender_id.is_not(None),  # NULL NOT IN (...) is NULL, and NOT NULL would hide the event

@@ -17,10 +17,10 @@ import sqlalchemy as sa
 import time_machine
 from flask import Flask, url_for
 
-from portal import clock
+from portal import clock, sealed
 from portal.assessment import service as assessment
 from portal.extensions import db
-from portal.models import Bid, BidSubmission, Role
+from portal.models import Bid, BidSubmission, Role, User
 from portal.tenders import publication
 from tests import factories
 from tests.bids.conftest import complete
@@ -145,3 +145,21 @@ def test_after_the_opening_the_audit_trail_and_the_declaration_name_the_bidders(
     for name, _kvk, email in BIDDERS:
         assert email in trail
         assert re.search(re.escape(name), declaration)
+
+
+def test_bidders_are_visible_only_from_the_opening_second_on():
+    now = clock.now()
+    assert not sealed.bidders_visible(None, now=now)
+    assert not sealed.bidders_visible(now + timedelta(seconds=1), now=now)
+    assert sealed.bidders_visible(now, now=now)
+
+
+def test_a_bidders_events_outside_any_tender_stay_on_the_audit_trail(client, auth, world):
+    from portal import audit
+
+    bidder = db.session.scalar(sa.select(User).where(User.email == BIDDERS[0][2]))
+    audit.record("accounts.change_password", bidder, actor=bidder)
+    db.session.commit()
+    auth.login(world["staff"][Role.ADMIN])
+    trail = client.get("/beheer/audit?action=accounts.").text
+    assert "<code>accounts.change_password</code>" in trail
