@@ -55,7 +55,10 @@ def audit_event_tender() -> sa.ColumnElement:
         (AuditEvent.object_type == "Bid", AuditEvent.object_id),
         (
             AuditEvent.object_type == "BidSubmission",
-            sa.select(BidSubmission.bid_id).where(BidSubmission.id == AuditEvent.object_id).scalar_subquery(),
+            sa.select(BidSubmission.bid_id)
+            .where(BidSubmission.id == AuditEvent.object_id)
+            .correlate(AuditEvent)  # two levels deep: auto-correlation reaches one level only
+            .scalar_subquery(),
         ),
         else_=_detail_id("bid_id"),
     )
@@ -63,7 +66,7 @@ def audit_event_tender() -> sa.ColumnElement:
         (AuditEvent.object_type == "Tender", AuditEvent.object_id),
         else_=sa.func.coalesce(
             _detail_id("tender_id"),
-            sa.select(Bid.tender_id).where(Bid.id == bid_id).scalar_subquery(),
+            sa.select(Bid.tender_id).where(Bid.id == bid_id).correlate(AuditEvent).scalar_subquery(),
         ),
     )
 
