@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from portal import audit, mail
 from portal.extensions import db
 from portal.models import (
+    AdmissionWindow,
     Bid,
     BidStatus,
     Opening,
@@ -97,7 +98,7 @@ def publish_rectification(
     problems.extend(_deadline_move_problems(tender, moves, now))
     if problems:
         raise InvalidInput(problems)
-    moved = _move_deadlines(tender, moves, by=by)
+    moved = _move_deadlines(tender, moves, by=by, now=now)
     rectification = Rectification(tender_id=tender.id, what=what.strip(), why=why.strip(), published_at=now,
                                   published_by_id=getattr(by, "id", None))  # fmt: skip
     db.session.add(rectification)
@@ -113,49 +114,98 @@ def publish_rectification(
 
 
 def _move_deadlines(
-    tender: Tender, moves: dict[str, datetime | None], *, by: User | None
+    tender: Tender, moves: dict[str, datetime | None], *, by: User | None, now: datetime
 ) -> dict[str, datetime]:
-    """Set each moved deadline on the tender itself and audit the move; returns what moved."""
+    """Set each moved deadline where the rules read it, audit the move; returns what moved.
+
+    The submission deadline of an open house is the closing of the admission window open now.
+    """
     moved = {}
     for name, value in moves.items():
-        if value is None or value == getattr(tender, name):
+        holder, attribute = _deadline_holder(tender, name, now)
+        if value is None or holder is None or value == getattr(holder, attribute):
             continue
         audit.record(
-            "tenders.deadline_moved", tender, actor=by, field=name, old=getattr(tender, name), new=value
+            "tenders.deadline_moved",
+            tender,
+            actor=by,
+            field=name,
+            old=getattr(holder, attribute),
+            new=value,
+            window_id=getattr(holder, "id", "") if holder is not tender else "",
         )
-        setattr(tender, name, value)
+        setattr(holder, attribute, value)
         moved[name] = value
     db.session.flush()
     return moved
 
 
+def _deadline_holder(tender: Tender, name: str, now: datetime) -> tuple[Tender | AdmissionWindow | None, str]:
+    """Which object and attribute hold the deadline `name` (None: an open house with no open window)."""
+    if name == "submission_deadline" and tender.procedure is Procedure.OPEN_HOUSE:
+        return _open_window(tender, now), "closes_at"
+    return tender, name
+
+
+def _open_window(tender: Tender, now: datetime) -> AdmissionWindow | None:
+    return next((w for w in tender.windows if w.opens_at <= now < w.closes_at), None)
+
+
 def _deadline_move_problems(
     tender: Tender, moves: dict[str, datetime | None], now: datetime
 ) -> list[Problem]:
-    problems = []
-    opened = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Opening).where(Opening.tender_id == tender.id)
+    problems = [
+        Problem(name, message)
+        for name, value in moves.items()
+        if value is not None
+        for message in _move_refusal(tender, name, value, now)
+    ]
+    return problems or _order_problems(tender, moves, now)
+
+
+def _move_refusal(tender: Tender, name: str, value: datetime, now: datetime) -> list[object]:
+    holder, attribute = _deadline_holder(tender, name, now)
+    if holder is None:
+        return [_l("Er is nu geen toelatingsronde open; alleen een open ronde kan worden verlengd.")]
+    if name == "submission_deadline" and _opening_started(tender, holder):
+        return [_l("De inschrijvingen zijn al geopend; de termijn ligt vast.")]
+    current = getattr(holder, attribute)
+    if current is not None and current < now:
+        return [_l("Deze termijn is al verstreken en kan niet meer worden gewijzigd.")]
+    if value <= now:
+        return [_l("De nieuwe datum moet in de toekomst liggen.")]
+    return []
+
+
+def _opening_started(tender: Tender, holder: Tender | AdmissionWindow) -> bool:
+    """Whether the opening of this period (the deadline, or this admission window) has begun."""
+    window_id = holder.id if isinstance(holder, AdmissionWindow) else None
+    period = (
+        Opening.admission_window_id.is_(None)
+        if window_id is None
+        else Opening.admission_window_id == window_id
     )
-    for name, value in moves.items():
-        if value is None:
-            continue
-        current = getattr(tender, name)
-        if name == "submission_deadline" and opened:
-            problems.append(Problem(name, _l("De inschrijvingen zijn al geopend; de termijn ligt vast.")))
-        elif name == "submission_deadline" and tender.procedure is Procedure.OPEN_HOUSE:
-            problems.append(Problem(name, _l("Een open house heeft toelatingsrondes, geen sluitingsdatum.")))
-        elif current is not None and current < now:
-            problems.append(
-                Problem(name, _l("Deze termijn is al verstreken en kan niet meer worden gewijzigd."))
-            )
-        elif value <= now:
-            problems.append(Problem(name, _l("De nieuwe datum moet in de toekomst liggen.")))
-    if problems:
-        return problems
+    return bool(
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Opening).where(Opening.tender_id == tender.id, period)
+        )
+    )
+
+
+def _order_problems(tender: Tender, moves: dict[str, datetime | None], now: datetime) -> list[Problem]:
+    """The moved dates checked against the others with the set-up's own date rules."""
     data = tender_data(tender)
     data.question_deadline = moves["question_deadline"] or data.question_deadline
-    data.submission_deadline = moves["submission_deadline"] or data.submission_deadline
-    return [p for p in rules.date_problems(data.dates()) if p.field in moves]
+    window = _open_window(tender, now) if tender.procedure is Procedure.OPEN_HOUSE else None
+    if window is not None and moves["submission_deadline"]:
+        data.windows = [
+            (o, moves["submission_deadline"] if o == window.opens_at else c) for o, c in data.windows
+        ]
+    else:
+        data.submission_deadline = moves["submission_deadline"] or data.submission_deadline
+    derived = {"windows": "submission_deadline", "contract_start": "submission_deadline"}
+    problems = [Problem(derived.get(p.field, p.field), p.message) for p in rules.date_problems(data.dates())]
+    return [p for p in problems if p.field in moves]
 
 
 def concerned_users(tender: Tender, *, drafters: bool) -> list[User]:

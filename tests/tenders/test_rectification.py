@@ -116,3 +116,55 @@ def test_a_deadline_cannot_move_once_the_bids_are_opened():
         )
     assert refused.value.problems[0].field == "submission_deadline"
     assert "geopend" in str(refused.value.problems[0])
+
+
+def test_open_house_rectification_moves_the_closing_of_the_open_admission_window(client, auth, no_csrf):
+    tender = factories.tender_with_matrix(contract_start=(clock.now() + timedelta(days=120)).date())
+    factories.RequirementFactory(tender=tender)
+    factories.AwardCriterionFactory(tender=tender)
+    window = tender.windows[0]
+    drafts = []
+    for _ in range(2):
+        provider = factories.user_with_role(Role.PROVIDER_ADMIN)
+        bid = bids.start_bid(tender, provider.organisation, provider, now=clock.now())
+        drafts.append((complete(bid, provider), provider))
+    old = window.closes_at
+    new = (old + timedelta(days=7)).replace(second=0, microsecond=0)
+    auth.as_role(Role.BUYER)
+    page = client.get(f"{B}/{tender.id}/rectificatie").text
+    assert 'name="submission_deadline"' in page
+    response = client.post(
+        f"{B}/{tender.id}/rectificatie",
+        data={"what": "Ronde een week langer", "why": "Storing", "submission_deadline": _form_value(new)},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert window.closes_at == new
+    moved = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "tenders.deadline_moved")
+    ).one()
+    assert moved.detail["window_id"] == str(window.id)
+
+    (early, first), (late, second) = drafts
+    with time_machine.travel(old + timedelta(hours=1), tick=False):
+        assert _submit(client, auth, early, first, "c" * 32).status_code == 302
+    db.session.expire_all()
+    assert early.submissions[0].admission_window_id == window.id
+    with time_machine.travel(new + timedelta(seconds=1), tick=False):
+        assert _submit(client, auth, late, second, "d" * 32).status_code == 422
+
+
+def test_open_house_without_an_open_window_has_nothing_to_extend():
+    tender = factories.tender_with_matrix(contract_start=(clock.now() + timedelta(days=120)).date())
+    window = tender.windows[0]
+    with pytest.raises(service.InvalidInput) as refused:
+        publication.publish_rectification(
+            tender,
+            what="Later",
+            why="Graag",
+            by=None,
+            now=window.closes_at + timedelta(minutes=1),
+            submission_deadline=window.closes_at + timedelta(days=3),
+        )
+    assert refused.value.problems[0].field == "submission_deadline"
+    assert "geen toelatingsronde open" in str(refused.value.problems[0])
