@@ -42,7 +42,9 @@ def _opened_tenders(now: datetime) -> sa.Select:
 
 
 def _detail_id(key: str) -> sa.ColumnElement:
-    return sa.cast(AuditEvent.detail[key].as_string(), sa.Integer)
+    """An id kept in the event's detail (as text), as an integer; NULL when it is not a plain number."""
+    value = AuditEvent.detail[key].as_string()
+    return sa.case((value.regexp_match("^[0-9]{1,9}$"), sa.cast(value, sa.Integer)))
 
 
 def audit_event_tender() -> sa.ColumnElement:
