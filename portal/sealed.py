@@ -16,7 +16,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import AuditEvent, Bid, BidSubmission, Opening, Tender
+from portal.models import AuditEvent, Bid, BidSubmission, Nota, Opening, OutgoingMail, Rectification, Tender
 
 
 def bidders_visible(opened_at: datetime | None, *, now: datetime) -> bool:
@@ -91,4 +91,28 @@ def audit_event_sealed(now: datetime) -> sa.ColumnElement[bool]:
             tender_id.is_not(None),  # NULL NOT IN (...) is NULL, and NOT NULL would hide the event
             tender_id.not_in(_opened_tenders(now)),
         ),
+    )
+
+
+def outgoing_mail_sealed(now: datetime) -> sa.ColumnElement[bool]:
+    """True for a queued message that would tell who bids on a sealed tender, for an outbox page.
+
+    A bid receipt (to the bidder), and a rectification or Nota of such a tender (to its drafters and
+    followers), placed by the dedupe key their feature gives them.
+    """
+    opened = _opened_tenders(now)
+
+    def keyed(prefix: str, key_id: sa.ColumnElement, separator: str) -> sa.ColumnElement:
+        return OutgoingMail.dedupe_key.like(sa.literal(prefix) + sa.cast(key_id, sa.String) + f"{separator}%")
+
+    return sa.or_(
+        sa.exists().where(
+            BidSubmission.bid_id == Bid.id,
+            Bid.tender_id.not_in(opened),
+            keyed("bids.receipt:", BidSubmission.id, ":"),
+        ),
+        sa.exists().where(
+            Rectification.tender_id.not_in(opened), keyed("rectification-", Rectification.id, "-")
+        ),
+        sa.exists().where(Nota.tender_id.not_in(opened), keyed("nota-", Nota.id, "-")),
     )

@@ -174,3 +174,30 @@ def test_an_event_whose_detail_holds_no_plain_number_does_not_break_the_audit_tr
     response = client.get("/beheer/audit?action=bids.view")
     assert response.status_code == 200
     assert "bid_id=12; DROP" in response.text
+
+
+def test_the_outbox_rule_places_bid_receipts_and_rectification_mail_until_the_opening(client, auth, world):
+    from portal.models import OutgoingMail
+
+    tender, staff = world["tender"], world["staff"]
+    publication.publish_rectification(
+        tender, what="Bijlage 2", why="Typfout", by=staff[Role.BUYER], now=clock.now()
+    )
+    db.session.add(
+        OutgoingMail(recipient=BIDDERS[0][2], subject="Nieuw wachtwoord", body_text="x", dedupe_key="x-1")
+    )
+    db.session.commit()
+
+    def sealed_keys() -> set[str]:
+        query = sa.select(OutgoingMail.dedupe_key).where(sealed.outgoing_mail_sealed(clock.now()))
+        return {key.split(":")[0].split("-")[0] for key in db.session.scalars(query)}
+
+    assert sealed_keys() == {"bids.receipt", "rectification"}
+    receipts = db.session.scalar(
+        sa.select(sa.func.count()).where(OutgoingMail.dedupe_key.like("bids.receipt:%"))
+    )
+    assert receipts == len(BIDDERS)
+    with time_machine.travel(tender.submission_deadline + timedelta(hours=1), tick=False):
+        assessment.confirm_opening(tender, staff[Role.BUYER], now=clock.now())
+        assessment.confirm_opening(tender, factories.user_with_role(Role.BUYER), now=clock.now())
+        assert sealed_keys() == set()
