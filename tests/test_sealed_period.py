@@ -11,19 +11,22 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 import time_machine
 from flask import Flask, url_for
+from flask.testing import FlaskClient
 
 from portal import clock, sealed
 from portal.assessment import service as assessment
 from portal.extensions import db
-from portal.models import Bid, BidSubmission, Role, User
+from portal.models import Bid, BidSubmission, Role, Tender, User
 from portal.tenders import publication
 from tests import factories
 from tests.bids.conftest import complete
+from tests.conftest import Auth
 from tests.tenders.helpers import complete_draft
 
 pytestmark = pytest.mark.usefixtures("no_csrf")
@@ -38,7 +41,9 @@ FILLABLE = {"tender_id", "bid_id", "submission_id", "version", "fmt", "criterion
 NOT_WALKED = {"static", "admin.users"}
 
 
-def _bid_through_the_pages(client, auth, tender, name: str, kvk: str, email: str) -> BidSubmission:  # type: ignore[no-untyped-def]
+def _bid_through_the_pages(
+    client: FlaskClient, auth: Auth, tender: Tender, name: str, kvk: str, email: str
+) -> BidSubmission:
     organisation = factories.OrganisationFactory(name=name, kvk_number=kvk)
     provider = factories.UserFactory(email=email, roles=[Role.PROVIDER_ADMIN], organisation=organisation)
     auth.login(provider)
@@ -58,7 +63,7 @@ def _bid_through_the_pages(client, auth, tender, name: str, kvk: str, email: str
 
 
 @pytest.fixture
-def world(client, auth):  # type: ignore[no-untyped-def]
+def world(client: FlaskClient, auth: Auth) -> dict[str, Any]:
     tender = complete_draft()
     publication.publish_tender(tender, by=None, now=tender.publication_at)
     db.session.commit()

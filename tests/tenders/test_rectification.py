@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 import time_machine
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from portal import clock
 from portal.bids import service as bids
 from portal.extensions import db
-from portal.models import AuditEvent, BidStatus, Opening, Rectification, Role
+from portal.models import AuditEvent, Bid, BidStatus, Opening, Rectification, Role, Tender, User
 from portal.tenders import forms, publication, service
 from tests import factories
 from tests.bids.conftest import complete
+from tests.conftest import Auth
 from tests.tenders.helpers import complete_draft
 
 B = "/inkooptrajecten/beheer"
 
 
-def _published_with_drafts(count: int):  # type: ignore[no-untyped-def]
+def _published_with_drafts(count: int) -> tuple[Tender, list[tuple[Bid, User]]]:
     """A published aanbesteding and `count` providers, each with a complete draft bid."""
     tender = complete_draft()
     publication.publish_tender(tender, by=None, now=tender.publication_at)
@@ -33,11 +36,11 @@ def _published_with_drafts(count: int):  # type: ignore[no-untyped-def]
     return tender, drafts
 
 
-def _form_value(moment) -> str:  # type: ignore[no-untyped-def]
+def _form_value(moment: datetime) -> str:
     return forms.to_form_value(moment).strftime(forms.LOCAL_FORMAT)
 
 
-def _submit(client, auth, bid, provider, key: str):  # type: ignore[no-untyped-def]
+def _submit(client: FlaskClient, auth: Auth, bid: Bid, provider: User, key: str) -> TestResponse:
     auth.login(provider)
     return client.post(f"/inschrijvingen/{bid.id}/indienen", data={"idempotency_key": key, "confirm": "y"})
 
