@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from portal import sealed
 from portal.extensions import db
 from portal.models import AuditEvent, AuditOutcome, Role, User, UserRole
 
@@ -27,8 +30,9 @@ def users(*, q: str = "", kind: str = "", role: str = "", status: str = "") -> l
     return list(db.session.scalars(query.order_by(User.name).limit(500)))
 
 
-def audit_events(*, action: str = "", outcome: str = "", page: int = 1) -> list[AuditEvent]:
-    query = sa.select(AuditEvent)
+def audit_events(*, now: datetime, action: str = "", outcome: str = "", page: int = 1) -> list[AuditEvent]:
+    """A page of the audit trail, without the events that would tell who bids on a sealed tender."""
+    query = sa.select(AuditEvent).where(sa.not_(sealed.audit_event_sealed(now)))
     if action:
         query = query.where(AuditEvent.action.startswith(action.strip(), autoescape=True))
     if outcome in {o.value for o in AuditOutcome}:

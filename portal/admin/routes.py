@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portal import access
+from portal import access, clock
 from portal.accounts.forms import ButtonForm, show_refusal
 from portal.accounts.rules import ActionRefused, FieldRefused
 from portal.admin import bp, queries, service
@@ -125,7 +125,7 @@ def audit() -> str:
     filters.validate()
     page = request.args.get("pagina", 1, type=record_id) or 1
     events = queries.audit_events(
-        action=filter_value(filters.action), outcome=filter_value(filters.outcome), page=page
+        action=filter_value(filters.action), outcome=filter_value(filters.outcome), page=page, now=clock.now()
     )
     more = len(events) > queries.PAGE_SIZE
     events = events[: queries.PAGE_SIZE]

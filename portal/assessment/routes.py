@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portal import access, audit, clock
+from portal import access, audit, clock, sealed
 from portal.assessment import bp, deciding, forms, letters, queries, rules, service, views
 from portal.assessment.service import AssessmentRefused
 from portal.extensions import db
@@ -68,7 +68,8 @@ def index() -> str:
 @bp.route("/<int:tender_id>/verklaring", methods=["GET", "POST"])
 def declare(tender_id: int) -> Page:
     tender = access.get_or_404(Tender, tender_id, "assessment.assess_tender")
-    organisations = service.organisations_with_bids(tender)
+    opened = sealed.tender_bidders_visible(tender, now=clock.now())
+    organisations = service.organisations_with_bids(tender, now=clock.now())
     existing = queries.declaration(tender.id, current_user.id)
     form = forms.DeclarationForm(
         organisations=[o.id for o in existing.organisations] if existing else [],
@@ -85,7 +86,10 @@ def declare(tender_id: int) -> Page:
             flash(_("Uw verklaring is vastgelegd."), "success")
             return redirect(url_for("assessment.assessor_tender", tender_id=tender.id))
     status = 422 if form.errors or form.is_submitted() else 200
-    return render_template("assessment/declare.html", tender=tender, form=form, existing=existing), status
+    page = render_template(
+        "assessment/declare.html", tender=tender, form=form, existing=existing, opened=opened
+    )
+    return page, status
 
 
 @bp.get("/<int:tender_id>/inschrijvingen")

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from portal import audit, mail
+from portal import audit, mail, sealed
 from portal.assessment import queries, rules
 from portal.extensions import db
 from portal.models import (
@@ -124,7 +124,12 @@ def appoint_assessor(
 def declare_conflicts(
     tender: Tender, user: User, organisations: list[Organisation], *, note: str, now: datetime
 ) -> ConflictDeclaration:
-    """No conflict of interest (empty list), or the organisations concerned: never shown their bids."""
+    """No conflict of interest (empty list), or the organisations concerned: never shown their bids.
+
+    Declared once the bids are opened (before that nobody may learn who bid), before the first is shown.
+    """
+    if not sealed.tender_bidders_visible(tender, now=now):
+        raise AssessmentRefused(_("U legt de verklaring af zodra de inschrijvingen zijn geopend."))
     declaration = queries.declaration(tender.id, user.id)
     if declaration is None:
         declaration = ConflictDeclaration(tender_id=tender.id, user_id=user.id)
@@ -330,14 +335,13 @@ def view_tender(tender: Tender, *, purpose: str) -> None:
         audit.record("assessment.view_bids", tender, purpose=purpose)
 
 
-def organisations_with_bids(tender: Tender) -> list[Organisation]:
-    from portal.models import Bid
-
+def organisations_with_bids(tender: Tender, *, now: datetime) -> list[Organisation]:
+    """The organisations whose opened submissions an assessor may be shown; none while sealed."""
+    if not sealed.tender_bidders_visible(tender, now=now):
+        return []
+    ids = {row.organisation_id for row in queries.opened_rows(tender)}
     return list(
         db.session.scalars(
-            sa.select(Organisation)
-            .join(Bid, Bid.organisation_id == Organisation.id)
-            .where(Bid.tender_id == tender.id)
-            .order_by(Organisation.name)
+            sa.select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)
         )
     )

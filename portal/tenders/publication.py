@@ -13,10 +13,23 @@ from flask_babel import lazy_gettext as _l
 
 from portal import audit, mail
 from portal.extensions import db
-from portal.models import Bid, BidStatus, Procedure, Rectification, Tender, TenderFollow, TenderStatus, User
+from portal.models import (
+    AdmissionWindow,
+    Bid,
+    BidStatus,
+    Opening,
+    Procedure,
+    Rectification,
+    Tender,
+    TenderFollow,
+    TenderStatus,
+    User,
+)
 from portal.tenders import rules
 from portal.tenders.rules import Problem, TenderOutline
 from portal.tenders.service import InvalidInput, PublicationRefused, TenderError, ensure_editable, tender_data
+
+DEADLINES = ("question_deadline", "submission_deadline")  # what a rectification may move
 
 
 def outline(tender: Tender) -> TenderOutline:
@@ -70,7 +83,9 @@ def publish_rectification(
 ) -> Rectification:
     """A change after publication: recorded, shown publicly, mailed to drafters and followers.
 
-    It may move the question or submission deadline, but never one that has already passed.
+    It may move the question or submission deadline, but never one that has already passed, never into
+    the past and never once the vault has been opened. A moved deadline is the tender's own deadline
+    from then on (every rule reads it there), with an audit event naming the old and the new time.
     """
     if tender.status is not TenderStatus.PUBLISHED:
         raise TenderError(_l("Een rectificatie kan alleen bij een gepubliceerd inkooptraject."))
@@ -83,9 +98,7 @@ def publish_rectification(
     problems.extend(_deadline_move_problems(tender, moves, now))
     if problems:
         raise InvalidInput(problems)
-    for name, value in moves.items():
-        if value is not None:
-            setattr(tender, name, value)
+    moved = _move_deadlines(tender, moves, by=by, now=now)
     rectification = Rectification(tender_id=tender.id, what=what.strip(), why=why.strip(), published_at=now,
                                   published_by_id=getattr(by, "id", None))  # fmt: skip
     db.session.add(rectification)
@@ -94,34 +107,105 @@ def publish_rectification(
         mail.queue(
             user.email, f"Rectificatie {tender.reference}: {tender.title}", "tenders_rectification",
             dedupe_key=f"rectification-{rectification.id}-{user.id}", tender=tender,
-            rectification=rectification,
+            rectification=rectification, moved=moved,
         )  # fmt: skip
     audit.record("tenders.rectify", tender, actor=by, rectification_id=rectification.id)
     return rectification
 
 
+def _move_deadlines(
+    tender: Tender, moves: dict[str, datetime | None], *, by: User | None, now: datetime
+) -> dict[str, datetime]:
+    """Set each moved deadline where the rules read it, audit the move; returns what moved.
+
+    The submission deadline of an open house is the closing of the admission window open now.
+    """
+    moved = {}
+    for name, value in moves.items():
+        holder, attribute = _deadline_holder(tender, name, now)
+        if value is None or holder is None or value == getattr(holder, attribute):
+            continue
+        audit.record(
+            "tenders.deadline_moved",
+            tender,
+            actor=by,
+            field=name,
+            old=getattr(holder, attribute),
+            new=value,
+            window_id=getattr(holder, "id", "") if holder is not tender else "",
+        )
+        setattr(holder, attribute, value)
+        moved[name] = value
+    db.session.flush()
+    return moved
+
+
+def _deadline_holder(tender: Tender, name: str, now: datetime) -> tuple[Tender | AdmissionWindow | None, str]:
+    """Which object and attribute hold the deadline `name` (None: an open house with no open window)."""
+    if name == "submission_deadline" and tender.procedure is Procedure.OPEN_HOUSE:
+        return _open_window(tender, now), "closes_at"
+    return tender, name
+
+
+def _open_window(tender: Tender, now: datetime) -> AdmissionWindow | None:
+    return next((w for w in tender.windows if w.opens_at <= now < w.closes_at), None)
+
+
 def _deadline_move_problems(
     tender: Tender, moves: dict[str, datetime | None], now: datetime
 ) -> list[Problem]:
-    problems = []
-    for name, value in moves.items():
-        if value is None:
-            continue
-        current = getattr(tender, name)
-        if name == "submission_deadline" and tender.procedure is Procedure.OPEN_HOUSE:
-            problems.append(Problem(name, _l("Een open house heeft toelatingsrondes, geen sluitingsdatum.")))
-        elif current is not None and current < now:
-            problems.append(
-                Problem(name, _l("Deze termijn is al verstreken en kan niet meer worden gewijzigd."))
-            )
-        elif value <= now:
-            problems.append(Problem(name, _l("De nieuwe datum moet in de toekomst liggen.")))
-    if problems:
-        return problems
+    problems = [
+        Problem(name, message)
+        for name, value in moves.items()
+        if value is not None
+        for message in _move_refusal(tender, name, value, now)
+    ]
+    return problems or _order_problems(tender, moves, now)
+
+
+def _move_refusal(tender: Tender, name: str, value: datetime, now: datetime) -> list[object]:
+    holder, attribute = _deadline_holder(tender, name, now)
+    if holder is None:
+        return [_l("Er is nu geen toelatingsronde open; alleen een open ronde kan worden verlengd.")]
+    if name == "submission_deadline" and _opening_started(tender, holder):
+        return [_l("De inschrijvingen zijn al geopend; de termijn ligt vast.")]
+    current = getattr(holder, attribute)
+    if current is not None and current < now:
+        return [_l("Deze termijn is al verstreken en kan niet meer worden gewijzigd.")]
+    if value <= now:
+        return [_l("De nieuwe datum moet in de toekomst liggen.")]
+    return []
+
+
+def _opening_started(tender: Tender, holder: Tender | AdmissionWindow) -> bool:
+    """Whether the opening of this period (the deadline, or this admission window) has begun."""
+    window_id = holder.id if isinstance(holder, AdmissionWindow) else None
+    period = (
+        Opening.admission_window_id.is_(None)
+        if window_id is None
+        else Opening.admission_window_id == window_id
+    )
+    return bool(
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Opening).where(Opening.tender_id == tender.id, period)
+        )
+    )
+
+
+def _order_problems(tender: Tender, moves: dict[str, datetime | None], now: datetime) -> list[Problem]:
+    """The moved dates checked against the others with the set-up's own date rules."""
     data = tender_data(tender)
     data.question_deadline = moves["question_deadline"] or data.question_deadline
-    data.submission_deadline = moves["submission_deadline"] or data.submission_deadline
-    return [p for p in rules.date_problems(data.dates()) if p.field in moves]
+    window = _open_window(tender, now) if tender.procedure is Procedure.OPEN_HOUSE else None
+    if window is not None and moves["submission_deadline"]:
+        data.windows = [
+            (o, moves["submission_deadline"] if o == window.opens_at else c) for o, c in data.windows
+        ]
+    else:
+        data.submission_deadline = moves["submission_deadline"] or data.submission_deadline
+    derived = {"windows": "submission_deadline", "contract_start": "submission_deadline"}
+    problems = [Problem(derived.get(p.field, p.field), p.message) for p in rules.date_problems(data.dates())]
+    return [p for p in problems if p.field in moves]
 
 
 def concerned_users(tender: Tender, *, drafters: bool) -> list[User]:

@@ -435,8 +435,9 @@ def rectify(tender_id: int) -> Page:
     form = forms.RectificationForm()
     if form.validate_on_submit():
         try:
+            moves = {name: forms.local_or_none(form[name].data) for name in publication.DEADLINES}
             publication.publish_rectification(
-                tender, what=form.what.data, why=form.why.data, by=by(), now=clock.now()
+                tender, what=form.what.data, why=form.why.data, by=by(), now=clock.now(), **moves
             )
             if form.file.data:
                 stored = uploads.store(

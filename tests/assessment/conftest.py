@@ -35,11 +35,19 @@ class Scenario:
         service.confirm_opening(self.tender, self.buyers[1], now=now + timedelta(minutes=1))
         db.session.commit()
 
-    def appoint_and_declare(self, conflicts: dict[int, list] | None = None) -> None:
+    def appoint(self) -> None:
         for assessor in self.assessors:
             service.appoint_assessor(self.tender, assessor, criterion=None, by=self.buyers[0])
+        db.session.commit()
+
+    def appoint_and_declare(self, conflicts: dict[int, list] | None = None) -> None:
+        """Declaring needs the bids opened (the sealed period): call `open` first."""
+        self.appoint()
+        for assessor in self.assessors:
             orgs = (conflicts or {}).get(assessor.id, [])
-            service.declare_conflicts(self.tender, assessor, orgs, note="", now=self.deadline)
+            service.declare_conflicts(
+                self.tender, assessor, orgs, note="", now=self.deadline + timedelta(hours=2)
+            )
         db.session.commit()
 
     def score_all(self, values: dict[int, list[int]], consensus: bool = True) -> None:

@@ -215,7 +215,7 @@ def test_an_assessor_appointed_for_one_criterion_scores_only_that_one(app):
     service.appoint_assessor(s.tender, specialist, criterion=first, by=s.buyers[0])
     service.appoint_assessor(s.tender, generalist, criterion=None, by=s.buyers[0])
     for assessor in s.assessors:
-        service.declare_conflicts(s.tender, assessor, [], note="", now=s.deadline)
+        service.declare_conflicts(s.tender, assessor, [], note="", now=s.deadline + timedelta(hours=2))
     sub = s.submissions[0]
     with pytest.raises(AssessmentRefused, match="niet benoemd"):
         service.submit_score(sub, second, specialist, "6", "Goed", now=s.deadline)
