@@ -206,3 +206,22 @@ def test_the_outbox_rule_places_bid_receipts_and_rectification_mail_until_the_op
         assessment.confirm_opening(tender, staff[Role.BUYER], now=clock.now())
         assessment.confirm_opening(tender, factories.user_with_role(Role.BUYER), now=clock.now())
         assert sealed_keys() == set()
+
+
+def test_the_outbox_page_shows_a_failed_receipt_of_a_sealed_tender_without_its_recipient(client, auth, world):
+    from portal.models import OutgoingMail
+
+    receipts = list(
+        db.session.scalars(sa.select(OutgoingMail).where(OutgoingMail.dedupe_key.like("bids.receipt:%")))
+    )
+    for message in receipts:
+        message.attempts, message.failed_at, message.sent_at = 6, clock.now(), None
+        message.last_error = f"550 mailbox unavailable <{message.recipient}>"
+    db.session.commit()
+    auth.login(world["staff"][Role.ADMIN])
+    page = client.get("/beheer/e-mail").text
+    assert page.count("nog verzegeld") == len(receipts) > 0
+    for name, kvk, email in BIDDERS:
+        assert email not in page
+        assert name not in page
+        assert kvk not in page

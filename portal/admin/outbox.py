@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from portal import access, audit, mail
+from portal import access, audit, clock, mail, sealed
 from portal.accounts.forms import ButtonForm
 from portal.admin import bp
 from portal.extensions import db
@@ -17,24 +19,28 @@ from portal.models import OutgoingMail
 PAGE_SIZE = 50
 
 
-def undelivered(page: int) -> list[OutgoingMail]:
-    """Failed messages and those waiting for another try, newest first; one more than a page (is there more?)."""
+def undelivered(page: int, *, now: datetime) -> list[sa.Row[tuple[OutgoingMail, bool]]]:
+    """Failed messages and those waiting for another try, newest first; one more than a page (is there more?).
+
+    Each with `sealed`: the message would tell who bids on a tender that is not opened yet (a receipt,
+    a rectification to its drafters), so the page shows that it exists and can be retried, not to whom.
+    """
     query = (
-        sa.select(OutgoingMail)
+        sa.select(OutgoingMail, sealed.outgoing_mail_sealed(now).label("sealed"))
         .where(
             OutgoingMail.sent_at.is_(None),
             sa.or_(OutgoingMail.failed_at.is_not(None), OutgoingMail.attempts > 0),
         )
         .order_by(OutgoingMail.id.desc())
     )
-    return list(db.session.scalars(query.limit(PAGE_SIZE + 1).offset((max(page, 1) - 1) * PAGE_SIZE)))
+    return list(db.session.execute(query.limit(PAGE_SIZE + 1).offset((max(page, 1) - 1) * PAGE_SIZE)))
 
 
 @bp.get("/e-mail")
 @access.guard("admin.manage_mail")
 def outbox() -> str:
     page = max(request.args.get("pagina", 1, type=record_id) or 1, 1)
-    messages = undelivered(page)
+    messages = undelivered(page, now=clock.now())
     failed, retrying = mail.undelivered_counts()
     return render_template(
         "admin/outbox.html",
