@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portal import access, audit, clock, sealed
+from portal import access, audit, clock, sealed, uploads
 from portal.assessment import bp, deciding, forms, letters, queries, rules, service, views
 from portal.assessment.service import AssessmentRefused
 from portal.extensions import db
@@ -397,7 +397,9 @@ def letter(decision_id: int) -> Response:
         io.BytesIO(letters.letter_path(decision).read_bytes()),
         mimetype="application/pdf",
         as_attachment=True,
-        download_name=f"besluit-{submission.bid.tender.reference}-{decision.id}.pdf",
+        download_name=uploads.safe_display_name(
+            f"besluit-{submission.bid.tender.reference}-{decision.id}.pdf"
+        ),
     )
 
 
