@@ -53,7 +53,11 @@ class ChainReport:
 def chain_rows() -> Iterator[sa.Row]:
     columns = [AuditEvent.id, AuditEvent.hash, *(getattr(AuditEvent, name) for name in HASHED_FIELDS)]
     statement = sa.select(*columns).order_by(AuditEvent.seq, AuditEvent.id).execution_options(yield_per=1000)
-    return iter(db.session.execute(statement))
+    result = db.session.execute(statement)
+    try:
+        yield from result
+    finally:
+        result.close()  # a verify that stops at a break leaves the (server-side) cursor open otherwise
 
 
 def verify(rows: Iterable[sa.Row], *, expect_head: str | None = None) -> ChainReport:
@@ -88,6 +92,7 @@ def verify(rows: Iterable[sa.Row], *, expect_head: str | None = None) -> ChainRe
             )
         else:
             problem = ChainBreak("changed", row.id, row.seq, f"event {row.id} (#{row.seq}) was changed")
+        _close(rows)
         return ChainReport(count, last_seq, last_hash, problem)
     if not seen_head:
         problem = ChainBreak(
@@ -98,6 +103,12 @@ def verify(rows: Iterable[sa.Row], *, expect_head: str | None = None) -> ChainRe
         )
         return ChainReport(count, last_seq, last_hash, problem)
     return ChainReport(count, last_seq, last_hash, None)
+
+
+def _close(rows: Iterable[sa.Row]) -> None:
+    close = getattr(rows, "close", None)
+    if close is not None:
+        close()
 
 
 @dataclass(frozen=True)
