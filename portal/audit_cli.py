@@ -27,7 +27,9 @@ from portal.models import AuditEvent, Role, User
 from portal.models.audit import GENESIS, HASHED_FIELDS, chain_hash, fields_of
 
 log = logging.getLogger(__name__)
-audit_cli = AppGroup("audit", help="The tamper-evident audit trail: verify the chain, publish the day's head.")
+audit_cli = AppGroup(
+    "audit", help="The tamper-evident audit trail: verify the chain, publish the day's head."
+)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,10 @@ def verify(rows: Iterable[sa.Row], *, expect_head: str | None = None) -> ChainRe
             missing = f"#{last_seq + 1}" + (f"-#{row.seq - 1}" if row.seq - 1 > last_seq + 1 else "")
             where = f"after event {last_id}" if last_id is not None else "at the start"
             problem = ChainBreak(
-                "deleted", row.id, last_seq + 1, f"event(s) {missing} deleted: gap {where}, before event {row.id}"
+                "deleted",
+                row.id,
+                last_seq + 1,
+                f"event(s) {missing} deleted: gap {where}, before event {row.id}",
             )
         elif intact and in_place:
             problem = ChainBreak(
@@ -149,7 +154,13 @@ def publish_head(day: date) -> tuple[DayHead, bool]:
     from portal import mail
 
     head = day_head(day)
-    log.info("audit head %s: #%s %s (%s events that day)", day.isoformat(), head.seq, head.hash, head.events_that_day)
+    log.info(
+        "audit head %s: #%s %s (%s events that day)",
+        day.isoformat(),
+        head.seq,
+        head.hash,
+        head.events_that_day,
+    )
     recipient = current_app.config.get("AUDIT_HEAD_RECIPIENT") or ""
     if not recipient:
         return head, False
@@ -170,21 +181,25 @@ def publish_head(day: date) -> tuple[DayHead, bool]:
 
 
 @audit_cli.command("verify")
-@click.option("--expect-head", default=None, help="A head hash published earlier (mail): it must be in the chain.")
+@click.option(
+    "--expect-head", default=None, help="A head hash published earlier (mail): it must be in the chain."
+)
 def verify_command(expect_head: str | None) -> None:
     """Recompute the hash chain; name the first event changed, deleted or inserted (exit code 1)."""
     report = verify(chain_rows(), expect_head=expect_head)
     if report.intact:
         click.echo(f"Audit chain intact: {report.events} events, head #{report.head_seq} {report.head_hash}")
         return
-    assert report.first_break is not None  # noqa: S101 - narrowed by `intact`
+    assert report.first_break is not None
     log.error("audit chain broken: %s", report.first_break.message)
     click.echo(f"Audit chain BROKEN: {report.first_break.message}", err=True)
     raise SystemExit(1)
 
 
 @audit_cli.command("head")
-@click.option("--day", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Default: yesterday (Amsterdam).")
+@click.option(
+    "--day", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Default: yesterday (Amsterdam)."
+)
 def head_command(day: datetime | None) -> None:
     """Write the day's head hash to the log and mail it to AUDIT_HEAD_RECIPIENT (once per day)."""
     from portal import mail
@@ -192,7 +207,7 @@ def head_command(day: datetime | None) -> None:
     chosen = day.date() if day else clock.to_local(clock.now()).date() - timedelta(days=1)
     report = verify(chain_rows())
     if not report.intact:
-        assert report.first_break is not None  # noqa: S101 - narrowed by `intact`
+        assert report.first_break is not None
         log.error("audit chain broken, head not published: %s", report.first_break.message)
         click.echo(f"Audit chain BROKEN, head not published: {report.first_break.message}", err=True)
         raise SystemExit(1)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+import os
+import subprocess
+import sys
 import threading
+import uuid
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -40,16 +46,20 @@ def test_chain_verifies_after_a_normal_flow_of_requests(client, auth, no_csrf, r
     assert client.get("/beheer/audit").status_code == 403  # rolled back; the refusal is kept
     auth.as_role(Role.ADMIN)
     buyer = factories.UserFactory(roles=[Role.BUYER])
-    assert client.post(f"/beheer/gebruikers/{buyer.id}", data={"roles": ["assessor", "buyer"]}).status_code == 302
+    assert (
+        client.post(f"/beheer/gebruikers/{buyer.id}", data={"roles": ["assessor", "buyer"]}).status_code
+        == 302
+    )
 
     events = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.seq)).all()
     actions = [e.action for e in events]
     assert {"accounts.login", "audit.view", "admin.change_roles"} <= set(actions)
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert events[0].prev_hash == GENESIS
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:], strict=False))
+    assert all(later.prev_hash == earlier.hash for earlier, later in itertools.pairwise(events))
     refusal = next(e for e in events if e.action == "audit.view")
-    assert refusal.outcome is AuditOutcome.REFUSED and refusal.hash == chain_hash(fields_of(refusal))
+    assert refusal.outcome is AuditOutcome.REFUSED
+    assert refusal.hash == chain_hash(fields_of(refusal))
 
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
@@ -70,10 +80,16 @@ def test_changing_one_field_of_a_middle_event_names_that_event(runner):
 def test_a_changed_event_whose_hash_was_rewritten_is_named_by_the_broken_link():
     events = _record(4)
     fields = dict(fields_of(events[1]), ip="10.6.6.6")
-    _raw("UPDATE audit_event SET ip = '10.6.6.6', hash = :h WHERE id = :id", h=chain_hash(fields), id=events[1].id)
+    _raw(
+        "UPDATE audit_event SET ip = '10.6.6.6', hash = :h WHERE id = :id",
+        h=chain_hash(fields),
+        id=events[1].id,
+    )
     problem = _verify().first_break
-    assert problem is not None and problem.kind == "unlinked"
-    assert f"event {events[1].id} was changed" in problem.message and problem.event_id == events[2].id
+    assert problem is not None
+    assert problem.kind == "unlinked"
+    assert f"event {events[1].id} was changed" in problem.message
+    assert problem.event_id == events[2].id
 
 
 def test_deleting_one_event_names_the_gap(runner):
@@ -92,7 +108,8 @@ def test_deleting_the_last_event_is_found_with_the_published_head():
     assert audit_cli.verify(audit_cli.chain_rows(), expect_head=published).intact
     _raw("DELETE FROM audit_event WHERE id = :id", id=events[-1].id)
     problem = audit_cli.verify(audit_cli.chain_rows(), expect_head=published).first_break
-    assert problem is not None and problem.kind == "head-missing"
+    assert problem is not None
+    assert problem.kind == "head-missing"
 
 
 def test_inserting_a_forged_event_names_it():
@@ -105,7 +122,9 @@ def test_inserting_a_forged_event_names_it():
         at=middle.at.replace(tzinfo=None) if db.engine.dialect.name == "sqlite" else middle.at,
         seq=middle.seq,
         prev="f" * 64,
-        hash=chain_hash(dict(forged, actor_id=None, organisation_id=None, object_type=None, ip=None, detail={})),
+        hash=chain_hash(
+            dict(forged, actor_id=None, organisation_id=None, object_type=None, ip=None, detail={})
+        ),
     )
     forged_id = db.session.scalar(sa.select(AuditEvent.id).where(AuditEvent.action == "test.forged"))
     problem = _verify().first_break
@@ -146,7 +165,8 @@ def test_update_and_delete_through_the_orm_are_refused():
 
 
 @pytest.mark.parametrize(
-    "statement", ["UPDATE audit_event SET action = 'test.raw'", "DELETE FROM audit_event", "TRUNCATE audit_event"]
+    "statement",
+    ["UPDATE audit_event SET action = 'test.raw'", "DELETE FROM audit_event", "TRUNCATE audit_event"],
 )
 def test_raw_sql_that_changes_events_is_refused_by_the_trigger(statement):
     if statement.startswith("TRUNCATE") and db.engine.dialect.name != "postgresql":
@@ -164,7 +184,9 @@ def test_postgres_trigger_allows_changes_only_in_maintenance():
     events = _record(2)
     connection = db.session.connection()
     with connection.begin_nested(), audit.maintenance(connection):
-        connection.exec_driver_sql(f"UPDATE audit_event SET ip = '10.0.0.1' WHERE id = {events[0].id}")
+        connection.execute(
+            sa.text("UPDATE audit_event SET ip = '10.0.0.1' WHERE id = :id"), {"id": events[0].id}
+        )
     assert not _verify().intact
 
 
@@ -181,7 +203,8 @@ def test_the_day_head_is_logged_and_mailed_once_through_smtp(app, runner, smtp_s
     message = smtp_server.messages[0]
     assert message["To"] == "notaris@archief.example"
     body = smtp_server.body_of(message)
-    assert events[-1].hash in body and f"Gebeurtenis nummer: {events[-1].seq}" in body
+    assert events[-1].hash in body
+    assert f"Gebeurtenis nummer: {events[-1].seq}" in body
     assert f"audit head {today.isoformat()}: #{events[-1].seq} {events[-1].hash}" in caplog.text
 
 
@@ -207,7 +230,8 @@ def test_a_broken_chain_is_not_published(app, runner, monkeypatch):
     events = _record(3)
     _raw("DELETE FROM audit_event WHERE id = :id", id=events[1].id)
     result = runner.invoke(args=["audit", "head"])
-    assert result.exit_code == 1 and "head not published" in result.output
+    assert result.exit_code == 1
+    assert "head not published" in result.output
 
 
 @pytest.mark.postgres
@@ -237,3 +261,67 @@ def test_two_threads_recording_at_once_keep_one_chain(app):
         report = _verify()
         assert report.intact, report.first_break
         assert report.events == report.head_seq == 4 * per_thread
+
+
+def _flask(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - a fixed command: this project's own flask CLI
+        [sys.executable, "-m", "flask", "--app", "portal", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def empty_database(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if not server_url:
+        yield f"sqlite:///{tmp_path / 'migrated.sqlite'}"
+        return
+    name = f"portal_migration_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    yield sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+def test_the_migration_chains_the_existing_events_in_id_order(tmp_path, empty_database):
+    env = {
+        key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "TEST_DATABASE_URL"}
+    } | {
+        "PORTAL_ENV": "development",
+        "DATABASE_URL": empty_database,
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "SECRET_KEY": "audit-chain-test-key-0123456789abcdef",
+    }
+    assert _flask(env, "db", "upgrade", "5e8c3a1f7b20").returncode == 0
+    engine = sa.create_engine(empty_database)
+    with engine.begin() as connection:
+        for n, action in enumerate(["accounts.login", "tenders.create", "admin.change_roles"]):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO audit_event (at, action, outcome, ip, detail) "
+                    "VALUES (:at, :action, 'allowed', '127.0.0.1', :detail)"
+                ),
+                {
+                    "at": f"2026-11-0{n + 1} 12:00:00.123456",
+                    "action": action,
+                    "detail": '{"naam": "Zorg & Co ë"}',
+                },
+            )
+    migrated = _flask(env, "db", "upgrade")
+    assert migrated.returncode == 0, migrated.stderr
+    verified = _flask(env, "audit", "verify")
+    assert verified.returncode == 0, verified.stderr
+    assert "Audit chain intact: 3 events" in verified.stdout
+    with engine.begin() as connection:
+        rows = connection.execute(sa.text("SELECT seq, prev_hash, hash FROM audit_event ORDER BY id")).all()
+    assert [row.seq for row in rows] == [1, 2, 3]
+    assert [row.prev_hash for row in rows] == [GENESIS, rows[0].hash, rows[1].hash]
+    with pytest.raises(sa.exc.DatabaseError, match="insert-only"), engine.begin() as connection:
+        connection.execute(sa.text("UPDATE audit_event SET action = 'x'"))
+    engine.dispose()
