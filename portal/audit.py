@@ -28,7 +28,7 @@ from sqlalchemy import orm
 from sqlalchemy.engine import Engine
 
 from portal.extensions import db
-from portal.models import AuditEvent, AuditOutcome
+from portal.models import AuditEvent, AuditOutcome, Organisation, User
 from portal.models.audit import GENESIS, AuditEventImmutableError, chain_hash, fields_of
 from portal.models.base import utcnow
 
@@ -121,6 +121,7 @@ def _chain_new_events(session: orm.Session, _context: Any, _instances: Any) -> N
         return
     connection = session.connection()
     if connection.dialect.name == "postgresql":
+        _lock_referenced_rows(connection, new)
         connection.execute(sa.select(sa.func.pg_advisory_xact_lock(CHAIN_LOCK)))
     seq, prev_hash = chain_head(connection)
     for event in new:
@@ -129,6 +130,22 @@ def _chain_new_events(session: orm.Session, _context: Any, _instances: Any) -> N
         event.detail = event.detail or {}
         event.seq, event.prev_hash = seq, prev_hash
         event.hash = prev_hash = chain_hash(fields_of(event))
+
+
+def _lock_referenced_rows(connection: sa.Connection, events: list[AuditEvent]) -> None:
+    """Take the foreign-key checks' KEY SHARE locks before the chain lock, never while holding it.
+
+    Otherwise a request holding an organisation FOR UPDATE (evidence uploads) and waiting for the chain
+    lock, and one holding the chain lock and inserting an event of that organisation, deadlock.
+    """
+    for table, ids in (
+        (User.__table__, {e.actor_id for e in events} - {None}),
+        (Organisation.__table__, {e.organisation_id for e in events} - {None}),
+    ):
+        if ids:
+            connection.execute(
+                sa.select(table.c.id).where(table.c.id.in_(ids)).with_for_update(read=True, key_share=True)
+            )
 
 
 @sa.event.listens_for(orm.Session, "do_orm_execute")

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 
 from portal import audit, audit_cli, clock
 from portal.extensions import db
-from portal.models import AuditEvent, AuditOutcome, Role
+from portal.models import AuditEvent, AuditOutcome, Organisation, Role
 from portal.models.audit import GENESIS, AuditEventImmutableError, chain_hash, fields_of
 from tests import factories
 
@@ -325,3 +326,47 @@ def test_the_migration_chains_the_existing_events_in_id_order(tmp_path, empty_da
     with pytest.raises(sa.exc.DatabaseError, match="insert-only"), engine.begin() as connection:
         connection.execute(sa.text("UPDATE audit_event SET action = 'x'"))
     engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.committed
+def test_an_organisation_locked_for_update_does_not_deadlock_with_the_chain_lock(app):
+    """An upload holds its organisation FOR UPDATE, then records; another request records for that organisation."""
+    with app.app_context():
+        organisation_id = factories.OrganisationFactory().id
+        db.session.commit()
+    locked, other_started, errors = threading.Event(), threading.Event(), []
+
+    def upload() -> None:
+        try:
+            with app.app_context():
+                db.session.execute(
+                    sa.select(Organisation.id).where(Organisation.id == organisation_id).with_for_update()
+                )
+                locked.set()
+                other_started.wait(10)
+                time.sleep(0.5)  # the other request is at its audit flush now
+                audit.record("test.upload", None, organisation_id=organisation_id)
+                db.session.commit()
+        except Exception as error:  # reported below
+            errors.append(error)
+
+    def other() -> None:
+        try:
+            with app.app_context():
+                locked.wait(10)
+                other_started.set()
+                audit.record("test.other", None, organisation_id=organisation_id)
+                db.session.commit()
+        except Exception as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=upload), threading.Thread(target=other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with app.app_context():
+        assert _verify().intact
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == 2
