@@ -160,6 +160,7 @@ def maintenance(connection: sa.Connection) -> Iterator[None]:
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"SET LOCAL {MAINTENANCE_SETTING} = 'on'")
         yield
+        connection.exec_driver_sql(f"SET LOCAL {MAINTENANCE_SETTING} = 'off'")  # not after an error: aborted
         return
     info = connection.connection.info
     info[MAINTENANCE_SETTING] = True

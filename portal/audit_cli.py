@@ -87,6 +87,8 @@ def verify(rows: Iterable[sa.Row], *, expect_head: str | None = None) -> ChainRe
                 last_seq + 1,
                 f"event(s) {missing} deleted: gap {where}, before event {row.id}",
             )
+        elif intact and in_place and last_id is None:
+            problem = ChainBreak("inserted", row.id, row.seq, f"event {row.id} (#1) does not start the chain")
         elif intact and in_place:
             problem = ChainBreak(
                 "unlinked",
