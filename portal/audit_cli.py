@@ -218,5 +218,10 @@ def head_command(day: datetime | None) -> None:
     sent = mail.deliver_pending() if queued else 0
     click.echo(
         f"Audit head {chosen.isoformat()}: #{head.seq} {head.hash}"
-        + (f" (mailed, {sent} message(s) sent)" if queued else " (already mailed or no recipient)")
+        + (f" (mailed, {sent} message(s) sent)" if queued else "")
+        + (
+            ""
+            if queued or current_app.config.get("AUDIT_HEAD_RECIPIENT")
+            else " (AUDIT_HEAD_RECIPIENT not set)"
+        )
     )
