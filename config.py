@@ -37,6 +37,8 @@ class Config:
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")  # empty: mail is written to the log
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Inkoopportaal NMD <noreply@inkoop-nmd.nl>")
+    # The daily head hash of the audit trail goes here (someone outside the portal's administrators).
+    AUDIT_HEAD_RECIPIENT = os.environ.get("AUDIT_HEAD_RECIPIENT", "")
     REDIS_URL = os.environ.get("REDIS_URL", "")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True

@@ -1,18 +1,40 @@
 """Recording what happened: who, what, when, on which object, allowed or refused, from where.
 
 Never passwords, tokens or document content: `detail` holds identifiers and short labels only.
+
+The events form one hash chain per installation (portal/models/audit.py says what is hashed). One
+chain, not one per day: a day's chain would let a whole day be deleted without a trace inside the
+database, and the day heads are still published (`flask audit head`). Each event is chained when it
+is flushed, in `_chain_new_events`: on PostgreSQL under a transaction-scoped advisory lock, held until
+the commit, so two transactions never read the same head (the unique `prev_hash` refuses a fork
+anyway); SQLite serialises writers itself (every transaction starts IMMEDIATE outside the tests).
+
+The table is insert-only (ORM guards below and in the model; database triggers). `maintenance(connection)`
+lifts the triggers for one transaction: it is used only by the tests' clean-up of committed tests
+and is the documented way for a database administrator's script (e.g. emptying a test installation).
 """
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import sqlalchemy as sa
 from flask import g, has_request_context, request
 from flask_login import current_user
+from sqlalchemy import orm
+from sqlalchemy.engine import Engine
 
 from portal.extensions import db
-from portal.models import AuditEvent, AuditOutcome
+from portal.models import AuditEvent, AuditOutcome, Organisation, User
+from portal.models.audit import GENESIS, AuditEventImmutableError, chain_hash, fields_of
 from portal.models.base import utcnow
+
+CHAIN_LOCK = 0x61756474  # pg_advisory_xact_lock key of the audit chain ("audt")
+MAINTENANCE_SETTING = "portal.audit_maintenance"  # PostgreSQL: SET LOCAL portal.audit_maintenance = 'on'
+SQLITE_MAINTENANCE_FUNCTION = "portal_audit_maintenance"  # SQLite: the triggers ask this function
 
 FORBIDDEN_DETAIL_KEYS = frozenset({"password", "token", "content", "text", "secret", "answer"})
 
@@ -80,3 +102,79 @@ def _current_actor() -> Any | None:
 
 def _origin_ip() -> str | None:
     return request.remote_addr if has_request_context() else None
+
+
+def chain_head(connection: sa.Connection) -> tuple[int, str]:
+    """(seq, hash) of the last event of the chain; (0, GENESIS) when there is none."""
+    head = connection.execute(
+        sa.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return (head.seq, head.hash) if head else (0, GENESIS)
+
+
+@sa.event.listens_for(orm.Session, "before_flush")
+def _chain_new_events(session: orm.Session, _context: Any, _instances: Any) -> None:
+    new = sorted(
+        (obj for obj in session.new if isinstance(obj, AuditEvent)), key=lambda e: sa.inspect(e).insert_order
+    )
+    if not new:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        _lock_referenced_rows(connection, new)
+        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(CHAIN_LOCK)))
+    seq, prev_hash = chain_head(connection)
+    for event in new:
+        seq += 1
+        event.at = event.at or utcnow()
+        event.detail = event.detail or {}
+        event.seq, event.prev_hash = seq, prev_hash
+        event.hash = prev_hash = chain_hash(fields_of(event))
+
+
+def _lock_referenced_rows(connection: sa.Connection, events: list[AuditEvent]) -> None:
+    """Take the foreign-key checks' KEY SHARE locks before the chain lock, never while holding it.
+
+    Otherwise a request holding an organisation FOR UPDATE (evidence uploads) and waiting for the chain
+    lock, and one holding the chain lock and inserting an event of that organisation, deadlock.
+    """
+    for table, ids in (
+        (User.__table__, {e.actor_id for e in events} - {None}),
+        (Organisation.__table__, {e.organisation_id for e in events} - {None}),
+    ):
+        if ids:
+            connection.execute(
+                sa.select(table.c.id).where(table.c.id.in_(ids)).with_for_update(read=True, key_share=True)
+            )
+
+
+@sa.event.listens_for(orm.Session, "do_orm_execute")
+def _refuse_bulk_changes(state: orm.ORMExecuteState) -> None:
+    if (state.is_update or state.is_delete) and state.bind_mapper is sa.inspect(AuditEvent):
+        raise AuditEventImmutableError("audit events cannot be changed or deleted")
+
+
+@contextmanager
+def maintenance(connection: sa.Connection) -> Iterator[None]:
+    """Within `connection`'s transaction, let the triggers allow UPDATE/DELETE/TRUNCATE of audit_event."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SET LOCAL {MAINTENANCE_SETTING} = 'on'")
+        yield
+        connection.exec_driver_sql(f"SET LOCAL {MAINTENANCE_SETTING} = 'off'")  # not after an error: aborted
+        return
+    info = connection.connection.info
+    info[MAINTENANCE_SETTING] = True
+    try:
+        yield
+    finally:
+        info.pop(MAINTENANCE_SETTING, None)
+
+
+@sa.event.listens_for(Engine, "connect")
+def _sqlite_maintenance_function(dbapi_connection: Any, record: Any) -> None:
+    """SQLite has no session settings: its triggers call this function (absent elsewhere: refused)."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        info = record.info
+        dbapi_connection.create_function(
+            SQLITE_MAINTENANCE_FUNCTION, 0, lambda: 1 if info.get(MAINTENANCE_SETTING) else 0
+        )

@@ -9,9 +9,11 @@ from portal.extensions import db
 
 
 def register(app: Flask) -> None:
+    from portal.audit_cli import audit_cli
     from portal.bids.cli import uploads_cleanup
 
     app.cli.add_command(uploads_cleanup)
+    app.cli.add_command(audit_cli)
 
     @app.cli.command("seed-demo")
     def seed_demo() -> None:

@@ -29,7 +29,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import orm
 
 from config import TestConfig
-from portal import create_app, sessions
+from portal import audit, create_app, sessions
 from portal.bids import matrix_page
 from portal.extensions import db, limiter
 from portal.models import Role, User
@@ -130,7 +130,7 @@ def _empty_tables(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
         tables = [t for t in reversed(db.metadata.sorted_tables) if t.name != "alembic_version"]
-        with db.engine.begin() as connection:
+        with db.engine.begin() as connection, audit.maintenance(connection):  # audit_event is insert-only
             if connection.dialect.name == "postgresql":
                 names = ", ".join(f'"{t.name}"' for t in tables)
                 connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
