@@ -108,8 +108,11 @@ def encode(value: Any) -> Any:
 
 
 def _python_type(column: sa.Column) -> type | None:
+    kind = column.type
+    if isinstance(kind, sa.types.TypeDecorator):  # UTCDateTime: what it stores (its own says `object`)
+        kind = kind.impl_instance
     try:
-        return column.type.python_type
+        return kind.python_type
     except NotImplementedError:
         return None
 
@@ -137,14 +140,33 @@ def decode(column: sa.Column, value: Any) -> Any:
 # --- writing the archive -------------------------------------------------------------------------
 
 
+def _snapshot_engine() -> sa.Engine:
+    """The engine to read the snapshot with: the application's, except on SQLite.
+
+    The application's SQLite transactions begin IMMEDIATE (the write lock, for the whole backup); the
+    backup's own engine begins a plain (deferred) transaction: with WAL its first read fixes a snapshot
+    and writers go on beside it.
+    """
+    if db.engine.dialect.name != "sqlite":
+        return db.engine
+    engine = sa.create_engine(db.engine.url, poolclass=sa.pool.NullPool, connect_args={"timeout": 30})
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]  # DBAPI objects
+        dbapi_connection.isolation_level = None  # no pysqlite transaction handling: ours below
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection):  # type: ignore[no-untyped-def]  # DBAPI objects
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
 def _snapshot(connection: sa.Connection) -> sa.Connection:
     """Begin the one read transaction every table is read in."""
     if connection.dialect.name == "postgresql":
-        connection = connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
-        connection.begin()
-    else:
-        connection.begin()
-        connection.exec_driver_sql("BEGIN")  # pysqlite emits no BEGIN before a SELECT: one snapshot
+        connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    connection.begin()
     return connection
 
 
@@ -245,7 +267,8 @@ def create(path: Path, *, now: datetime) -> Summary:
 def _write(archive: tarfile.TarFile, summary: Summary, *, now: datetime) -> dict[str, Any]:
     files: dict[str, dict[str, Any]] = {}
     db.session.remove()
-    with db.engine.connect() as plain:
+    engine = _snapshot_engine()
+    with engine.connect() as plain:
         connection = _snapshot(plain)
         revision = database_revision(connection)
         if revision is None:
@@ -255,8 +278,10 @@ def _write(archive: tarfile.TarFile, summary: Summary, *, now: datetime) -> dict
             summary.rows[table.name] = count
             files[f"{TABLES}{table.name}.jsonl"] = {"sha256": digest}
         referenced = _referenced_names(connection)
-        engine = connection.dialect.name
+        dialect = connection.dialect.name
         connection.rollback()  # read only: nothing to keep
+    if engine is not db.engine:
+        engine.dispose()
     folder = Path(current_app.config["UPLOAD_DIR"])
     copied: set[str] = set()
     for path in upload_files(folder):
@@ -271,7 +296,7 @@ def _write(archive: tarfile.TarFile, summary: Summary, *, now: datetime) -> dict
         "alembic_revision": revision,
         "portal_version": portal_version(),
         "created_at": now.astimezone(UTC).isoformat(),
-        "engine": engine,
+        "engine": dialect,
         "upload_dir": str(folder.resolve()),
         "tables": summary.rows,
         "table_order": [t.name for t in tables()],

@@ -1,0 +1,270 @@
+"""`flask backup` / `flask restore`: a realistic data set (a submitted bid with evidence and its receipt
+PDF, a tender document, a contract PDF, audit events) backed up, restored into a second, empty database
+and an empty folder, and checked there: every row equal, every receipt and document hash against its
+file; a changed archive, a non-empty target and another revision refused before anything is written.
+
+The source is the suite's database (committed for real, emptied afterwards); the target a database of
+its own: a SQLite file, and with TEST_DATABASE_URL also a PostgreSQL database created for the test.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import stat
+import tarfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from config import TestConfig
+from portal import backup, clock, create_app, uploads
+from portal.agreements import service as agreements
+from portal.bids import canonical, receipt, service
+from portal.bids import evidence as bid_evidence
+from portal.extensions import db
+from portal.models import (
+    AgreementVersion,
+    AuditEvent,
+    BidSubmission,
+    EvidenceFile,
+    Organisation,
+    Role,
+    TenderDocument,
+)
+from portal.tenders import service as tenders
+from tests import factories
+from tests.bids.conftest import complete
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+pytestmark = pytest.mark.committed
+
+
+@pytest.fixture
+def source(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flask:
+    """The suite's app with an upload folder of this test's own."""
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "source-uploads"))
+    return app
+
+
+def _target_url(engine: str, tmp_path: Path) -> Iterator[str]:
+    if engine == "sqlite":
+        yield f"sqlite:///{tmp_path / 'restored.sqlite'}"
+        return
+    server_url = os.environ["TEST_DATABASE_URL"]
+    name = f"portal_restore_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    yield sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture(params=ENGINES)
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """A second portal: an empty database migrated to the head, an upload folder not yet made."""
+    urls = _target_url(request.param, tmp_path)
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = next(urls)
+        UPLOAD_DIR = str(tmp_path / "restored-uploads")
+
+    application = create_app(Config)
+    with application.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    next(urls, None)
+
+
+def _data_set(app: Flask) -> None:
+    """Built through the features' own services: what a few weeks of the portal leave behind."""
+    with app.test_request_context():
+        provider = factories.user_with_role(Role.PROVIDER_ADMIN)
+        tender = factories.tender_with_matrix(results=2, levels=(4, 5), municipalities=2, lots=2)
+        requirement = factories.RequirementFactory(tender=tender, text="VOG voor alle professionals")
+        factories.AwardCriterionFactory(tender=tender, question="Hoe stelt u de inwoner centraal?")
+        stored = uploads.store(io.BytesIO(PDF + b"% bestek\n"), "bestek.pdf", allowed=uploads.DOCUMENT_TYPES)
+        tenders.add_document(tender, stored, title="Bestek", rectification=True)
+        bid = service.start_bid(tender, provider.organisation, provider, now=clock.now())
+        db.session.commit()
+        complete(bid, provider)
+        for name in ("vog-beleid.pdf", "kwaliteit.pdf"):
+            data = PDF + f"% {name}\n".encode()
+            bid_evidence.attach(bid, requirement, io.BytesIO(data), name, user=provider, now=clock.now())
+        submission = service.submit(bid, user=provider, idempotency_key="b" * 32, now=clock.now())
+        db.session.commit()
+        receipt.make(submission.id, deliver=False)
+        organisation = factories.admitted_provider(tender)
+        agreements.generate_agreement(tender, organisation, now=clock.now())
+        db.session.commit()
+
+
+def _rows(app: Flask) -> dict[str, list[tuple]]:
+    with app.app_context(), db.engine.connect() as connection:
+        return {
+            table.name: [
+                tuple(row)
+                for row in connection.execute(
+                    sa.select(table).order_by(*(table.primary_key.columns or table.columns))
+                )
+            ]
+            for table in backup.tables()
+        }
+
+
+def _backup(app: Flask, tmp_path: Path) -> Path:
+    archive = tmp_path / "backup.tar"
+    result = app.test_cli_runner().invoke(args=["backup", "--output", str(archive)])
+    assert result.exit_code == 0, result.output
+    assert str(archive) in result.output
+    assert f"({archive.stat().st_size} bytes)" in result.output
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    return archive
+
+
+def _restore(app: Flask, archive: Path):  # type: ignore[no-untyped-def]  # click's Result
+    return app.test_cli_runner().invoke(args=["restore", str(archive)])
+
+
+def test_a_backup_restores_into_an_empty_database_and_folder_with_every_hash_intact(
+    source: Flask, target: Flask, tmp_path: Path
+) -> None:
+    _data_set(source)
+    before = _rows(source)
+    archive = _backup(source, tmp_path)
+
+    result = _restore(target, archive)
+
+    assert result.exit_code == 0, result.output
+    after = _rows(target)
+    assert {name: len(rows) for name, rows in after.items()} == {
+        name: len(rows) for name, rows in before.items()
+    }
+    assert after == before  # every value, with its type: Decimal, aware UTC datetimes, enums, JSON
+    with target.app_context():
+        folder = Path(target.config["UPLOAD_DIR"])
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert {stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()} == {0o600}
+        submissions = db.session.scalars(sa.select(BidSubmission)).all()
+        receipts = 0
+        for submission in submissions:
+            assert canonical.digest(submission.content) == submission.sha256
+            path = uploads.path_of(receipt.stored_name(submission))
+            if path.exists():
+                receipts += 1
+                assert receipt.hash_from_pdf(path.read_bytes()) == submission.sha256
+        assert receipts == 1
+        documents = [
+            *((e.stored_name, e.sha256) for e in db.session.scalars(sa.select(EvidenceFile))),
+            *((d.stored_name, d.sha256) for d in db.session.scalars(sa.select(TenderDocument))),
+            *((v.pdf_stored_name, v.pdf_sha256) for v in db.session.scalars(sa.select(AgreementVersion))),
+        ]
+        assert len(documents) == 4
+        for stored_name, sha256 in documents:
+            assert hashlib.sha256(uploads.path_of(stored_name).read_bytes()).hexdigest() == sha256
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) > 0
+        highest = db.session.scalar(sa.select(sa.func.max(Organisation.id)))
+        assert factories.OrganisationFactory().id > highest  # the id sequences continue after the restore
+
+
+def _rewritten(archive: Path, change) -> Path:  # type: ignore[no-untyped-def]
+    """A copy of the archive with `change(name, data) -> data` applied to each member."""
+    copy = archive.with_name("changed.tar")
+    with tarfile.open(archive) as original, tarfile.open(copy, "w") as changed:
+        for member in original:
+            data = change(member.name, original.extractfile(member).read())
+            member.size = len(data)
+            changed.addfile(member, io.BytesIO(data))
+    return copy
+
+
+def _unchanged(app: Flask) -> None:
+    assert not any(_rows(app).values())
+    folder = Path(app.config["UPLOAD_DIR"])
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_an_archive_with_one_byte_of_a_file_changed_is_refused_before_anything_is_written(
+    source: Flask, target: Flask, tmp_path: Path
+) -> None:
+    _data_set(source)
+    archive = _backup(source, tmp_path)
+    with tarfile.open(archive) as opened:
+        last_file = [m for m in opened if m.name.startswith(backup.UPLOADS)][-1]  # after every table
+    with archive.open("r+b") as raw:  # one byte inside the file's data, in place
+        raw.seek(last_file.offset_data + 10)
+        byte = raw.read(1)
+        raw.seek(-1, io.SEEK_CUR)
+        raw.write(bytes([byte[0] ^ 0x01]))
+
+    result = _restore(target, archive)
+
+    assert result.exit_code == 1
+    assert f"{last_file.name} in the archive does not match the SHA-256" in result.output
+    _unchanged(target)
+
+
+def test_an_archive_of_another_revision_is_refused_naming_both(
+    source: Flask, target: Flask, tmp_path: Path
+) -> None:
+    archive = _backup(source, tmp_path)
+
+    def older(name: str, data: bytes) -> bytes:
+        if name != backup.MANIFEST:
+            return data
+        return json.dumps({**json.loads(data), "alembic_revision": "4d2a9b7c1e83"}).encode()
+
+    result = _restore(target, _rewritten(archive, older))
+
+    assert result.exit_code == 1
+    with target.app_context():
+        head = backup.head_revision()
+    assert "made at alembic revision 4d2a9b7c1e83" in result.output
+    assert f"this code is at {head}" in result.output
+    _unchanged(target)
+
+
+def test_restore_into_a_database_that_has_rows_is_refused(
+    source: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _data_set(source)
+    archive = _backup(source, tmp_path)
+    before = _rows(source)
+    monkeypatch.setitem(source.config, "UPLOAD_DIR", str(tmp_path / "empty-uploads"))
+
+    result = _restore(source, archive)
+
+    assert result.exit_code == 1
+    assert "The database is not empty" in result.output
+    assert "Nothing was changed" in result.output
+    assert _rows(source) == before
+    assert not (tmp_path / "empty-uploads").exists()
+
+
+def test_restore_into_an_upload_folder_that_holds_a_file_is_refused(
+    source: Flask, target: Flask, tmp_path: Path
+) -> None:
+    archive = _backup(source, tmp_path)
+    folder = Path(target.config["UPLOAD_DIR"])
+    folder.mkdir()
+    (folder / ("ab" * 16)).write_bytes(b"already here")
+
+    result = _restore(target, archive)
+
+    assert result.exit_code == 1
+    assert f"The upload folder {folder} is not empty" in result.output
+    assert not any(_rows(target).values())
