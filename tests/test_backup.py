@@ -16,7 +16,7 @@ import os
 import stat
 import tarfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -69,25 +69,37 @@ def _target_url(engine: str, tmp_path: Path) -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.fixture
+def portals(tmp_path: Path) -> Iterator[Callable[[str], Flask]]:
+    """Make a second portal: an empty database migrated to the head, an upload folder not yet made."""
+    made: list[tuple[Flask, Iterator[str]]] = []
+
+    def make(engine: str) -> Flask:
+        urls = _target_url(engine, tmp_path)
+
+        class Config(TestConfig):
+            SQLALCHEMY_DATABASE_URI = next(urls)
+            UPLOAD_DIR = str(tmp_path / f"restored-uploads-{engine}")
+
+        application = create_app(Config)
+        made.append((application, urls))
+        with application.app_context():
+            from flask_migrate import upgrade
+
+            upgrade()
+        return application
+
+    yield make
+    for application, urls in made:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        next(urls, None)
+
+
 @pytest.fixture(params=ENGINES)
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
-    """A second portal: an empty database migrated to the head, an upload folder not yet made."""
-    urls = _target_url(request.param, tmp_path)
-
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = next(urls)
-        UPLOAD_DIR = str(tmp_path / "restored-uploads")
-
-    application = create_app(Config)
-    with application.app_context():
-        from flask_migrate import upgrade
-
-        upgrade()
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    next(urls, None)
+def target(request: pytest.FixtureRequest, portals: Callable[[str], Flask]) -> Flask:
+    return portals(request.param)
 
 
 def _data_set(app: Flask) -> None:
@@ -126,8 +138,8 @@ def _rows(app: Flask) -> dict[str, list[tuple]]:
         }
 
 
-def _backup(app: Flask, tmp_path: Path) -> Path:
-    archive = tmp_path / "backup.tar"
+def _backup(app: Flask, tmp_path: Path, name: str = "backup.tar") -> Path:
+    archive = tmp_path / name
     result = app.test_cli_runner().invoke(args=["backup", "--output", str(archive)])
     assert result.exit_code == 0, result.output
     assert str(archive) in result.output
@@ -268,3 +280,66 @@ def test_restore_into_an_upload_folder_that_holds_a_file_is_refused(
     assert result.exit_code == 1
     assert f"The upload folder {folder} is not empty" in result.output
     assert not any(_rows(target).values())
+
+
+@pytest.mark.postgres
+def test_a_backup_taken_on_sqlite_restores_into_postgresql(
+    source: Flask, portals: Callable[[str], Flask], tmp_path: Path
+) -> None:
+    _data_set(source)
+    before = _rows(source)
+    on_sqlite = portals("sqlite")
+    assert _restore(on_sqlite, _backup(source, tmp_path)).exit_code == 0
+    from_sqlite = _backup(on_sqlite, tmp_path, "from-sqlite.tar")
+    on_postgresql = portals("postgresql")
+
+    result = _restore(on_postgresql, from_sqlite)
+
+    assert result.exit_code == 0, result.output
+    with tarfile.open(from_sqlite) as archive:
+        assert json.load(archive.extractfile(backup.MANIFEST))["engine"] == "sqlite"
+    assert _rows(on_postgresql) == before
+
+
+def test_the_dump_is_one_moment_a_row_committed_during_the_backup_is_not_in_it(
+    source: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _data_set(source)
+    organisations = len(_rows(source)["organisation"])
+    dump_table = backup._add_table
+    tables_dumped: list[str] = []
+
+    def and_meanwhile_a_new_provider_registers(archive, name, rows, now):  # type: ignore[no-untyped-def]
+        if not tables_dumped:  # the snapshot is open: another connection commits an organisation
+            with source.app_context():
+                factories.OrganisationFactory()
+                db.session.remove()
+        tables_dumped.append(name)
+        return dump_table(archive, name, rows, now)
+
+    monkeypatch.setattr(backup, "_add_table", and_meanwhile_a_new_provider_registers)
+    archive = _backup(source, tmp_path)
+
+    assert tables_dumped.index("organisation") > 0  # read after the commit
+    assert len(_rows(source)["organisation"]) == organisations + 1
+    with tarfile.open(archive) as opened:
+        manifest = json.load(opened.extractfile(backup.MANIFEST))
+        dumped = opened.extractfile("tables/organisation.jsonl").read().splitlines()
+    assert manifest["tables"]["organisation"] == organisations
+    assert len(dumped) == organisations
+
+
+def test_a_file_named_by_a_row_but_gone_is_listed_in_the_manifest_and_reported(
+    source: Flask, tmp_path: Path
+) -> None:
+    _data_set(source)
+    with source.app_context():
+        gone = db.session.scalars(sa.select(EvidenceFile.stored_name).order_by(EvidenceFile.id)).first()
+        uploads.path_of(gone).unlink()
+
+    result = source.test_cli_runner().invoke(args=["backup", "--output", str(tmp_path / "b.tar")])
+
+    assert result.exit_code == 0
+    assert f"1 file(s) named by rows were not in the upload folder: {gone}" in result.output
+    with tarfile.open(tmp_path / "b.tar") as opened:
+        assert json.load(opened.extractfile(backup.MANIFEST))["missing_files"] == [gone]
