@@ -118,6 +118,7 @@ def _data_set(app: Flask) -> None:
             data = PDF + f"% {name}\n".encode()
             bid_evidence.attach(bid, requirement, io.BytesIO(data), name, user=provider, now=clock.now())
         submission = service.submit(bid, user=provider, idempotency_key="b" * 32, now=clock.now())
+        receipt.queue_receipt(submission, bid.organisation)  # its mail names the receipt's path
         db.session.commit()
         receipt.make(submission.id, deliver=False)
         organisation = factories.admitted_provider(tender)
@@ -152,6 +153,21 @@ def _restore(app: Flask, archive: Path):  # type: ignore[no-untyped-def]  # clic
     return app.test_cli_runner().invoke(args=["restore", str(archive)])
 
 
+def _attachments_moved(before: dict[str, list[tuple]], after: dict[str, list[tuple]], folder: Path) -> int:
+    """A queued mail's attachment path points into the restored folder (else it is unchanged); the
+    rows of `after` are set back to the old path so the rest can be compared whole."""
+    mails = next(t for t in backup.tables() if t.name == "outgoing_mail")
+    index = list(mails.columns.keys()).index("attachment_path")
+    moved = 0
+    for position, (old, new) in enumerate(zip(before[mails.name], after[mails.name], strict=True)):
+        if old[index] and old[index] != new[index]:
+            assert Path(new[index]) == folder.resolve() / Path(old[index]).name
+            assert Path(new[index]).read_bytes() == Path(old[index]).read_bytes()
+            after[mails.name][position] = (*new[:index], old[index], *new[index + 1 :])
+            moved += 1
+    return moved
+
+
 def test_a_backup_restores_into_an_empty_database_and_folder_with_every_hash_intact(
     source: Flask, target: Flask, tmp_path: Path
 ) -> None:
@@ -166,6 +182,8 @@ def test_a_backup_restores_into_an_empty_database_and_folder_with_every_hash_int
     assert {name: len(rows) for name, rows in after.items()} == {
         name: len(rows) for name, rows in before.items()
     }
+    moved = _attachments_moved(before, after, Path(target.config["UPLOAD_DIR"]))
+    assert moved == 1
     assert after == before  # every value, with its type: Decimal, aware UTC datetimes, enums, JSON
     with target.app_context():
         folder = Path(target.config["UPLOAD_DIR"])
