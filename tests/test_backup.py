@@ -26,6 +26,7 @@ from flask import Flask
 from config import TestConfig
 from portal import backup, clock, create_app, uploads
 from portal.agreements import service as agreements
+from portal.assessment import deciding
 from portal.bids import canonical, receipt, service
 from portal.bids import evidence as bid_evidence
 from portal.extensions import db
@@ -33,6 +34,7 @@ from portal.models import (
     AgreementVersion,
     AuditEvent,
     BidSubmission,
+    Decision,
     EvidenceFile,
     Organisation,
     Role,
@@ -122,6 +124,8 @@ def _data_set(app: Flask) -> None:
         db.session.commit()
         receipt.make(submission.id, deliver=False)
         organisation = factories.admitted_provider(tender)
+        buyer = factories.user_with_role(Role.BUYER)
+        deciding.send_decisions(tender, buyer, now=clock.now())  # the decision letters (PDF)
         agreements.generate_agreement(tender, organisation, now=clock.now())
         db.session.commit()
 
@@ -202,8 +206,9 @@ def test_a_backup_restores_into_an_empty_database_and_folder_with_every_hash_int
             *((e.stored_name, e.sha256) for e in db.session.scalars(sa.select(EvidenceFile))),
             *((d.stored_name, d.sha256) for d in db.session.scalars(sa.select(TenderDocument))),
             *((v.pdf_stored_name, v.pdf_sha256) for v in db.session.scalars(sa.select(AgreementVersion))),
+            *((d.letter_stored_name, d.letter_sha256) for d in db.session.scalars(sa.select(Decision))),
         ]
-        assert len(documents) == 4
+        assert len(documents) == 6  # 2 evidence files, a tender document, a contract, 2 decision letters
         for stored_name, sha256 in documents:
             assert hashlib.sha256(uploads.path_of(stored_name).read_bytes()).hexdigest() == sha256
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) > 0
