@@ -122,7 +122,12 @@ def _check_folder(folder: Path) -> None:
 
 
 def _member_names(manifest: dict[str, Any]) -> set[str]:
-    names = set(manifest["files"])
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not all(
+        isinstance(entry, dict) and isinstance(entry.get("sha256"), str) for entry in files.values()
+    ):
+        raise BackupError("The archive's manifest lists no SHA-256 per member: it cannot be checked.")
+    names = set(files)
     for name in names:
         table = name.removeprefix(TABLES).removesuffix(".jsonl")
         stored = name.removeprefix(UPLOADS)
@@ -210,19 +215,27 @@ def _insert_table(
     name = f"{TABLES}{table.name}.jsonl"
     columns = {column.name: column for column in table.columns}
     self_references = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+    inserted: set[Any] = set()  # ids of this table so far, when it refers to itself
     later: list[dict[str, Any]] = []
     batch: list[dict[str, Any]] = []
     count = 0
     for line in _lines(archive, name, manifest["files"][name]["sha256"]):
-        raw = json.loads(line)
-        if set(raw) != set(columns):
+        try:
+            raw = json.loads(line)
+        except ValueError as error:
+            raise BackupError(f"{name}: a line is not JSON. Nothing was restored.") from error
+        if not isinstance(raw, dict) or set(raw) != set(columns):
             raise BackupError(f"{name}: a row's columns differ from the table's. Nothing was restored.")
         row = {key: decode(columns[key], value) for key, value in raw.items()}
-        _relocate(table.name, row, Path(manifest["upload_dir"]), folder)
-        pending = {key: row[key] for key in self_references if row[key] is not None}
-        if pending:
-            later.append({"_id": row["id"], **pending})
-            row.update(dict.fromkeys(pending))
+        _relocate(table.name, row, Path(str(manifest.get("upload_dir", ""))), folder)
+        if self_references:  # a reference to a row further on is set once that row is in
+            pending = {
+                key: row[key] for key in self_references if row[key] is not None and row[key] not in inserted
+            }
+            if pending:
+                later.append({"_id": row["id"], **pending})
+                row.update(dict.fromkeys(pending))
+            inserted.add(row["id"])
         batch.append(row)
         count += 1
         if len(batch) >= BATCH:
@@ -230,7 +243,7 @@ def _insert_table(
             batch = []
     if batch:
         connection.execute(table.insert(), batch)
-    for update in later:  # a row may point at a later one of its own table (a question merged into another)
+    for update in later:
         values = {key: value for key, value in update.items() if key != "_id"}
         connection.execute(table.update().where(table.c.id == update["_id"]).values(**values))
     return count

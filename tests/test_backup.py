@@ -127,6 +127,7 @@ def _data_set(app: Flask) -> None:
         buyer = factories.user_with_role(Role.BUYER)
         deciding.send_decisions(tender, buyer, now=clock.now())  # the decision letters (PDF)
         agreements.generate_agreement(tender, organisation, now=clock.now())
+        tender.copied_from_id = factories.TenderFactory().id  # a row pointing at a later one of its table
         db.session.commit()
 
 
@@ -366,3 +367,39 @@ def test_a_file_named_by_a_row_but_gone_is_listed_in_the_manifest_and_reported(
     assert f"1 file(s) named by rows were not in the upload folder: {gone}" in result.output
     with tarfile.open(tmp_path / "b.tar") as opened:
         assert json.load(opened.extractfile(backup.MANIFEST))["missing_files"] == [gone]
+
+
+def test_values_keep_their_type_through_the_archive() -> None:
+    from datetime import UTC, date, datetime
+    from decimal import Decimal
+
+    from portal.models import Procedure
+    from portal.models.base import UTCDateTime, enum_column
+
+    table = sa.Table(
+        "sample",
+        sa.MetaData(),
+        sa.Column("money", sa.Numeric(12, 2)),
+        sa.Column("at", UTCDateTime()),
+        sa.Column("on", sa.Date()),
+        sa.Column("data", sa.LargeBinary()),
+        sa.Column("kind", enum_column(Procedure)),
+        sa.Column("content", sa.JSON()),
+        sa.Column("flag", sa.Boolean()),
+    )
+    row = {
+        "money": Decimal("1234.50"),
+        "at": datetime(2026, 12, 2, 10, 30, 0, 123456, tzinfo=UTC),
+        "on": date(2027, 1, 1),
+        "data": bytes(range(256)),
+        "kind": Procedure.TENDER,
+        "content": {"a": [1, "€"], "b": None},
+        "flag": False,
+    }
+
+    line = json.dumps({key: backup.encode(value) for key, value in row.items()})
+    back = {key: backup.decode(table.c[key], value) for key, value in json.loads(line).items()}
+
+    assert back == row
+    assert json.loads(line)["money"] == "1234.50"
+    assert json.loads(line)["at"] == "2026-12-02T10:30:00.123456+00:00"
