@@ -322,7 +322,9 @@ def test_a_backup_taken_on_sqlite_restores_into_postgresql(
     assert result.exit_code == 0, result.output
     with tarfile.open(from_sqlite) as archive:
         assert json.load(archive.extractfile(backup.MANIFEST))["engine"] == "sqlite"
-    assert _rows(on_postgresql) == before
+    after = _rows(on_postgresql)
+    assert _attachments_moved(before, after, Path(on_postgresql.config["UPLOAD_DIR"])) == 1
+    assert after == before
 
 
 def test_the_dump_is_one_moment_a_row_committed_during_the_backup_is_not_in_it(
