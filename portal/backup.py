@@ -24,6 +24,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import tarfile
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -46,6 +47,9 @@ TABLES = "tables/"
 UPLOADS = "uploads/"
 CHUNK = 1024 * 1024
 BATCH = 1000
+# The names the portal stores files under (random hex, a SHA-256, receipt-<hash>-<id>.pdf); a file of
+# another name in UPLOAD_DIR is no upload (a `.part` being written, an editor's leftover): not backed up.
+STORED_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,200}(\.[A-Za-z0-9]{1,10})?")  # fullmatch
 
 
 class BackupError(Exception):
@@ -59,6 +63,7 @@ class Summary:
     rows: dict[str, int] = field(default_factory=dict)
     files: int = 0
     missing: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
 
 def tables() -> list[sa.Table]:
@@ -211,15 +216,13 @@ def _referenced_names(connection: sa.Connection) -> set[str]:
     return names
 
 
-def upload_files(folder: Path) -> list[Path]:
-    """The files of the upload folder: regular files only, no half-written `.part` file, no dotfile."""
+def upload_files(folder: Path) -> tuple[list[Path], list[str]]:
+    """The uploads in the folder (regular files of a stored name), and the names of what else is there."""
     if not folder.is_dir():
-        return []
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file() and not p.is_symlink() and not p.name.endswith(".part") and not p.name.startswith(".")
-    )
+        return [], []
+    entries = sorted(folder.iterdir())
+    files = [p for p in entries if p.is_file() and not p.is_symlink() and STORED_NAME.fullmatch(p.name)]
+    return files, [p.name for p in entries if p not in files]
 
 
 def _copy_file(archive: tarfile.TarFile, path: Path) -> tuple[str, int] | None:
@@ -284,7 +287,8 @@ def _write(archive: tarfile.TarFile, summary: Summary, *, now: datetime) -> dict
         engine.dispose()
     folder = Path(current_app.config["UPLOAD_DIR"])
     copied: set[str] = set()
-    for path in upload_files(folder):
+    files_found, summary.skipped = upload_files(folder)
+    for path in files_found:
         added = _copy_file(archive, path)
         if added is not None:
             files[f"{UPLOADS}{path.name}"] = {"sha256": added[0], "size": added[1]}
@@ -302,4 +306,5 @@ def _write(archive: tarfile.TarFile, summary: Summary, *, now: datetime) -> dict
         "table_order": [t.name for t in tables()],
         "files": files,
         "missing_files": summary.missing,
+        "skipped_entries": summary.skipped,
     }

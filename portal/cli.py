@@ -85,6 +85,8 @@ def register_backup(app: Flask) -> None:
             f"Backup written to {summary.path.resolve()} ({summary.size} bytes): "
             f"{sum(summary.rows.values())} rows in {len(summary.rows)} tables, {summary.files} files."
         )
+        if summary.skipped:
+            click.echo(f"Not backed up (not an upload): {', '.join(summary.skipped[:10])}", err=True)
         if summary.missing:
             click.echo(
                 f"{len(summary.missing)} file(s) named by rows were not in the upload folder: "

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import tarfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from portal.backup import (
     CHUNK,
     FORMAT,
     MANIFEST,
+    STORED_NAME,
     TABLES,
     UPLOADS,
     BackupError,
@@ -39,7 +39,6 @@ from portal.backup import (
 )
 from portal.extensions import db
 
-_STORED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$")
 # Columns holding an absolute path into UPLOAD_DIR: moved to the folder restored into.
 PATH_COLUMNS = {("outgoing_mail", "attachment_path")}
 FOLDER_ENTRIES_IGNORED = {"lost+found"}
@@ -133,7 +132,7 @@ def _member_names(manifest: dict[str, Any]) -> set[str]:
         stored = name.removeprefix(UPLOADS)
         if not (
             (name.startswith(TABLES) and table in manifest["tables"])
-            or (name.startswith(UPLOADS) and _STORED_NAME.match(stored))
+            or (name.startswith(UPLOADS) and STORED_NAME.fullmatch(stored))
         ):
             raise BackupError(f"The manifest names a member {name!r} that a backup never holds.")
     return names

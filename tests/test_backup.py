@@ -362,13 +362,19 @@ def test_a_file_named_by_a_row_but_gone_is_listed_in_the_manifest_and_reported(
     with source.app_context():
         gone = db.session.scalars(sa.select(EvidenceFile.stored_name).order_by(EvidenceFile.id)).first()
         uploads.path_of(gone).unlink()
+        half_written = uploads.path_of("receipt-0123456789abcdef-9.pdf.0a1b2c3d.part")
+        half_written.write_bytes(b"%PDF-")
 
     result = source.test_cli_runner().invoke(args=["backup", "--output", str(tmp_path / "b.tar")])
 
     assert result.exit_code == 0
     assert f"1 file(s) named by rows were not in the upload folder: {gone}" in result.output
+    assert f"Not backed up (not an upload): {half_written.name}" in result.output
     with tarfile.open(tmp_path / "b.tar") as opened:
-        assert json.load(opened.extractfile(backup.MANIFEST))["missing_files"] == [gone]
+        manifest = json.load(opened.extractfile(backup.MANIFEST))
+        assert f"{backup.UPLOADS}{half_written.name}" not in opened.getnames()
+    assert manifest["missing_files"] == [gone]
+    assert manifest["skipped_entries"] == [half_written.name]
 
 
 def test_values_keep_their_type_through_the_archive() -> None:
