@@ -135,6 +135,8 @@ def _member_names(manifest: dict[str, Any]) -> set[str]:
             or (name.startswith(UPLOADS) and STORED_NAME.fullmatch(stored))
         ):
             raise BackupError(f"The manifest names a member {name!r} that a backup never holds.")
+    if any(f"{TABLES}{table}.jsonl" not in names for table in manifest["tables"]):
+        raise BackupError("The archive's manifest lacks a table's dump: it cannot be restored.")
     return names
 
 
