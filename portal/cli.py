@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 
@@ -14,6 +16,7 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(uploads_cleanup)
     app.cli.add_command(audit_cli)
+    register_backup(app)
 
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
@@ -58,3 +61,55 @@ def register(app: Flask) -> None:
         click.echo(f"Building the benchmark data set (scale {scale}) ...")
         timings = benchdata.build(benchdata.Size().scaled(scale), contracts=contracts)
         click.echo(f"Done in {sum(timings.values()):.1f} s.")
+
+
+def register_backup(app: Flask) -> None:
+    """`flask backup` and `flask restore ARCHIVE` (portal/backup.py, portal/restore.py)."""
+
+    @app.cli.command("backup")
+    @click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="The archive to write (new file); default portal-backup-<UTC time>.tar here.",
+    )
+    def backup_command(output: Path | None) -> None:
+        """Write one archive (0600) of every table and every uploaded file, read as one moment."""
+        from portal import backup, clock
+
+        now = clock.now()
+        try:
+            summary = backup.create(output or Path(backup.default_name(now)), now=now)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(
+            f"Backup written to {summary.path.resolve()} ({summary.size} bytes): "
+            f"{sum(summary.rows.values())} rows in {len(summary.rows)} tables, {summary.files} files."
+        )
+        if summary.skipped:
+            click.echo(f"Not backed up (not an upload): {', '.join(summary.skipped[:10])}", err=True)
+        if summary.missing:
+            click.echo(
+                f"{len(summary.missing)} file(s) named by rows were not in the upload folder: "
+                + ", ".join(summary.missing[:10]),
+                err=True,
+            )
+
+    @app.cli.command("restore")
+    @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def restore_command(archive: Path) -> None:
+        """Restore ARCHIVE into an empty, migrated database and an empty UPLOAD_DIR (nothing is overwritten)."""
+        from portal import backup, restore
+
+        try:
+            restored = restore.restore(archive)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(
+            f"Restored {sum(restored.rows.values())} rows in {len(restored.rows)} tables "
+            f"and {restored.files} files from {archive}."
+        )
+        for table, count in restored.rows.items():
+            if count:
+                click.echo(f"  {table:32} {count}")
