@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from portal import backup, uploads
+from portal import audit_cli, backup, uploads
 from portal.bids import canonical, receipt
 from portal.extensions import db
 from portal.models import (
@@ -81,6 +81,8 @@ def test_a_backup_restores_into_an_empty_database_and_folder_with_every_hash_int
         for stored_name, sha256 in documents:
             assert hashlib.sha256(uploads.path_of(stored_name).read_bytes()).hexdigest() == sha256
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) > 0
+        report = audit_cli.verify(audit_cli.chain_rows())
+        assert report.intact, report.first_break  # the restored audit trail is the same chain, unbroken
         highest = db.session.scalar(sa.select(sa.func.max(Organisation.id)))
         assert factories.OrganisationFactory().id > highest  # the id sequences continue after the restore
 
