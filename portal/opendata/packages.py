@@ -87,9 +87,16 @@ def record_package(uri: str, publisher: str, releases: list[Release], *, now: da
     return {**_envelope(uri, publisher, _latest(ordered, now)), "records": [record]}
 
 
-def after(releases: list[Release], since: str | None, after_id: str | None) -> list[Release]:
-    """The releases later than the cursor (date, id), oldest first: what an aggregator has not seen."""
-    ordered = sorted(releases, key=lambda r: (r["date"], r["id"]))
+def after(
+    releases: list[Release], since: str | None, after_id: str | None, *, now: datetime
+) -> list[Release]:
+    """The releases after the cursor (date, id), oldest first: what an aggregator has not seen.
+
+    `since` alone includes releases at that very second. Releases of the current second are held back
+    until it has passed, so one that happens later in the same second is never skipped by a cursor.
+    """
+    settled = stamp(now)
+    ordered = sorted((r for r in releases if r["date"] < settled), key=lambda r: (r["date"], r["id"]))
     if since is None:
         return ordered
     return [r for r in ordered if (r["date"], r["id"]) > (since, after_id or "")]

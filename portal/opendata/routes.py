@@ -86,7 +86,7 @@ def changes() -> Response:
     """
     since, after_id = _since(request.args.get("since")), request.args.get("na") or None
     size = current_app.config["OCDS_FEED_PAGE_SIZE"]
-    pending = packages.after(_all_releases(), since, after_id)
+    pending = packages.after(_all_releases(), since, after_id, now=clock.now())
     page = pending[:size]
     uri = url_for("opendata.changes", _external=True, **request.args.to_dict())
     body = packages.release_package(uri, _publisher(), page, now=clock.now())
