@@ -207,3 +207,10 @@ def test_the_bulk_file_holds_every_public_tender(app, client):
     bulk = get_json(client, f"{BASE}/releases.json")
     assert_release_package(bulk)
     assert {r["tender"]["id"] for r in bulk["releases"]} >= {first.tender.reference, second.tender.reference}
+
+
+def test_the_open_data_page_lists_the_endpoints_and_every_page_links_it(client):
+    page = client.get("/open-data/").get_data(as_text=True)
+    assert "/open-data/ocds/releases.json" in page
+    assert "/open-data/ocds/wijzigingen.json" in page
+    assert 'href="/open-data/"' in client.get("/").get_data(as_text=True)
