@@ -21,6 +21,24 @@ LOTS_EXTENSION = (
 LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
 
 
+# Within one second, releases are applied in the order things happen to a tender.
+TAG_ORDER = {
+    "tender": 0,
+    "tenderAmendment": 1,
+    "tenderUpdate": 2,
+    "award": 3,
+    "contract": 4,
+    "contractAmendment": 5,
+    "contractTermination": 5,
+    "contractUpdate": 6,
+}
+
+
+def order_key(release: Release) -> tuple[str, int, str]:
+    """Oldest first; in the same second tender before award before contract; then by id."""
+    return release["date"], min(TAG_ORDER.get(tag, 9) for tag in release["tag"]), release["id"]
+
+
 def _merge(base: Any, new: Any) -> Any:
     if isinstance(base, dict) and isinstance(new, dict):
         merged = dict(base)
@@ -45,7 +63,7 @@ def _identified(items: list[Any]) -> bool:
 
 def compile_releases(releases: list[Release]) -> Release:
     """The compiled release of one contracting process (its releases, in any order)."""
-    ordered = sorted(releases, key=lambda r: (r["date"], r["id"]))
+    ordered = sorted(releases, key=order_key)
     compiled: dict[str, Any] = {}
     for release in ordered:
         body = {k: v for k, v in release.items() if k not in ("id", "date", "tag")}
@@ -76,13 +94,12 @@ def _latest(releases: list[Release], default: datetime) -> str:
 
 
 def release_package(uri: str, publisher: str, releases: list[Release], *, now: datetime) -> dict[str, Any]:
-    """`publishedDate` is the date of the newest release, so the same data gives the same package."""
-    ordered = sorted(releases, key=lambda r: (r["date"], r["id"]))
-    return {**_envelope(uri, publisher, _latest(ordered, now)), "releases": ordered}
+    """The releases in the order given; `publishedDate` is the newest one's, so the same data gives the same package."""
+    return {**_envelope(uri, publisher, _latest(releases, now)), "releases": list(releases)}
 
 
 def record_package(uri: str, publisher: str, releases: list[Release], *, now: datetime) -> dict[str, Any]:
-    ordered = sorted(releases, key=lambda r: (r["date"], r["id"]))
+    ordered = sorted(releases, key=order_key)
     record = {"ocid": ordered[0]["ocid"], "releases": ordered, "compiledRelease": compile_releases(ordered)}
     return {**_envelope(uri, publisher, _latest(ordered, now)), "records": [record]}
 

@@ -63,7 +63,8 @@ def _all_releases() -> list[releases.Release]:
 @access.public("opendata.read")
 def all_releases() -> Response:
     uri = url_for("opendata.all_releases", _external=True)
-    return _json(packages.release_package(uri, _publisher(), _all_releases(), now=clock.now()))
+    everything = sorted(_all_releases(), key=packages.order_key)
+    return _json(packages.release_package(uri, _publisher(), everything, now=clock.now()))
 
 
 def _since(value: str | None) -> str | None:

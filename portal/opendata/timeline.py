@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.opendata import contracts
+from portal.opendata import contracts, packages
 from portal.opendata.queries import TenderData
 from portal.opendata.releases import (
     Release,
@@ -22,4 +22,4 @@ def releases(data: TenderData) -> list[Release]:
     awards = award_releases(data)
     found += awards
     found += contracts.contract_releases(data, awarded=awarded_organisations(awards))
-    return sorted(found, key=lambda r: (r["date"], r["id"]))
+    return sorted(found, key=packages.order_key)

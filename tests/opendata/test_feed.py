@@ -45,7 +45,7 @@ class Aggregator:
 
     def record(self, ocid: str) -> dict[str, Any]:
         mine = [r for r in self.seen.values() if r["ocid"] == ocid]
-        return {"ocid": ocid, "releases": sorted(mine, key=lambda r: (r["date"], r["id"]))}
+        return {"ocid": ocid, "releases": sorted(mine, key=packages.order_key)}
 
 
 def test_an_aggregator_follows_the_feed_from_empty_to_a_complete_tender(app, client, monkeypatch):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 
+from portal import clock
 from portal.extensions import db
 from tests.opendata.helpers import BASE, Journey, get_json, text_of
 from tests.opendata.validation import assert_record_package, assert_release_package, errors
@@ -214,3 +216,22 @@ def test_the_open_data_page_lists_the_endpoints_and_every_page_links_it(client):
     assert "/open-data/ocds/releases.json" in page
     assert "/open-data/ocds/wijzigingen.json" in page
     assert 'href="/open-data/"' in client.get("/").get_data(as_text=True)
+
+
+def test_in_one_second_the_tender_comes_before_its_changes_and_awards(app, client):
+    with time_machine.travel(clock.now(), tick=False):
+        journey = Journey(app)
+        for step in (
+            journey.publish,
+            journey.rectify,
+            journey.nota,
+            journey.submit_bids,
+            journey.send_decisions,
+        ):
+            step()
+        _, record = _packages(client, journey.tender.id)
+    (found,) = record["records"]
+    assert len({r["date"] for r in found["releases"]}) == 1
+    assert [r["tag"][0] for r in found["releases"]] == ["tender", "tenderAmendment", "tenderUpdate", "award"]
+    assert found["compiledRelease"]["tag"] == ["compiled"]
+    assert found["compiledRelease"]["id"].endswith(found["releases"][-1]["date"])
