@@ -182,7 +182,7 @@ def tender_release(data: TenderData) -> Release:
     period = _contract_period(tender)
     if period is not None:
         section["contractPeriod"] = period
-    section = {k: v for k, v in section.items() if v is not None}
+    section = {k: v for k, v in section.items() if v not in (None, [])}
     return release(
         data,
         "tender",
