@@ -292,7 +292,10 @@ def award_releases(data: TenderData) -> list[Release]:
             )
         if awards:
             key = "ronde-" + (str(window_id) if window_id is not None else "0")
-            found.append(release(data, "award", key, when, parties=list(parties.values()), awards=awards))
+            sections: dict[str, Any] = {"parties": list(parties.values()), "awards": awards}
+            if data.tender.procedure is not Procedure.OPEN_HOUSE:  # open house stays open for toetreding
+                sections["tender"] = {"id": data.tender.reference, "status": "complete"}
+            found.append(release(data, "award", key, when, **sections))
     return found
 
 

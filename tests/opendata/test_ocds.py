@@ -133,6 +133,7 @@ def test_after_the_decisions_are_sent_the_admitted_providers_are_the_suppliers(a
     journey.send_decisions()
     releases, record = _packages(client, journey.tender.id)
     compiled = record["records"][0]["compiledRelease"]
+    assert compiled["tender"]["status"] == "complete"
     assert {a["relatedLots"][0] for a in compiled["awards"]} == {str(lot.id) for lot in journey.tender.lots}
     for award in compiled["awards"]:
         assert award["status"] == "active"

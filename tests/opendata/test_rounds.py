@@ -56,6 +56,7 @@ def test_each_admission_round_is_awarded_when_its_decisions_are_sent(app, client
         s["name"] for s in awards[f"perceel-{tender.lots[0].id}-ronde-{second_window.id}"]["suppliers"]
     ] == [late.name]
     assert len(awards) == 2
+    assert record["compiledRelease"]["tender"]["status"] == "active"  # open house: toetreding goes on
 
 
 def test_an_ended_contract_is_terminated(app, client):
