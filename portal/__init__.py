@@ -61,10 +61,12 @@ def register_blueprints(app: Flask) -> None:
     from portal.assessment import bp as assessment_bp
     from portal.bids import bp as bids_bp
     from portal.dashboard import bp as dashboard_bp
+    from portal.opendata import bp as opendata_bp
     from portal.tenders import bp as tenders_bp
 
     for blueprint in (dashboard_bp, accounts_bp, admin_bp, tenders_bp, bids_bp, assessment_bp, agreements_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(opendata_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

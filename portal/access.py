@@ -23,6 +23,8 @@ T = TypeVar("T")
 Policy = Callable[[Any, Any], bool]
 
 POLICIES: dict[str, Policy] = {}
+# Actions without log-in (the public tender pages need no action at all; open data names its own).
+PUBLIC_ACTIONS = frozenset({"opendata.read"})
 
 
 class HiddenObject(Exception):
@@ -90,6 +92,18 @@ def guard(action: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
         wrapped.access_action = action  # type: ignore[attr-defined]
         return wrapped
+
+    return decorate
+
+
+def public(action: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator for routes anyone may use, logged in or not: only for actions in PUBLIC_ACTIONS."""
+    if action not in PUBLIC_ACTIONS:
+        raise ValueError(f"{action!r} is not a public action")
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        view.access_action = action  # type: ignore[attr-defined]
+        return view
 
     return decorate
 
@@ -315,3 +329,12 @@ def _accept_agreement(user: Any, agreement: Any) -> bool:
         if agreement.status.value == "draft":
             raise HiddenObject
     return user.has_role(Role.PROVIDER_ADMIN) and same_organisation(user, agreement.organisation_id)
+
+
+# --- open data (public: OCDS, without log-in) -----------------------------------------------------
+
+
+@policy("opendata.read")
+def _read_open_data(_user: Any, _obj: Any) -> bool:
+    """Open data shows only what is public (portal/opendata/releases.py): everyone may read it."""
+    return True
