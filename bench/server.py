@@ -58,7 +58,7 @@ def _wait_until_up(base_url: str, process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def rq_workers(env: dict[str, str], count: int = 2):  # type: ignore[no-untyped-def]
+def background_workers(env: dict[str, str], count: int = 2):  # type: ignore[no-untyped-def]
     """Background workers (worker.py, all queues), at a lower priority than the web workers."""
     command = ["nice", "-n", "10", sys.executable, str(ROOT / "worker.py"), "--logging-level", "WARNING"]
     processes = [subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}) for _ in range(count)]
