@@ -74,8 +74,9 @@ def dispatch(task: str, *args: Any, queue: str = QUEUE_NAME) -> str:
         from redis import Redis
         from rq import Queue
 
+        # result_ttl=0: a task's result is what it stored; RQ keeps only failed jobs (with their error).
         Queue(queue, connection=Redis.from_url(app.config["REDIS_URL"])).enqueue(
-            f"{ENTRY}.run", task, *args, job_timeout=QUEUES[queue]
+            f"{ENTRY}.run", task, *args, job_timeout=QUEUES[queue], result_ttl=0
         )
     elif used == "thread":
         threading.Thread(target=_run_in_thread, args=(app, task, args), daemon=True).start()
