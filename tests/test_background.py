@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import ast
 import logging
+import os
 import socket
 import threading
 from pathlib import Path
+
+from flask import current_app
 
 from portal import background
 
@@ -106,6 +109,27 @@ def test_in_processes_without_workers_runs_every_piece_here_and_one_failure_stop
     assert outcomes[0][1] == 10
     assert outcomes[2][1] == 30
     assert isinstance(outcomes[1][1], ValueError)
+
+
+def where() -> tuple[int, str, bool]:
+    """A task for these tests: which process, which database, and whether worker.py built its app."""
+    import worker
+
+    return (
+        os.getpid(),
+        current_app.config["SQLALCHEMY_DATABASE_URI"],
+        worker.app() is current_app._get_current_object(),
+    )  # type: ignore[attr-defined]  # the proxy
+
+
+def test_a_pool_process_builds_its_app_through_the_worker_entry_point_with_our_database(app):
+    with app.app_context():
+        ((args, outcome),) = list(background.in_processes("tests.test_background.where", [()], workers=1))
+    assert args == ()
+    pid, database, built_by_worker = outcome
+    assert pid != os.getpid()
+    assert database == app.config["SQLALCHEMY_DATABASE_URI"]
+    assert built_by_worker
 
 
 def test_no_module_in_the_portal_but_the_factory_imports_create_app():
