@@ -40,6 +40,9 @@ class Config:
     # The daily head hash of the audit trail goes here (someone outside the portal's administrators).
     AUDIT_HEAD_RECIPIENT = os.environ.get("AUDIT_HEAD_RECIPIENT", "")
     REDIS_URL = os.environ.get("REDIS_URL", "")
+    # Where work after the commit runs (portal/background.py): "rq", "thread" or "inline"; empty: RQ when
+    # REDIS_URL is set (worker.py works the queues), else a thread of the web process; inline in tests.
+    BACKGROUND_JOBS = os.environ.get("BACKGROUND_JOBS", "")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
@@ -83,6 +86,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 - fixed key for reproducible tests
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
+    BACKGROUND_JOBS = ""  # whatever the environment says: inline, unless a test sets REDIS_URL or this
     PORTAL_BASE_URL = "http://localhost"
     SERVER_NAME = "localhost"
     VIRUS_SCANNER = None  # the EICAR-only scanner, whatever the environment says; ClamAV tests set their own

@@ -3,8 +3,9 @@
 Every measure is taken side by side with its anchor in the same run and recorded as
 {name, value, unit, goal, anchor, ratio, met, note}. The order: the data set (bench-data), P4 (the
 bulk job makes the 350 contracts, alone on the machine), P3 (one contract against Chromium), then under
-gunicorn with 2 workers, Redis and 2 background workers: P1 (each heavy page beside the floor), P5 (query
-counts against a ten times smaller data set built the same way), and last P2 (the deadline rush).
+gunicorn with 2 workers, Redis and 2 background workers (worker.py): P1 (each heavy page beside the
+floor), P5 (query counts against a ten times smaller data set built the same way), and last P2 (the
+deadline rush).
 Load goes to 127.0.0.1 only, every loop is bounded in count and time.
 """
 
@@ -189,7 +190,7 @@ def main() -> int:
             guarded(measures, "P1 pages", lambda: p1_measures(base_url, env["DATABASE_URL"]))
             # P5 before the rush: the rush submits the drafts whose pages P1 and P5 read.
             guarded(measures, "P5 query counts", lambda: p5(env))
-            with server.rq_workers(served):
+            with server.background_workers(served):
                 guarded(measures, "P2 deadline rush", lambda: p2_measures(base_url, served))
     RESULTS.write_text(json.dumps([asdict(m) for m in measures], indent=2, ensure_ascii=False) + "\n")
     print("\n== all measures ==")

@@ -2,7 +2,8 @@
 
 P3 renders the raamovereenkomst with portal.agreements.document.render (PDF/A-3b) and has Chromium
 print the same HTML, both warm, in the same run. P4 runs `flask agreements-generate <reference>` in a
-subprocess against an already-built database and samples the RSS of that process tree every 0.2 s.
+subprocess against an already-built database (its two pool processes are spawned by portal.background and
+start through worker.py) and samples the RSS of that process tree every 0.2 s.
 """
 
 from __future__ import annotations

@@ -58,10 +58,9 @@ def _wait_until_up(base_url: str, process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def rq_workers(env: dict[str, str], count: int = 2):  # type: ignore[no-untyped-def]
-    """Background workers for the 'portal' queue (receipts), at a lower priority than the web workers."""
-    command = ["nice", "-n", "10", str(Path(sys.executable).parent / "rq"), "worker", "portal",
-               "--url", env["REDIS_URL"], "--logging_level", "WARNING"]  # fmt: skip
+def background_workers(env: dict[str, str], count: int = 2):  # type: ignore[no-untyped-def]
+    """Background workers (worker.py, all queues), at a lower priority than the web workers."""
+    command = ["nice", "-n", "10", sys.executable, str(ROOT / "worker.py"), "--logging-level", "WARNING"]
     processes = [subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}) for _ in range(count)]
     try:
         yield processes

@@ -237,7 +237,7 @@ def generate_all(tender_id: int) -> Any:
     if not forms.ConfirmForm().validate_on_submit():
         abort(400)
     job = jobs.create_job(found, user=current_user)
-    jobs.dispatch(job.id)
+    jobs.start(job.id)
     flash(_("Het genereren is gestart."), "success")
     return redirect(url_for("agreements.tender", tender_id=found.id))
 
@@ -249,7 +249,7 @@ def retry(job_id: int) -> Any:
     if not forms.ConfirmForm().validate_on_submit():
         abort(400)
     if jobs.retry_failures(job, user=current_user):
-        jobs.dispatch(job.id)
+        jobs.start(job.id)
     return redirect(url_for("agreements.tender", tender_id=job.tender_id))
 
 
@@ -268,7 +268,7 @@ def index_tariffs(tender_id: int) -> Any:
                 now=clock.now(),
                 render=False,
             )
-            jobs.dispatch(jobs.create_job(found, user=current_user).id)  # renders the new versions' PDFs
+            jobs.start(jobs.create_job(found, user=current_user).id)  # renders the new versions' PDFs
         except AgreementRefused as refusal:
             form.percentage.errors.append(str(refusal))
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from portal import background
 from portal.agreements import jobs, service
 from portal.extensions import db
 from portal.models import Agreement, GenerationJob, JobStatus, Tariff
@@ -117,17 +118,39 @@ def test_the_process_pool_generates_every_agreement_once(app):
         db.session.remove()
 
 
-def test_with_redis_configured_the_job_goes_to_the_rq_queue(app, redis_url, monkeypatch):
+def test_with_redis_configured_the_job_goes_to_the_agreements_queue_after_the_commit(
+    app, redis_url, monkeypatch
+):
     from redis import Redis
     from rq import Queue
 
     monkeypatch.setitem(app.config, "REDIS_URL", redis_url)
     tender = _small_tender()
     factories.admitted_provider(tender)
-    job = jobs.create_job(tender, user=None)
-    assert jobs.dispatch(job.id) == "rq"
     queue = Queue(jobs.QUEUE_NAME, connection=Redis.from_url(redis_url))
+    with app.test_request_context():
+        job = jobs.create_job(tender, user=None)
+        jobs.start(job.id)
+        assert queue.get_jobs() == []  # not before the request's commit
+        background.run_pending()
     (queued,) = queue.get_jobs()
-    assert queued.func_name == "portal.agreements.jobs.run_job_from_environment"
-    assert queued.args == (job.id,)
+    assert queued.func_name == "worker.run"
+    assert queued.args == ("portal.agreements.jobs.run_job", job.id)
+    assert queued.timeout == background.QUEUES["agreements"]
     assert _agreements(tender.id) == []  # nothing ran in the web process
+
+
+def test_a_job_started_in_a_request_that_rolls_back_never_runs(app):
+    tender = _small_tender()
+    factories.admitted_provider(tender)
+    with app.test_request_context():
+        job = jobs.create_job(tender, user=None)
+        jobs.start(job.id)
+        background.discard()  # what the boundary does for a failed request
+        background.run_pending()
+    assert _agreements(tender.id) == []
+    with app.test_request_context():
+        jobs.start(job.id)
+        background.run_pending()  # inline in tests: the job ran in this process, without a pool
+    assert len(_agreements(tender.id)) == 1
+    assert job.status is JobStatus.DONE
