@@ -226,17 +226,6 @@ def requirements_of(submission: BidSubmission, tender: Tender | None = None) -> 
     return [r for r in (tender or submission.bid.tender).requirements if applies(r, ids)]
 
 
-def answer(submission: BidSubmission, key: str, item_id: int) -> dict[str, Any]:
-    """The answer as submitted (from the frozen content, never from the working copy), normalised to
-    {"declaration", "text", "evidence": [{"name", "sha256"}]} whichever key names the content uses."""
-    id_key = "requirement_id" if key == "requirements" else "criterion_id"
-    found = next(
-        (a for a in (submission.content or {}).get(key, []) if a.get(id_key, a.get("id")) == item_id), {}
-    )
-    text = next((found[k] for k in ("text", "explanation", "answer") if found.get(k)), "")
-    return {"declaration": found.get("declaration"), "text": text, "evidence": found.get("evidence", [])}
-
-
 # --- assessors ----------------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from portal.assessment import deciding, forms, queries, rules
+from portal.bids.content import SubmittedContent
 from portal.extensions import db
 from portal.models import (
     AwardCriterion,
@@ -88,6 +89,7 @@ def score_page(submission: BidSubmission, user: User, given: dict[int, forms.Sco
     tender = queries.with_criteria(submission.bid.tender)
     mine = queries.assessor_criteria(tender, user.id)
     given_scores = queries.scores([submission.id], ScoreKind.INDIVIDUAL)
+    content = SubmittedContent.from_json(submission.content)
     items = []
     for criterion in queries.criteria_of(submission):
         if criterion not in mine:
@@ -98,7 +100,7 @@ def score_page(submission: BidSubmission, user: User, given: dict[int, forms.Sco
         items.append(
             {
                 "criterion": criterion,
-                "answer": queries.answer(submission, "criteria", criterion.id).get("text", ""),
+                "answer": content.criterion_answer(criterion.id),
                 "own": own,
                 "others": others,
                 "form": None if own else score_form(criterion, given.get(criterion.id)),
@@ -179,13 +181,14 @@ def assessors(tender: Tender, form: forms.AppointForm) -> dict[str, Any]:
 def requirements(submission: BidSubmission, given: dict[int, forms.CheckForm]) -> dict[str, Any]:
     checks = queries.checks(submission.id)
     clarifications = queries.clarifications(submission.id)
+    content = SubmittedContent.from_json(submission.content)
     items = []
     for requirement in queries.requirements_of(submission):
         form = given.get(requirement.id) or forms.CheckForm(prefix=f"r{requirement.id}", formdata=None)
         items.append(
             {
                 "requirement": requirement,
-                "answer": queries.answer(submission, "requirements", requirement.id),
+                "answer": content.requirement(requirement.id),
                 "check": checks.get(requirement.id),
                 "clarifications": [c for c in clarifications if c.requirement_id == requirement.id],
                 "form": form,
@@ -244,7 +247,7 @@ def consensus_item(
         "submission": submission,
         "code": queries.codes(tender)[submission.id],
         "criterion": criterion,
-        "answer": queries.answer(submission, "criteria", criterion.id).get("text", ""),
+        "answer": SubmittedContent.from_json(submission.content).criterion_answer(criterion.id),
         "scores": scores,
         "names": _names({s.assessor_id for s in scores}),
         "mean": rules.mean(values),

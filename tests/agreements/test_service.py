@@ -17,7 +17,6 @@ from portal.models import (
     Agreement,
     AgreementStatus,
     BidLine,
-    BidSubmission,
     Decision,
     DecisionOutcome,
     Organisation,
@@ -246,12 +245,7 @@ def _toetreding(tender, organisation: Organisation, lines) -> None:  # type: ign
     bid = db.session.scalar(sa.select(factories.Bid).where(factories.Bid.organisation_id == organisation.id))
     for rl, municipality in lines[1:]:
         bid.lines.append(BidLine(lot_id=rl.lot_id, result_level_id=rl.id, municipality_id=municipality.id))
-    submission = BidSubmission(
-        bid=bid, version=2, submitted_at=NOW, signatory_name="S", signatory_function="D", content={},
-        sha256="1" * 64,
-    )  # fmt: skip
-    db.session.add(submission)
-    db.session.flush()
+    submission = factories.resubmission(bid, version=2, submitted_at=NOW)
     for lot_id in {rl.lot_id for rl, _ in lines}:
         db.session.add(
             Decision(submission_id=submission.id, lot_id=lot_id, outcome=DecisionOutcome.ADMITTED,

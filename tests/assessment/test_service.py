@@ -11,6 +11,7 @@ from portal.assessment import deciding, queries, service
 from portal.assessment.service import AssessmentRefused
 from portal.extensions import db
 from portal.models import DecisionOutcome, Opening, Score
+from tests import factories
 
 from .conftest import build_scenario
 
@@ -226,21 +227,14 @@ def test_an_assessor_appointed_for_one_criterion_scores_only_that_one(app):
 
 
 def test_only_the_last_version_counts_and_a_withdrawn_last_version_drops_the_bid(scenario):
-    from portal.models import BidSubmission, SubmissionStatus
+    from portal.models import SubmissionStatus
 
     first = scenario.submissions[0]
-    second_version = BidSubmission(
-        bid_id=first.bid_id,
-        version=2,
-        submitted_at=first.submitted_at + timedelta(minutes=30),
-        signatory_name="Sam",
-        signatory_function="Directeur",
-        content=first.content,
-        sha256="f" * 64,
+    second_version = factories.resubmission(
+        first.bid, version=2, submitted_at=first.submitted_at + timedelta(minutes=30)
     )
     withdrawn = scenario.submissions[1]
     withdrawn.status = SubmissionStatus.WITHDRAWN
-    db.session.add(second_version)
     db.session.commit()
     scenario.open()
     released = queries.submissions(scenario.tender)
