@@ -1,4 +1,4 @@
-"""The reads the bid pages need, with their eager loading; and the sealed view for the assessment side."""
+"""The reads the bid pages need, with their eager loading."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
-from portal.assessment import deciding, queries, service
+from portal.assessment import deciding, opened, queries, service
 from portal.bids.content import SubmittedContent
 from portal.extensions import db
 from portal.models import Decision, OutgoingMail, RequirementCheck, Score
@@ -46,7 +46,7 @@ def test_two_different_buyers_open_and_the_record_shows_who_and_the_hashes(clien
     refused = client.post(url)
     assert refused.status_code == 422
     assert "andere inkoper" in refused.get_data(as_text=True)
-    assert queries.submissions(scenario.tender) == []
+    assert opened.of(scenario.tender).submissions == []
     auth.login(scenario.buyers[1])
     assert client.post(url).status_code == 302
     page = client.get(f"/beoordeling/beheer/{scenario.tender.id}").get_data(as_text=True)
@@ -329,7 +329,7 @@ def test_open_house_is_opened_by_one_buyer_after_the_admission_window_closes(cli
     assert refused.status_code == 422
     assert "nog niet verstreken" in refused.get_data(as_text=True)
     assert client.post(url, data={"window": closed.id}).status_code == 302
-    assert queries.submissions(tender) == [early]
+    assert opened.of(tender).submissions == [early]
     page = client.get(f"/beoordeling/beheer/{tender.id}").get_data(as_text=True)
     assert early.bid.organisation.name in page
     assert late.bid.organisation.name not in page
