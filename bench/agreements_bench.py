@@ -196,6 +196,8 @@ def _result_levels(tender, domains, municipalities) -> list:  # type: ignore[no-
 
 
 def _admitted_bid(p: int, tender, chosen_rl: list, chosen_m: list, approved: datetime) -> None:  # type: ignore[no-untyped-def]
+    from portal.bids import canonical
+    from portal.bids import service as bids
     from portal.extensions import db
     from portal.models import Bid, BidLine, BidSubmission, Decision, DecisionOutcome, Organisation
 
@@ -207,9 +209,19 @@ def _admitted_bid(p: int, tender, chosen_rl: list, chosen_m: list, approved: dat
         for rl in chosen_rl
         for m in chosen_m
     ]
-    submission = BidSubmission(bid=bid, version=1, submitted_at=approved - timedelta(days=10), signatory_name="Sam",
-                               signatory_function="Directeur", content={}, sha256="0" * 64)  # fmt: skip
-    db.session.add_all([organisation, bid, submission])
+    db.session.add_all([organisation, bid])
+    db.session.flush()
+    content = bids.frozen_content(bid, bids.applicable(bid), 1)  # the bids feature's own builder
+    submission = BidSubmission(
+        bid=bid,
+        version=1,
+        submitted_at=approved - timedelta(days=10),
+        signatory_name="Sam",
+        signatory_function="Directeur",
+        content=content,
+        sha256=canonical.digest(content),
+    )
+    db.session.add(submission)
     db.session.flush()
     for lot_id in sorted({rl.lot_id for rl in chosen_rl}):
         db.session.add(Decision(submission_id=submission.id, lot_id=lot_id, outcome=DecisionOutcome.ADMITTED,

@@ -259,16 +259,12 @@ def submitted_bid(
     submitted_at: datetime | None = None,
     window: AdmissionWindow | None = None,
     evidence_name: str = "vog-verklaring.pdf",
-):
-    """A Bid with lines and answers and its BidSubmission (content dict + SHA-256), as if submitted.
-
-    Content shape shared with the bids feature: {"lines": [{"lot_id", "result_level_id",
-    "municipality_id"}], "requirements": [{"requirement_id", "declaration", "text", "evidence":
-    [{"name", "sha256"}]}], "criteria": [{"criterion_id", "text"}]}.
+):  # type: ignore[no-untyped-def]
+    """A Bid with lines and answers and its BidSubmission, as if submitted: the content is frozen by the
+    bids feature's own builder (bids.service.frozen_content → bids.canonical), so it has production's shape.
     """
-    import hashlib
-    import json
-
+    from portal.bids import canonical
+    from portal.bids import service as bids
     from portal.models import BidLine, BidStatus, BidSubmission, CriterionAnswer, RequirementAnswer
 
     organisation = organisation or OrganisationFactory()
@@ -276,50 +272,76 @@ def submitted_bid(
     declarations = declarations or {}
     criterion_texts = criterion_texts or {}
     bid = Bid(tender=tender, organisation=organisation, status=BidStatus.SUBMITTED)
-    content: dict = {"lines": [], "requirements": [], "criteria": []}
     municipality = tender.municipalities[0]
     for lot in lots:
         level = next(rl for r in tender.results for rl in r.levels if rl.lot_id == lot.id)
         bid.lines.append(BidLine(lot_id=lot.id, result_level_id=level.id, municipality_id=municipality.id))
-        content["lines"].append(
-            {"lot_id": lot.id, "result_level_id": level.id, "municipality_id": municipality.id}
-        )
     for requirement in tender.requirements:
-        declaration = declarations.get(requirement.id, True)
-        bid.requirement_answers.append(
-            RequirementAnswer(requirement_id=requirement.id, declaration=declaration, text="Zie bijlage")
+        answer = RequirementAnswer(
+            requirement_id=requirement.id,
+            declaration=declarations.get(requirement.id, True),
+            text="Zie bijlage",
         )
-        evidence = (
-            [{"name": evidence_name, "sha256": hashlib.sha256(evidence_name.encode()).hexdigest()}]
-            if requirement.evidence_required
-            else []
-        )
-        content["requirements"].append(
-            {
-                "requirement_id": requirement.id,
-                "declaration": declaration,
-                "text": "Zie bijlage",
-                "evidence": evidence,
-            }
-        )
+        if requirement.evidence_required:
+            answer.evidence.append(_evidence(organisation, evidence_name))
+        bid.requirement_answers.append(answer)
     for criterion in tender.criteria:
         text = criterion_texts.get(criterion.id, f"Ons antwoord op: {criterion.question}")
         bid.criterion_answers.append(CriterionAnswer(criterion_id=criterion.id, text=text))
-        content["criteria"].append({"criterion_id": criterion.id, "text": text})
+    db.session.add(bid)
+    db.session.flush()
+    content = bids.frozen_content(bid, bids.applicable(bid), 1)
     if submitted_at is None:
         deadline = window.closes_at if window else tender.submission_deadline
         submitted_at = (deadline or datetime.now(UTC)) - timedelta(days=1)
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
     submission = BidSubmission(
         version=1,
         submitted_at=submitted_at,
-        signatory_name="Sam Tekenbevoegd",
-        signatory_function="Directeur",
+        signatory_name=content["signatory"]["name"],
+        signatory_function=content["signatory"]["function"],
         content=content,
-        sha256=hashlib.sha256(canonical).hexdigest(),
+        sha256=canonical.digest(content),
         admission_window_id=window.id if window else None,
     )
     bid.submissions.append(submission)
-    db.session.add(bid)
     db.session.commit()
     return submission
+
+
+def resubmission(bid: Bid, *, version: int, submitted_at: datetime):  # type: ignore[no-untyped-def]
+    """A further submitted version of `bid` as its working copy stands, frozen by the bids feature's builder."""
+    from portal.bids import canonical
+    from portal.bids import service as bids
+    from portal.models import BidSubmission
+
+    db.session.flush()
+    content = bids.frozen_content(bid, bids.applicable(bid), version)
+    submission = BidSubmission(
+        bid=bid,
+        version=version,
+        submitted_at=submitted_at,
+        signatory_name=content["signatory"]["name"],
+        signatory_function=content["signatory"]["function"],
+        content=content,
+        sha256=canonical.digest(content),
+    )
+    db.session.add(submission)
+    db.session.flush()
+    return submission
+
+
+def _evidence(organisation: Organisation, name: str):  # type: ignore[no-untyped-def]
+    import hashlib
+    import secrets
+
+    from portal.models import EvidenceFile, ScanStatus
+
+    return EvidenceFile(
+        organisation_id=organisation.id,
+        original_name=name,
+        stored_name=secrets.token_hex(16),
+        content_type="application/pdf",
+        size=len(name),
+        sha256=hashlib.sha256(name.encode()).hexdigest(),
+        scan_status=ScanStatus.CLEAN,
+    )

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from portal.benchdata import REFERENCE, RUSH_REFERENCE
 from portal.bids import canonical
+from portal.bids.content import SubmittedContent
 from portal.extensions import db
 from portal.models import Agreement, Bid, BidSubmission, Decision, DecisionOutcome, Score, Tender
 
@@ -29,7 +30,7 @@ def test_bench_data_builds_a_small_region_through_to_numbered_contracts(app):
     assert len(submissions) == 2
     assert all(canonical.digest(s.content) == s.sha256 for s in submissions)
     assert all(
-        len(s.content["choice"]) >= 150 for s in submissions
+        len(SubmittedContent.from_json(s.content).choice) >= 150 for s in submissions
     )  # 50-120 result-levels × 3-5 municipalities
     assert _count(Score) == 2 * 6 * 4  # three assessors and the consensus, six criteria
     assert (

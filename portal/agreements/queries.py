@@ -8,13 +8,13 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, selectinload
 
+from portal.bids.content import SubmittedContent
 from portal.extensions import db
 from portal.models import (
     Agreement,
     AgreementStatus,
     AgreementVersion,
     Bid,
-    BidLine,
     BidSubmission,
     ContractTemplate,
     Decision,
@@ -96,19 +96,25 @@ def admissions(tender_id: int, organisation_id: int | None = None) -> list[Admis
 
 
 def admitted_lines(admission: Admission) -> list[AdmittedLine]:
-    """The bid's lines (result-level × municipality) in the admitted percelen, in matrix order."""
+    """The lines (result-level × municipality) in the admitted percelen, in matrix order, as the admitted
+    submission froze them: never the bid's working copy, which the provider may edit for a later round."""
+    content = SubmittedContent.from_json(
+        db.session.scalar(sa.select(BidSubmission.content).where(BidSubmission.id == admission.submission_id))
+    )
+    pairs = {(c.result_level_id, c.municipality_id) for c in content.choice if c.lot_id in admission.lot_ids}
+    if not pairs:
+        return []
     rows = db.session.execute(
         sa.select(Lot, Result, Domain, ResultLevel, Municipality)
-        .select_from(BidLine)
-        .join(Lot, BidLine.lot_id == Lot.id)
-        .join(ResultLevel, BidLine.result_level_id == ResultLevel.id)
+        .select_from(ResultLevel)
+        .join(Lot, ResultLevel.lot_id == Lot.id)
         .join(Result, ResultLevel.result_id == Result.id)
         .join(Domain, Result.domain_id == Domain.id)
-        .join(Municipality, BidLine.municipality_id == Municipality.id)
-        .where(BidLine.bid_id == admission.bid_id, BidLine.lot_id.in_(admission.lot_ids))
+        .join(Municipality, Municipality.id.in_({m for _rl, m in pairs}))
+        .where(ResultLevel.id.in_({rl for rl, _m in pairs}))
         .order_by(Lot.position, Lot.name, Result.code, ResultLevel.level, Municipality.name)
     )
-    return [AdmittedLine(*row) for row in rows]
+    return [AdmittedLine(*row) for row in rows if (row[3].id, row[4].id) in pairs]
 
 
 def tariffs_for(result_level_ids: set[int]) -> list[Tariff]:

@@ -10,7 +10,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from portal import audit, mail
-from portal.assessment import letters, queries
+from portal.assessment import letters, opened, queries, results
 from portal.assessment.service import AssessmentRefused
 from portal.extensions import db
 from portal.models import (
@@ -25,18 +25,19 @@ from portal.models import (
 
 def draft_decisions(tender: Tender, by: User, *, now: datetime) -> int:
     """A decision per submission and perceel, with its motivation generated from the assessment."""
-    results = queries.results(tender)
-    if not results or any(r.incomplete for r in results):
+    released = opened.of(tender)
+    lot_results = results.per_lot(tender, released=released)
+    if not lot_results or any(r.incomplete for r in lot_results):
         raise AssessmentRefused(_("Nog niet alle consensusscores zijn vastgesteld."))
-    settled = queries.settled_requirements([s.id for s in queries.submissions(tender)])
-    for result in results:
+    settled = queries.settled_requirements(released.ids)
+    for result in lot_results:
         for submission in result.submissions.values():
             done = settled.get(submission.id, set())
             if any(r.id not in done for r in queries.requirements_of(submission, tender)):
                 raise AssessmentRefused(_("Nog niet alle eisen van alle inschrijvingen zijn beoordeeld."))
     existing = {(d.submission_id, d.lot_id) for d in queries.decisions(tender)}
     created = 0
-    for result in results:
+    for result in lot_results:
         for outcome in result.outcomes:
             if (outcome.submission_id, result.lot.id) in existing:
                 continue

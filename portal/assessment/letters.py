@@ -11,7 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from portal import pdf, uploads
-from portal.assessment import queries, rules
+from portal.assessment import queries, results, rules
 from portal.extensions import db
 from portal.models import BidSubmission, Decision, DecisionOutcome, Lot, Procedure, Requirement, Tender
 
@@ -20,7 +20,7 @@ def _fmt(value: Decimal | None) -> str:
     return "" if value is None else f"{value:.2f}".replace(".", ",")
 
 
-def motivation(tender: Tender, result: queries.LotResult, outcome: rules.Outcome) -> str:
+def motivation(tender: Tender, result: results.LotResult, outcome: rules.Outcome) -> str:
     """The motivation the law requires, generated from knock-outs, minimum scores and the rank."""
     lines: list[str] = []
     checks = result.not_met.get(outcome.submission_id, {})
@@ -65,7 +65,7 @@ def motivation(tender: Tender, result: queries.LotResult, outcome: rules.Outcome
     return "\n".join(pdf.one_line(line) for line in lines)
 
 
-def _criterion_rows(result: queries.LotResult, submission_id: int) -> list[dict[str, Any]]:
+def _criterion_rows(result: results.LotResult, submission_id: int) -> list[dict[str, Any]]:
     rows = []
     for criterion in result.criteria:
         score = queries.consensus(submission_id, criterion.id)
@@ -83,7 +83,7 @@ def _criterion_rows(result: queries.LotResult, submission_id: int) -> list[dict[
     return rows
 
 
-def _winners(result: queries.LotResult, own: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _winners(result: results.LotResult, own: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The admitted bids of an aanbesteding and their relative advantages per criterion."""
     winners = []
     own_scores = {row["id"]: row["value"] for row in own}
@@ -111,7 +111,7 @@ def letter_context(decision: Decision, *, now: datetime) -> dict[str, Any]:
     submission = db.session.get(BidSubmission, decision.submission_id)
     tender, organisation = submission.bid.tender, submission.bid.organisation
     lot = db.session.get(Lot, decision.lot_id)
-    (result,) = queries.results(tender, only_lot_id=lot.id)
+    (result,) = results.per_lot(tender, only_lot_id=lot.id)
     outcome = next((o for o in result.outcomes if o.submission_id == submission.id), None)
     rows = _criterion_rows(result, submission.id)
     ranked = tender.procedure is Procedure.TENDER

@@ -1,14 +1,13 @@
-"""The reads of the assessment pages: opened submissions, neutral codes, scores and results per perceel."""
+"""The plain reads of the assessment: openings, what applies to a submission, assessors, scores,
+requirement checks, clarifications and decisions. Which submissions an opening released is opened.py;
+the results per perceel are results.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, g, has_request_context
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import selectinload
 
 from portal.assessment import rules
 from portal.extensions import db
@@ -22,14 +21,11 @@ from portal.models import (
     Decision,
     Lot,
     Opening,
-    Organisation,
-    Procedure,
     Requirement,
     RequirementCheck,
     RequirementOutcome,
     Score,
     ScoreKind,
-    SubmissionStatus,
     Tender,
     User,
 )
@@ -63,121 +59,6 @@ def is_opened(tender: Tender) -> bool:
     return any(o.opened_at is not None for o in openings(tender))
 
 
-def _all_rows(tender: Tender) -> list[sa.Row]:
-    """Every submission of the tender as the few columns the opening rules and the result lists read
-    (no content, no ORM objects)."""
-    return list(
-        db.session.execute(
-            sa.select(
-                BidSubmission.id,
-                BidSubmission.bid_id,
-                BidSubmission.status,
-                BidSubmission.submitted_at,
-                BidSubmission.admission_window_id,
-                BidSubmission.lot_ids,
-                Bid.organisation_id,
-                Organisation.name.label("organisation_name"),
-            )
-            .join(Bid, Bid.id == BidSubmission.bid_id)
-            .join(Organisation, Organisation.id == Bid.organisation_id)
-            .where(Bid.tender_id == tender.id)
-            .order_by(BidSubmission.bid_id, BidSubmission.version)
-        )
-    )
-
-
-def _covered(submission: sa.Row, tender: Tender, opened: list[Opening]) -> bool:
-    for opening in opened:
-        if opening.admission_window_id is None:
-            deadline = tender.submission_deadline
-            if deadline is not None and submission.submitted_at <= deadline:
-                return True
-            continue
-        if submission.admission_window_id == opening.admission_window_id:
-            return True
-        window = next((w for w in tender.windows if w.id == opening.admission_window_id), None)
-        if (
-            submission.admission_window_id is None
-            and window is not None
-            and window.opens_at <= submission.submitted_at <= window.closes_at
-        ):
-            return True
-    return False
-
-
-def submissions(tender: Tender) -> list[BidSubmission]:
-    """The submissions the opened vault(s) of this tender released, by order of receipt.
-
-    Per opening (the deadline, or one admission window) the last version of each bid it covers counts,
-    unless that version was withdrawn; an earlier version superseded within the same period does not.
-    Loaded with bid and organisation, without the content (~90 kB each, read for one submission only).
-    """
-    return _memo("opened_submissions", tender, _load_opened)
-
-
-def _load_opened(tender: Tender) -> list[BidSubmission]:
-    ids = [row.id for row in opened_rows(tender)]
-    if not ids:
-        return []
-    found = db.session.scalars(
-        sa.select(BidSubmission)
-        .where(BidSubmission.id.in_(ids))
-        .options(defer(BidSubmission.content), selectinload(BidSubmission.bid).selectinload(Bid.organisation))
-    )
-    by_id = {s.id: s for s in found}
-    return [by_id[i] for i in ids]
-
-
-def opened_rows(tender: Tender) -> list[sa.Row]:
-    """What `submissions` returns, as rows of (id, bid_id, status, submitted_at, admission_window_id,
-    lot_ids, organisation_id, organisation_name)."""
-    return _memo("opened_rows", tender, _opened_rows)
-
-
-def _memo(key: str, tender: Tender, load: Any) -> Any:
-    """Within a request each list is made once per tender (a page asks for it, and for the codes, often);
-    opening the vault forgets them (service.confirm_opening)."""
-    if not has_request_context():
-        return load(tender)
-    memo = g.setdefault(key, {})
-    if tender.id not in memo:
-        memo[tender.id] = load(tender)
-    return memo[tender.id]
-
-
-def forget_submissions() -> None:
-    if has_request_context():
-        g.pop("opened_rows", None)
-        g.pop("opened_submissions", None)
-
-
-def _opened_rows(tender: Tender) -> list[sa.Row]:
-    opened = [o for o in openings(tender) if o.opened_at is not None]
-    if not opened:
-        return []
-    found: dict[int, sa.Row] = {}
-    every = _all_rows(tender)
-    for opening in opened:
-        latest: dict[int, sa.Row] = {}  # per bid, the last version this opening covers
-        for row in every:
-            if _covered(row, tender, [opening]):
-                latest[row.bid_id] = row
-        found.update({r.id: r for r in latest.values() if r.status is SubmissionStatus.SUBMITTED})
-    return sorted(found.values(), key=lambda r: (r.submitted_at, r.id))
-
-
-def codes(tender: Tender) -> dict[int, str]:
-    return rules.neutral_codes((r.id, r.submitted_at) for r in opened_rows(tender))
-
-
-def submission_or_404(submission_id: int) -> BidSubmission:
-    """An opened submission; anything else (unknown, not yet opened, superseded) answers 404."""
-    submission = db.session.get(BidSubmission, submission_id)
-    if submission is None or submission.id not in {r.id for r in opened_rows(submission.bid.tender)}:
-        abort(404)
-    return submission
-
-
 def lot_ids(submission: BidSubmission | sa.Row) -> list[int]:
     """The percelen of the submission, as derived from its frozen content when it was stored."""
     return list(submission.lot_ids or [])
@@ -192,49 +73,24 @@ def with_criteria(tender: Tender) -> Tender:
     ).one()
 
 
-def bids_per_lot(tender: Tender) -> dict[int, int]:
-    """Perceel id → how many opened submissions chose it."""
-    counts = {lot.id: 0 for lot in tender.lots}
-    for submission in opened_rows(tender):
-        for lot_id in lot_ids(submission):
-            if lot_id in counts:
-                counts[lot_id] += 1
-    return counts
-
-
 def lots_of(submission: BidSubmission) -> list[Lot]:
     ids = set(lot_ids(submission))
     return [lot for lot in submission.bid.tender.lots if lot.id in ids]
 
 
-def applies(item: Requirement | AwardCriterion, lot_ids_: list[int]) -> bool:
-    return not item.lots or any(lot.id in lot_ids_ for lot in item.lots)
-
-
 def criteria_of_lot(tender: Tender, lot_id: int) -> list[AwardCriterion]:
-    return [c for c in tender.criteria if not c.lots or any(lot.id == lot_id for lot in c.lots)]
+    return [c for c in tender.criteria if rules.applies(c, [lot_id])]
 
 
 def criteria_of(submission: BidSubmission) -> list[AwardCriterion]:
     ids = lot_ids(submission)
-    return [c for c in submission.bid.tender.criteria if applies(c, ids)]
+    return [c for c in submission.bid.tender.criteria if rules.applies(c, ids)]
 
 
 def requirements_of(submission: BidSubmission, tender: Tender | None = None) -> list[Requirement]:
     """The requirements that apply to the submission's percelen (`tender` given: `submission` may be a row)."""
     ids = lot_ids(submission)
-    return [r for r in (tender or submission.bid.tender).requirements if applies(r, ids)]
-
-
-def answer(submission: BidSubmission, key: str, item_id: int) -> dict[str, Any]:
-    """The answer as submitted (from the frozen content, never from the working copy), normalised to
-    {"declaration", "text", "evidence": [{"name", "sha256"}]} whichever key names the content uses."""
-    id_key = "requirement_id" if key == "requirements" else "criterion_id"
-    found = next(
-        (a for a in (submission.content or {}).get(key, []) if a.get(id_key, a.get("id")) == item_id), {}
-    )
-    text = next((found[k] for k in ("text", "explanation", "answer") if found.get(k)), "")
-    return {"declaration": found.get("declaration"), "text": text, "evidence": found.get("evidence", [])}
+    return [r for r in (tender or submission.bid.tender).requirements if rules.applies(r, ids)]
 
 
 # --- assessors ----------------------------------------------------------------------------------
@@ -283,12 +139,6 @@ def assessor_criteria(tender: Tender, user_id: int) -> list[AwardCriterion]:
 def conflicted(tender: Tender, user_id: int) -> set[int]:
     found = declaration(tender.id, user_id)
     return {o.id for o in found.organisations} if found else set()
-
-
-def assessor_submissions(tender: Tender, user_id: int) -> list[BidSubmission]:
-    """The opened submissions this assessor may see: never those of organisations he named."""
-    excluded = conflicted(tender, user_id)
-    return [s for s in submissions(tender) if s.bid.organisation_id not in excluded]
 
 
 def required_assessors(submission: BidSubmission, criterion: AwardCriterion) -> set[int]:
@@ -401,87 +251,6 @@ def clarifications(submission_id: int) -> list[Clarification]:
     )
 
 
-def open_clarifications(organisation_id: int) -> list[Clarification]:
-    return list(
-        db.session.scalars(
-            sa.select(Clarification)
-            .join(BidSubmission)
-            .join(Bid)
-            .where(Bid.organisation_id == organisation_id, Clarification.answer.is_(None))
-            .order_by(Clarification.response_deadline)
-        )
-    )
-
-
-# --- results per perceel ------------------------------------------------------------------------
-
-
-@dataclass
-class LotResult:
-    lot: Lot
-    criteria: list[AwardCriterion]
-    ranked: bool
-    outcomes: list[rules.Outcome] = field(default_factory=list)
-    incomplete: list[int] = field(default_factory=list)  # submissions still missing a consensus score
-    submissions: dict[int, sa.Row] = field(default_factory=dict)  # opened_rows of this perceel
-    not_met: dict[int, dict[int, RequirementCheck]] = field(default_factory=dict)  # per submission
-    consensus: dict[tuple[int, int], Decimal] = field(default_factory=dict)  # (submission, criterion)
-
-
-def knocked_out(tender: Tender, lot_id: int, found_checks: dict[int, RequirementCheck]) -> tuple[int, ...]:
-    """The knock-out requirements of this perceel that the submission's checks found not met."""
-    if not found_checks:
-        return ()
-    return tuple(
-        r.id
-        for r in tender.requirements
-        if r.knockout
-        and applies(r, [lot_id])
-        and r.id in found_checks
-        and found_checks[r.id].outcome is RequirementOutcome.NOT_MET
-    )
-
-
-def results(tender: Tender, only_lot_id: int | None = None) -> list[LotResult]:
-    """Per perceel (or the one perceel asked): totals from the consensus scores, minimums, knock-outs
-    and (aanbesteding) ranks."""
-    opened = opened_rows(tender)
-    ids = [s.id for s in opened]
-    by_pair = consensus_values(ids)
-    not_met = checks_of(ids, RequirementOutcome.NOT_MET)  # only a knock-out not met excludes
-    lots_of_submission = {s.id: set(lot_ids(s)) for s in opened}
-    out = []
-    for lot in tender.lots:
-        if only_lot_id is not None and lot.id != only_lot_id:
-            continue
-        criteria = criteria_of_lot(tender, lot.id)
-        result = LotResult(
-            lot=lot, criteria=criteria, ranked=tender.procedure is Procedure.TENDER, not_met=not_met,
-            consensus=by_pair,
-        )  # fmt: skip
-        entries = []
-        for submission in opened:
-            if lot.id not in lots_of_submission[submission.id]:
-                continue
-            result.submissions[submission.id] = submission
-            excluded = knocked_out(tender, lot.id, not_met.get(submission.id, {}))
-            values = {c.id: by_pair.get((submission.id, c.id)) for c in criteria}
-            if any(v is None for v in values.values()) and not excluded:
-                result.incomplete.append(submission.id)
-                continue
-            values = {k: (v if v is not None else Decimal(0)) for k, v in values.items()}
-            entries.append(rules.Entry(submission.id, submission.submitted_at, values, excluded))
-        result.outcomes = rules.assess_lot(
-            entries,
-            [rules.Criterion(c.id, Decimal(c.weight), c.minimum_score) for c in criteria],
-            ranked=result.ranked,
-            max_providers=lot.max_providers,
-            tie_break=tender.tie_break_rule,
-        )
-        out.append(result)
-    return out
-
-
 def decisions(tender: Tender) -> list[Decision]:
     return list(
         db.session.scalars(
@@ -500,21 +269,6 @@ def decisions_of(submission: BidSubmission, *, sent_only: bool = False) -> list[
     if sent_only:
         query = query.where(Decision.sent_at.is_not(None))
     return list(db.session.scalars(query.order_by(Decision.lot_id)))
-
-
-def provider_submissions(organisation_id: int) -> list[BidSubmission]:
-    """The organisation's submissions that have a sent decision."""
-    return list(
-        db.session.scalars(
-            sa.select(BidSubmission)
-            .join(Bid)
-            .where(
-                Bid.organisation_id == organisation_id,
-                BidSubmission.id.in_(sa.select(Decision.submission_id).where(Decision.sent_at.is_not(None))),
-            )
-            .order_by(BidSubmission.submitted_at)
-        )
-    )
 
 
 def tenders_for_buyer() -> list[Tender]:

@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal import access, audit, clock, sealed, uploads
-from portal.assessment import bp, deciding, forms, letters, queries, rules, service, views
+from portal.assessment import bp, deciding, forms, letters, opened, queries, rules, service, views
 from portal.assessment.service import AssessmentRefused
 from portal.extensions import db
 from portal.fields import record_id
@@ -49,9 +49,9 @@ def _refused(form: object, refusal: AssessmentRefused) -> None:
         flash(refusal.message, "error")
 
 
-def _opened_submission(submission_id: int, action: str) -> BidSubmission:
+def _opened_submission(submission_id: int, action: str) -> tuple[BidSubmission, str]:
     submission = access.get_or_404(BidSubmission, submission_id, action)
-    return queries.submission_or_404(submission.id)
+    return opened.submission_or_404(submission.id)
 
 
 # --- assessor: blind scoring --------------------------------------------------------------------
@@ -100,14 +100,14 @@ def assessor_tender(tender_id: int) -> str:
 
 @bp.get("/inschrijving/<int:submission_id>")
 def score_page(submission_id: int) -> str:
-    submission = _opened_submission(submission_id, "assessment.score_submission")
+    submission, code = _opened_submission(submission_id, "assessment.score_submission")
     service.view_submission(submission, purpose="score")
-    return render_template("assessment/score.html", **views.score_page(submission, _user(), {}))
+    return render_template("assessment/score.html", **views.score_page(submission, code, _user(), {}))
 
 
 @bp.post("/inschrijving/<int:submission_id>/<int:criterion_id>")
 def submit_score(submission_id: int, criterion_id: int) -> Page:
-    submission = _opened_submission(submission_id, "assessment.score_submission")
+    submission, code = _opened_submission(submission_id, "assessment.score_submission")
     criterion = db.get_or_404(AwardCriterion, criterion_id)
     form = views.score_form(criterion, forms.ScoreForm(prefix=f"c{criterion.id}"))
     if form.validate_on_submit():
@@ -122,7 +122,7 @@ def submit_score(submission_id: int, criterion_id: int) -> Page:
             return redirect(
                 url_for("assessment.score_page", submission_id=submission.id) + f"#c{criterion.id}"
             )
-    page = views.score_page(submission, _user(), {criterion.id: form})
+    page = views.score_page(submission, code, _user(), {criterion.id: form})
     return render_template("assessment/score.html", **page), 422
 
 
@@ -194,14 +194,14 @@ def assessors(tender_id: int) -> Page:
 
 @bp.get("/beheer/inschrijving/<int:submission_id>/eisen")
 def requirements(submission_id: int) -> str:
-    submission = _opened_submission(submission_id, "assessment.manage")
+    submission, code = _opened_submission(submission_id, "assessment.manage")
     service.view_submission(submission, purpose="requirements")
-    return render_template("assessment/requirements.html", **views.requirements(submission, {}))
+    return render_template("assessment/requirements.html", **views.requirements(submission, code, {}))
 
 
 @bp.post("/beheer/inschrijving/<int:submission_id>/eisen/<int:requirement_id>")
 def check_requirement(submission_id: int, requirement_id: int) -> Page:
-    submission = _opened_submission(submission_id, "assessment.manage")
+    submission, code = _opened_submission(submission_id, "assessment.manage")
     requirement = db.get_or_404(Requirement, requirement_id)
     form = forms.CheckForm(prefix=f"r{requirement.id}")
     if form.validate_on_submit():
@@ -224,7 +224,7 @@ def check_requirement(submission_id: int, requirement_id: int) -> Page:
             return redirect(
                 url_for("assessment.requirements", submission_id=submission.id) + f"#r{requirement.id}"
             )
-    page = views.requirements(submission, {requirement.id: form})
+    page = views.requirements(submission, code, {requirement.id: form})
     return render_template("assessment/requirements.html", **page), 422
 
 
@@ -240,7 +240,7 @@ def consensus(tender_id: int) -> str:
 
 @bp.route("/beheer/inschrijving/<int:submission_id>/consensus/<int:criterion_id>", methods=["GET", "POST"])
 def consensus_item(submission_id: int, criterion_id: int) -> Page:
-    submission = _opened_submission(submission_id, "assessment.manage")
+    submission, code = _opened_submission(submission_id, "assessment.manage")
     criterion = db.get_or_404(AwardCriterion, criterion_id)
     if criterion not in queries.criteria_of(submission):
         abort(404)
@@ -260,7 +260,7 @@ def consensus_item(submission_id: int, criterion_id: int) -> Page:
         service.view_submission(submission, purpose="consensus")
     status = 422 if form.is_submitted() else 200
     return render_template(
-        "assessment/consensus_item.html", **views.consensus_item(submission, criterion, form)
+        "assessment/consensus_item.html", **views.consensus_item(submission, code, criterion, form)
     ), status
 
 

@@ -6,12 +6,15 @@ decision can be reproduced from what is stored and the rules are tested without 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
+from typing import Any
 from zoneinfo import ZoneInfo
+
+from portal.bids import rules as bid_rules
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 CENT = Decimal("0.01")
@@ -196,6 +199,21 @@ def assess_lot(
 
 def weights_complete(criteria: Sequence[Criterion]) -> bool:
     return sum((c.weight for c in criteria), Decimal(0)) == HUNDRED
+
+
+# --- which requirements and criteria apply -----------------------------------------------------------
+
+
+def applies(item: Any, lot_ids: Iterable[int]) -> bool:
+    """A requirement or criterion (`item.lots`) applies to these percelen: the bids feature's rule, so
+    the provider answers exactly what the assessment checks."""
+    return bid_rules.applies((lot.id for lot in item.lots), set(lot_ids))
+
+
+def knocked_out(requirements: Iterable[Any], lot_id: int, not_met: Collection[int]) -> tuple[int, ...]:
+    """The knock-out requirements of this perceel among those checked as not met (`not_met`: their ids):
+    only a knock-out not met excludes, and only from the percelen it applies to."""
+    return tuple(r.id for r in requirements if r.knockout and r.id in not_met and applies(r, [lot_id]))
 
 
 # --- neutral codes and standstill ------------------------------------------------------------------

@@ -88,7 +88,6 @@ def confirm_opening(
             opening.second_by_id, opening.second_at = user.id, now
         opening.opened_at = now
     db.session.flush()
-    queries.forget_submissions()
     audit.record("assessment.open", tender, actor=user, step=step.value, window=window.id if window else "")
     return opening
 

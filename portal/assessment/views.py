@@ -11,7 +11,9 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from portal.assessment import deciding, forms, queries, rules
+from portal.assessment import deciding, forms, opened, queries, rules
+from portal.assessment.results import per_lot
+from portal.bids.content import SubmittedContent
 from portal.extensions import db
 from portal.models import (
     AwardCriterion,
@@ -56,12 +58,13 @@ ROUNDING_RULE = (
 
 def assessor_tender(tender: Tender, user: User) -> dict[str, Any]:
     declared = queries.declaration(tender.id, user.id)
-    opened = queries.is_opened(tender)
+    is_opened = queries.is_opened(tender)
     rows = []
-    if declared and opened:
-        codes = queries.codes(tender)
+    if declared and is_opened:
+        released = opened.of(tender)
+        codes = released.codes
         mine = queries.assessor_criteria(tender, user.id)
-        submissions = queries.assessor_submissions(tender, user.id)
+        submissions = released.for_assessor(user.id)
         own = {
             (s.submission_id, s.criterion_id)
             for s in queries.scores([s.id for s in submissions], ScoreKind.INDIVIDUAL)
@@ -73,7 +76,7 @@ def assessor_tender(tender: Tender, user: User) -> dict[str, Any]:
             rows.append(
                 {"id": submission.id, "code": codes[submission.id], "done": done, "total": len(criteria)}
             )
-    return {"tender": tender, "declared": declared, "opened": opened, "rows": rows}
+    return {"tender": tender, "declared": declared, "opened": is_opened, "rows": rows}
 
 
 def score_form(criterion: AwardCriterion, form: forms.ScoreForm | None = None) -> forms.ScoreForm:
@@ -84,10 +87,13 @@ def score_form(criterion: AwardCriterion, form: forms.ScoreForm | None = None) -
     return form
 
 
-def score_page(submission: BidSubmission, user: User, given: dict[int, forms.ScoreForm]) -> dict[str, Any]:
+def score_page(
+    submission: BidSubmission, code: str, user: User, given: dict[int, forms.ScoreForm]
+) -> dict[str, Any]:
     tender = queries.with_criteria(submission.bid.tender)
     mine = queries.assessor_criteria(tender, user.id)
     given_scores = queries.scores([submission.id], ScoreKind.INDIVIDUAL)
+    content = SubmittedContent.from_json(submission.content)
     items = []
     for criterion in queries.criteria_of(submission):
         if criterion not in mine:
@@ -98,7 +104,7 @@ def score_page(submission: BidSubmission, user: User, given: dict[int, forms.Sco
         items.append(
             {
                 "criterion": criterion,
-                "answer": queries.answer(submission, "criteria", criterion.id).get("text", ""),
+                "answer": content.criterion_answer(criterion.id),
                 "own": own,
                 "others": others,
                 "form": None if own else score_form(criterion, given.get(criterion.id)),
@@ -107,7 +113,7 @@ def score_page(submission: BidSubmission, user: User, given: dict[int, forms.Sco
     names = _names({s.assessor_id for item in items for s in item["others"]})
     return {
         "tender": tender,
-        "code": queries.codes(tender)[submission.id],
+        "code": code,
         "submission": submission,
         "items": items,
         "names": names,
@@ -130,8 +136,7 @@ def opening(tender: Tender, form: forms.OpeningForm) -> dict[str, Any]:
         ]
     )
     names = _names({o.first_by_id for o in openings} | {o.second_by_id for o in openings})
-    submissions = queries.submissions(tender)
-    codes = rules.neutral_codes((s.id, s.submitted_at) for s in submissions)
+    released = opened.of(tender)
     return {
         "tender": tender,
         "form": form,
@@ -139,8 +144,8 @@ def opening(tender: Tender, form: forms.OpeningForm) -> dict[str, Any]:
         "openings": openings,
         "expires": {o.id: o.first_at + rules.OPENING_WINDOW for o in openings},
         "names": names,
-        "submissions": submissions,
-        "codes": codes,
+        "submissions": released.submissions,
+        "codes": released.codes,
         "window_choice": not two_person,
         "all_opened": two_person and any(o.opened_at for o in openings),
     }
@@ -176,16 +181,17 @@ def assessors(tender: Tender, form: forms.AppointForm) -> dict[str, Any]:
     }
 
 
-def requirements(submission: BidSubmission, given: dict[int, forms.CheckForm]) -> dict[str, Any]:
+def requirements(submission: BidSubmission, code: str, given: dict[int, forms.CheckForm]) -> dict[str, Any]:
     checks = queries.checks(submission.id)
     clarifications = queries.clarifications(submission.id)
+    content = SubmittedContent.from_json(submission.content)
     items = []
     for requirement in queries.requirements_of(submission):
         form = given.get(requirement.id) or forms.CheckForm(prefix=f"r{requirement.id}", formdata=None)
         items.append(
             {
                 "requirement": requirement,
-                "answer": queries.answer(submission, "requirements", requirement.id),
+                "answer": content.requirement(requirement.id),
                 "check": checks.get(requirement.id),
                 "clarifications": [c for c in clarifications if c.requirement_id == requirement.id],
                 "form": form,
@@ -195,15 +201,15 @@ def requirements(submission: BidSubmission, given: dict[int, forms.CheckForm]) -
     return {
         "tender": tender,
         "submission": submission,
-        "code": queries.codes(tender)[submission.id],
+        "code": code,
         "items": items,
         "lots": queries.lots_of(submission),
     }
 
 
 def consensus(tender: Tender) -> dict[str, Any]:
-    submissions = queries.submissions(tender)
-    codes = rules.neutral_codes((s.id, s.submitted_at) for s in submissions)
+    released = opened.of(tender)
+    submissions, codes = released.submissions, released.codes
     individual = queries.scores([s.id for s in submissions], ScoreKind.INDIVIDUAL)
     rows = []
     for submission in submissions:
@@ -233,7 +239,7 @@ def consensus(tender: Tender) -> dict[str, Any]:
 
 
 def consensus_item(
-    submission: BidSubmission, criterion: AwardCriterion, form: forms.ConsensusForm
+    submission: BidSubmission, code: str, criterion: AwardCriterion, form: forms.ConsensusForm
 ) -> dict[str, Any]:
     complete = queries.complete(submission, criterion)
     scores = queries.individual_scores(submission.id, criterion.id) if complete else []
@@ -242,9 +248,9 @@ def consensus_item(
     return {
         "tender": tender,
         "submission": submission,
-        "code": queries.codes(tender)[submission.id],
+        "code": code,
         "criterion": criterion,
-        "answer": queries.answer(submission, "criteria", criterion.id).get("text", ""),
+        "answer": SubmittedContent.from_json(submission.content).criterion_answer(criterion.id),
         "scores": scores,
         "names": _names({s.assessor_id for s in scores}),
         "mean": rules.mean(values),
@@ -266,13 +272,14 @@ def results(tender: Tender, lot_id: int | None = None) -> dict[str, Any] | None:
     if lot_id is not None and lot_id not in {lot.id for lot in lots}:
         return None
     shown_id = lot_id or (lots[0].id if lots else None)
-    shown = queries.results(tender, only_lot_id=shown_id) if shown_id else []
-    counts = queries.bids_per_lot(tender)
+    released = opened.of(tender)
+    shown = per_lot(tender, only_lot_id=shown_id, released=released) if shown_id else []
+    counts = released.bids_per_lot()
     return {
         "tender": tender,
         "results": shown,
         "summary": [{"lot": lot, "bids": counts[lot.id], "current": lot.id == shown_id} for lot in lots],
-        "codes": queries.codes(tender),
+        "codes": released.codes,
         "rounding": ROUNDING_RULE,
         "tie_break": tie_break_label(tender.tie_break_rule),
         "consensus": shown[0].consensus if shown else {},
@@ -287,7 +294,7 @@ def decisions(tender: Tender) -> dict[str, Any]:
         "tender": tender,
         "decisions": found,
         "submissions": submissions,
-        "codes": queries.codes(tender),
+        "codes": opened.of(tender).codes,
         "lots": {lot.id: lot for lot in tender.lots},
         "names": _names({d.drafted_by_id for d in found} | {d.approved_by_id for d in found}),
         "sent": sent,

@@ -11,6 +11,7 @@ import hashlib
 import json
 from typing import Any
 
+from portal.bids.content import SCHEMA
 from portal.models import Bid, Lot, Municipality, Requirement, ResultLevel
 
 
@@ -32,10 +33,14 @@ def bid_content(
     criteria: list[Any],
     signatory: dict[str, str],
 ) -> dict[str, Any]:
-    """Plain data of everything submitted; `requirements`/`criteria` are those that apply to the choice."""
+    """Plain data of everything submitted; `requirements`/`criteria` are those that apply to the choice.
+
+    The shape is read back only through content.SubmittedContent (its version: content.SCHEMA).
+    """
     answers = {a.requirement_id: a for a in bid.requirement_answers}
     criterion_answers = {a.criterion_id: a for a in bid.criterion_answers}
     return {
+        "schema": SCHEMA,
         "tender": {"id": bid.tender.id, "reference": bid.tender.reference, "title": bid.tender.title},
         "organisation": {
             "id": bid.organisation.id,

@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from portal import uploads
+from portal.bids.content import SubmittedContent
 from portal.extensions import db
 from portal.models import Bid, BidSubmission, EvidenceFile
 from portal.models.bid import answer_evidence
@@ -78,9 +79,9 @@ def _submitted_evidence(organisation_ids: set[int]) -> set[int | str]:
     )
     named: set[int | str] = set()
     for content in contents:
-        for requirement in (content or {}).get("requirements", []):
-            for item in requirement.get("evidence", []):
-                named.update(value for value in (item.get("id"), item.get("sha256")) if value is not None)
+        for requirement in SubmittedContent.from_json(content).requirements:
+            for item in requirement.evidence:
+                named.update((item.id, item.sha256))
     return named
 
 

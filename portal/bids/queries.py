@@ -1,4 +1,4 @@
-"""The reads the bid pages need, with their eager loading; and the sealed view for the assessment side."""
+"""The reads the bid pages need, with their eager loading."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from sqlalchemy.orm import selectinload
 from portal.bids import rules
 from portal.extensions import db
 from portal.models import (
-    AdmissionWindow,
     AwardCriterion,
     Bid,
     BidSubmission,
@@ -202,46 +201,3 @@ def verify_hash(sha256: str) -> Verification | None:
     if row is None:
         return None
     return Verification(row[0], rules._aware(row[1]), row[2], row[3] is not None)
-
-
-@dataclass(frozen=True)
-class SealedSubmission:
-    """A submission as the assessment side sees it: before the deadline only that it exists and when.
-
-    `content`, `sha256`, `organisation_id` and `submission_id` are None while the bid is sealed.
-    """
-
-    submitted_at: datetime
-    version: int
-    withdrawn: bool
-    sealed: bool
-    submission_id: int | None = None
-    organisation_id: int | None = None
-    content: dict | None = None
-    sha256: str | None = None
-
-
-def submissions_for_assessment(tender: Tender, *, now: datetime) -> list[SealedSubmission]:
-    """Every submission of a tender, its content only where the sealed rule allows (rules.content_visible)."""
-    rows = db.session.execute(
-        sa.select(BidSubmission, Bid.organisation_id, AdmissionWindow)
-        .join(Bid, Bid.id == BidSubmission.bid_id)
-        .outerjoin(AdmissionWindow, AdmissionWindow.id == BidSubmission.admission_window_id)
-        .where(Bid.tender_id == tender.id)
-        .order_by(BidSubmission.submitted_at, BidSubmission.id)
-    ).all()
-    out = []
-    for sub, organisation_id, window in rows:
-        visible = rules.content_visible(tender, window, now=now)
-        base = {
-            "submitted_at": rules._aware(sub.submitted_at),
-            "version": sub.version,
-            "withdrawn": sub.withdrawn_at is not None,
-            "sealed": not visible,
-        }
-        if visible:
-            base.update(
-                submission_id=sub.id, organisation_id=organisation_id, content=sub.content, sha256=sub.sha256
-            )
-        out.append(SealedSubmission(**base))
-    return out

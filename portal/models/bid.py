@@ -151,18 +151,9 @@ class BidSubmission(Base):
     bid: Mapped[Bid] = relationship(back_populates="submissions")
 
 
-def lots_in_content(content: dict | None) -> list[int]:
-    """The perceel ids of a submission's frozen content, in order of first appearance.
-
-    Two shapes are read: {"lines": [{"lot_id"}]} and the bids feature's {"choice": [{"lot": {"id"}}]}.
-    """
-    content = content or {}
-    found = [line.get("lot_id") for line in content.get("lines", [])]
-    found += [(line.get("lot") or {}).get("id") for line in content.get("choice", [])]
-    return list(dict.fromkeys(lot_id for lot_id in found if lot_id is not None))
-
-
 @sa.event.listens_for(BidSubmission, "before_insert")
 def _derive_lot_ids(_mapper: object, _connection: object, submission: BidSubmission) -> None:
     if not submission.lot_ids:
-        submission.lot_ids = lots_in_content(submission.content)
+        from portal.bids.content import SubmittedContent  # the bids feature owns the content's shape
+
+        submission.lot_ids = SubmittedContent.from_json(submission.content).lot_ids

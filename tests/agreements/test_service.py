@@ -17,7 +17,6 @@ from portal.models import (
     Agreement,
     AgreementStatus,
     BidLine,
-    BidSubmission,
     Decision,
     DecisionOutcome,
     Organisation,
@@ -242,16 +241,32 @@ def test_a_result_admitted_after_a_toetreding_is_added_as_a_new_version(app):
     ] == ["R1"]
 
 
+def test_the_contract_holds_the_lines_as_submitted_not_the_bids_working_copy(app):
+    """A line added to the bid after the admitted submission (a draft for a later round) is not part
+    of the contract: the lines come from the admitted submission's frozen content."""
+    tender = priced_tender(lots=1)
+    m0 = tender.municipalities[0]
+    organisation = factories.admitted_provider(tender, lines=[(result_level(tender, "R1", 4), m0)])
+    bid = db.session.scalar(sa.select(factories.Bid).where(factories.Bid.organisation_id == organisation.id))
+    later = result_level(tender, "R2", 4)
+    bid.lines.append(BidLine(lot_id=later.lot_id, result_level_id=later.id, municipality_id=m0.id))
+    db.session.commit()
+    with app.test_request_context():
+        agreement = service.generate_agreement(tender, organisation, now=NOW)
+    lines = [
+        (line["result_code"], line["level"])
+        for lot in agreement.versions[0].content["lots"]
+        for line in lot["lines"]
+    ]
+    assert lines == [("R1", 4)]
+    assert [m["cbs_code"] for m in agreement.versions[0].content["municipalities"]] == [m0.cbs_code]
+
+
 def _toetreding(tender, organisation: Organisation, lines) -> None:  # type: ignore[no-untyped-def]
     bid = db.session.scalar(sa.select(factories.Bid).where(factories.Bid.organisation_id == organisation.id))
     for rl, municipality in lines[1:]:
         bid.lines.append(BidLine(lot_id=rl.lot_id, result_level_id=rl.id, municipality_id=municipality.id))
-    submission = BidSubmission(
-        bid=bid, version=2, submitted_at=NOW, signatory_name="S", signatory_function="D", content={},
-        sha256="1" * 64,
-    )  # fmt: skip
-    db.session.add(submission)
-    db.session.flush()
+    submission = factories.resubmission(bid, version=2, submitted_at=NOW)
     for lot_id in {rl.lot_id for rl, _ in lines}:
         db.session.add(
             Decision(submission_id=submission.id, lot_id=lot_id, outcome=DecisionOutcome.ADMITTED,

@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
-from portal.assessment import deciding, queries, service
+from portal.assessment import deciding, opened, queries, service
+from portal.bids.content import SubmittedContent
 from portal.extensions import db
 from portal.models import Decision, OutgoingMail, RequirementCheck, Score
 
@@ -48,7 +49,7 @@ def test_two_different_buyers_open_and_the_record_shows_who_and_the_hashes(clien
     refused = client.post(url)
     assert refused.status_code == 422
     assert "andere inkoper" in refused.get_data(as_text=True)
-    assert queries.submissions(scenario.tender) == []
+    assert opened.of(scenario.tender).submissions == []
     auth.login(scenario.buyers[1])
     assert client.post(url).status_code == 302
     page = client.get(f"/beoordeling/beheer/{scenario.tender.id}").get_data(as_text=True)
@@ -200,7 +201,7 @@ def test_the_provider_answers_a_clarification_once_in_the_portal(client, auth, s
     assert again.status_code == 422
     db.session.refresh(clarification)
     assert clarification.answer == "De VOG van maart 2026."
-    assert submission.content["requirements"][0]["text"] == "Zie bijlage"
+    assert SubmittedContent.from_json(submission.content).requirements[0].explanation == "Zie bijlage"
 
 
 def _ready_to_send(bids=2, max_providers=1):
@@ -331,7 +332,7 @@ def test_open_house_is_opened_by_one_buyer_after_the_admission_window_closes(cli
     assert refused.status_code == 422
     assert "nog niet verstreken" in refused.get_data(as_text=True)
     assert client.post(url, data={"window": closed.id}).status_code == 302
-    assert queries.submissions(tender) == [early]
+    assert opened.of(tender).submissions == [early]
     page = client.get(f"/beoordeling/beheer/{tender.id}").get_data(as_text=True)
     assert early.bid.organisation.name in page
     assert late.bid.organisation.name not in page
@@ -430,43 +431,29 @@ def test_an_open_house_letter_has_no_ranking_and_no_standstill(app):
     assert "rangschikking" not in text
 
 
-def test_the_bids_features_content_shape_is_read_and_stays_blind(client, auth, scenario):
-    """The bids feature freezes {"organisation", "choice", "requirements": [{"id", "explanation"}],
-    "criteria": [{"id", "answer"}]}: the pages read it, and never show the organisation in it."""
+def test_the_pages_read_the_frozen_content_never_the_working_copy_and_stay_blind(client, auth, scenario):
+    """What the assessors and buyers read is the content the bids feature froze at submission: an
+    answer changed in the bid's working copy afterwards is not shown, and the organisation never is."""
     scenario.open()
     scenario.appoint_and_declare()
     submission = scenario.submissions[0]
     organisation = submission.bid.organisation
-    lot = scenario.tender.lots[0]
-    submission.content = {
-        "organisation": {
-            "id": organisation.id,
-            "name": organisation.name,
-            "kvk_number": organisation.kvk_number,
-        },
-        "choice": [{"lot": {"id": lot.id, "name": lot.name}}],
-        "requirements": [
-            {
-                "id": scenario.knockout.id,
-                "declaration": True,
-                "explanation": "Alle medewerkers hebben een VOG",
-                "evidence": [{"id": 1, "name": "vog-overzicht.pdf", "sha256": "ab" * 32, "size": 10}],
-            }
-        ],
-        "criteria": [
-            {"id": c.id, "question": c.question, "answer": f"Antwoord {c.id} uit bids"}
-            for c in scenario.criteria
-        ],
-    }
+    frozen = SubmittedContent.from_json(submission.content)
+    for answer in submission.bid.criterion_answers:
+        answer.text = "Later gewijzigd in de werkversie"
+    for answer in submission.bid.requirement_answers:
+        answer.text = "Later gewijzigde toelichting"
     db.session.commit()
-    assert queries.lot_ids(submission) == [lot.id]
+    assert queries.lot_ids(submission) == frozen.lot_ids
     auth.login(scenario.assessors[0])
     page = client.get(f"/beoordeling/inschrijving/{submission.id}").get_data(as_text=True)
-    assert f"Antwoord {scenario.criteria[0].id} uit bids" in page
+    assert frozen.criterion_answer(scenario.criteria[0].id) in page
+    assert "Later gewijzigd" not in page
     assert organisation.name not in page
     assert organisation.kvk_number not in page
-    assert "vog-overzicht.pdf" not in page
+    assert "vog-verklaring.pdf" not in page
     auth.login(scenario.buyers[0])
     page = client.get(f"/beoordeling/beheer/inschrijving/{submission.id}/eisen").get_data(as_text=True)
-    assert "Alle medewerkers hebben een VOG" in page
-    assert "vog-overzicht.pdf" in page
+    assert "Zie bijlage" in page
+    assert "Later gewijzigde toelichting" not in page
+    assert "vog-verklaring.pdf" in page

@@ -6,6 +6,7 @@ import itertools
 import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -241,3 +242,23 @@ def test_equal_totals_are_ordered_by_receipt_then_id(lot):
         if before.total == after.total:
             a, b = by_id[before.submission_id], by_id[after.submission_id]
             assert (a.submitted_at, a.submission_id) < (b.submitted_at, b.submission_id)
+
+
+# --- which requirements apply: the bids feature's rule ------------------------------------------------
+
+
+def _item(id_: int, lot_ids: list[int], knockout: bool = True) -> SimpleNamespace:
+    return SimpleNamespace(id=id_, knockout=knockout, lots=[SimpleNamespace(id=i) for i in lot_ids])
+
+
+def test_an_item_without_percelen_applies_to_every_perceel_as_in_the_bid():
+    assert rules.applies(_item(1, []), [7])
+    assert rules.applies(_item(1, [7, 8]), [8])
+    assert not rules.applies(_item(1, [9]), [7, 8])
+
+
+def test_only_a_knockout_not_met_of_this_perceel_excludes():
+    requirements = [_item(1, []), _item(2, [5]), _item(3, [6]), _item(4, [], knockout=False)]
+    assert rules.knocked_out(requirements, 5, {1, 2, 3, 4}) == (1, 2)
+    assert rules.knocked_out(requirements, 6, {2}) == ()
+    assert rules.knocked_out(requirements, 6, set()) == ()

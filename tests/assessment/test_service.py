@@ -7,17 +7,35 @@ from decimal import Decimal
 
 import pytest
 
-from portal.assessment import deciding, queries, service
+from portal.assessment import deciding, opened, queries, results, service
 from portal.assessment.service import AssessmentRefused
 from portal.extensions import db
 from portal.models import DecisionOutcome, Opening, Score
+from tests import factories
 
 from .conftest import build_scenario
 
 
 def test_nothing_is_released_before_the_vault_is_opened(scenario):
-    assert queries.submissions(scenario.tender) == []
-    assert queries.codes(scenario.tender) == {}
+    assert opened.of(scenario.tender).submissions == []
+    assert opened.of(scenario.tender).codes == {}
+
+
+def test_the_released_set_is_computed_when_asked_so_no_caller_has_to_clear_a_cache(app, scenario):
+    """Within one request the set follows the openings as stored: an opening recorded by any path is
+    seen at the next ask (the old per-request cache on `g` kept [] until the service cleared it)."""
+    at = scenario.deadline + timedelta(hours=1)
+    with app.test_request_context():
+        assert opened.of(scenario.tender).submissions == []
+        db.session.add(
+            Opening(
+                tender_id=scenario.tender.id, first_by_id=scenario.buyers[0].id, first_at=at, opened_at=at
+            )
+        )
+        db.session.flush()
+        released = opened.of(scenario.tender)
+        assert len(released.submissions) == 3
+        assert sorted(released.codes.values()) == ["001", "002", "003"]
 
 
 def test_opening_before_the_deadline_is_refused(scenario):
@@ -32,11 +50,11 @@ def test_two_different_buyers_within_ten_minutes_open_the_vault(scenario):
     t = scenario.deadline + timedelta(hours=1)
     opening = service.confirm_opening(scenario.tender, scenario.buyers[0], now=t)
     assert opening.opened_at is None
-    assert queries.submissions(scenario.tender) == []
+    assert opened.of(scenario.tender).submissions == []
     opening = service.confirm_opening(scenario.tender, scenario.buyers[1], now=t + timedelta(minutes=10))
     assert opening.opened_at == t + timedelta(minutes=10)
     assert (opening.first_by_id, opening.second_by_id) == (scenario.buyers[0].id, scenario.buyers[1].id)
-    assert len(queries.submissions(scenario.tender)) == 3
+    assert len(opened.of(scenario.tender).submissions) == 3
 
 
 def test_the_same_buyer_twice_does_not_open(scenario):
@@ -44,7 +62,7 @@ def test_the_same_buyer_twice_does_not_open(scenario):
     service.confirm_opening(scenario.tender, scenario.buyers[0], now=t)
     with pytest.raises(AssessmentRefused, match="andere inkoper"):
         service.confirm_opening(scenario.tender, scenario.buyers[0], now=t + timedelta(minutes=1))
-    assert queries.submissions(scenario.tender) == []
+    assert opened.of(scenario.tender).submissions == []
 
 
 def test_a_second_confirmation_after_ten_minutes_only_starts_again(scenario):
@@ -55,14 +73,14 @@ def test_a_second_confirmation_after_ten_minutes_only_starts_again(scenario):
     )
     assert opening.opened_at is None
     assert opening.first_by_id == scenario.buyers[1].id
-    assert queries.submissions(scenario.tender) == []
+    assert opened.of(scenario.tender).submissions == []
 
 
 def test_an_assessor_never_gets_a_bid_of_an_organisation_he_named(scenario):
     scenario.open()
     named = scenario.submissions[0].bid.organisation
     scenario.appoint_and_declare(conflicts={scenario.assessors[0].id: [named]})
-    mine = queries.assessor_submissions(scenario.tender, scenario.assessors[0].id)
+    mine = opened.of(scenario.tender).for_assessor(scenario.assessors[0].id)
     assert scenario.submissions[0] not in mine
     assert len(mine) == 2
     with pytest.raises(AssessmentRefused):
@@ -136,7 +154,7 @@ def test_decisions_follow_knockouts_minimums_and_the_cap(app):
     assert "plaats 1" in decisions[d].motivation
     assert decisions[a].outcome is DecisionOutcome.ADMITTED
     assert "plaats 2" in decisions[a].motivation
-    result = queries.results(s.tender)[0]
+    result = results.per_lot(s.tender)[0]
     assert {o.submission_id: o.total for o in result.outcomes} == {
         d: Decimal("8.00"),
         a: Decimal("7.20"),
@@ -226,24 +244,17 @@ def test_an_assessor_appointed_for_one_criterion_scores_only_that_one(app):
 
 
 def test_only_the_last_version_counts_and_a_withdrawn_last_version_drops_the_bid(scenario):
-    from portal.models import BidSubmission, SubmissionStatus
+    from portal.models import SubmissionStatus
 
     first = scenario.submissions[0]
-    second_version = BidSubmission(
-        bid_id=first.bid_id,
-        version=2,
-        submitted_at=first.submitted_at + timedelta(minutes=30),
-        signatory_name="Sam",
-        signatory_function="Directeur",
-        content=first.content,
-        sha256="f" * 64,
+    second_version = factories.resubmission(
+        first.bid, version=2, submitted_at=first.submitted_at + timedelta(minutes=30)
     )
     withdrawn = scenario.submissions[1]
     withdrawn.status = SubmissionStatus.WITHDRAWN
-    db.session.add(second_version)
     db.session.commit()
     scenario.open()
-    released = queries.submissions(scenario.tender)
+    released = opened.of(scenario.tender).submissions
     assert second_version in released
     assert first not in released
     assert withdrawn not in released

@@ -216,22 +216,6 @@ def test_submit_after_the_deadline_is_refused(bid, provider):
         service.submit(bid, user=provider, idempotency_key="a" * 32, now=after)
 
 
-def test_sealed_aanbesteding_shows_only_existence_before_the_deadline(aanbesteding):
-    user = factories.user_with_role(Role.PROVIDER_ADMIN)
-    bid = service.start_bid(aanbesteding, user.organisation, user, now=clock.now())
-    complete(bid, user)
-    service.submit(bid, user=user, idempotency_key="a" * 32, now=clock.now())
-    db.session.commit()
-    before = queries.submissions_for_assessment(aanbesteding, now=clock.now())
-    assert len(before) == 1
-    assert before[0].sealed
-    assert before[0].content is None
-    assert before[0].sha256 is None
-    assert before[0].organisation_id is None
-    after = queries.submissions_for_assessment(aanbesteding, now=aanbesteding.submission_deadline)
-    assert after[0].content["tender"]["reference"] == aanbesteding.reference
-
-
 def test_sealed_policy_refuses_buyer_and_admin_before_the_deadline(aanbesteding):
     from portal import access
 
