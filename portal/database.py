@@ -28,12 +28,15 @@ def install_engine_hooks(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
-            # The tests hold one transaction open per test (rolled back at its end) and read beside it
-            # with a second connection: an IMMEDIATE outer transaction would lock those readers out.
-            _make_sqlite_transactional(engine, immediate=not app.testing)
+            _make_sqlite_transactional(engine)
 
 
-def _make_sqlite_transactional(engine: Engine, *, immediate: bool) -> None:
+DEFERRED_BEGIN = "sqlite_deferred_begin"
+"""`connection.info` key: this connection's transactions start DEFERRED. Only the tests' own per-test
+outer transaction (rolled back at its end) sets it, so a second connection may read beside it."""
+
+
+def _make_sqlite_transactional(engine: Engine) -> None:
     """pysqlite's own transaction handling breaks SAVEPOINT; SQLAlchemy's documented recipe fixes it."""
 
     @event.listens_for(engine, "connect")
@@ -48,4 +51,4 @@ def _make_sqlite_transactional(engine: Engine, *, immediate: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        connection.exec_driver_sql("BEGIN" if connection.info.get(DEFERRED_BEGIN) else "BEGIN IMMEDIATE")

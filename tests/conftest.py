@@ -29,7 +29,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import orm
 
 from config import TestConfig
-from portal import audit, create_app, sessions
+from portal import audit, create_app, database, sessions
 from portal.bids import matrix_page
 from portal.extensions import db, limiter
 from portal.models import Role, User
@@ -92,6 +92,7 @@ def _isolation(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
         return
     with app.app_context():
         connection = db.engine.connect()
+        connection.info[database.DEFERRED_BEGIN] = True  # SQLite: others may read beside this transaction
         outer = connection.begin()
         original = db.session
         db.session = _TestScopedSession(
@@ -105,6 +106,7 @@ def _isolation(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
             db.session.close_for_real()
             db.session = original
             outer.rollback()
+            connection.info.pop(database.DEFERRED_BEGIN, None)
             connection.close()
 
 
