@@ -46,10 +46,13 @@ def register() -> str:
     form, filters = _register_filters()
     rows = queries.register(filters)
     return render_template(
-        "agreements/register.html", form=form, rows=rows, tenders=queries.tenders(),
+        "agreements/register.html",
+        form=form,
+        rows=rows,
+        tenders=queries.tenders(),
         may_manage=access.allowed(current_user, "agreements.manage"),
         export_args={name: value for name, value in request.args.items() if name in form},
-    )  # fmt: skip
+    )
 
 
 @bp.get("/register/export")
@@ -93,11 +96,15 @@ def show(agreement_id: int) -> str:
 
 def _show_page(agreement: Agreement, error: str | None = None) -> str:
     return render_template(
-        "agreements/show.html", agreement=agreement, versions=list(reversed(agreement.versions)),
-        current=agreement.versions[-1], confirm=forms.ConfirmForm(), error=error,
+        "agreements/show.html",
+        agreement=agreement,
+        versions=list(reversed(agreement.versions)),
+        current=agreement.versions[-1],
+        confirm=forms.ConfirmForm(),
+        error=error,
         may_manage=access.allowed(current_user, "agreements.manage", agreement),
         may_accept=access.allowed(current_user, "agreements.accept", agreement),
-    )  # fmt: skip
+    )
 
 
 @bp.get("/<int:agreement_id>/versies/<int:version>/pdf")
@@ -195,9 +202,14 @@ def accept(agreement_id: int) -> Any:
     try:
         version = int(form.version.data or 0)
         service.accept_version(
-            agreement, version, user=current_user, name=form.name.data.strip(), function=form.function.data.strip(),
-            ip=request.remote_addr, now=clock.now(),
-        )  # fmt: skip
+            agreement,
+            version,
+            user=current_user,
+            name=form.name.data.strip(),
+            function=form.function.data.strip(),
+            ip=request.remote_addr,
+            now=clock.now(),
+        )
     except (AgreementRefused, ValueError) as refusal:
         form.confirm.errors.append(str(refusal))
         return _accept_page(agreement, form, 422)
@@ -224,10 +236,15 @@ def tender(tender_id: int) -> str:
 def _tender_page(found: Tender, indexation: forms.IndexationForm) -> str:
     job = queries.latest_job(found.id)
     return render_template(
-        "agreements/tender.html", tender=found, job=job, progress=jobs.progress(job) if job else None,
-        admitted=len(queries.admissions(found.id)), agreements=queries.tender_agreements(found.id, include_ended=True),
-        confirm=forms.ConfirmForm(), indexation=indexation,
-    )  # fmt: skip
+        "agreements/tender.html",
+        tender=found,
+        job=job,
+        progress=jobs.progress(job) if job else None,
+        admitted=len(queries.admissions(found.id)),
+        agreements=queries.tender_agreements(found.id, include_ended=True),
+        confirm=forms.ConfirmForm(),
+        indexation=indexation,
+    )
 
 
 @bp.post("/trajecten/<int:tender_id>/genereren")

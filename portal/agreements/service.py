@@ -124,16 +124,27 @@ def lots_content(lines: list[queries.AdmittedLine], decided_on: date) -> list[di
     for line in lines:
         lot = lots.setdefault(line.lot.id, {"name": line.lot.name, "lines": {}})
         key = (line.result.code, line.result_level.level)
-        entry = lot["lines"].setdefault(key, {
-            "result_code": line.result.code, "result_name": line.result.name, "domain": line.domain.name,
-            "level": line.result_level.level, "unit": "per maand", "tariffs": {},
-        })  # fmt: skip
+        entry = lot["lines"].setdefault(
+            key,
+            {
+                "result_code": line.result.code,
+                "result_name": line.result.name,
+                "domain": line.domain.name,
+                "level": line.result_level.level,
+                "unit": "per maand",
+                "tariffs": {},
+            },
+        )
         period = rules.tariff_on(periods[(line.result_level.id, line.municipality.id)], decided_on)
         if period is None:
             raise AgreementRefused(
-                _l("Voor %(code)s niveau %(level)s in %(name)s is geen tarief vastgesteld.",
-                   code=line.result.code, level=line.result_level.level, name=line.municipality.name)
-            )  # fmt: skip
+                _l(
+                    "Voor %(code)s niveau %(level)s in %(name)s is geen tarief vastgesteld.",
+                    code=line.result.code,
+                    level=line.result_level.level,
+                    name=line.municipality.name,
+                )
+            )
         entry["tariffs"][line.municipality.cbs_code] = str(period.amount.quantize(rules.CENT))
         entry["unit"] = period.unit
     return [{"name": lot["name"], "lines": list(lot["lines"].values())} for lot in lots.values()]
@@ -141,17 +152,24 @@ def lots_content(lines: list[queries.AdmittedLine], decided_on: date) -> list[di
 
 def _provider(organisation: Organisation) -> dict[str, Any]:
     return {
-        "name": organisation.name, "kvk_number": organisation.kvk_number, "agb_code": organisation.agb_code,
-        "street": organisation.street, "postcode": organisation.postcode, "city": organisation.city,
-        "signatory_name": organisation.signatory_name, "signatory_function": organisation.signatory_function,
-    }  # fmt: skip
+        "name": organisation.name,
+        "kvk_number": organisation.kvk_number,
+        "agb_code": organisation.agb_code,
+        "street": organisation.street,
+        "postcode": organisation.postcode,
+        "city": organisation.city,
+        "signatory_name": organisation.signatory_name,
+        "signatory_function": organisation.signatory_function,
+    }
 
 
 def _municipality(municipality: Municipality) -> dict[str, Any]:
     return {
-        "cbs_code": municipality.cbs_code, "name": municipality.name,
-        "signatory_name": municipality.signatory_name, "signatory_function": municipality.signatory_function,
-    }  # fmt: skip
+        "cbs_code": municipality.cbs_code,
+        "name": municipality.name,
+        "signatory_name": municipality.signatory_name,
+        "signatory_function": municipality.signatory_function,
+    }
 
 
 # --- generation -----------------------------------------------------------------------------------
@@ -168,16 +186,26 @@ def create_agreement(
     sequence, number = numbering.next_number(year)
     content = admitted_content(tender, organisation, number)
     agreement = Agreement(
-        number=number, year=year, sequence=sequence, tender_id=tender.id, organisation=organisation,
-        status=AgreementStatus.DRAFT, created_at=now,
-    )  # fmt: skip
+        number=number,
+        year=year,
+        sequence=sequence,
+        tender_id=tender.id,
+        organisation=organisation,
+        status=AgreementStatus.DRAFT,
+        created_at=now,
+    )
     agreement.municipalities = _municipalities_of(content)
     agreement.versions.append(
         AgreementVersion(
-            version=1, reason="Eerste versie", change_summary="", content=content,
-            template_id=template.id, created_at=now, created_by_id=user.id if user else None,
+            version=1,
+            reason="Eerste versie",
+            change_summary="",
+            content=content,
+            template_id=template.id,
+            created_at=now,
+            created_by_id=user.id if user else None,
         )
-    )  # fmt: skip
+    )
     db.session.add(agreement)
     db.session.flush()
     audit.record("agreements.generated", agreement, actor=user, number=number)
@@ -246,10 +274,15 @@ def _mail_provider(agreement: Agreement, template: str, subject: object) -> None
     )
     for admin in admins:
         mail.queue(
-            admin.email, str(subject), template,
+            admin.email,
+            str(subject),
+            template,
             dedupe_key=f"{template}:{agreement.id}:{version.version}:{admin.id}",
-            name=admin.name, number=agreement.number, version=version.version, reason=version.reason,
-        )  # fmt: skip
+            name=admin.name,
+            number=agreement.number,
+            version=version.version,
+            reason=version.reason,
+        )
 
 
 def accept_version(
@@ -267,16 +300,24 @@ def accept_version(
     if version is None:
         raise AgreementRefused(_l("Deze versie bestaat niet."))
     rules.check_can_accept(
-        agreement.status, is_current=version is agreement.versions[-1],
-        already_accepted=version.accepted_at is not None, has_pdf=bool(version.pdf_sha256),
-    )  # fmt: skip
+        agreement.status,
+        is_current=version is agreement.versions[-1],
+        already_accepted=version.accepted_at is not None,
+        has_pdf=bool(version.pdf_sha256),
+    )
     version.accepted_at, version.accepted_by_id = now, user.id
     version.accepted_name, version.accepted_function, version.accepted_ip = name, function, ip
     if agreement.status is AgreementStatus.SENT:
         agreement.status = AgreementStatus.ACCEPTED
     db.session.flush()
-    audit.record("agreements.accepted", version, actor=user, number=agreement.number, version=version.version,
-                 pdf_sha256=version.pdf_sha256)  # fmt: skip
+    audit.record(
+        "agreements.accepted",
+        version,
+        actor=user,
+        number=agreement.number,
+        version=version.version,
+        pdf_sha256=version.pdf_sha256,
+    )
     return version
 
 
@@ -313,9 +354,14 @@ def amend(
     rules.check_can_amend(agreement.status)
     template = queries.current_template() or seed_default_template()
     version = AgreementVersion(
-        version=agreement.versions[-1].version + 1, reason=reason, change_summary=summary, content=content,
-        template_id=template.id, created_at=now, created_by_id=user.id if user else None,
-    )  # fmt: skip
+        version=agreement.versions[-1].version + 1,
+        reason=reason,
+        change_summary=summary,
+        content=content,
+        template_id=template.id,
+        created_at=now,
+        created_by_id=user.id if user else None,
+    )
     agreement.versions.append(version)
     agreement.municipalities = _municipalities_of(content)
     db.session.flush()
@@ -356,8 +402,14 @@ def index_tariffs(
         versions.append(
             amend(agreement, content, reason=reason, summary=reason, user=user, now=now, render=render)
         )
-    audit.record("agreements.indexed", tender, actor=user, percentage=percentage, valid_from=valid_from,
-                 agreements=len(versions))  # fmt: skip
+    audit.record(
+        "agreements.indexed",
+        tender,
+        actor=user,
+        percentage=percentage,
+        valid_from=valid_from,
+        agreements=len(versions),
+    )
     return versions
 
 

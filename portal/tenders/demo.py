@@ -47,13 +47,21 @@ LEVEL_DESCRIPTIONS = {
 
 # (name, description, law of its results or a set of codes, levels)
 DEMO_LOTS = [
-    ("Perceel 1 – Jeugdhulp ambulant", "Jeugdhulp thuis en ambulant, niveaus 4 tot en met 6.",
-     Law.JEUGDWET, (4, 5, 6)),
+    (
+        "Perceel 1 – Jeugdhulp ambulant",
+        "Jeugdhulp thuis en ambulant, niveaus 4 tot en met 6.",
+        Law.JEUGDWET,
+        (4, 5, 6),
+    ),
     ("Perceel 2 – Jeugdhulp met verblijf", "Jeugdhulp met verblijf, niveaus 7 en 8.", Law.JEUGDWET, (7, 8)),
-    ("Perceel 3 – Wmo begeleiding", "Begeleiding en dagbesteding Wmo, niveaus 4 tot en met 6.",
-     Law.WMO, (4, 5, 6)),
+    (
+        "Perceel 3 – Wmo begeleiding",
+        "Begeleiding en dagbesteding Wmo, niveaus 4 tot en met 6.",
+        Law.WMO,
+        (4, 5, 6),
+    ),
     ("Perceel 4 – Beschermd wonen en maatschappelijke opvang", "BW en BMO, niveaus 7 en 8.", Law.WMO, (7, 8)),
-]  # fmt: skip
+]
 
 SCALE = [
     {"score": "0", "label": "Ontbreekt"},
@@ -65,14 +73,26 @@ SCALE = [
 ]
 
 DEMO_CRITERIA = [
-    ("Hoe stelt u het perspectief van de inwoner centraal bij het behalen van de resultaten? "
-     "Beschrijf een voorbeeld uit uw praktijk.",
-     "Kader 3 van de startnotitie: één gezin, één plan, één regisseur; matched care.", Decimal("40"), 600),
-    ("Hoe werkt u samen met de gemeentelijke toegang en andere aanbieders, ook via onderaanneming?",
-     "Kader 9: samenwerking en onderaanneming, kostenefficiënt.", Decimal("30"), 500),
-    ("Hoe meet u of de afgesproken resultaten worden behaald en hoe verbetert u uw werkwijze daarop?",
-     "Kader 9 en 11: prestatieafspraken, rapportage, PDCA.", Decimal("30"), 500),
-]  # fmt: skip
+    (
+        "Hoe stelt u het perspectief van de inwoner centraal bij het behalen van de resultaten? "
+        "Beschrijf een voorbeeld uit uw praktijk.",
+        "Kader 3 van de startnotitie: één gezin, één plan, één regisseur; matched care.",
+        Decimal("40"),
+        600,
+    ),
+    (
+        "Hoe werkt u samen met de gemeentelijke toegang en andere aanbieders, ook via onderaanneming?",
+        "Kader 9: samenwerking en onderaanneming, kostenefficiënt.",
+        Decimal("30"),
+        500,
+    ),
+    (
+        "Hoe meet u of de afgesproken resultaten worden behaald en hoe verbetert u uw werkwijze daarop?",
+        "Kader 9 en 11: prestatieafspraken, rapportage, PDCA.",
+        Decimal("30"),
+        500,
+    ),
+]
 
 
 def seed_demo_tender(today: date) -> Tender:
@@ -148,9 +168,11 @@ def _matrix(
             )
             for i, municipality in enumerate(municipalities):
                 service.set_tariff(
-                    result_level, municipality=municipality, valid_from=tender.contract_start,
+                    result_level,
+                    municipality=municipality,
+                    valid_from=tender.contract_start,
                     amount=demo_tariff(level, index, i),
-                )  # fmt: skip
+                )
 
 
 def _lot_for(lots: list[Lot], law: Law, level: int) -> Lot | None:
@@ -175,9 +197,14 @@ def _requirements(tender: Tender) -> None:
 def _criteria(tender: Tender) -> None:
     for question, guidance, weight, words in DEMO_CRITERIA:
         service.add_criterion(
-            tender, question=question, guidance=guidance, weight=weight, scale=SCALE, word_limit=words,
+            tender,
+            question=question,
+            guidance=guidance,
+            weight=weight,
+            scale=SCALE,
+            word_limit=words,
             minimum_score=Decimal("4"),
-        )  # fmt: skip
+        )
 
 
 def _at(day: date, hour: int) -> datetime:

@@ -227,13 +227,17 @@ class RectificationForm(FlaskForm):
     what = TextAreaField(_l("Wat is gewijzigd"), validators=[MultiLine(), DataRequired(), Length(max=10000)])
     why = TextAreaField(_l("Waarom"), validators=[MultiLine(), DataRequired(), Length(max=10000)])
     question_deadline = DateTimeLocalField(
-        _l("Nieuwe sluitingsdatum vragen"), format=LOCAL_FORMAT, validators=[Optional()],
+        _l("Nieuwe sluitingsdatum vragen"),
+        format=LOCAL_FORMAT,
+        validators=[Optional()],
         description=_l("Alleen invullen om de termijn te verplaatsen. Nederlandse tijd."),
-    )  # fmt: skip
+    )
     submission_deadline = DateTimeLocalField(
-        _l("Nieuwe sluitingsdatum inschrijvingen"), format=LOCAL_FORMAT, validators=[Optional()],
+        _l("Nieuwe sluitingsdatum inschrijvingen"),
+        format=LOCAL_FORMAT,
+        validators=[Optional()],
         description=_l("Alleen invullen om de termijn te verplaatsen. Nederlandse tijd."),
-    )  # fmt: skip
+    )
     file = FileField(_l("Gewijzigd of nieuw document (niet verplicht)"))
     title = StringField(_l("Titel van het document"), validators=[SingleLine(), Optional(), Length(max=200)])
 

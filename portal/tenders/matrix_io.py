@@ -26,9 +26,18 @@ from portal.tenders.notation import format_money, parse_date, parse_money
 from portal.tenders.service import TenderError, ensure_editable
 
 COLUMNS = [
-    "domein", "resultaatcode", "resultaat", "wet", "productcode", "niveau", "niveauomschrijving",
-    "perceel", "gemeente", "geldig_vanaf", "tarief",
-]  # fmt: skip
+    "domein",
+    "resultaatcode",
+    "resultaat",
+    "wet",
+    "productcode",
+    "niveau",
+    "niveauomschrijving",
+    "perceel",
+    "gemeente",
+    "geldig_vanaf",
+    "tarief",
+]
 REQUIRED_COLUMNS = ["domein", "resultaatcode", "resultaat", "wet", "niveau"]
 LAW_NAMES = {"jeugdwet": Law.JEUGDWET, "wmo": Law.WMO, "jeugdwet en wmo": Law.BOTH, "beide": Law.BOTH}
 LAW_LABELS = {Law.JEUGDWET: "Jeugdwet", Law.WMO: "Wmo", Law.BOTH: "Jeugdwet en Wmo"}
@@ -182,10 +191,19 @@ def _parse_row(number: int, values: dict[str, Any], lookup: _Lookup) -> ParsedRo
     assert law is not None
     assert level is not None
     return ParsedRow(
-        row=number, domain_id=domain_id, code=text["resultaatcode"], name=text["resultaat"], law=law,
-        product_code=text["productcode"], level=level, level_description=text["niveauomschrijving"],
-        lot_id=lot_id, municipality_id=municipality_id, valid_from=valid_from, amount=amount,
-    )  # fmt: skip
+        row=number,
+        domain_id=domain_id,
+        code=text["resultaatcode"],
+        name=text["resultaat"],
+        law=law,
+        product_code=text["productcode"],
+        level=level,
+        level_description=text["niveauomschrijving"],
+        lot_id=lot_id,
+        municipality_id=municipality_id,
+        valid_from=valid_from,
+        amount=amount,
+    )
 
 
 def _result_part(values: dict[str, Any], text: dict[str, str], lookup: _Lookup, fail: Any) -> tuple[Any, ...]:
@@ -255,16 +273,44 @@ def _check_consistency(rows: list[ParsedRow], errors: list[RowError]) -> None:
             ("productcode", row.product_code, first.product_code),
         ):
             if a != b:
-                errors.append(RowError(row.row, column, _l("Wijkt af van regel %(row)s met dezelfde resultaatcode.", row=first.row)))  # fmt: skip
+                errors.append(
+                    RowError(
+                        row.row,
+                        column,
+                        _l("Wijkt af van regel %(row)s met dezelfde resultaatcode.", row=first.row),
+                    )
+                )
         first_level = levels.setdefault((row.code, row.level), row)
         if row.lot_id != first_level.lot_id:
-            errors.append(RowError(row.row, "perceel", _l("Een resultaat op een niveau hoort bij één perceel; regel %(row)s noemt een ander.", row=first_level.row)))  # fmt: skip
+            errors.append(
+                RowError(
+                    row.row,
+                    "perceel",
+                    _l(
+                        "Een resultaat op een niveau hoort bij één perceel; regel %(row)s noemt een ander.",
+                        row=first_level.row,
+                    ),
+                )
+            )
         if row.level_description != first_level.level_description:
-            errors.append(RowError(row.row, "niveauomschrijving", _l("Wijkt af van regel %(row)s.", row=first_level.row)))  # fmt: skip
+            errors.append(
+                RowError(
+                    row.row, "niveauomschrijving", _l("Wijkt af van regel %(row)s.", row=first_level.row)
+                )
+            )
         key = (row.code, row.level, row.municipality_id, row.valid_from)
         duplicate = tariffs.setdefault(key, row)
         if duplicate is not row:
-            errors.append(RowError(row.row, "gemeente", _l("Dubbele regel: zelfde resultaat, niveau, gemeente en datum als regel %(row)s.", row=duplicate.row)))  # fmt: skip
+            errors.append(
+                RowError(
+                    row.row,
+                    "gemeente",
+                    _l(
+                        "Dubbele regel: zelfde resultaat, niveau, gemeente en datum als regel %(row)s.",
+                        row=duplicate.row,
+                    ),
+                )
+            )
 
 
 # --- importing ---------------------------------------------------------------------------------------
@@ -302,18 +348,36 @@ def _insert_matrix(tender: Tender, rows: list[ParsedRow]) -> ImportSummary:
     for row in rows:
         firsts.setdefault(row.code, row)
         level_rows.setdefault((row.code, row.level), row)
-    db.session.execute(sa.insert(Result), [
-        {"tender_id": tender.id, "domain_id": r.domain_id, "code": r.code, "name": r.name, "law": r.law,
-         "product_code": r.product_code, "description": ""} for r in firsts.values()
-    ])  # fmt: skip
+    db.session.execute(
+        sa.insert(Result),
+        [
+            {
+                "tender_id": tender.id,
+                "domain_id": r.domain_id,
+                "code": r.code,
+                "name": r.name,
+                "law": r.law,
+                "product_code": r.product_code,
+                "description": "",
+            }
+            for r in firsts.values()
+        ],
+    )
     result_ids = dict(
         db.session.execute(sa.select(Result.code, Result.id).where(Result.tender_id == tender.id)).all()
     )  # type: ignore[arg-type]
-    db.session.execute(sa.insert(ResultLevel), [
-        {"result_id": result_ids[code], "level": level, "description": r.level_description,
-         "lot_id": r.lot_id}
-        for (code, level), r in level_rows.items()
-    ])  # fmt: skip
+    db.session.execute(
+        sa.insert(ResultLevel),
+        [
+            {
+                "result_id": result_ids[code],
+                "level": level,
+                "description": r.level_description,
+                "lot_id": r.lot_id,
+            }
+            for (code, level), r in level_rows.items()
+        ],
+    )
     level_ids = {
         (code, level): rl_id
         for code, level, rl_id in db.session.execute(
@@ -323,10 +387,16 @@ def _insert_matrix(tender: Tender, rows: list[ParsedRow]) -> ImportSummary:
         )
     }
     tariffs = [
-        {"result_level_id": level_ids[(r.code, r.level)], "municipality_id": r.municipality_id,
-         "valid_from": r.valid_from, "amount": r.amount, "unit": "per maand"}
-        for r in rows if r.municipality_id is not None
-    ]  # fmt: skip
+        {
+            "result_level_id": level_ids[(r.code, r.level)],
+            "municipality_id": r.municipality_id,
+            "valid_from": r.valid_from,
+            "amount": r.amount,
+            "unit": "per maand",
+        }
+        for r in rows
+        if r.municipality_id is not None
+    ]
     if tariffs:
         db.session.execute(sa.insert(Tariff), tariffs)
     _ensure_levels(tender, {level for _code, level in level_rows})
@@ -351,8 +421,16 @@ def export_rows(tender: Tender) -> list[list[Any]]:
     for result in queries.matrix_results(tender.id):
         for rl in result.levels:
             lot_name = rl.lot.name if rl.lot else ""
-            common = [result.domain.name, result.code, result.name, LAW_LABELS[result.law],
-                      result.product_code, rl.level, rl.description, lot_name]  # fmt: skip
+            common = [
+                result.domain.name,
+                result.code,
+                result.name,
+                LAW_LABELS[result.law],
+                result.product_code,
+                rl.level,
+                rl.description,
+                lot_name,
+            ]
             tariffs = sorted(rl.tariffs, key=lambda t: (t.municipality.name, t.valid_from))
             if not tariffs:
                 rows.append([*common, "", None, None])

@@ -80,16 +80,21 @@ def _tender_form(form: forms.TenderForm) -> forms.TenderForm:
 
 def _tender_data(form: forms.TenderForm) -> service.TenderData:
     return service.TenderData(
-        reference=form.reference.data, title=form.title.data, description=form.description.data or "",
-        procedure=Procedure(form.procedure.data), law=Law(form.law.data),
+        reference=form.reference.data,
+        title=form.title.data,
+        description=form.description.data or "",
+        procedure=Procedure(form.procedure.data),
+        law=Law(form.law.data),
         municipality_ids=list(form.municipality_ids.data or []),
         publication_at=forms.local_or_none(form.publication_at.data),
         question_deadline=forms.local_or_none(form.question_deadline.data),
         submission_deadline=forms.local_or_none(form.submission_deadline.data),
-        windows=form.window_pairs(), contract_start=form.contract_start.data,
+        windows=form.window_pairs(),
+        contract_start=form.contract_start.data,
         term_months=form.term_months.data,
-        extension_count=form.extension_count.data, extension_months=form.extension_months.data,
-    )  # fmt: skip
+        extension_count=form.extension_count.data,
+        extension_months=form.extension_months.data,
+    )
 
 
 @bp.route("/beheer/nieuw", methods=["GET", "POST"])
@@ -129,14 +134,26 @@ def _initial(tender: Tender) -> dict[str, Any]:
         {"opens_at": forms.to_form_value(o), "closes_at": forms.to_form_value(c)} for o, c in data.windows
     ]
     return {
-        **{k: getattr(data, k) for k in ("reference", "title", "description", "municipality_ids",
-                                         "contract_start", "term_months", "extension_count", "extension_months")},
-        "procedure": data.procedure.value, "law": data.law.value,
+        **{
+            k: getattr(data, k)
+            for k in (
+                "reference",
+                "title",
+                "description",
+                "municipality_ids",
+                "contract_start",
+                "term_months",
+                "extension_count",
+                "extension_months",
+            )
+        },
+        "procedure": data.procedure.value,
+        "law": data.law.value,
         "publication_at": forms.to_form_value(data.publication_at),
         "question_deadline": forms.to_form_value(data.question_deadline),
         "submission_deadline": forms.to_form_value(data.submission_deadline),
         "windows": windows + [{}] * max(0, 3 - len(windows)),
-    }  # fmt: skip
+    }
 
 
 @bp.get("/beheer/<int:tender_id>")
@@ -154,10 +171,13 @@ def _show(tender: Tender | None, status: int = 200, **form_overrides: FlaskForm)
     }
     page_forms.update(form_overrides)
     return render_template(
-        "tenders/show.html", tender=tender, checklist=publication.checklist(tender),
-        rectifications=queries.rectifications(tender.id), frozen=tender.status is not TenderStatus.DRAFT,
+        "tenders/show.html",
+        tender=tender,
+        checklist=publication.checklist(tender),
+        rectifications=queries.rectifications(tender.id),
+        frozen=tender.status is not TenderStatus.DRAFT,
         **page_forms,
-    ), status  # fmt: skip
+    ), status
 
 
 @bp.route("/beheer/<int:tender_id>/kopieren", methods=["GET", "POST"])
@@ -197,8 +217,13 @@ def add_lot(tender_id: int) -> Page:
     form = forms.LotForm()
     if form.validate_on_submit():
         try:
-            service.add_lot(tender, name=form.name.data, description=form.description.data or "",
-                            max_providers=form.max_providers.data, by=by())  # fmt: skip
+            service.add_lot(
+                tender,
+                name=form.name.data,
+                description=form.description.data or "",
+                max_providers=form.max_providers.data,
+                by=by(),
+            )
         except service.TenderError as error:
             show_problems(form, error)
         else:
@@ -214,8 +239,13 @@ def edit_lot(tender_id: int, lot_id: int) -> Page:
     form = forms.LotForm(obj=lot if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            service.update_lot(lot, name=form.name.data, description=form.description.data or "",
-                               max_providers=form.max_providers.data, by=by())  # fmt: skip
+            service.update_lot(
+                lot,
+                name=form.name.data,
+                description=form.description.data or "",
+                max_providers=form.max_providers.data,
+                by=by(),
+            )
         except service.TenderError as error:
             show_problems(form, error)
         else:
@@ -274,8 +304,9 @@ def _refused_page(tender: Tender, template: str, error: service.TenderError) -> 
     form.form_errors.append(str(error.message))
     library_form.form_errors.append(str(error.message))
     total = sum((c.weight for c in tender.criteria), start=Decimal(0))
-    return render_template(template, tender=tender, form=form, library_form=library_form, new_form=new_form,
-                           total=total), 422  # fmt: skip
+    return render_template(
+        template, tender=tender, form=form, library_form=library_form, new_form=new_form, total=total
+    ), 422
 
 
 # --- requirements and criteria --------------------------------------------------------------------------
@@ -308,8 +339,13 @@ def requirements(tender_id: int) -> Page:
                 flash(_("De eisen zijn toegevoegd."), "success")
                 return redirect(url_for("tenders.requirements", tender_id=tender.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("tenders/requirements.html", tender=tender, library_form=library_form,
-                           new_form=new_form, confirm=forms.ConfirmForm()), status  # fmt: skip
+    return render_template(
+        "tenders/requirements.html",
+        tender=tender,
+        library_form=library_form,
+        new_form=new_form,
+        confirm=forms.ConfirmForm(),
+    ), status
 
 
 def _add_requirements(tender: Tender, form: FlaskForm, library: dict[int, Any]) -> None:
@@ -317,15 +353,26 @@ def _add_requirements(tender: Tender, form: FlaskForm, library: dict[int, Any]) 
     if isinstance(form, forms.LibraryRequirementForm):
         for template_id in form.template_ids.data:
             template = library[template_id]
-            service.add_requirement(tender, kind=template.kind, text=template.text,
-                                    answer_type=template.answer_type, lots=lots, template=template,
-                                    by=by())  # fmt: skip
+            service.add_requirement(
+                tender,
+                kind=template.kind,
+                text=template.text,
+                answer_type=template.answer_type,
+                lots=lots,
+                template=template,
+                by=by(),
+            )
         return
     service.add_requirement(
-        tender, kind=RequirementKind(form.kind.data), text=form.text.data,
-        answer_type=AnswerType(form.answer_type.data), evidence_required=form.evidence_required.data,
-        knockout=form.knockout.data, lots=lots, by=by(),
-    )  # fmt: skip
+        tender,
+        kind=RequirementKind(form.kind.data),
+        text=form.text.data,
+        answer_type=AnswerType(form.answer_type.data),
+        evidence_required=form.evidence_required.data,
+        knockout=form.knockout.data,
+        lots=lots,
+        by=by(),
+    )
 
 
 @bp.post("/beheer/<int:tender_id>/eisen/<int:requirement_id>/verwijderen")
@@ -362,11 +409,16 @@ def criteria(tender_id: int) -> Page:
     if form.validate_on_submit():
         try:
             service.add_criterion(
-                tender, question=form.question.data, guidance=form.guidance.data or "",
+                tender,
+                question=form.question.data,
+                guidance=form.guidance.data or "",
                 weight=form.weight.data,
-                scale=_scale(form), word_limit=form.word_limit.data, minimum_score=form.minimum_score.data,
-                lots=_lots(tender, form.lot_ids.data), by=by(),
-            )  # fmt: skip
+                scale=_scale(form),
+                word_limit=form.word_limit.data,
+                minimum_score=form.minimum_score.data,
+                lots=_lots(tender, form.lot_ids.data),
+                by=by(),
+            )
         except service.TenderError as error:
             show_problems(form, error)
         else:
@@ -374,8 +426,9 @@ def criteria(tender_id: int) -> Page:
             return redirect(url_for("tenders.criteria", tender_id=tender.id))
     status = 422 if request.method == "POST" else 200
     total = sum((c.weight for c in tender.criteria), start=Decimal(0))
-    return render_template("tenders/criteria.html", tender=tender, form=form, total=total,
-                           confirm=forms.ConfirmForm()), status  # fmt: skip
+    return render_template(
+        "tenders/criteria.html", tender=tender, form=form, total=total, confirm=forms.ConfirmForm()
+    ), status
 
 
 def _scale(form: forms.CriterionForm) -> list[dict[str, str]]:
@@ -402,9 +455,13 @@ def _scale(form: forms.CriterionForm) -> list[dict[str, str]]:
 @bp.post("/beheer/<int:tender_id>/gunningscriteria/<int:criterion_id>/verwijderen")
 def delete_criterion(tender_id: int, criterion_id: int) -> Page:
     return _delete_child(
-        tender_id, AwardCriterion, criterion_id, service.delete_criterion, "criteria",
+        tender_id,
+        AwardCriterion,
+        criterion_id,
+        service.delete_criterion,
+        "criteria",
         _("Het gunningscriterium is verwijderd."),
-    )  # fmt: skip
+    )
 
 
 # --- publication and rectification -------------------------------------------------------------------------
@@ -423,8 +480,9 @@ def publish(tender_id: int) -> Page:
             flash(_("Het inkooptraject is gepubliceerd."), "success")
             return redirect(url_for("tenders.show", tender_id=tender.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("tenders/publish.html", tender=tender, form=form,
-                           checklist=publication.checklist(tender)), status  # fmt: skip
+    return render_template(
+        "tenders/publish.html", tender=tender, form=form, checklist=publication.checklist(tender)
+    ), status
 
 
 @bp.route("/beheer/<int:tender_id>/rectificatie", methods=["GET", "POST"])

@@ -31,10 +31,13 @@ def _matrix_page(
     }
     page_forms.update(overrides)
     return render_template(
-        "tenders/matrix.html", tender=tender, results=queries.matrix_results(tender.id),
+        "tenders/matrix.html",
+        tender=tender,
+        results=queries.matrix_results(tender.id),
         import_errors=errors or [],
-        frozen=tender.status is not service.TenderStatus.DRAFT, **page_forms,
-    ), status  # fmt: skip
+        frozen=tender.status is not service.TenderStatus.DRAFT,
+        **page_forms,
+    ), status
 
 
 def _result_form(tender, form: forms.ResultForm) -> forms.ResultForm:  # type: ignore[no-untyped-def]
@@ -90,8 +93,14 @@ def import_matrix(tender_id: int) -> Page:
     except service.TenderError as error:
         show_problems(form, error)
         return _matrix_page(tender_id, 422, import_form=form)
-    flash(_("De matrix is ingelezen: %(results)s resultaten, %(tariffs)s tarieven.", results=summary.results,
-            tariffs=summary.tariffs), "success")  # fmt: skip
+    flash(
+        _(
+            "De matrix is ingelezen: %(results)s resultaten, %(tariffs)s tarieven.",
+            results=summary.results,
+            tariffs=summary.tariffs,
+        ),
+        "success",
+    )
     return redirect(url_for("tenders.matrix", tender_id=tender.id))
 
 
@@ -120,9 +129,15 @@ def add_result(tender_id: int) -> Page:
     try:
         domain = db.session.get(Domain, form.domain_id.data)
         lot = next((lot for lot in tender.lots if lot.id == form.lot_id.data), None)
-        result = service.add_result(tender, domain=domain, code=form.code.data, name=form.name.data,
-                                    law=Law(form.law.data), product_code=form.product_code.data or "",
-                                    by=by())  # fmt: skip
+        result = service.add_result(
+            tender,
+            domain=domain,
+            code=form.code.data,
+            name=form.name.data,
+            law=Law(form.law.data),
+            product_code=form.product_code.data or "",
+            by=by(),
+        )
         for level in form.levels.data or []:
             service.add_result_level(result, level=level, lot=lot)
     except service.TenderError as error:
@@ -171,8 +186,9 @@ def set_tariff(tender_id: int) -> Page:
             message = _("Dit is geen bedrag. Schrijf bijvoorbeeld € 1.234,56.")
             raise service.InvalidInput([Problem("amount", message)]) from error
         municipality = next(m for m in tender.municipalities if m.id == form.municipality_id.data)
-        service.set_tariff(result_level, municipality=municipality, valid_from=form.valid_from.data,
-                           amount=amount, by=by())  # fmt: skip
+        service.set_tariff(
+            result_level, municipality=municipality, valid_from=form.valid_from.data, amount=amount, by=by()
+        )
     except service.TenderError as error:
         show_problems(form, error)
         return _matrix_page(tender_id, 422, tariff_form=form)

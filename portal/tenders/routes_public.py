@@ -53,13 +53,17 @@ def public_show(tender_id: int) -> Page:
         getattr(current_user, "organisation_id", None) if current_user.is_authenticated else None
     )
     return render_template(
-        "tenders/public_show.html", card=_card(tender, now), tender=tender,
-        results=queries.matrix_results(tender.id), notas=queries.notas(tender.id),
+        "tenders/public_show.html",
+        card=_card(tender, now),
+        tender=tender,
+        results=queries.matrix_results(tender.id),
+        notas=queries.notas(tender.id),
         rectifications=queries.rectifications(tender.id),
         may_follow=access.allowed(current_user, "tenders.follow", tender),
-        following=questions.is_following(tender, organisation_id), confirm=forms.ConfirmForm(),
+        following=questions.is_following(tender, organisation_id),
+        confirm=forms.ConfirmForm(),
         questions_open=not rules.question_deadline_passed(tender.question_deadline, now=now),
-    )  # fmt: skip
+    )
 
 
 def content_disposition(name: str) -> str:

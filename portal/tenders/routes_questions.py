@@ -72,10 +72,16 @@ def _questions_page(tender: Tender, status: int = 200, error: str | None = None)
     merge_form = forms.MergeForm()
     merge_form.into.choices = forms.options([(q.id, f"#{q.id}") for q in items if q.merged_into_id is None])
     return render_template(
-        "tenders/questions.html", tender=tender, questions=items, answer_form=forms.AnswerForm(),
-        merge_form=merge_form, nota_form=forms.NotaForm(), notas=queries.notas(tender.id), error=error,
+        "tenders/questions.html",
+        tender=tender,
+        questions=items,
+        answer_form=forms.AnswerForm(),
+        merge_form=merge_form,
+        nota_form=forms.NotaForm(),
+        notas=queries.notas(tender.id),
+        error=error,
         publishable=len(questions.publishable_questions(tender)),
-    ), status  # fmt: skip
+    ), status
 
 
 @bp.get("/beheer/<int:tender_id>/vragen")

@@ -89,10 +89,12 @@ def test_the_contract_content_is_the_tariff_valid_at_the_decision(app):
     old.valid_until = date(2027, 6, 1)
     db.session.add(
         factories.Tariff(
-            result_level_id=rl.id, municipality_id=old.municipality_id, valid_from=date(2027, 6, 1),
+            result_level_id=rl.id,
+            municipality_id=old.municipality_id,
+            valid_from=date(2027, 6, 1),
             amount=Decimal("9999.99"),
         )
-    )  # fmt: skip
+    )
     db.session.commit()
     organisation = factories.admitted_provider(tender, lines=[(rl, tender.municipalities[0])])
     with app.test_request_context():
@@ -128,8 +130,10 @@ def test_accepting_records_signatory_time_ip_and_the_status(app, generated):
             agreement, 1, user=user, name="Anna de Vries", function="Bestuurder", ip="192.0.2.7", now=NOW
         )
     assert (version.accepted_name, version.accepted_function, version.accepted_ip) == (
-        "Anna de Vries", "Bestuurder", "192.0.2.7",
-    )  # fmt: skip
+        "Anna de Vries",
+        "Bestuurder",
+        "192.0.2.7",
+    )
     assert version.accepted_at == NOW
     assert agreement.status is AgreementStatus.ACCEPTED
 
@@ -247,16 +251,26 @@ def _toetreding(tender, organisation: Organisation, lines) -> None:  # type: ign
     for rl, municipality in lines[1:]:
         bid.lines.append(BidLine(lot_id=rl.lot_id, result_level_id=rl.id, municipality_id=municipality.id))
     submission = BidSubmission(
-        bid=bid, version=2, submitted_at=NOW, signatory_name="S", signatory_function="D", content={},
+        bid=bid,
+        version=2,
+        submitted_at=NOW,
+        signatory_name="S",
+        signatory_function="D",
+        content={},
         sha256="1" * 64,
-    )  # fmt: skip
+    )
     db.session.add(submission)
     db.session.flush()
     for lot_id in {rl.lot_id for rl, _ in lines}:
         db.session.add(
-            Decision(submission_id=submission.id, lot_id=lot_id, outcome=DecisionOutcome.ADMITTED,
-                     motivation="Toegelaten.", approved_at=NOW)
-        )  # fmt: skip
+            Decision(
+                submission_id=submission.id,
+                lot_id=lot_id,
+                outcome=DecisionOutcome.ADMITTED,
+                motivation="Toegelaten.",
+                approved_at=NOW,
+            )
+        )
     db.session.commit()
 
 
@@ -282,9 +296,10 @@ def test_concurrent_generations_number_one_to_n_without_gaps_or_duplicates(app):
             with app.app_context(), app.test_request_context():
                 barrier.wait(timeout=10)
                 service.generate_agreement(
-                    db.session.get(factories.Tender, tender_id), db.session.get(Organisation, organisation_id),
+                    db.session.get(factories.Tender, tender_id),
+                    db.session.get(Organisation, organisation_id),
                     now=NOW,
-                )  # fmt: skip
+                )
                 db.session.commit()
                 db.session.remove()
         except BaseException as error:  # collected and asserted below

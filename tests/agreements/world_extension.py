@@ -24,9 +24,13 @@ def extend(world) -> None:  # type: ignore[no-untyped-def]
     sha = hashlib.sha256(STAND_IN_PDF).hexdigest()
     uploads.path_of(sha).write_bytes(STAND_IN_PDF)
     agreement = Agreement(
-        number=number, year=2099, sequence=1, tender_id=world.tender.id, organisation_id=world.own_org.id,
+        number=number,
+        year=2099,
+        sequence=1,
+        tender_id=world.tender.id,
+        organisation_id=world.own_org.id,
         status=AgreementStatus.SENT,
-    )  # fmt: skip
+    )
     agreement.versions.append(
         AgreementVersion(
             version=1, reason="Eerste versie", content=content, pdf_stored_name=sha, pdf_sha256=sha

@@ -65,8 +65,19 @@ def test_a_file_with_several_bad_rows_imports_nothing_and_lists_every_problem():
     tender = complete_draft()
     before = matrix_io.export_rows(tender)
     [first, second] = tender.municipalities
-    good = ["Veilig", "R7", "Nieuw resultaat", "Jeugdwet", "45A01", 4, "Licht", "Perceel 1", first.name,
-            date(2028, 1, 1), "€ 1.234,56"]  # fmt: skip
+    good = [
+        "Veilig",
+        "R7",
+        "Nieuw resultaat",
+        "Jeugdwet",
+        "45A01",
+        4,
+        "Licht",
+        "Perceel 1",
+        first.name,
+        date(2028, 1, 1),
+        "€ 1.234,56",
+    ]
     rows = [
         good,
         [*good[:8], "Atlantis", date(2028, 1, 1), "100"],  # row 3: unknown municipality
@@ -152,9 +163,21 @@ def test_ten_thousand_rows_import_in_bulk(capsys):
     for r in range(400):
         for level in (4, 5, 6, 7, 8):
             for m in municipalities:
-                rows.append(["Veilig", f"X{r:03d}", f"Resultaat {r}", "Wmo", f"P{r:03d}", level,
-                             f"Niveau {level}", "Perceel 1", m.name, date(2028, 1, 1),
-                             f"{100 + r},{level}5"])  # fmt: skip
+                rows.append(
+                    [
+                        "Veilig",
+                        f"X{r:03d}",
+                        f"Resultaat {r}",
+                        "Wmo",
+                        f"P{r:03d}",
+                        level,
+                        f"Niveau {level}",
+                        "Perceel 1",
+                        m.name,
+                        date(2028, 1, 1),
+                        f"{100 + r},{level}5",
+                    ]
+                )
     data = _xlsx(rows)
     started = time.perf_counter()
     summary = matrix_io.import_matrix(tender, data, "matrix.xlsx", by=None)

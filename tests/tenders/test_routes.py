@@ -33,11 +33,21 @@ def _published() -> Tender:
 def test_create_form_names_the_wrong_date_next_to_its_field(client, auth, no_csrf):
     _buyer(auth)
     municipality = factories.MunicipalityFactory()
-    response = client.post(f"{B}/nieuw", data={
-        "reference": "NMD-2028-01", "title": "Jeugd 2028", "procedure": "tender", "law": "jeugdwet",
-        "municipality_ids": [municipality.id], "publication_at": "2028-03-01T09:00",
-        "question_deadline": "2028-02-01T12:00", "term_months": 36, "extension_count": 0, "extension_months": 12,
-    })  # fmt: skip
+    response = client.post(
+        f"{B}/nieuw",
+        data={
+            "reference": "NMD-2028-01",
+            "title": "Jeugd 2028",
+            "procedure": "tender",
+            "law": "jeugdwet",
+            "municipality_ids": [municipality.id],
+            "publication_at": "2028-03-01T09:00",
+            "question_deadline": "2028-02-01T12:00",
+            "term_months": 36,
+            "extension_count": 0,
+            "extension_months": 12,
+        },
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'id="question_deadline-error"' in page
@@ -47,11 +57,21 @@ def test_create_form_names_the_wrong_date_next_to_its_field(client, auth, no_csr
 
 def test_wall_clock_dates_from_the_form_are_stored_in_utc_across_dst(client, auth, no_csrf):
     _buyer(auth)
-    response = client.post(f"{B}/nieuw", data={
-        "reference": "NMD-2027-DST", "title": "Zomertijd", "procedure": "tender", "law": "wmo",
-        "publication_at": "2027-03-28T01:30", "question_deadline": "2027-03-28T03:30",
-        "submission_deadline": "2027-10-31T02:30", "term_months": 36, "extension_count": 0, "extension_months": 12,
-    })  # fmt: skip
+    response = client.post(
+        f"{B}/nieuw",
+        data={
+            "reference": "NMD-2027-DST",
+            "title": "Zomertijd",
+            "procedure": "tender",
+            "law": "wmo",
+            "publication_at": "2027-03-28T01:30",
+            "question_deadline": "2027-03-28T03:30",
+            "submission_deadline": "2027-10-31T02:30",
+            "term_months": 36,
+            "extension_count": 0,
+            "extension_months": 12,
+        },
+    )
     assert response.status_code == 302
     tender = db.session.scalar(sa.select(Tender).where(Tender.reference == "NMD-2027-DST"))
     assert tender.publication_at == datetime(2027, 3, 28, 0, 30, tzinfo=UTC)
@@ -82,25 +102,56 @@ def test_every_structural_post_on_a_published_tender_is_refused_and_nothing_chan
     attempts = [
         (f"{B}/{tender.id}/percelen", {"name": "Nieuw perceel"}),
         (f"{B}/{tender.id}/percelen/{lot.id}/verwijderen", {}),
-        (f"{B}/{tender.id}/bewerken", {"reference": tender.reference, "title": "Andere titel", "procedure": "tender",
-                                      "law": "jeugdwet", "term_months": 36, "extension_count": 0,
-                                      "extension_months": 12}),
-        (f"{B}/{tender.id}/matrix/tarief", {"tariff-result_level_id": level.id,
-                                           "tariff-municipality_id": tender.municipalities[0].id,
-                                           "tariff-valid_from": "2028-01-01", "tariff-amount": "1,00"}),
+        (
+            f"{B}/{tender.id}/bewerken",
+            {
+                "reference": tender.reference,
+                "title": "Andere titel",
+                "procedure": "tender",
+                "law": "jeugdwet",
+                "term_months": 36,
+                "extension_count": 0,
+                "extension_months": 12,
+            },
+        ),
+        (
+            f"{B}/{tender.id}/matrix/tarief",
+            {
+                "tariff-result_level_id": level.id,
+                "tariff-municipality_id": tender.municipalities[0].id,
+                "tariff-valid_from": "2028-01-01",
+                "tariff-amount": "1,00",
+            },
+        ),
         (f"{B}/{tender.id}/matrix/perceel", {"lot-result_level_id": level.id, "lot-lot_id": 0}),
-        (f"{B}/{tender.id}/matrix/importeren",
-         {"file": (io.BytesIO(matrix_io.export_csv(tender)), "matrix.csv")}),
-        (f"{B}/{tender.id}/gunningscriteria", {"question": "Nieuw?", "weight": "10", "scale": "0 = Nee\n10 = Ja"}),
+        (
+            f"{B}/{tender.id}/matrix/importeren",
+            {"file": (io.BytesIO(matrix_io.export_csv(tender)), "matrix.csv")},
+        ),
+        (
+            f"{B}/{tender.id}/gunningscriteria",
+            {"question": "Nieuw?", "weight": "10", "scale": "0 = Nee\n10 = Ja"},
+        ),
         (f"{B}/{tender.id}/eisen/{tender.requirements[0].id}/verwijderen", {}),
-        (f"{B}/{tender.id}/eisen", {"new-kind": "quality", "new-text": "Nieuwe eis", "new-answer_type": "text"}),
-        (f"{B}/{tender.id}/matrix/resultaten", {"result-domain_id": tender.results[0].domain_id, "result-code": "R8",
-                                               "result-name": "Nieuw", "result-law": "wmo", "result-lot_id": 0}),
+        (
+            f"{B}/{tender.id}/eisen",
+            {"new-kind": "quality", "new-text": "Nieuwe eis", "new-answer_type": "text"},
+        ),
+        (
+            f"{B}/{tender.id}/matrix/resultaten",
+            {
+                "result-domain_id": tender.results[0].domain_id,
+                "result-code": "R8",
+                "result-name": "Nieuw",
+                "result-law": "wmo",
+                "result-lot_id": 0,
+            },
+        ),
         (f"{B}/{tender.id}/gunningscriteria/{tender.criteria[0].id}/verwijderen", {}),
         (f"{B}/{tender.id}/percelen/{lot.id}", {"name": "Andere naam"}),
         (f"{B}/{tender.id}/matrix/niveaus", {"level-number": 4, "level-description": "Anders"}),
         (f"{B}/{tender.id}/documenten", {"file": (io.BytesIO(TINY_PDF), "extra.pdf")}),
-    ]  # fmt: skip
+    ]
     for url, data in attempts:
         response = client.post(url, data=data, content_type="multipart/form-data")
         assert response.status_code == 422, url
@@ -125,12 +176,17 @@ def test_matrix_import_with_bad_rows_lists_them_and_imports_nothing(client, auth
         "Veilig;R9;Nieuw;Jeugdwet;;9;;Perceel 1;Atlantis;2028-01-01;€ 1.234,56\r\n"
         "Veilig;R9;Nieuw;Jeugdwet;;4;;Perceel 1;Atlantis;2028-01-01;-3\r\n"
     )
-    response = client.post(f"{B}/{tender.id}/matrix/importeren",
-                           data={"file": (io.BytesIO(csv.encode()), "matrix.csv")})  # fmt: skip
+    response = client.post(
+        f"{B}/{tender.id}/matrix/importeren", data={"file": (io.BytesIO(csv.encode()), "matrix.csv")}
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    for expected in ("Regel 2, kolom niveau", "Regel 2, kolom gemeente", "Regel 3, kolom gemeente",
-                     "Regel 3, kolom tarief"):  # fmt: skip
+    for expected in (
+        "Regel 2, kolom niveau",
+        "Regel 2, kolom gemeente",
+        "Regel 3, kolom gemeente",
+        "Regel 3, kolom tarief",
+    ):
         assert expected in page
     db.session.expire_all()
     assert matrix_io.export_rows(db.session.get(Tender, tender.id)) == before
@@ -151,8 +207,9 @@ def test_a_document_of_the_wrong_type_is_refused_with_a_message(client, auth, no
     _buyer(auth)
     tender = complete_draft()
     db.session.commit()
-    response = client.post(f"{B}/{tender.id}/documenten",
-                           data={"file": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "bestek.pdf")})  # fmt: skip
+    response = client.post(
+        f"{B}/{tender.id}/documenten", data={"file": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "bestek.pdf")}
+    )
     assert response.status_code == 422
     assert "Dit type bestand nemen wij niet aan" in response.get_data(as_text=True)
 
@@ -212,8 +269,10 @@ def test_a_question_about_another_tenders_requirement_is_refused(client, auth, n
     tender = _published()
     other = _published()
     auth.as_role(Role.PROVIDER_ADMIN)
-    response = client.post(f"/inkooptrajecten/{tender.id}/vragen",
-                           data={"text": "Hoe zit dit?", "subject": f"requirement:{other.requirements[0].id}"})  # fmt: skip
+    response = client.post(
+        f"/inkooptrajecten/{tender.id}/vragen",
+        data={"text": "Hoe zit dit?", "subject": f"requirement:{other.requirements[0].id}"},
+    )
     assert response.status_code == 422
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)) == 0
 
@@ -229,8 +288,13 @@ def test_nota_is_published_anonymously_and_mailed_to_followers(client, auth, no_
     db.session.commit()
     auth.login(asker)
     subject = f"requirement:{tender.requirements[0].id}"
-    assert client.post(f"/inkooptrajecten/{tender.id}/vragen", data={"text": "Geldt de VOG ook voor stagiairs?",
-                                                                     "subject": subject}).status_code == 302  # fmt: skip
+    assert (
+        client.post(
+            f"/inkooptrajecten/{tender.id}/vragen",
+            data={"text": "Geldt de VOG ook voor stagiairs?", "subject": subject},
+        ).status_code
+        == 302
+    )
     client.post(
         f"/inkooptrajecten/{tender.id}/vragen", data={"text": "VOG voor stagiairs nodig?", "subject": ""}
     )

@@ -115,9 +115,11 @@ def test_negative_tariff_is_refused():
     tender = complete_draft()
     with pytest.raises(service.InvalidInput) as refused:
         service.set_tariff(
-            tender.results[0].levels[0], municipality=tender.municipalities[0], valid_from=date(2028, 1, 1),
+            tender.results[0].levels[0],
+            municipality=tender.municipalities[0],
+            valid_from=date(2028, 1, 1),
             amount=Decimal("-1"),
-        )  # fmt: skip
+        )
     assert "negatief" in str(refused.value)
 
 
@@ -203,8 +205,9 @@ def test_rectification_may_extend_a_running_deadline():
     tender = complete_draft()
     publication.publish_tender(tender, by=None, now=NOW)
     later = tender.submission_deadline + timedelta(days=7)
-    publication.publish_rectification(tender, what="Sluiting een week later", why="Storing", by=None, now=NOW,
-                                  submission_deadline=later)  # fmt: skip
+    publication.publish_rectification(
+        tender, what="Sluiting een week later", why="Storing", by=None, now=NOW, submission_deadline=later
+    )
     assert tender.submission_deadline == later
 
 
@@ -213,8 +216,14 @@ def test_a_passed_deadline_can_no_longer_be_changed_by_rectification():
     publication.publish_tender(tender, by=None, now=NOW)
     original = tender.question_deadline
     with pytest.raises(service.InvalidInput) as refused:
-        publication.publish_rectification(tender, what="Later", why="Graag", by=None, now=original + timedelta(seconds=1),
-                                      question_deadline=original + timedelta(days=3))  # fmt: skip
+        publication.publish_rectification(
+            tender,
+            what="Later",
+            why="Graag",
+            by=None,
+            now=original + timedelta(seconds=1),
+            question_deadline=original + timedelta(days=3),
+        )
     assert refused.value.problems[0].field == "question_deadline"
     assert "verstreken" in str(refused.value.problems[0])
     assert tender.question_deadline == original
@@ -225,6 +234,12 @@ def test_a_moved_question_deadline_must_stay_before_the_submission_deadline():
     tender = complete_draft()
     publication.publish_tender(tender, by=None, now=NOW)
     with pytest.raises(service.InvalidInput) as refused:
-        publication.publish_rectification(tender, what="x", why="y", by=None, now=NOW,
-                                      question_deadline=tender.submission_deadline + timedelta(days=1))  # fmt: skip
+        publication.publish_rectification(
+            tender,
+            what="x",
+            why="y",
+            by=None,
+            now=NOW,
+            question_deadline=tender.submission_deadline + timedelta(days=1),
+        )
     assert refused.value.problems[0].field == "submission_deadline"
