@@ -45,6 +45,21 @@ DEMO_ORGANISATIONS = [
     ("Jeugdhulp Noordenveld B.V.", "61234567", None, "Hoofdstraat 3", "9301 AA", "Roden", "Bram Jansen", "Directeur"),
 ]  # fmt: skip
 
+DEMO_LOGINS = [
+    DemoLogin("beheer@demo.inkoop-nmd.nl", "Femke Beheer", (Role.ADMIN,)),
+    DemoLogin("inkoper@demo.inkoop-nmd.nl", "Ingrid Inkoper", (Role.BUYER,)),
+    DemoLogin("inkoper2@demo.inkoop-nmd.nl", "Hans Hoofdinkoper", (Role.BUYER,)),
+    DemoLogin("beoordelaar@demo.inkoop-nmd.nl", "Bea Beoordelaar", (Role.ASSESSOR,)),
+    DemoLogin("beoordelaar2@demo.inkoop-nmd.nl", "Ben Beoordelaar", (Role.ASSESSOR,)),
+    DemoLogin("contract@demo.inkoop-nmd.nl", "Carla Contract", (Role.CONTRACT_MANAGER,)),
+    DemoLogin("raad@demo.inkoop-nmd.nl", "Rob Raadslid", (Role.VIEWER,)),
+    DemoLogin("anna@drentsehoeve.example", "Anna de Vries", (Role.PROVIDER_ADMIN,), "60123456", "Bestuurder"),
+    DemoLogin("piet@drentsehoeve.example", "Piet Pieters", (Role.PROVIDER_MEMBER,), "60123456", "Teamleider"),
+    DemoLogin(
+        "bram@jeugdhulpnoordenveld.example", "Bram Jansen", (Role.PROVIDER_ADMIN,), "61234567", "Directeur"
+    ),
+]
+
 
 def seed(now_date: date | None = None) -> list[DemoLogin]:
     """Create what is missing; never duplicate, never overwrite what a person changed."""
