@@ -24,7 +24,7 @@ from portal.models import (
     User,
 )
 from portal.tenders import demo as tender_demo
-from portal.tenders import publication, service
+from portal.tenders import matrix, publication, requirements, service
 
 # Per domain, four Jeugdwet and four Wmo hoofdresultaten: (name, product code)
 RESULTS = {
@@ -148,12 +148,12 @@ def build_tender(*, now: datetime) -> Tender:
         by=None,
     )
     for number, description in tender_demo.LEVEL_DESCRIPTIONS.items():
-        service.set_level(tender, number, description)
+        matrix.set_level(tender, number, description)
     _matrix(tender, domains, municipalities)
     for fields in quality_requirements():
-        service.add_requirement(tender, kind=RequirementKind.QUALITY, **fields)
+        requirements.add_requirement(tender, kind=RequirementKind.QUALITY, **fields)
     for question, weight in CRITERIA:
-        service.add_criterion(
+        requirements.add_criterion(
             tender,
             question=question,
             weight=weight,
@@ -193,15 +193,15 @@ def _matrix(tender: Tender, domains: dict[str, Domain], municipalities: list[Mun
         for position, (name, product_code) in enumerate(results):
             law = Law.JEUGDWET if position < 4 else Law.WMO
             code = f"{domain_name[0]}{position + 1}"
-            result = service.add_result(
+            result = matrix.add_result(
                 tender, domain=domains[domain_name], code=code, name=name, law=law, product_code=product_code
             )
             for level in range(4, 9):
-                result_level = service.add_result_level(
+                result_level = matrix.add_result_level(
                     result, level=level, description=tender_demo.LEVEL_DESCRIPTIONS[level], lot=lots[law]
                 )
                 for m_index, municipality in enumerate(municipalities):
-                    service.set_tariff(
+                    matrix.set_tariff(
                         result_level,
                         municipality=municipality,
                         valid_from=tender.contract_start,

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from portal import clock
 from portal.extensions import db
 from portal.models import Domain, Law, Lot, Municipality, Procedure, RequirementTemplate, Tender
-from portal.tenders import publication, service
+from portal.tenders import matrix, publication, requirements, service
 
 DEMO_REFERENCE = "NMD-2027-JW-01"
 
@@ -131,7 +131,7 @@ def seed_demo_tender(today: date) -> Tender:
         by=None,
     )
     for number, description in LEVEL_DESCRIPTIONS.items():
-        service.set_level(tender, number, description)
+        matrix.set_level(tender, number, description)
     lots = [
         service.add_lot(tender, name=name, description=description)
         for name, description, _l, _lv in DEMO_LOTS
@@ -159,15 +159,15 @@ def _matrix(
 
     assert tender.contract_start is not None
     for index, (domain, code, name, law, product_code) in enumerate(DEMO_RESULTS):
-        result = service.add_result(
+        result = matrix.add_result(
             tender, domain=domains[domain], code=code, name=name, law=law, product_code=product_code
         )
         for level in range(4, 9):
-            result_level = service.add_result_level(
+            result_level = matrix.add_result_level(
                 result, level=level, description=LEVEL_DESCRIPTIONS[level], lot=_lot_for(lots, law, level)
             )
             for i, municipality in enumerate(municipalities):
-                service.set_tariff(
+                matrix.set_tariff(
                     result_level,
                     municipality=municipality,
                     valid_from=tender.contract_start,
@@ -185,7 +185,7 @@ def _lot_for(lots: list[Lot], law: Law, level: int) -> Lot | None:
 def _requirements(tender: Tender) -> None:
     """Every requirement of the library (seed 004 §5.2 and §3.1), for all percelen."""
     for template in db.session.scalars(sa.select(RequirementTemplate).order_by(RequirementTemplate.id)):
-        service.add_requirement(
+        requirements.add_requirement(
             tender,
             kind=template.kind,
             text=template.text,
@@ -196,7 +196,7 @@ def _requirements(tender: Tender) -> None:
 
 def _criteria(tender: Tender) -> None:
     for question, guidance, weight, words in DEMO_CRITERIA:
-        service.add_criterion(
+        requirements.add_criterion(
             tender,
             question=question,
             guidance=guidance,

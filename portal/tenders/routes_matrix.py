@@ -11,8 +11,9 @@ from portal import audit
 from portal.extensions import db
 from portal.models import Domain, Law, Result, ResultLevel
 from portal.tenders import bp, forms, matrix_io, queries, service
+from portal.tenders import matrix as matrix_service
 from portal.tenders.notation import parse_money
-from portal.tenders.routes import Page, by, manageable, show_problems
+from portal.tenders.pages import Page, by, manageable, show_problems
 from portal.tenders.rules import Problem
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -129,7 +130,7 @@ def add_result(tender_id: int) -> Page:
     try:
         domain = db.session.get(Domain, form.domain_id.data)
         lot = next((lot for lot in tender.lots if lot.id == form.lot_id.data), None)
-        result = service.add_result(
+        result = matrix_service.add_result(
             tender,
             domain=domain,
             code=form.code.data,
@@ -139,7 +140,7 @@ def add_result(tender_id: int) -> Page:
             by=by(),
         )
         for level in form.levels.data or []:
-            service.add_result_level(result, level=level, lot=lot)
+            matrix_service.add_result_level(result, level=level, lot=lot)
     except service.TenderError as error:
         show_problems(form, error)
         return _matrix_page(tender_id, 422, result_form=form)
@@ -164,7 +165,7 @@ def assign_lot(tender_id: int) -> Page:
     result_level = _result_level(tender, form.result_level_id.data)
     try:
         lot = next((lot for lot in tender.lots if lot.id == form.lot_id.data), None)
-        service.assign_lot(result_level, lot, by=by())
+        matrix_service.assign_lot(result_level, lot, by=by())
     except service.TenderError as error:
         show_problems(form, error)
         return _matrix_page(tender_id, 422, lot_form=form)
@@ -186,7 +187,7 @@ def set_tariff(tender_id: int) -> Page:
             message = _("Dit is geen bedrag. Schrijf bijvoorbeeld € 1.234,56.")
             raise service.InvalidInput([Problem("amount", message)]) from error
         municipality = next(m for m in tender.municipalities if m.id == form.municipality_id.data)
-        service.set_tariff(
+        matrix_service.set_tariff(
             result_level, municipality=municipality, valid_from=form.valid_from.data, amount=amount, by=by()
         )
     except service.TenderError as error:
@@ -203,7 +204,7 @@ def set_level(tender_id: int) -> Page:
     if not form.validate_on_submit():
         return _matrix_page(tender_id, 422, level_form=form)
     try:
-        service.set_level(tender, form.number.data, form.description.data, by=by())
+        matrix_service.set_level(tender, form.number.data, form.description.data, by=by())
     except service.TenderError as error:
         show_problems(form, error)
         return _matrix_page(tender_id, 422, level_form=form)

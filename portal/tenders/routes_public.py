@@ -13,14 +13,7 @@ from portal import access, clock, uploads
 from portal.extensions import db
 from portal.models import Tender, TenderDocument
 from portal.tenders import bp, forms, queries, questions, rules
-from portal.tenders.routes import Page, by
-
-
-def published_or_404(tender_id: int) -> Tender:
-    tender = queries.public_tender(tender_id, now=clock.now())
-    if tender is None:
-        abort(404)
-    return tender
+from portal.tenders.pages import Page, by, published_or_404
 
 
 def _card(tender: Tender, now) -> dict[str, object]:  # type: ignore[no-untyped-def]

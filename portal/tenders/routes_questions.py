@@ -10,8 +10,7 @@ from portal import access, clock
 from portal.extensions import db
 from portal.models import Question, Tender
 from portal.tenders import bp, forms, queries, questions
-from portal.tenders.routes import Page, by, show_problems
-from portal.tenders.routes_public import published_or_404
+from portal.tenders.pages import Page, by, published_or_404, show_problems
 from portal.tenders.service import TenderError
 
 

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from portal.extensions import db
 from portal.models import Result, Tariff
-from portal.tenders import matrix_io, publication, service
+from portal.tenders import matrix, matrix_io, publication, service
 from portal.tenders.matrix_io import COLUMNS
 from tests import factories
 from tests.tenders.helpers import complete_draft
@@ -40,10 +40,10 @@ def _tender_with_two_lots():
 def test_xlsx_export_then_import_gives_an_identical_matrix():
     tender = _tender_with_two_lots()
     tender.results[0].levels[0].tariffs[0].amount = Decimal("1234.56")
-    result = service.add_result(
+    result = matrix.add_result(
         tender, domain=tender.results[0].domain, code="R2", name="Zelfredzaam", law=tender.law
     )
-    service.add_result_level(result, level=8, description="Zwaar", lot=tender.lots[1])  # no tariffs yet
+    matrix.add_result_level(result, level=8, description="Zwaar", lot=tender.lots[1])  # no tariffs yet
     before = matrix_io.export_rows(tender)
     data = matrix_io.export_xlsx(tender)
     summary = matrix_io.import_matrix(tender, io.BytesIO(data), "matrix.xlsx", by=None)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import Lot, Question, Role, Tender, TenderFollow, TenderStatus
-from portal.tenders import matrix_io, publication, service
+from portal.tenders import matrix, matrix_io, publication, service
 from tests import factories
 from tests.tenders.helpers import complete_draft
 from tests.tenders.world_extension import TINY_PDF
@@ -387,13 +387,11 @@ def test_public_page_query_count_does_not_grow_with_the_matrix(client):
     small = _published()
     large = complete_draft()
     for code in ("R2", "R3", "R4"):
-        result = service.add_result(
-            large, domain=large.results[0].domain, code=code, name=code, law=large.law
-        )
+        result = matrix.add_result(large, domain=large.results[0].domain, code=code, name=code, law=large.law)
         for level in (4, 5, 6):
-            rl = service.add_result_level(result, level=level, lot=large.lots[0])
+            rl = matrix.add_result_level(result, level=level, lot=large.lots[0])
             for m in large.municipalities:
-                service.set_tariff(rl, municipality=m, valid_from=date(2028, 1, 1), amount=Decimal(1))
+                matrix.set_tariff(rl, municipality=m, valid_from=date(2028, 1, 1), amount=Decimal(1))
     publication.publish_tender(large, by=None, now=large.publication_at)
     db.session.commit()
     assert _queries(client, f"/inkooptrajecten/{large.id}") == _queries(
