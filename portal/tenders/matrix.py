@@ -1,6 +1,6 @@
 """The matrix of a tender by hand: levels, results, their levels per perceel, and tariffs per municipality.
 
-Reading and writing the whole matrix as a spreadsheet is in matrix_io.py.
+Reading and writing the whole matrix as a spreadsheet is in matrix_import.py and matrix_export.py.
 """
 
 from __future__ import annotations

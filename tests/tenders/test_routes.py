@@ -11,7 +11,12 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import Lot, Question, Role, Tender, TenderFollow, TenderStatus
-from portal.tenders import matrix, matrix_io, publication, service
+from portal.tenders import (
+    matrix,
+    matrix_export,
+    publication,
+    service,
+)
 from tests import factories
 from tests.tenders.helpers import complete_draft
 from tests.tenders.world_extension import TINY_PDF
@@ -96,7 +101,7 @@ def test_publication_is_refused_while_incomplete_and_the_checklist_is_shown(clie
 def test_every_structural_post_on_a_published_tender_is_refused_and_nothing_changes(client, auth, no_csrf):
     _buyer(auth)
     tender = _published()
-    before = matrix_io.export_rows(tender)
+    before = matrix_export.export_rows(tender)
     lot = tender.lots[0]
     level = tender.results[0].levels[0]
     attempts = [
@@ -126,7 +131,7 @@ def test_every_structural_post_on_a_published_tender_is_refused_and_nothing_chan
         (f"{B}/{tender.id}/matrix/perceel", {"lot-result_level_id": level.id, "lot-lot_id": 0}),
         (
             f"{B}/{tender.id}/matrix/importeren",
-            {"file": (io.BytesIO(matrix_io.export_csv(tender)), "matrix.csv")},
+            {"file": (io.BytesIO(matrix_export.export_csv(tender)), "matrix.csv")},
         ),
         (
             f"{B}/{tender.id}/gunningscriteria",
@@ -163,14 +168,14 @@ def test_every_structural_post_on_a_published_tender_is_refused_and_nothing_chan
     assert len(tender.requirements) == 1
     assert len(tender.criteria) == 1
     assert tender.documents == []
-    assert matrix_io.export_rows(tender) == before
+    assert matrix_export.export_rows(tender) == before
 
 
 def test_matrix_import_with_bad_rows_lists_them_and_imports_nothing(client, auth, no_csrf):
     _buyer(auth)
     tender = complete_draft()
     db.session.commit()
-    before = matrix_io.export_rows(tender)
+    before = matrix_export.export_rows(tender)
     csv = (
         "domein;resultaatcode;resultaat;wet;productcode;niveau;niveauomschrijving;perceel;gemeente;geldig_vanaf;tarief\r\n"
         "Veilig;R9;Nieuw;Jeugdwet;;9;;Perceel 1;Atlantis;2028-01-01;€ 1.234,56\r\n"
@@ -189,7 +194,7 @@ def test_matrix_import_with_bad_rows_lists_them_and_imports_nothing(client, auth
     ):
         assert expected in page
     db.session.expire_all()
-    assert matrix_io.export_rows(db.session.get(Tender, tender.id)) == before
+    assert matrix_export.export_rows(db.session.get(Tender, tender.id)) == before
 
 
 def test_matrix_export_is_an_attachment(client, auth):
