@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal import access, audit, clock
-from portal.agreements import bp, export, forms, jobs, queries, service
+from portal.agreements import amendments, bp, export, forms, jobs, queries, service
 from portal.agreements.rules import AgreementRefused
 from portal.fields import filter_value
 from portal.models import Agreement, AgreementStatus, GenerationJob, Tender
@@ -171,13 +171,13 @@ def amend(agreement_id: int) -> Any:
 def _apply_amendment(agreement: Agreement, form: forms.AmendForm) -> None:
     now, reason = clock.now(), form.reason.data.strip()
     if form.kind.data == "extend":
-        service.extend_term(agreement, reason=reason, user=current_user, now=now)
+        amendments.extend_term(agreement, reason=reason, user=current_user, now=now)
     elif form.kind.data == "add_results":
-        service.add_admitted_results(agreement, reason=reason, user=current_user, now=now)
+        amendments.add_admitted_results(agreement, reason=reason, user=current_user, now=now)
     else:
         if form.end_date.data is None:
             raise AgreementRefused(_("Vul de einddatum in."), "end_date")
-        service.end_agreement(agreement, form.end_date.data, reason=reason, user=current_user, now=now)
+        amendments.end_agreement(agreement, form.end_date.data, reason=reason, user=current_user, now=now)
 
 
 # --- the provider's side --------------------------------------------------------------------------
@@ -277,7 +277,7 @@ def index_tariffs(tender_id: int) -> Any:
     form = forms.IndexationForm()
     if form.validate_on_submit():
         try:
-            versions = service.index_tariffs(
+            versions = amendments.index_tariffs(
                 found,
                 form.percentage.data,
                 form.valid_from.data,
