@@ -40,7 +40,7 @@ class DemoLogin:
 
 
 DEMO_ORGANISATIONS = [
-    # name, KvK, AGB, street, postcode, city, signatory, function
+    # A table, kept as one row per organisation: name, KvK, AGB, street, postcode, city, signatory, function
     ("Zorggroep De Drentse Hoeve", "60123456", "73730001", "Brink 12", "9401 HS", "Assen", "Anna de Vries", "Bestuurder"),
     ("Jeugdhulp Noordenveld B.V.", "61234567", None, "Hoofdstraat 3", "9301 AA", "Roden", "Bram Jansen", "Directeur"),
 ]  # fmt: skip
@@ -91,24 +91,36 @@ def _requirement_library() -> None:
     for text in reference_data.QUALITY_REQUIREMENTS_SHOWN:
         db.session.add(
             RequirementTemplate(
-                kind=RequirementKind.QUALITY, text=text, answer_type=AnswerType.FILE,
-                evidence_required=True, knockout=True, source=reference_data.SOURCE_004_5_2,
+                kind=RequirementKind.QUALITY,
+                text=text,
+                answer_type=AnswerType.FILE,
+                evidence_required=True,
+                knockout=True,
+                source=reference_data.SOURCE_004_5_2,
             )
-        )  # fmt: skip
+        )
     for text in reference_data.QUALITY_REQUIREMENTS_ENSURED:
         db.session.add(
             RequirementTemplate(
-                kind=RequirementKind.QUALITY, text=text, answer_type=AnswerType.DECLARATION,
-                evidence_required=False, knockout=True, source=reference_data.SOURCE_004_5_2,
+                kind=RequirementKind.QUALITY,
+                text=text,
+                answer_type=AnswerType.DECLARATION,
+                evidence_required=False,
+                knockout=True,
+                source=reference_data.SOURCE_004_5_2,
             )
-        )  # fmt: skip
+        )
     for text, answer_type, evidence, knockout in reference_data.SUITABILITY_REQUIREMENTS:
         db.session.add(
             RequirementTemplate(
-                kind=RequirementKind.SUITABILITY, text=text, answer_type=AnswerType(answer_type),
-                evidence_required=evidence, knockout=knockout, source=reference_data.SOURCE_004_3_1,
+                kind=RequirementKind.SUITABILITY,
+                text=text,
+                answer_type=AnswerType(answer_type),
+                evidence_required=evidence,
+                knockout=knockout,
+                source=reference_data.SOURCE_004_3_1,
             )
-        )  # fmt: skip
+        )
 
 
 def _organisation(
@@ -117,9 +129,15 @@ def _organisation(
     organisation = db.session.scalar(sa.select(Organisation).where(Organisation.kvk_number == kvk))
     if organisation is None:
         organisation = Organisation(
-            name=name, kvk_number=kvk, agb_code=agb, street=street, postcode=postcode, city=city,
-            signatory_name=signatory, signatory_function=function,
-        )  # fmt: skip
+            name=name,
+            kvk_number=kvk,
+            agb_code=agb,
+            street=street,
+            postcode=postcode,
+            city=city,
+            signatory_name=signatory,
+            signatory_function=function,
+        )
         db.session.add(organisation)
         db.session.flush()
     return organisation
@@ -143,8 +161,13 @@ def _user(login: DemoLogin, organisations: dict[str, Organisation]) -> User:
 
 def demo_tariff(level: int, result_index: int, municipality_index: int) -> Decimal:
     """A plausible monthly tariff: heavier levels cost more; municipalities differ slightly."""
-    base = {4: Decimal("245.00"), 5: Decimal("560.00"), 6: Decimal("1120.00"), 7: Decimal("2340.00"),
-            8: Decimal("4875.00")}[level]  # fmt: skip
+    base = {
+        4: Decimal("245.00"),
+        5: Decimal("560.00"),
+        6: Decimal("1120.00"),
+        7: Decimal("2340.00"),
+        8: Decimal("4875.00"),
+    }[level]
     factor = Decimal(100 + (result_index * 7) % 23 + municipality_index * 2) / Decimal(100)
     return (base * factor).quantize(Decimal("0.01"))
 

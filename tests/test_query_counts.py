@@ -58,10 +58,18 @@ def page_counts(client, auth, staff: region.Staff, rush_tender_id: int) -> dict[
     pages = [
         ("provider matrix choice", provider, f"/inschrijvingen/{bid.id}/keuze"),
         ("bid overview", provider, f"/inschrijvingen/{bid.id}"),
-        ("assessor scoring page", staff.users(staff.assessor_ids)[0], f"/beoordeling/inschrijving/{submission_id}"),
+        (
+            "assessor scoring page",
+            staff.users(staff.assessor_ids)[0],
+            f"/beoordeling/inschrijving/{submission_id}",
+        ),
         ("contract register", db.session.get(User, staff.contract_manager_id), "/overeenkomsten/register"),
-        ("tender result page", staff.users(staff.buyer_ids)[0], f"/beoordeling/beheer/{staff.tender_id}/resultaten"),
-    ]  # fmt: skip
+        (
+            "tender result page",
+            staff.users(staff.buyer_ids)[0],
+            f"/beoordeling/beheer/{staff.tender_id}/resultaten",
+        ),
+    ]
     found = {}
     for name, user, url in pages:
         auth.login(user)

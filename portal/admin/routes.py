@@ -28,9 +28,11 @@ def _users_page(
     filters = UserFilterForm(request.args)
     filters.validate()
     users = queries.users(
-        q=filter_value(filters.q), kind=filter_value(filters.kind), role=filter_value(filters.role),
+        q=filter_value(filters.q),
+        kind=filter_value(filters.kind),
+        role=filter_value(filters.role),
         status=filter_value(filters.status),
-    )  # fmt: skip
+    )
     return render_template(
         "admin/users.html",
         filters=filters,

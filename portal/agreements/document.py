@@ -33,9 +33,19 @@ from portal.models import AgreementVersion, ContractTemplate
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 _PIECES = re.compile(r"(\{\{\s*([a-z_]+)\s*\}\})")  # split() yields text, placeholder, name, text, ...
 PLACEHOLDERS = (
-    "aanbieder", "kvk", "contractnummer", "inkooptraject", "referentie", "procedure",
-    "gemeenten", "startdatum", "einddatum", "looptijd_maanden", "verlengingen", "verlenging_maanden",
-)  # fmt: skip
+    "aanbieder",
+    "kvk",
+    "contractnummer",
+    "inkooptraject",
+    "referentie",
+    "procedure",
+    "gemeenten",
+    "startdatum",
+    "einddatum",
+    "looptijd_maanden",
+    "verlengingen",
+    "verlenging_maanden",
+)
 NO_TARIFF = "—"
 
 

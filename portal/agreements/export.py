@@ -10,9 +10,20 @@ from portal import spreadsheets
 from portal.agreements.queries import RegisterRow
 
 HEADER = [
-    "Contractnummer", "Zorgaanbieder", "KvK-nummer", "Inkooptraject", "Gemeenten", "Percelen",
-    "Resultaten", "Status", "Versie", "Ingangsdatum", "Einddatum", "Geaccepteerd op", "SHA-256 PDF",
-]  # fmt: skip
+    "Contractnummer",
+    "Zorgaanbieder",
+    "KvK-nummer",
+    "Inkooptraject",
+    "Gemeenten",
+    "Percelen",
+    "Resultaten",
+    "Status",
+    "Versie",
+    "Ingangsdatum",
+    "Einddatum",
+    "Geaccepteerd op",
+    "SHA-256 PDF",
+]
 
 
 def rows(register: list[RegisterRow]) -> list[list[Any]]:
@@ -22,13 +33,23 @@ def rows(register: list[RegisterRow]) -> list[list[Any]]:
         results = sorted(
             {f"{line['result_code']}/{line['level']}" for lot in content["lots"] for line in lot["lines"]}
         )
-        out.append([
-            agreement.number, content["provider"]["name"], content["provider"]["kvk_number"], row.tender_reference,
-            ", ".join(m["name"] for m in content["municipalities"]), ", ".join(lot["name"] for lot in content["lots"]),
-            ", ".join(results), str(agreement.status.label), version.version, content["term"]["start"],
-            content["term"].get("ended_on") or content["term"]["end"],
-            version.accepted_at.isoformat() if version.accepted_at else "", version.pdf_sha256 or "",
-        ])  # fmt: skip
+        out.append(
+            [
+                agreement.number,
+                content["provider"]["name"],
+                content["provider"]["kvk_number"],
+                row.tender_reference,
+                ", ".join(m["name"] for m in content["municipalities"]),
+                ", ".join(lot["name"] for lot in content["lots"]),
+                ", ".join(results),
+                str(agreement.status.label),
+                version.version,
+                content["term"]["start"],
+                content["term"].get("ended_on") or content["term"]["end"],
+                version.accepted_at.isoformat() if version.accepted_at else "",
+                version.pdf_sha256 or "",
+            ]
+        )
     return out
 
 

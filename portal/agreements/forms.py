@@ -38,9 +38,10 @@ class RegisterFilterForm(FlaskForm):
     lot = StringField(_l("Perceel"), validators=[SingleLine(), Optional(), Length(max=200)])
     result = StringField(_l("Resultaat (code)"), validators=[SingleLine(), Optional(), Length(max=20)])
     level = SelectField(
-        _l("Interventieniveau"), choices=choices([("", "—")] + [(str(n), str(n)) for n in range(4, 9)]),
+        _l("Interventieniveau"),
+        choices=choices([("", "—")] + [(str(n), str(n)) for n in range(4, 9)]),
         validators=[Optional()],
-    )  # fmt: skip
+    )
     status = SelectField(
         _l("Status"), choices=choices([("", "—"), *AgreementStatus.choices()]), validators=[Optional()]
     )
@@ -79,9 +80,11 @@ class AmendForm(FlaskForm):
 
 class IndexationForm(FlaskForm):
     percentage = DecimalField(
-        _l("Indexatiepercentage"), places=2, validators=[InputRequired(), NumberBetween(-99.99, 100)],
+        _l("Indexatiepercentage"),
+        places=2,
+        validators=[InputRequired(), NumberBetween(-99.99, 100)],
         description=_l("Bijvoorbeeld 2,5. Alle tarieven van alle lopende overeenkomsten van dit traject."),
-    )  # fmt: skip
+    )
     valid_from = DateField(_l("Geldig vanaf"), validators=[InputRequired()])
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal import access, audit, clock
-from portal.agreements import bp, export, forms, jobs, queries, service
+from portal.agreements import amendments, bp, export, forms, jobs, queries, service
 from portal.agreements.rules import AgreementRefused
 from portal.fields import filter_value
 from portal.models import Agreement, AgreementStatus, GenerationJob, Tender
@@ -46,10 +46,13 @@ def register() -> str:
     form, filters = _register_filters()
     rows = queries.register(filters)
     return render_template(
-        "agreements/register.html", form=form, rows=rows, tenders=queries.tenders(),
+        "agreements/register.html",
+        form=form,
+        rows=rows,
+        tenders=queries.tenders(),
         may_manage=access.allowed(current_user, "agreements.manage"),
         export_args={name: value for name, value in request.args.items() if name in form},
-    )  # fmt: skip
+    )
 
 
 @bp.get("/register/export")
@@ -93,11 +96,15 @@ def show(agreement_id: int) -> str:
 
 def _show_page(agreement: Agreement, error: str | None = None) -> str:
     return render_template(
-        "agreements/show.html", agreement=agreement, versions=list(reversed(agreement.versions)),
-        current=agreement.versions[-1], confirm=forms.ConfirmForm(), error=error,
+        "agreements/show.html",
+        agreement=agreement,
+        versions=list(reversed(agreement.versions)),
+        current=agreement.versions[-1],
+        confirm=forms.ConfirmForm(),
+        error=error,
         may_manage=access.allowed(current_user, "agreements.manage", agreement),
         may_accept=access.allowed(current_user, "agreements.accept", agreement),
-    )  # fmt: skip
+    )
 
 
 @bp.get("/<int:agreement_id>/versies/<int:version>/pdf")
@@ -164,13 +171,13 @@ def amend(agreement_id: int) -> Any:
 def _apply_amendment(agreement: Agreement, form: forms.AmendForm) -> None:
     now, reason = clock.now(), form.reason.data.strip()
     if form.kind.data == "extend":
-        service.extend_term(agreement, reason=reason, user=current_user, now=now)
+        amendments.extend_term(agreement, reason=reason, user=current_user, now=now)
     elif form.kind.data == "add_results":
-        service.add_admitted_results(agreement, reason=reason, user=current_user, now=now)
+        amendments.add_admitted_results(agreement, reason=reason, user=current_user, now=now)
     else:
         if form.end_date.data is None:
             raise AgreementRefused(_("Vul de einddatum in."), "end_date")
-        service.end_agreement(agreement, form.end_date.data, reason=reason, user=current_user, now=now)
+        amendments.end_agreement(agreement, form.end_date.data, reason=reason, user=current_user, now=now)
 
 
 # --- the provider's side --------------------------------------------------------------------------
@@ -195,9 +202,14 @@ def accept(agreement_id: int) -> Any:
     try:
         version = int(form.version.data or 0)
         service.accept_version(
-            agreement, version, user=current_user, name=form.name.data.strip(), function=form.function.data.strip(),
-            ip=request.remote_addr, now=clock.now(),
-        )  # fmt: skip
+            agreement,
+            version,
+            user=current_user,
+            name=form.name.data.strip(),
+            function=form.function.data.strip(),
+            ip=request.remote_addr,
+            now=clock.now(),
+        )
     except (AgreementRefused, ValueError) as refusal:
         form.confirm.errors.append(str(refusal))
         return _accept_page(agreement, form, 422)
@@ -224,10 +236,15 @@ def tender(tender_id: int) -> str:
 def _tender_page(found: Tender, indexation: forms.IndexationForm) -> str:
     job = queries.latest_job(found.id)
     return render_template(
-        "agreements/tender.html", tender=found, job=job, progress=jobs.progress(job) if job else None,
-        admitted=len(queries.admissions(found.id)), agreements=queries.tender_agreements(found.id, include_ended=True),
-        confirm=forms.ConfirmForm(), indexation=indexation,
-    )  # fmt: skip
+        "agreements/tender.html",
+        tender=found,
+        job=job,
+        progress=jobs.progress(job) if job else None,
+        admitted=len(queries.admissions(found.id)),
+        agreements=queries.tender_agreements(found.id, include_ended=True),
+        confirm=forms.ConfirmForm(),
+        indexation=indexation,
+    )
 
 
 @bp.post("/trajecten/<int:tender_id>/genereren")
@@ -260,7 +277,7 @@ def index_tariffs(tender_id: int) -> Any:
     form = forms.IndexationForm()
     if form.validate_on_submit():
         try:
-            versions = service.index_tariffs(
+            versions = amendments.index_tariffs(
                 found,
                 form.percentage.data,
                 form.valid_from.data,

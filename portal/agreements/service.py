@@ -1,25 +1,19 @@
-"""State changes of raamovereenkomsten: generate, send, accept, sign, amend. Flush only, never commit.
+"""State changes of raamovereenkomsten: template, generate, send, accept, sign. Flush only, never commit.
 
-A contract says what was admitted: the lines (result-level × municipality) of the provider's
-admitted submission in the percelen with an approved ADMITTED decision, with the tariff valid at the
-time of the decision (rules.tariff_on). That content is frozen per version; amendments make a new
-version and leave the earlier ones (and their PDFs) untouched.
+What a contract says is in admitted.py; amendments (new versions) are in amendments.py.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from portal import audit, mail, uploads
-from portal.agreements import document, numbering, queries, rules
+from portal.agreements import admitted, document, numbering, queries, rules
 from portal.agreements.rules import AgreementRefused
 from portal.clock import to_local
 from portal.extensions import db
@@ -28,7 +22,6 @@ from portal.models import (
     AgreementStatus,
     AgreementVersion,
     ContractTemplate,
-    Municipality,
     Organisation,
     Role,
     Tender,
@@ -74,86 +67,6 @@ def save_template(body: str, *, user: User | None) -> ContractTemplate:
     return template
 
 
-# --- content --------------------------------------------------------------------------------------
-
-
-def admitted_content(tender: Tender, organisation: Organisation, number: str) -> dict[str, Any]:
-    """The frozen content of a new contract; refused when the organisation was not admitted."""
-    found = queries.admissions(tender.id, organisation.id)
-    lines = queries.admitted_lines(found[0]) if found else []
-    if not lines:
-        raise AgreementRefused(_l("Deze zorgaanbieder is voor dit inkooptraject niet toegelaten."))
-    decided_on = to_local(found[0].decided_at).date()
-    municipalities = sorted(
-        {line.municipality.id: line.municipality for line in lines}.values(), key=lambda m: m.name
-    )
-    start = max(tender.contract_start or decided_on, decided_on)
-    end = rules.contract_end(tender.contract_start or decided_on, tender.term_months)
-    return {
-        "number": number,
-        "tender": {
-            "reference": tender.reference,
-            "title": tender.title,
-            "procedure": str(tender.procedure.label),
-            "law": str(tender.law.label),
-        },
-        "provider": _provider(organisation),
-        "municipalities": [_municipality(m) for m in municipalities],
-        "term": {
-            "start": start.isoformat(),
-            "end": end.isoformat(),
-            "term_months": tender.term_months,
-            "extension_count": tender.extension_count,
-            "extension_months": tender.extension_months,
-            "extensions_used": 0,
-            "ended_on": None,
-        },
-        "decided_on": decided_on.isoformat(),
-        "submission_id": found[0].submission_id,
-        "lots": lots_content(lines, decided_on),
-    }
-
-
-def lots_content(lines: list[queries.AdmittedLine], decided_on: date) -> list[dict[str, Any]]:
-    periods: dict[tuple[int, int], list[rules.TariffPeriod]] = defaultdict(list)
-    for tariff in queries.tariffs_for({line.result_level.id for line in lines}):
-        periods[(tariff.result_level_id, tariff.municipality_id)].append(
-            rules.TariffPeriod(tariff.valid_from, tariff.valid_until, tariff.amount, tariff.unit)
-        )
-    lots: dict[int, dict[str, Any]] = {}
-    for line in lines:
-        lot = lots.setdefault(line.lot.id, {"name": line.lot.name, "lines": {}})
-        key = (line.result.code, line.result_level.level)
-        entry = lot["lines"].setdefault(key, {
-            "result_code": line.result.code, "result_name": line.result.name, "domain": line.domain.name,
-            "level": line.result_level.level, "unit": "per maand", "tariffs": {},
-        })  # fmt: skip
-        period = rules.tariff_on(periods[(line.result_level.id, line.municipality.id)], decided_on)
-        if period is None:
-            raise AgreementRefused(
-                _l("Voor %(code)s niveau %(level)s in %(name)s is geen tarief vastgesteld.",
-                   code=line.result.code, level=line.result_level.level, name=line.municipality.name)
-            )  # fmt: skip
-        entry["tariffs"][line.municipality.cbs_code] = str(period.amount.quantize(rules.CENT))
-        entry["unit"] = period.unit
-    return [{"name": lot["name"], "lines": list(lot["lines"].values())} for lot in lots.values()]
-
-
-def _provider(organisation: Organisation) -> dict[str, Any]:
-    return {
-        "name": organisation.name, "kvk_number": organisation.kvk_number, "agb_code": organisation.agb_code,
-        "street": organisation.street, "postcode": organisation.postcode, "city": organisation.city,
-        "signatory_name": organisation.signatory_name, "signatory_function": organisation.signatory_function,
-    }  # fmt: skip
-
-
-def _municipality(municipality: Municipality) -> dict[str, Any]:
-    return {
-        "cbs_code": municipality.cbs_code, "name": municipality.name,
-        "signatory_name": municipality.signatory_name, "signatory_function": municipality.signatory_function,
-    }  # fmt: skip
-
-
 # --- generation -----------------------------------------------------------------------------------
 
 
@@ -166,18 +79,28 @@ def create_agreement(
     template = seed_default_template()
     year = to_local(now).year
     sequence, number = numbering.next_number(year)
-    content = admitted_content(tender, organisation, number)
+    content = admitted.admitted_content(tender, organisation, number)
     agreement = Agreement(
-        number=number, year=year, sequence=sequence, tender_id=tender.id, organisation=organisation,
-        status=AgreementStatus.DRAFT, created_at=now,
-    )  # fmt: skip
-    agreement.municipalities = _municipalities_of(content)
+        number=number,
+        year=year,
+        sequence=sequence,
+        tender_id=tender.id,
+        organisation=organisation,
+        status=AgreementStatus.DRAFT,
+        created_at=now,
+    )
+    agreement.municipalities = admitted.municipalities_of(content)
     agreement.versions.append(
         AgreementVersion(
-            version=1, reason="Eerste versie", change_summary="", content=content,
-            template_id=template.id, created_at=now, created_by_id=user.id if user else None,
+            version=1,
+            reason="Eerste versie",
+            change_summary="",
+            content=content,
+            template_id=template.id,
+            created_at=now,
+            created_by_id=user.id if user else None,
         )
-    )  # fmt: skip
+    )
     db.session.add(agreement)
     db.session.flush()
     audit.record("agreements.generated", agreement, actor=user, number=number)
@@ -210,11 +133,6 @@ def pdf_path(version: AgreementVersion) -> Path:
     return uploads.path_of(version.pdf_stored_name)
 
 
-def _municipalities_of(content: dict[str, Any]) -> list[Municipality]:
-    codes = [m["cbs_code"] for m in content["municipalities"]]
-    return list(db.session.scalars(sa.select(Municipality).where(Municipality.cbs_code.in_(codes))))
-
-
 # --- sending, acceptance, signature ---------------------------------------------------------------
 
 
@@ -224,7 +142,7 @@ def send_agreement(agreement: Agreement, *, user: User | None, now: datetime) ->
         raise AgreementRefused(_l("De PDF van deze overeenkomst is nog niet gemaakt."))
     agreement.status = AgreementStatus.SENT
     db.session.flush()
-    _mail_provider(
+    mail_provider(
         agreement,
         "agreements_sent",
         _l("Raamovereenkomst %(number)s ter acceptatie", number=agreement.number),
@@ -232,7 +150,7 @@ def send_agreement(agreement: Agreement, *, user: User | None, now: datetime) ->
     audit.record("agreements.sent", agreement, actor=user, number=agreement.number)
 
 
-def _mail_provider(agreement: Agreement, template: str, subject: object) -> None:
+def mail_provider(agreement: Agreement, template: str, subject: object) -> None:
     version = agreement.versions[-1]
     admins = db.session.scalars(
         sa.select(User)
@@ -246,10 +164,15 @@ def _mail_provider(agreement: Agreement, template: str, subject: object) -> None
     )
     for admin in admins:
         mail.queue(
-            admin.email, str(subject), template,
+            admin.email,
+            str(subject),
+            template,
             dedupe_key=f"{template}:{agreement.id}:{version.version}:{admin.id}",
-            name=admin.name, number=agreement.number, version=version.version, reason=version.reason,
-        )  # fmt: skip
+            name=admin.name,
+            number=agreement.number,
+            version=version.version,
+            reason=version.reason,
+        )
 
 
 def accept_version(
@@ -267,16 +190,24 @@ def accept_version(
     if version is None:
         raise AgreementRefused(_l("Deze versie bestaat niet."))
     rules.check_can_accept(
-        agreement.status, is_current=version is agreement.versions[-1],
-        already_accepted=version.accepted_at is not None, has_pdf=bool(version.pdf_sha256),
-    )  # fmt: skip
+        agreement.status,
+        is_current=version is agreement.versions[-1],
+        already_accepted=version.accepted_at is not None,
+        has_pdf=bool(version.pdf_sha256),
+    )
     version.accepted_at, version.accepted_by_id = now, user.id
     version.accepted_name, version.accepted_function, version.accepted_ip = name, function, ip
     if agreement.status is AgreementStatus.SENT:
         agreement.status = AgreementStatus.ACCEPTED
     db.session.flush()
-    audit.record("agreements.accepted", version, actor=user, number=agreement.number, version=version.version,
-                 pdf_sha256=version.pdf_sha256)  # fmt: skip
+    audit.record(
+        "agreements.accepted",
+        version,
+        actor=user,
+        number=agreement.number,
+        version=version.version,
+        pdf_sha256=version.pdf_sha256,
+    )
     return version
 
 
@@ -290,107 +221,4 @@ def record_signature(agreement: Agreement, *, user: User | None, now: datetime) 
         agreement.status = rules.status_after_signature(start, to_local(now).date())
     db.session.flush()
     audit.record("agreements.signed", version, actor=user, number=agreement.number, version=version.version)
-    return version
-
-
-# --- amendments -----------------------------------------------------------------------------------
-
-
-def amend(
-    agreement: Agreement,
-    content: dict[str, Any],
-    *,
-    reason: str,
-    summary: str,
-    user: User | None,
-    now: datetime,
-    render: bool = True,
-) -> AgreementVersion:
-    """A new version with what changed and why; earlier versions stay as they are.
-
-    `render=False` leaves the PDF to the bulk job (jobs.create_job picks up versions without one).
-    """
-    rules.check_can_amend(agreement.status)
-    template = queries.current_template() or seed_default_template()
-    version = AgreementVersion(
-        version=agreement.versions[-1].version + 1, reason=reason, change_summary=summary, content=content,
-        template_id=template.id, created_at=now, created_by_id=user.id if user else None,
-    )  # fmt: skip
-    agreement.versions.append(version)
-    agreement.municipalities = _municipalities_of(content)
-    db.session.flush()
-    if render:
-        attach_pdf(version)
-    if agreement.status is not AgreementStatus.DRAFT:
-        _mail_provider(
-            agreement,
-            "agreements_amended",
-            _l("Wijziging van raamovereenkomst %(number)s", number=agreement.number),
-        )
-    audit.record("agreements.amended", version, actor=user, number=agreement.number, version=version.version)
-    return version
-
-
-def index_tariffs(
-    tender: Tender,
-    percentage: Decimal,
-    valid_from: date,
-    *,
-    user: User | None,
-    now: datetime,
-    render: bool = True,
-) -> list[AgreementVersion]:
-    """Yearly indexation: every tariff of every running contract of the tender, in one bulk action.
-
-    With `render=False` the new versions get their PDFs from a generation job (the route starts one),
-    so indexing 350 contracts does not render 350 PDFs inside one request.
-    """
-    if percentage <= Decimal(-100) or percentage.as_tuple().exponent < -2:
-        raise AgreementRefused(
-            _l("Geef een percentage groter dan -100 met ten hoogste twee decimalen."), "percentage"
-        )
-    reason = f"Indexatie van de tarieven met {document.percentage(percentage)} per {document.long_date(valid_from)}"
-    versions = []
-    for agreement in queries.tender_agreements(tender.id):
-        content = rules.indexed_content(agreement.versions[-1].content, percentage, valid_from)
-        versions.append(
-            amend(agreement, content, reason=reason, summary=reason, user=user, now=now, render=render)
-        )
-    audit.record("agreements.indexed", tender, actor=user, percentage=percentage, valid_from=valid_from,
-                 agreements=len(versions))  # fmt: skip
-    return versions
-
-
-def extend_term(agreement: Agreement, *, reason: str, user: User | None, now: datetime) -> AgreementVersion:
-    content = rules.extended_content(agreement.versions[-1].content)
-    summary = f"Looptijd verlengd tot en met {document.long_date(content['term']['end'])}"
-    return amend(agreement, content, reason=reason or summary, summary=summary, user=user, now=now)
-
-
-def add_admitted_results(
-    agreement: Agreement, *, reason: str, user: User | None, now: datetime
-) -> AgreementVersion:
-    """After a toetreding: the newly admitted results (and municipalities) are added as a new version."""
-    tender = db.session.get(Tender, agreement.tender_id)
-    fresh = admitted_content(tender, agreement.organisation, agreement.number)
-    content, added = rules.merged_lines(agreement.versions[-1].content, fresh["lots"])
-    if not added:
-        raise AgreementRefused(_l("Er zijn geen nieuw toegelaten resultaten om toe te voegen."))
-    known = {m["cbs_code"] for m in content["municipalities"]}
-    content["municipalities"] = sorted(
-        content["municipalities"] + [m for m in fresh["municipalities"] if m["cbs_code"] not in known],
-        key=lambda m: m["name"],
-    )
-    summary = "Toegevoegd: " + ", ".join(added)
-    return amend(agreement, content, reason=reason or summary, summary=summary, user=user, now=now)
-
-
-def end_agreement(
-    agreement: Agreement, end_date: date, *, reason: str, user: User | None, now: datetime
-) -> AgreementVersion:
-    content = rules.ended_content(agreement.versions[-1].content, end_date)
-    summary = f"Beëindigd per {document.long_date(end_date)}"
-    version = amend(agreement, content, reason=reason or summary, summary=summary, user=user, now=now)
-    agreement.status = AgreementStatus.ENDED
-    db.session.flush()
     return version

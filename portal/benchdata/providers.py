@@ -36,15 +36,80 @@ from portal.models import (
 )
 from portal.models.bid import answer_evidence
 
-PREFIXES = ["Zorggroep", "Jeugdhulp", "Begeleiding", "Stichting", "Praktijk", "Zorgboerderij", "Thuiszorg",
-            "Behandelcentrum", "Dagbesteding", "Gezinshuis", "Ambulante Hulp", "Wooncoach"]  # fmt: skip
-PLACES = ["Assen", "Roden", "Gieten", "Beilen", "Zuidlaren", "Eelde", "Vries", "Peize", "Smilde", "Rolde",
-          "Annen", "Westerbork", "Norg", "Paterswolde", "Zeijen", "Hooghalen", "Bovensmilde", "Leek"]  # fmt: skip
+PREFIXES = [
+    "Zorggroep",
+    "Jeugdhulp",
+    "Begeleiding",
+    "Stichting",
+    "Praktijk",
+    "Zorgboerderij",
+    "Thuiszorg",
+    "Behandelcentrum",
+    "Dagbesteding",
+    "Gezinshuis",
+    "Ambulante Hulp",
+    "Wooncoach",
+]
+PLACES = [
+    "Assen",
+    "Roden",
+    "Gieten",
+    "Beilen",
+    "Zuidlaren",
+    "Eelde",
+    "Vries",
+    "Peize",
+    "Smilde",
+    "Rolde",
+    "Annen",
+    "Westerbork",
+    "Norg",
+    "Paterswolde",
+    "Zeijen",
+    "Hooghalen",
+    "Bovensmilde",
+    "Leek",
+]
 FORMS = ["B.V.", "", "V.O.F.", "Zorg B.V."]
-FIRST = ["Anna", "Bram", "Carla", "Daan", "Eva", "Femke", "Gert", "Hilde", "Jan", "Karin", "Lotte", "Mark",
-         "Nina", "Olaf", "Petra", "Roel", "Sanne", "Tom", "Wendy", "Youssef"]  # fmt: skip
-LAST = ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "de Boer", "Bos", "Hoekstra",
-        "Dijkstra", "Kuiper", "Postma", "Huisman", "Wiersma"]  # fmt: skip
+FIRST = [
+    "Anna",
+    "Bram",
+    "Carla",
+    "Daan",
+    "Eva",
+    "Femke",
+    "Gert",
+    "Hilde",
+    "Jan",
+    "Karin",
+    "Lotte",
+    "Mark",
+    "Nina",
+    "Olaf",
+    "Petra",
+    "Roel",
+    "Sanne",
+    "Tom",
+    "Wendy",
+    "Youssef",
+]
+LAST = [
+    "de Vries",
+    "Jansen",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "Mulder",
+    "de Boer",
+    "Bos",
+    "Hoekstra",
+    "Dijkstra",
+    "Kuiper",
+    "Postma",
+    "Huisman",
+    "Wiersma",
+]
 SENTENCES = [
     "Wij stellen samen met de inwoner en zijn netwerk een plan op met concrete, haalbare doelen.",
     "De regiebehandelaar bespreekt elke zes weken de voortgang met het gezin en de toegang.",
@@ -94,12 +159,19 @@ def create_organisations(count: int, rng: random.Random, *, first_kvk: int) -> l
     organisations = []
     for i in range(count):
         signatory = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-        organisations.append(Organisation(
-            name=f"{rng.choice(PREFIXES)} {rng.choice(PLACES)} {rng.choice(FORMS)}".strip() + f" ({i + 1})",
-            kvk_number=str(first_kvk + i), agb_code=str(73000000 + first_kvk % 1000000 + i) if i % 3 else None,
-            street=f"Hoofdstraat {1 + i % 180}", postcode=f"94{i % 100:02d} AB", city=rng.choice(PLACES),
-            signatory_name=signatory, signatory_function=rng.choice(["Bestuurder", "Directeur", "Eigenaar"]),
-        ))  # fmt: skip
+        organisations.append(
+            Organisation(
+                name=f"{rng.choice(PREFIXES)} {rng.choice(PLACES)} {rng.choice(FORMS)}".strip()
+                + f" ({i + 1})",
+                kvk_number=str(first_kvk + i),
+                agb_code=str(73000000 + first_kvk % 1000000 + i) if i % 3 else None,
+                street=f"Hoofdstraat {1 + i % 180}",
+                postcode=f"94{i % 100:02d} AB",
+                city=rng.choice(PLACES),
+                signatory_name=signatory,
+                signatory_function=rng.choice(["Bestuurder", "Directeur", "Eigenaar"]),
+            )
+        )
     db.session.add_all(organisations)
     db.session.flush()
     members = []
@@ -108,11 +180,17 @@ def create_organisations(count: int, rng: random.Random, *, first_kvk: int) -> l
         users = []
         for n in range(rng.randint(1, 3)):
             role = Role.PROVIDER_ADMIN if n == 0 else Role.PROVIDER_MEMBER
-            users.append(User(
-                email=f"gebruiker{n + 1}@kvk{organisation.kvk_number}.example", name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                password_hash=password_hash, organisation_id=organisation.id, session_token=secrets.token_hex(32),
-                email_confirmed_at=confirmed, role_rows=[UserRole(role=role)],
-            ))  # fmt: skip
+            users.append(
+                User(
+                    email=f"gebruiker{n + 1}@kvk{organisation.kvk_number}.example",
+                    name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                    password_hash=password_hash,
+                    organisation_id=organisation.id,
+                    session_token=secrets.token_hex(32),
+                    email_confirmed_at=confirmed,
+                    role_rows=[UserRole(role=role)],
+                )
+            )
         db.session.add_all(users)
         db.session.flush()
         members.append(Member(organisation.id, [u.id for u in users]))
@@ -142,11 +220,19 @@ def create_evidence(members: list[Member], rng: random.Random) -> dict[int, list
             data = evidence_pdf(f"{title} – organisatie {member.organisation_id}")
             stored_name = secrets.token_hex(16)
             uploads.path_of(stored_name).write_bytes(data)
-            files[member.organisation_id].append(EvidenceFile(
-                organisation_id=member.organisation_id, original_name=f"{title}.pdf", stored_name=stored_name,
-                content_type="application/pdf", size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-                scan_status=ScanStatus.CLEAN, uploaded_at=uploaded, uploaded_by_id=member.user_ids[0],
-            ))  # fmt: skip
+            files[member.organisation_id].append(
+                EvidenceFile(
+                    organisation_id=member.organisation_id,
+                    original_name=f"{title}.pdf",
+                    stored_name=stored_name,
+                    content_type="application/pdf",
+                    size=len(data),
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    scan_status=ScanStatus.CLEAN,
+                    uploaded_at=uploaded,
+                    uploaded_by_id=member.user_ids[0],
+                )
+            )
         db.session.add_all(files[member.organisation_id])
     db.session.flush()
     return {org_id: [f.id for f in rows] for org_id, rows in files.items()}
@@ -169,10 +255,16 @@ def create_complete_bids(
     """A draft bid per organisation with its choice and every requirement and criterion answered."""
     now = clock.now() - timedelta(days=45)
     rows = [
-        Bid(tender_id=tender.id, organisation_id=m.organisation_id, created_at=now, updated_at=now,
-            updated_by_id=m.user_ids[0], choice_version=1)
+        Bid(
+            tender_id=tender.id,
+            organisation_id=m.organisation_id,
+            created_at=now,
+            updated_at=now,
+            updated_by_id=m.user_ids[0],
+            choice_version=1,
+        )
         for m in members
-    ]  # fmt: skip
+    ]
     db.session.add_all(rows)
     db.session.flush()
     municipality_ids = [m.id for m in tender.municipalities]
@@ -180,13 +272,22 @@ def create_complete_bids(
     for bid, member in zip(rows, members, strict=True):
         chosen_municipalities = rng.sample(municipality_ids, rng.randint(3, 5))
         for rl in sorted(rng.sample(levels, rng.randint(50, 120)), key=lambda x: x.id):
-            lines.extend({"bid_id": bid.id, "lot_id": rl.lot_id, "result_level_id": rl.id, "municipality_id": m}
-                         for m in sorted(chosen_municipalities))  # fmt: skip
+            lines.extend(
+                {"bid_id": bid.id, "lot_id": rl.lot_id, "result_level_id": rl.id, "municipality_id": m}
+                for m in sorted(chosen_municipalities)
+            )
         stamp = {"bid_id": bid.id, "version": 1, "updated_at": now, "updated_by_id": member.user_ids[0]}
         for requirement in tender.requirements:
             declaration = True if requirement.answer_type is AnswerType.DECLARATION else None
-            requirement_rows.append({**stamp, "requirement_id": requirement.id, "declaration": declaration,
-                                     "text": answer_text(rng, 25), "answer_date": None})  # fmt: skip
+            requirement_rows.append(
+                {
+                    **stamp,
+                    "requirement_id": requirement.id,
+                    "declaration": declaration,
+                    "text": answer_text(rng, 25),
+                    "answer_date": None,
+                }
+            )
         for criterion in tender.criteria:
             criterion_rows.append({**stamp, "criterion_id": criterion.id, "text": answer_text(rng, 260)})
     db.session.execute(sa.insert(BidLine), lines)

@@ -24,44 +24,69 @@ from portal.models import (
     User,
 )
 from portal.tenders import demo as tender_demo
-from portal.tenders import publication, service
+from portal.tenders import matrix, publication, requirements, service
 
 # Per domain, four Jeugdwet and four Wmo hoofdresultaten: (name, product code)
 RESULTS = {
     "Veilig": [
-        ("Veilige thuissituatie", "45A01"), ("Veilig opgroeien en ontwikkelen", "45A02"),
-        ("Herstel na huiselijk geweld", "45A03"), ("Veiligheid na uithuisplaatsing", "45A04"),
-        ("Veilige woon- en leefomgeving", "02A01"), ("Beschermd wonen", "02A02"),
-        ("Veilig na crisisopvang", "02A03"), ("Veilig thuis met toezicht", "02A04"),
+        ("Veilige thuissituatie", "45A01"),
+        ("Veilig opgroeien en ontwikkelen", "45A02"),
+        ("Herstel na huiselijk geweld", "45A03"),
+        ("Veiligheid na uithuisplaatsing", "45A04"),
+        ("Veilige woon- en leefomgeving", "02A01"),
+        ("Beschermd wonen", "02A02"),
+        ("Veilig na crisisopvang", "02A03"),
+        ("Veilig thuis met toezicht", "02A04"),
     ],
     "Zelfredzaam": [
-        ("Zelfredzaam in de opvoeding", "45B01"), ("Dyslexie: lezen en spellen op niveau", "45B02"),
-        ("Zelfstandig op weg naar volwassenheid", "45B03"), ("Omgaan met een beperking (jeugd)", "45B04"),
-        ("Zelfstandig wonen en huishouden", "02B01"), ("Regie over het eigen leven", "02B02"),
-        ("Financiële zelfredzaamheid", "02B03"), ("Zelfstandig na beschermd wonen", "02B04"),
+        ("Zelfredzaam in de opvoeding", "45B01"),
+        ("Dyslexie: lezen en spellen op niveau", "45B02"),
+        ("Zelfstandig op weg naar volwassenheid", "45B03"),
+        ("Omgaan met een beperking (jeugd)", "45B04"),
+        ("Zelfstandig wonen en huishouden", "02B01"),
+        ("Regie over het eigen leven", "02B02"),
+        ("Financiële zelfredzaamheid", "02B03"),
+        ("Zelfstandig na beschermd wonen", "02B04"),
     ],
     "Meedoen": [
-        ("Meedoen op school of werk", "45C01"), ("Passende dagbesteding jeugd", "45C02"),
-        ("Vrije tijd en sport (jeugd)", "45C03"), ("Meedoen in het gezin", "45C04"),
-        ("Dagbesteding en structuur", "02C01"), ("Sociaal netwerk en vrije tijd", "02C02"),
-        ("Maatschappelijke opvang en herstel", "02C03"), ("Arbeidsmatige activering", "02C04"),
+        ("Meedoen op school of werk", "45C01"),
+        ("Passende dagbesteding jeugd", "45C02"),
+        ("Vrije tijd en sport (jeugd)", "45C03"),
+        ("Meedoen in het gezin", "45C04"),
+        ("Dagbesteding en structuur", "02C01"),
+        ("Sociaal netwerk en vrije tijd", "02C02"),
+        ("Maatschappelijke opvang en herstel", "02C03"),
+        ("Arbeidsmatige activering", "02C04"),
     ],
     "Gezond": [
-        ("Psychisch welbevinden", "45D01"), ("Gezond ontwikkelen (behandeling jeugd)", "45D02"),
-        ("Herstel van verslaving (jeugd)", "45D03"), ("Lichamelijk gezond opgroeien", "45D04"),
-        ("Lichamelijk functioneren", "02D01"), ("Herstel van verslaving", "02D02"),
-        ("Psychisch stabiel thuis", "02D03"), ("Gezond ouder worden thuis", "02D04"),
+        ("Psychisch welbevinden", "45D01"),
+        ("Gezond ontwikkelen (behandeling jeugd)", "45D02"),
+        ("Herstel van verslaving (jeugd)", "45D03"),
+        ("Lichamelijk gezond opgroeien", "45D04"),
+        ("Lichamelijk functioneren", "02D01"),
+        ("Herstel van verslaving", "02D02"),
+        ("Psychisch stabiel thuis", "02D03"),
+        ("Gezond ouder worden thuis", "02D04"),
     ],
-}  # fmt: skip
+}
 
 CRITERIA = [
     ("Hoe stelt u het perspectief van de inwoner centraal bij het behalen van de resultaten?", Decimal("20")),
-    ("Hoe werkt u samen met de gemeentelijke toegang en andere aanbieders, ook via onderaanneming?", Decimal("20")),
-    ("Hoe meet u of de afgesproken resultaten worden behaald en hoe verbetert u uw werkwijze daarop?", Decimal("15")),
+    (
+        "Hoe werkt u samen met de gemeentelijke toegang en andere aanbieders, ook via onderaanneming?",
+        Decimal("20"),
+    ),
+    (
+        "Hoe meet u of de afgesproken resultaten worden behaald en hoe verbetert u uw werkwijze daarop?",
+        Decimal("15"),
+    ),
     ("Hoe zorgt u voor korte wachttijden en een snelle start van de ondersteuning?", Decimal("15")),
     ("Hoe borgt u de deskundigheid van uw medewerkers (SKJ/BIG, scholing, intervisie)?", Decimal("15")),
-    ("Hoe gaat u kostenbewust om met de inzet van zorg en het afschalen naar lichtere vormen?", Decimal("15")),
-]  # fmt: skip
+    (
+        "Hoe gaat u kostenbewust om met de inzet van zorg en het afschalen naar lichtere vormen?",
+        Decimal("15"),
+    ),
+]
 
 STAFF = [
     ("inkoper1@bench.inkoop-nmd.nl", "Ingrid Inkoper", Role.BUYER),
@@ -89,9 +114,11 @@ class Staff:
 def build() -> Staff:
     demo.seed_master_data()
     users = [
-        accounts.create_user(email=email, name=name, password=BENCH_PASSWORD, roles=[role], confirmed_at=clock.now())
+        accounts.create_user(
+            email=email, name=name, password=BENCH_PASSWORD, roles=[role], confirmed_at=clock.now()
+        )
         for email, name, role in STAFF
-    ]  # fmt: skip
+    ]
     tender = build_tender(now=clock.now())
     ids = [u.id for u in users]
     return Staff(buyer_ids=ids[:2], assessor_ids=ids[2:5], contract_manager_id=ids[5], tender_id=tender.id)
@@ -121,15 +148,20 @@ def build_tender(*, now: datetime) -> Tender:
         by=None,
     )
     for number, description in tender_demo.LEVEL_DESCRIPTIONS.items():
-        service.set_level(tender, number, description)
+        matrix.set_level(tender, number, description)
     _matrix(tender, domains, municipalities)
     for fields in quality_requirements():
-        service.add_requirement(tender, kind=RequirementKind.QUALITY, **fields)
+        requirements.add_requirement(tender, kind=RequirementKind.QUALITY, **fields)
     for question, weight in CRITERIA:
-        service.add_criterion(
-            tender, question=question, weight=weight, scale=tender_demo.SCALE, word_limit=600,
-            minimum_score=Decimal("4"), guidance="Kader 9 van de startnotitie: prestatieafspraken.",
-        )  # fmt: skip
+        requirements.add_criterion(
+            tender,
+            question=question,
+            weight=weight,
+            scale=tender_demo.SCALE,
+            word_limit=600,
+            minimum_score=Decimal("4"),
+            guidance="Kader 9 van de startnotitie: prestatieafspraken.",
+        )
     publication.publish_tender(tender, by=None, now=published)
     return tender
 
@@ -161,16 +193,18 @@ def _matrix(tender: Tender, domains: dict[str, Domain], municipalities: list[Mun
         for position, (name, product_code) in enumerate(results):
             law = Law.JEUGDWET if position < 4 else Law.WMO
             code = f"{domain_name[0]}{position + 1}"
-            result = service.add_result(
+            result = matrix.add_result(
                 tender, domain=domains[domain_name], code=code, name=name, law=law, product_code=product_code
             )
             for level in range(4, 9):
-                result_level = service.add_result_level(
+                result_level = matrix.add_result_level(
                     result, level=level, description=tender_demo.LEVEL_DESCRIPTIONS[level], lot=lots[law]
                 )
                 for m_index, municipality in enumerate(municipalities):
-                    service.set_tariff(
-                        result_level, municipality=municipality, valid_from=tender.contract_start,
+                    matrix.set_tariff(
+                        result_level,
+                        municipality=municipality,
+                        valid_from=tender.contract_start,
                         amount=demo.demo_tariff(level, index, m_index),
-                    )  # fmt: skip
+                    )
             index += 1

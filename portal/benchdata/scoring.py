@@ -61,11 +61,18 @@ def assess(staff: Staff, rng: random.Random) -> None:
     db.session.execute(
         sa.insert(RequirementCheck),
         [
-            {"submission_id": s, "requirement_id": r.id, "outcome": RequirementOutcome.MET, "note": "",
-             "checked_at": checked_at, "checked_by_id": first_buyer.id}
-            for s in submission_ids for r in tender.requirements
+            {
+                "submission_id": s,
+                "requirement_id": r.id,
+                "outcome": RequirementOutcome.MET,
+                "note": "",
+                "checked_at": checked_at,
+                "checked_by_id": first_buyer.id,
+            }
+            for s in submission_ids
+            for r in tender.requirements
         ],
-    )  # fmt: skip
+    )
     db.session.execute(sa.insert(Score), score_rows(tender, staff, submission_ids, rng, opened_at))
     decided_at = opened_at + timedelta(days=10)
     deciding.draft_decisions(tender, first_buyer, now=decided_at)
@@ -87,16 +94,31 @@ def score_rows(
             for assessor_id, value in zip(staff.assessor_ids, values, strict=True):
                 rows.append(_score(submission_id, criterion.id, assessor_id, ScoreKind.INDIVIDUAL, value, at))
             consensus = min(STEPS, key=lambda step: abs(step - sum(values) / len(values)))
-            rows.append(_score(submission_id, criterion.id, staff.buyer_ids[0], ScoreKind.CONSENSUS, consensus,
-                               at + timedelta(days=2)))  # fmt: skip
+            rows.append(
+                _score(
+                    submission_id,
+                    criterion.id,
+                    staff.buyer_ids[0],
+                    ScoreKind.CONSENSUS,
+                    consensus,
+                    at + timedelta(days=2),
+                )
+            )
     return rows
 
 
 def _score(
     submission_id: int, criterion_id: int, assessor_id: int, kind: ScoreKind, value: Decimal, at
 ) -> dict:  # type: ignore[no-untyped-def]
-    return {"submission_id": submission_id, "criterion_id": criterion_id, "assessor_id": assessor_id,
-            "kind": kind, "value": value, "motivation": MOTIVATIONS[str(value)], "submitted_at": at}  # fmt: skip
+    return {
+        "submission_id": submission_id,
+        "criterion_id": criterion_id,
+        "assessor_id": assessor_id,
+        "kind": kind,
+        "value": value,
+        "motivation": MOTIVATIONS[str(value)],
+        "submitted_at": at,
+    }
 
 
 def number_contracts(staff: Staff) -> int:

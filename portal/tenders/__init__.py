@@ -2,4 +2,11 @@ from flask import Blueprint
 
 bp = Blueprint("tenders", __name__, url_prefix="/inkooptrajecten")
 
-from portal.tenders import routes  # noqa: E402, F401 - routes register themselves on bp
+# The route modules register themselves on bp; their shared helpers are in pages.py.
+from portal.tenders import (  # noqa: E402, F401
+    routes,
+    routes_matrix,
+    routes_public,
+    routes_questions,
+    routes_requirements,
+)

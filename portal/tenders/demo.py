@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from portal import clock
 from portal.extensions import db
 from portal.models import Domain, Law, Lot, Municipality, Procedure, RequirementTemplate, Tender
-from portal.tenders import publication, service
+from portal.tenders import matrix, publication, requirements, service
 
 DEMO_REFERENCE = "NMD-2027-JW-01"
 
@@ -47,13 +47,21 @@ LEVEL_DESCRIPTIONS = {
 
 # (name, description, law of its results or a set of codes, levels)
 DEMO_LOTS = [
-    ("Perceel 1 – Jeugdhulp ambulant", "Jeugdhulp thuis en ambulant, niveaus 4 tot en met 6.",
-     Law.JEUGDWET, (4, 5, 6)),
+    (
+        "Perceel 1 – Jeugdhulp ambulant",
+        "Jeugdhulp thuis en ambulant, niveaus 4 tot en met 6.",
+        Law.JEUGDWET,
+        (4, 5, 6),
+    ),
     ("Perceel 2 – Jeugdhulp met verblijf", "Jeugdhulp met verblijf, niveaus 7 en 8.", Law.JEUGDWET, (7, 8)),
-    ("Perceel 3 – Wmo begeleiding", "Begeleiding en dagbesteding Wmo, niveaus 4 tot en met 6.",
-     Law.WMO, (4, 5, 6)),
+    (
+        "Perceel 3 – Wmo begeleiding",
+        "Begeleiding en dagbesteding Wmo, niveaus 4 tot en met 6.",
+        Law.WMO,
+        (4, 5, 6),
+    ),
     ("Perceel 4 – Beschermd wonen en maatschappelijke opvang", "BW en BMO, niveaus 7 en 8.", Law.WMO, (7, 8)),
-]  # fmt: skip
+]
 
 SCALE = [
     {"score": "0", "label": "Ontbreekt"},
@@ -65,14 +73,26 @@ SCALE = [
 ]
 
 DEMO_CRITERIA = [
-    ("Hoe stelt u het perspectief van de inwoner centraal bij het behalen van de resultaten? "
-     "Beschrijf een voorbeeld uit uw praktijk.",
-     "Kader 3 van de startnotitie: één gezin, één plan, één regisseur; matched care.", Decimal("40"), 600),
-    ("Hoe werkt u samen met de gemeentelijke toegang en andere aanbieders, ook via onderaanneming?",
-     "Kader 9: samenwerking en onderaanneming, kostenefficiënt.", Decimal("30"), 500),
-    ("Hoe meet u of de afgesproken resultaten worden behaald en hoe verbetert u uw werkwijze daarop?",
-     "Kader 9 en 11: prestatieafspraken, rapportage, PDCA.", Decimal("30"), 500),
-]  # fmt: skip
+    (
+        "Hoe stelt u het perspectief van de inwoner centraal bij het behalen van de resultaten? "
+        "Beschrijf een voorbeeld uit uw praktijk.",
+        "Kader 3 van de startnotitie: één gezin, één plan, één regisseur; matched care.",
+        Decimal("40"),
+        600,
+    ),
+    (
+        "Hoe werkt u samen met de gemeentelijke toegang en andere aanbieders, ook via onderaanneming?",
+        "Kader 9: samenwerking en onderaanneming, kostenefficiënt.",
+        Decimal("30"),
+        500,
+    ),
+    (
+        "Hoe meet u of de afgesproken resultaten worden behaald en hoe verbetert u uw werkwijze daarop?",
+        "Kader 9 en 11: prestatieafspraken, rapportage, PDCA.",
+        Decimal("30"),
+        500,
+    ),
+]
 
 
 def seed_demo_tender(today: date) -> Tender:
@@ -111,7 +131,7 @@ def seed_demo_tender(today: date) -> Tender:
         by=None,
     )
     for number, description in LEVEL_DESCRIPTIONS.items():
-        service.set_level(tender, number, description)
+        matrix.set_level(tender, number, description)
     lots = [
         service.add_lot(tender, name=name, description=description)
         for name, description, _l, _lv in DEMO_LOTS
@@ -139,18 +159,20 @@ def _matrix(
 
     assert tender.contract_start is not None
     for index, (domain, code, name, law, product_code) in enumerate(DEMO_RESULTS):
-        result = service.add_result(
+        result = matrix.add_result(
             tender, domain=domains[domain], code=code, name=name, law=law, product_code=product_code
         )
         for level in range(4, 9):
-            result_level = service.add_result_level(
+            result_level = matrix.add_result_level(
                 result, level=level, description=LEVEL_DESCRIPTIONS[level], lot=_lot_for(lots, law, level)
             )
             for i, municipality in enumerate(municipalities):
-                service.set_tariff(
-                    result_level, municipality=municipality, valid_from=tender.contract_start,
+                matrix.set_tariff(
+                    result_level,
+                    municipality=municipality,
+                    valid_from=tender.contract_start,
                     amount=demo_tariff(level, index, i),
-                )  # fmt: skip
+                )
 
 
 def _lot_for(lots: list[Lot], law: Law, level: int) -> Lot | None:
@@ -163,7 +185,7 @@ def _lot_for(lots: list[Lot], law: Law, level: int) -> Lot | None:
 def _requirements(tender: Tender) -> None:
     """Every requirement of the library (seed 004 §5.2 and §3.1), for all percelen."""
     for template in db.session.scalars(sa.select(RequirementTemplate).order_by(RequirementTemplate.id)):
-        service.add_requirement(
+        requirements.add_requirement(
             tender,
             kind=template.kind,
             text=template.text,
@@ -174,10 +196,15 @@ def _requirements(tender: Tender) -> None:
 
 def _criteria(tender: Tender) -> None:
     for question, guidance, weight, words in DEMO_CRITERIA:
-        service.add_criterion(
-            tender, question=question, guidance=guidance, weight=weight, scale=SCALE, word_limit=words,
+        requirements.add_criterion(
+            tender,
+            question=question,
+            guidance=guidance,
+            weight=weight,
+            scale=SCALE,
+            word_limit=words,
             minimum_score=Decimal("4"),
-        )  # fmt: skip
+        )
 
 
 def _at(day: date, hour: int) -> datetime:

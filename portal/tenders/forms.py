@@ -54,9 +54,14 @@ def to_form_value(value: datetime | None) -> datetime | None:
     return clock.to_local(value).replace(tzinfo=None) if value is not None else None
 
 
+def local_time_field(label: object, description: object = "") -> DateTimeLocalField:
+    """An optional date and time, typed in Dutch time."""
+    return DateTimeLocalField(label, format=LOCAL_FORMAT, validators=[Optional()], description=description)
+
+
 class WindowForm(Form):
-    opens_at = DateTimeLocalField(_l("Opent"), format=LOCAL_FORMAT, validators=[Optional()])
-    closes_at = DateTimeLocalField(_l("Sluit"), format=LOCAL_FORMAT, validators=[Optional()])
+    opens_at = local_time_field(_l("Opent"))
+    closes_at = local_time_field(_l("Sluit"))
 
 
 class TenderForm(FlaskForm):
@@ -74,23 +79,11 @@ class TenderForm(FlaskForm):
     municipality_ids = MultiCheckboxField(
         _l("Deelnemende gemeenten"), coerce=record_id, validators=[Optional()]
     )
-    publication_at = DateTimeLocalField(
-        _l("Publicatiedatum"),
-        format=LOCAL_FORMAT,
-        validators=[Optional()],
-        description=_l("Nederlandse tijd"),
-    )
-    question_deadline = DateTimeLocalField(
-        _l("Sluitingsdatum vragen"),
-        format=LOCAL_FORMAT,
-        validators=[Optional()],
-        description=_l("Nederlandse tijd"),
-    )
-    submission_deadline = DateTimeLocalField(
+    publication_at = local_time_field(_l("Publicatiedatum"), _l("Nederlandse tijd"))
+    question_deadline = local_time_field(_l("Sluitingsdatum vragen"), _l("Nederlandse tijd"))
+    submission_deadline = local_time_field(
         _l("Sluitingsdatum inschrijvingen"),
-        format=LOCAL_FORMAT,
-        validators=[Optional()],
-        description=_l("Voor aanbesteding en subsidie; open house gebruikt toelatingsrondes."),
+        _l("Voor aanbesteding en subsidie; open house gebruikt toelatingsrondes."),
     )
     windows = FieldList(FormField(WindowForm), label=_l("Toelatingsrondes (open house)"), min_entries=3)
     contract_start = DateField(_l("Ingangsdatum overeenkomst"), validators=[Optional()])
@@ -226,14 +219,14 @@ class DocumentForm(FlaskForm):
 class RectificationForm(FlaskForm):
     what = TextAreaField(_l("Wat is gewijzigd"), validators=[MultiLine(), DataRequired(), Length(max=10000)])
     why = TextAreaField(_l("Waarom"), validators=[MultiLine(), DataRequired(), Length(max=10000)])
-    question_deadline = DateTimeLocalField(
-        _l("Nieuwe sluitingsdatum vragen"), format=LOCAL_FORMAT, validators=[Optional()],
-        description=_l("Alleen invullen om de termijn te verplaatsen. Nederlandse tijd."),
-    )  # fmt: skip
-    submission_deadline = DateTimeLocalField(
-        _l("Nieuwe sluitingsdatum inschrijvingen"), format=LOCAL_FORMAT, validators=[Optional()],
-        description=_l("Alleen invullen om de termijn te verplaatsen. Nederlandse tijd."),
-    )  # fmt: skip
+    question_deadline = local_time_field(
+        _l("Nieuwe sluitingsdatum vragen"),
+        _l("Alleen invullen om de termijn te verplaatsen. Nederlandse tijd."),
+    )
+    submission_deadline = local_time_field(
+        _l("Nieuwe sluitingsdatum inschrijvingen"),
+        _l("Alleen invullen om de termijn te verplaatsen. Nederlandse tijd."),
+    )
     file = FileField(_l("Gewijzigd of nieuw document (niet verplicht)"))
     title = StringField(_l("Titel van het document"), validators=[SingleLine(), Optional(), Length(max=200)])
 

@@ -99,16 +99,25 @@ def publish_rectification(
     if problems:
         raise InvalidInput(problems)
     moved = _move_deadlines(tender, moves, by=by, now=now)
-    rectification = Rectification(tender_id=tender.id, what=what.strip(), why=why.strip(), published_at=now,
-                                  published_by_id=getattr(by, "id", None))  # fmt: skip
+    rectification = Rectification(
+        tender_id=tender.id,
+        what=what.strip(),
+        why=why.strip(),
+        published_at=now,
+        published_by_id=getattr(by, "id", None),
+    )
     db.session.add(rectification)
     db.session.flush()
     for user in concerned_users(tender, drafters=True):
         mail.queue(
-            user.email, f"Rectificatie {tender.reference}: {tender.title}", "tenders_rectification",
-            dedupe_key=f"rectification-{rectification.id}-{user.id}", tender=tender,
-            rectification=rectification, moved=moved,
-        )  # fmt: skip
+            user.email,
+            f"Rectificatie {tender.reference}: {tender.title}",
+            "tenders_rectification",
+            dedupe_key=f"rectification-{rectification.id}-{user.id}",
+            tender=tender,
+            rectification=rectification,
+            moved=moved,
+        )
     audit.record("tenders.rectify", tender, actor=by, rectification_id=rectification.id)
     return rectification
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -50,15 +51,7 @@ def public_tender(tender_id: int, *, now: datetime) -> Tender | None:
     return db.session.scalar(
         sa.select(Tender)
         .where(Tender.id == tender_id, Tender.status.in_(PUBLIC_STATUSES), Tender.publication_at <= now)
-        .options(
-            selectinload(Tender.municipalities),
-            selectinload(Tender.windows),
-            selectinload(Tender.lots),
-            selectinload(Tender.levels),
-            selectinload(Tender.requirements).selectinload(Requirement.lots),
-            selectinload(Tender.criteria).selectinload(AwardCriterion.lots),
-            selectinload(Tender.documents),
-        )
+        .options(*_tender_pages_parts(), selectinload(Tender.levels))
     )
 
 
@@ -67,15 +60,22 @@ def tender_for_setup(tender_id: int) -> Tender | None:
         sa.select(Tender)
         .where(Tender.id == tender_id)
         .options(
-            selectinload(Tender.municipalities),
-            selectinload(Tender.windows),
-            selectinload(Tender.lots),
-            selectinload(Tender.requirements).selectinload(Requirement.lots),
-            selectinload(Tender.criteria).selectinload(AwardCriterion.lots),
-            selectinload(Tender.documents),
+            *_tender_pages_parts(),
             selectinload(Tender.results).selectinload(Result.levels).selectinload(ResultLevel.tariffs),
         )
     )
+
+
+def _tender_pages_parts() -> list[Any]:
+    """What both the public page and the set-up page of a tender show, loaded with it."""
+    return [
+        selectinload(Tender.municipalities),
+        selectinload(Tender.windows),
+        selectinload(Tender.lots),
+        selectinload(Tender.requirements).selectinload(Requirement.lots),
+        selectinload(Tender.criteria).selectinload(AwardCriterion.lots),
+        selectinload(Tender.documents),
+    ]
 
 
 def matrix_results(tender_id: int) -> list[Result]:

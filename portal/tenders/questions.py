@@ -69,9 +69,15 @@ def ask_question(
             if obj is None or obj.tender_id != tender.id:
                 raise InvalidInput([Problem(name, _l("Dit onderdeel hoort niet bij dit inkooptraject."))])
     question = Question(
-        tender_id=tender.id, organisation_id=user.organisation_id, asked_by_id=user.id, text=text.strip(),
-        asked_at=now, document_id=document_id, requirement_id=requirement_id, criterion_id=criterion_id,
-    )  # fmt: skip
+        tender_id=tender.id,
+        organisation_id=user.organisation_id,
+        asked_by_id=user.id,
+        text=text.strip(),
+        asked_at=now,
+        document_id=document_id,
+        requirement_id=requirement_id,
+        criterion_id=criterion_id,
+    )
     db.session.add(question)
     db.session.flush()
     audit.record("tenders.ask_question", question, actor=user, tender_id=tender.id)
@@ -125,11 +131,16 @@ def publish_nota(tender: Tender, *, announcements: str = "", by: User | None, no
     if not questions and not announcements.strip():
         raise TenderError(_l("Er zijn geen beantwoorde vragen of mededelingen om te publiceren."))
     last = db.session.scalar(sa.select(sa.func.max(Nota.number)).where(Nota.tender_id == tender.id)) or 0
-    previous = db.session.scalar(
-        sa.select(sa.func.max(Question.number)).where(Question.tender_id == tender.id)
-    ) or 0  # fmt: skip
-    nota = Nota(tender_id=tender.id, number=last + 1, announcements=announcements.strip(), published_at=now,
-                published_by_id=getattr(by, "id", None))  # fmt: skip
+    previous = (
+        db.session.scalar(sa.select(sa.func.max(Question.number)).where(Question.tender_id == tender.id)) or 0
+    )
+    nota = Nota(
+        tender_id=tender.id,
+        number=last + 1,
+        announcements=announcements.strip(),
+        published_at=now,
+        published_by_id=getattr(by, "id", None),
+    )
     db.session.add(nota)
     db.session.flush()
     for offset, question in enumerate(questions, start=1):
@@ -142,9 +153,14 @@ def publish_nota(tender: Tender, *, announcements: str = "", by: User | None, no
     db.session.flush()
     for user in concerned_users(tender, drafters=False):
         mail.queue(
-            user.email, f"Nota van Inlichtingen {nota.number}: {tender.reference}", "tenders_nota",
-            dedupe_key=f"nota-{nota.id}-{user.id}", tender=tender, nota=nota, count=len(questions),
-        )  # fmt: skip
+            user.email,
+            f"Nota van Inlichtingen {nota.number}: {tender.reference}",
+            "tenders_nota",
+            dedupe_key=f"nota-{nota.id}-{user.id}",
+            tender=tender,
+            nota=nota,
+            count=len(questions),
+        )
     audit.record("tenders.publish_nota", nota, actor=by, tender_id=tender.id, questions=len(questions))
     return nota
 
@@ -155,8 +171,14 @@ def nota_context(tender: Tender, nota: Nota) -> dict[str, Any]:
     for question in nota.questions:
         if question.merged_into_id is not None:
             continue
-        items.append({"number": question.number, "subject": _subject(question), "question": question.text,
-                      "answer": question.answer or ""})  # fmt: skip
+        items.append(
+            {
+                "number": question.number,
+                "subject": _subject(question),
+                "question": question.text,
+                "answer": question.answer or "",
+            }
+        )
     return {
         "tender": {"reference": tender.reference, "title": tender.title},
         "nota": {

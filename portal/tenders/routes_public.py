@@ -13,14 +13,7 @@ from portal import access, clock, uploads
 from portal.extensions import db
 from portal.models import Tender, TenderDocument
 from portal.tenders import bp, forms, queries, questions, rules
-from portal.tenders.routes import Page, by
-
-
-def published_or_404(tender_id: int) -> Tender:
-    tender = queries.public_tender(tender_id, now=clock.now())
-    if tender is None:
-        abort(404)
-    return tender
+from portal.tenders.pages import Page, by, published_or_404
 
 
 def _card(tender: Tender, now) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -53,13 +46,17 @@ def public_show(tender_id: int) -> Page:
         getattr(current_user, "organisation_id", None) if current_user.is_authenticated else None
     )
     return render_template(
-        "tenders/public_show.html", card=_card(tender, now), tender=tender,
-        results=queries.matrix_results(tender.id), notas=queries.notas(tender.id),
+        "tenders/public_show.html",
+        card=_card(tender, now),
+        tender=tender,
+        results=queries.matrix_results(tender.id),
+        notas=queries.notas(tender.id),
         rectifications=queries.rectifications(tender.id),
         may_follow=access.allowed(current_user, "tenders.follow", tender),
-        following=questions.is_following(tender, organisation_id), confirm=forms.ConfirmForm(),
+        following=questions.is_following(tender, organisation_id),
+        confirm=forms.ConfirmForm(),
         questions_open=not rules.question_deadline_passed(tender.question_deadline, now=now),
-    )  # fmt: skip
+    )
 
 
 def content_disposition(name: str) -> str:

@@ -10,8 +10,7 @@ from portal import access, clock
 from portal.extensions import db
 from portal.models import Question, Tender
 from portal.tenders import bp, forms, queries, questions
-from portal.tenders.routes import Page, by, show_problems
-from portal.tenders.routes_public import published_or_404
+from portal.tenders.pages import Page, by, published_or_404, show_problems
 from portal.tenders.service import TenderError
 
 
@@ -72,10 +71,16 @@ def _questions_page(tender: Tender, status: int = 200, error: str | None = None)
     merge_form = forms.MergeForm()
     merge_form.into.choices = forms.options([(q.id, f"#{q.id}") for q in items if q.merged_into_id is None])
     return render_template(
-        "tenders/questions.html", tender=tender, questions=items, answer_form=forms.AnswerForm(),
-        merge_form=merge_form, nota_form=forms.NotaForm(), notas=queries.notas(tender.id), error=error,
+        "tenders/questions.html",
+        tender=tender,
+        questions=items,
+        answer_form=forms.AnswerForm(),
+        merge_form=merge_form,
+        nota_form=forms.NotaForm(),
+        notas=queries.notas(tender.id),
+        error=error,
         publishable=len(questions.publishable_questions(tender)),
-    ), status  # fmt: skip
+    ), status
 
 
 @bp.get("/beheer/<int:tender_id>/vragen")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -17,17 +16,13 @@ from portal import audit
 from portal.extensions import db
 from portal.models import (
     AdmissionWindow,
-    AnswerType,
     AwardCriterion,
-    Domain,
     Law,
     Level,
     Lot,
     Municipality,
     Procedure,
     Requirement,
-    RequirementKind,
-    RequirementTemplate,
     Result,
     ResultLevel,
     Tariff,
@@ -164,14 +159,21 @@ def _apply(tender: Tender, data: TenderData) -> None:
 def tender_data(tender: Tender) -> TenderData:
     """The editable fields of a tender, as the form shows them."""
     return TenderData(
-        reference=tender.reference, title=tender.title, procedure=tender.procedure, law=tender.law,
-        description=tender.description, municipality_ids=[m.id for m in tender.municipalities],
-        publication_at=tender.publication_at, question_deadline=tender.question_deadline,
+        reference=tender.reference,
+        title=tender.title,
+        procedure=tender.procedure,
+        law=tender.law,
+        description=tender.description,
+        municipality_ids=[m.id for m in tender.municipalities],
+        publication_at=tender.publication_at,
+        question_deadline=tender.question_deadline,
         submission_deadline=tender.submission_deadline,
-        windows=[(w.opens_at, w.closes_at) for w in tender.windows], contract_start=tender.contract_start,
-        term_months=tender.term_months, extension_count=tender.extension_count,
+        windows=[(w.opens_at, w.closes_at) for w in tender.windows],
+        contract_start=tender.contract_start,
+        term_months=tender.term_months,
+        extension_count=tender.extension_count,
         extension_months=tender.extension_months,
-    )  # fmt: skip
+    )
 
 
 def copy_tender(source: Tender, *, reference: str, title: str, by: User | None) -> Tender:
@@ -183,42 +185,70 @@ def copy_tender(source: Tender, *, reference: str, title: str, by: User | None) 
     copy = create_tender(data, by=by)
     copy.copied_from_id = source.id
     copy.levels = [Level(number=lv.number, description=lv.description) for lv in source.levels]
-    lots = {lot.id: Lot(name=lot.name, description=lot.description, max_providers=lot.max_providers,
-                        position=lot.position) for lot in source.lots}  # fmt: skip
+    lots = {
+        lot.id: Lot(
+            name=lot.name, description=lot.description, max_providers=lot.max_providers, position=lot.position
+        )
+        for lot in source.lots
+    }
     copy.lots = list(lots.values())
     with db.session.no_autoflush:  # the copied levels join their lots before they join the session
         for result in source.results:
             copy.results.append(_copy_result(result, lots))
     for req in source.requirements:
         copy.requirements.append(
-            Requirement(kind=req.kind, text=req.text, answer_type=req.answer_type, knockout=req.knockout,
-                        evidence_required=req.evidence_required, position=req.position,
-                        template_id=req.template_id, lots=[lots[lot.id] for lot in req.lots])
-        )  # fmt: skip
+            Requirement(
+                kind=req.kind,
+                text=req.text,
+                answer_type=req.answer_type,
+                knockout=req.knockout,
+                evidence_required=req.evidence_required,
+                position=req.position,
+                template_id=req.template_id,
+                lots=[lots[lot.id] for lot in req.lots],
+            )
+        )
     for crit in source.criteria:
         copy.criteria.append(
-            AwardCriterion(question=crit.question, guidance=crit.guidance, weight=crit.weight,
-                           scale=list(crit.scale), word_limit=crit.word_limit,
-                           minimum_score=crit.minimum_score, position=crit.position,
-                           lots=[lots[lot.id] for lot in crit.lots])
-        )  # fmt: skip
+            AwardCriterion(
+                question=crit.question,
+                guidance=crit.guidance,
+                weight=crit.weight,
+                scale=list(crit.scale),
+                word_limit=crit.word_limit,
+                minimum_score=crit.minimum_score,
+                position=crit.position,
+                lots=[lots[lot.id] for lot in crit.lots],
+            )
+        )
     db.session.flush()
     audit.record("tenders.copy", copy, actor=by, source_id=source.id)
     return copy
 
 
 def _copy_result(result: Result, lots: dict[int, Lot]) -> Result:
-    copy = Result(domain_id=result.domain_id, code=result.code, name=result.name, law=result.law,
-                  description=result.description, product_code=result.product_code)  # fmt: skip
+    copy = Result(
+        domain_id=result.domain_id,
+        code=result.code,
+        name=result.name,
+        law=result.law,
+        description=result.description,
+        product_code=result.product_code,
+    )
     for rl in result.levels:
         level = ResultLevel(
             level=rl.level, description=rl.description, lot=lots.get(rl.lot_id) if rl.lot_id else None
         )
         level.tariffs = [
-            Tariff(municipality_id=t.municipality_id, valid_from=t.valid_from, valid_until=t.valid_until,
-                   amount=t.amount, unit=t.unit)
+            Tariff(
+                municipality_id=t.municipality_id,
+                valid_from=t.valid_from,
+                valid_until=t.valid_until,
+                amount=t.amount,
+                unit=t.unit,
+            )
             for t in rl.tariffs
-        ]  # fmt: skip
+        ]
         copy.levels.append(level)
     return copy
 
@@ -230,18 +260,18 @@ def archive_tender(tender: Tender, *, by: User | None, now: datetime) -> None:
     audit.record("tenders.archive", tender, actor=by)
 
 
-# --- percelen, matrix, requirements, criteria ------------------------------------------------------
+# --- percelen and documents ------------------------------------------------------------
 
 
-def add_lot(tender: Tender, *, name: str, description: str = "", max_providers: int | None = None,
-            by: User | None = None) -> Lot:  # fmt: skip
-    ensure_editable(tender)
-    name = name.strip()
-    if any(lot.name == name for lot in tender.lots):
-        raise InvalidInput([Problem("name", _l("Er is al een perceel met deze naam."))])
-    if max_providers is not None and tender.procedure is not Procedure.TENDER:
-        message = _l("Een maximum aantal aanbieders kan alleen bij een aanbesteding.")
-        raise InvalidInput([Problem("max_providers", message)])
+def add_lot(
+    tender: Tender,
+    *,
+    name: str,
+    description: str = "",
+    max_providers: int | None = None,
+    by: User | None = None,
+) -> Lot:
+    name = _check_lot_fields(tender, name, max_providers, lot_id=None)
     lot = Lot(name=name, description=description, max_providers=max_providers, position=len(tender.lots))
     tender.lots.append(lot)
     db.session.flush()
@@ -249,20 +279,33 @@ def add_lot(tender: Tender, *, name: str, description: str = "", max_providers: 
     return lot
 
 
-def update_lot(lot: Lot, *, name: str, description: str = "", max_providers: int | None = None,
-               by: User | None = None) -> Lot:  # fmt: skip
+def update_lot(
+    lot: Lot, *, name: str, description: str = "", max_providers: int | None = None, by: User | None = None
+) -> Lot:
     tender = lot.tender
-    ensure_editable(tender)
-    name = name.strip()
-    if any(other.name == name and other.id != lot.id for other in tender.lots):
-        raise InvalidInput([Problem("name", _l("Er is al een perceel met deze naam."))])
-    if max_providers is not None and tender.procedure is not Procedure.TENDER:
-        message = _l("Een maximum aantal aanbieders kan alleen bij een aanbesteding.")
-        raise InvalidInput([Problem("max_providers", message)])
+    name = _check_lot_fields(tender, name, max_providers, lot_id=lot.id)
     lot.name, lot.description, lot.max_providers = name, description, max_providers
     db.session.flush()
     audit.record("tenders.update_lot", lot, actor=by, tender_id=tender.id)
     return lot
+
+
+def _check_lot_fields(tender: Tender, name: str, max_providers: int | None, *, lot_id: int | None) -> str:
+    """The lot's name, stripped, once it is unique in the tender and its maximum fits the procedure."""
+    ensure_editable(tender)
+    name = name.strip()
+    if any(other.name == name and other.id != lot_id for other in tender.lots):
+        raise InvalidInput([Problem("name", _l("Er is al een perceel met deze naam."))])
+    if max_providers is not None and tender.procedure is not Procedure.TENDER:
+        message = _l("Een maximum aantal aanbieders kan alleen bij een aanbesteding.")
+        raise InvalidInput([Problem("max_providers", message)])
+    return name
+
+
+def check_lot(tender: Tender, lot: Lot | None) -> None:
+    """A lot named for a result level, requirement or criterion must be one of this tender's."""
+    if lot is not None and lot.tender_id != tender.id:
+        raise InvalidInput([Problem("lot", _l("Dit perceel hoort niet bij dit inkooptraject."))])
 
 
 def delete_lot(lot: Lot, *, by: User | None = None) -> None:
@@ -273,162 +316,21 @@ def delete_lot(lot: Lot, *, by: User | None = None) -> None:
     audit.record("tenders.delete_lot", tender, actor=by, lot_id=lot.id)
 
 
-def set_level(tender: Tender, number: int, description: str, *, by: User | None = None) -> Level:
-    """The general description of an interventieniveau in this tender."""
-    ensure_editable(tender)
-    if number not in range(4, 9):
-        raise InvalidInput([Problem("level", _l("Een interventieniveau is 4, 5, 6, 7 of 8."))])
-    level = next((lv for lv in tender.levels if lv.number == number), None)
-    if level is None:
-        level = Level(number=number)
-        tender.levels.append(level)
-    level.description = description.strip()
-    db.session.flush()
-    audit.record("tenders.set_level", tender, actor=by, level=number)
-    return level
-
-
-def add_result(tender: Tender, *, domain: Domain, code: str, name: str, law: Law, description: str = "",
-               product_code: str = "", by: User | None = None) -> Result:  # fmt: skip
-    ensure_editable(tender)
-    code = code.strip()
-    if any(r.code == code for r in tender.results):
-        raise InvalidInput([Problem("code", _l("Er is al een resultaat met code %(code)s.", code=code))])
-    result = Result(domain=domain, code=code, name=name.strip(), law=law, description=description,
-                    product_code=product_code.strip())  # fmt: skip
-    tender.results.append(result)
-    db.session.flush()
-    audit.record("tenders.add_result", result, actor=by, tender_id=tender.id)
-    return result
-
-
-def add_result_level(
-    result: Result, *, level: int, description: str = "", lot: Lot | None = None
-) -> ResultLevel:
-    ensure_editable(result.tender)
-    if level not in range(4, 9):
-        raise InvalidInput([Problem("level", _l("Een interventieniveau is 4, 5, 6, 7 of 8."))])
-    if any(rl.level == level for rl in result.levels):
-        raise InvalidInput([Problem("level", _l("Dit resultaat heeft niveau %(level)s al.", level=level))])
-    _check_lot(result.tender, lot)
-    result_level = ResultLevel(level=level, description=description, lot=lot)
-    result.levels.append(result_level)
-    db.session.flush()
-    return result_level
-
-
-def assign_lot(result_level: ResultLevel, lot: Lot | None, *, by: User | None = None) -> None:
-    """A result-level belongs to one perceel at most: assigning moves it."""
-    ensure_editable(result_level.result.tender)
-    _check_lot(result_level.result.tender, lot)
-    result_level.lot = lot
-    db.session.flush()
-    audit.record("tenders.assign_lot", result_level, actor=by, lot_id=getattr(lot, "id", None))
-
-
-def _check_lot(tender: Tender, lot: Lot | None) -> None:
-    if lot is not None and lot.tender_id != tender.id:
-        raise InvalidInput([Problem("lot", _l("Dit perceel hoort niet bij dit inkooptraject."))])
-
-
-def set_tariff(result_level: ResultLevel, *, municipality: Municipality, valid_from: date, amount: Decimal,
-               by: User | None = None) -> Tariff:  # fmt: skip
-    tender = result_level.result.tender
-    ensure_editable(tender)
-    if amount < 0:
-        raise InvalidInput([Problem("amount", _l("Een tarief kan niet negatief zijn."))])
-    if municipality not in tender.municipalities:
-        raise InvalidInput(
-            [Problem("municipality", _l("Deze gemeente doet niet mee aan dit inkooptraject."))]
-        )
-    tariff = next((t for t in result_level.tariffs
-                   if t.municipality_id == municipality.id and t.valid_from == valid_from), None)  # fmt: skip
-    if tariff is None:
-        tariff = Tariff(municipality=municipality, valid_from=valid_from, amount=amount)
-        result_level.tariffs.append(tariff)
-    tariff.amount = amount
-    db.session.flush()
-    audit.record("tenders.set_tariff", tariff, actor=by, amount=amount)
-    return tariff
-
-
-def add_requirement(tender: Tender, *, kind: RequirementKind, text: str, answer_type: AnswerType,
-                    evidence_required: bool = False, knockout: bool = False, lots: list[Lot] | None = None,
-                    template: RequirementTemplate | None = None,
-                    by: User | None = None) -> Requirement:  # fmt: skip
-    """A new requirement; with `template` its fields come from the library. No lots: all lots."""
-    ensure_editable(tender)
-    for lot in lots or []:
-        _check_lot(tender, lot)
-    if template is not None:
-        kind, text, answer_type = template.kind, template.text, template.answer_type
-        evidence_required, knockout = template.evidence_required, template.knockout
-    if not text.strip():
-        raise InvalidInput([Problem("text", _l("Vul de tekst van de eis in."))])
-    requirement = Requirement(
-        kind=kind, text=text.strip(), answer_type=answer_type, evidence_required=evidence_required,
-        knockout=knockout, lots=list(lots or []), position=len(tender.requirements),
-        template_id=getattr(template, "id", None),
-    )  # fmt: skip
-    tender.requirements.append(requirement)
-    db.session.flush()
-    audit.record("tenders.add_requirement", requirement, actor=by, tender_id=tender.id)
-    return requirement
-
-
-def delete_requirement(requirement: Requirement, *, by: User | None = None) -> None:
-    tender = requirement.tender
-    ensure_editable(tender)
-    tender.requirements.remove(requirement)
-    db.session.flush()
-    audit.record("tenders.delete_requirement", tender, actor=by, requirement_id=requirement.id)
-
-
-def add_criterion(tender: Tender, *, question: str, weight: Decimal, scale: list[dict[str, str]],
-                  guidance: str = "", word_limit: int | None = None, minimum_score: Decimal | None = None,
-                  lots: list[Lot] | None = None, by: User | None = None) -> AwardCriterion:  # fmt: skip
-    ensure_editable(tender)
-    problems = []
-    if not Decimal(0) <= weight <= Decimal(100):
-        problems.append(Problem("weight", _l("Een weging ligt tussen 0 en 100.")))
-    if not scale:
-        problems.append(
-            Problem("scale", _l("Geef de schaal op, bijvoorbeeld 0/2/4/6/8/10 met hun betekenis."))
-        )
-    scores = [Decimal(step["score"]) for step in scale]
-    if minimum_score is not None and scores and not min(scores) <= minimum_score <= max(scores):
-        problems.append(Problem("minimum_score", _l("De minimumscore moet op de schaal liggen.")))
-    if problems:
-        raise InvalidInput(problems)
-    for lot in lots or []:
-        _check_lot(tender, lot)
-    criterion = AwardCriterion(question=question.strip(), guidance=guidance, weight=weight, scale=scale,
-                               word_limit=word_limit, minimum_score=minimum_score, lots=list(lots or []),
-                               position=len(tender.criteria))  # fmt: skip
-    tender.criteria.append(criterion)
-    db.session.flush()
-    audit.record("tenders.add_criterion", criterion, actor=by, tender_id=tender.id)
-    return criterion
-
-
-def delete_criterion(criterion: AwardCriterion, *, by: User | None = None) -> None:
-    tender = criterion.tender
-    ensure_editable(tender)
-    tender.criteria.remove(criterion)
-    db.session.flush()
-    audit.record("tenders.delete_criterion", tender, actor=by, criterion_id=criterion.id)
-
-
-def add_document(tender: Tender, stored: StoredFile, *, title: str, by: User | None = None,
-                 rectification: bool = False) -> TenderDocument:  # fmt: skip
+def add_document(
+    tender: Tender, stored: StoredFile, *, title: str, by: User | None = None, rectification: bool = False
+) -> TenderDocument:
     """Documents belong to the set-up: after publication only as part of a rectification."""
     if not rectification:
         ensure_editable(tender)
     document = TenderDocument(
-        title=title.strip() or stored.original_name, original_name=stored.original_name,
-        stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size,
-        sha256=stored.sha256, uploaded_by_id=getattr(by, "id", None),
-    )  # fmt: skip
+        title=title.strip() or stored.original_name,
+        original_name=stored.original_name,
+        stored_name=stored.stored_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_by_id=getattr(by, "id", None),
+    )
     tender.documents.append(document)
     db.session.flush()
     audit.record("tenders.add_document", document, actor=by, tender_id=tender.id, sha256=stored.sha256)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from portal import uploads
-from portal.agreements import service
+from portal.agreements import amendments, service
 from portal.extensions import db
 from portal.models import Agreement, AgreementStatus, AuditEvent, ContractTemplate, Role
 from tests import factories
@@ -119,7 +119,7 @@ def test_accepting_a_stale_version_over_http_is_refused_and_changes_nothing(
 ):
     _, (first, _second) = two_contracts
     with app.test_request_context():
-        service.extend_term(first, reason="Verlenging", user=None, now=NOW)
+        amendments.extend_term(first, reason="Verlenging", user=None, now=NOW)
     db.session.commit()
     assert len(first.versions) == 2
     auth.as_role(Role.PROVIDER_ADMIN, first.organisation)

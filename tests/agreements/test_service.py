@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal import uploads
-from portal.agreements import rules, service
+from portal.agreements import amendments, rules, service
 from portal.agreements.rules import AgreementRefused, StaleVersion
 from portal.extensions import db
 from portal.models import (
@@ -88,10 +88,12 @@ def test_the_contract_content_is_the_tariff_valid_at_the_decision(app):
     old.valid_until = date(2027, 6, 1)
     db.session.add(
         factories.Tariff(
-            result_level_id=rl.id, municipality_id=old.municipality_id, valid_from=date(2027, 6, 1),
+            result_level_id=rl.id,
+            municipality_id=old.municipality_id,
+            valid_from=date(2027, 6, 1),
             amount=Decimal("9999.99"),
         )
-    )  # fmt: skip
+    )
     db.session.commit()
     organisation = factories.admitted_provider(tender, lines=[(rl, tender.municipalities[0])])
     with app.test_request_context():
@@ -127,8 +129,10 @@ def test_accepting_records_signatory_time_ip_and_the_status(app, generated):
             agreement, 1, user=user, name="Anna de Vries", function="Bestuurder", ip="192.0.2.7", now=NOW
         )
     assert (version.accepted_name, version.accepted_function, version.accepted_ip) == (
-        "Anna de Vries", "Bestuurder", "192.0.2.7",
-    )  # fmt: skip
+        "Anna de Vries",
+        "Bestuurder",
+        "192.0.2.7",
+    )
     assert version.accepted_at == NOW
     assert agreement.status is AgreementStatus.ACCEPTED
 
@@ -138,7 +142,7 @@ def test_accepting_a_version_that_is_no_longer_current_is_refused(app, generated
     user = factories.user_with_role(Role.PROVIDER_ADMIN, agreement.organisation)
     with app.test_request_context():
         service.send_agreement(agreement, user=None, now=NOW)
-        service.extend_term(agreement, reason="", user=None, now=NOW + timedelta(days=1))
+        amendments.extend_term(agreement, reason="", user=None, now=NOW + timedelta(days=1))
         with pytest.raises(StaleVersion):
             service.accept_version(agreement, 1, user=user, name="A", function="B", ip=None, now=NOW)
     assert agreement.versions[0].accepted_at is None
@@ -177,7 +181,7 @@ def test_indexation_makes_a_new_version_of_every_contract_and_leaves_earlier_ver
         first = agreements[0].versions[0]
         content_before, hash_before = dict(first.content), first.pdf_sha256
         bytes_before = uploads.path_of(first.pdf_stored_name).read_bytes()
-        versions = service.index_tariffs(tender, Decimal("2.5"), date(2028, 1, 1), user=None, now=NOW)
+        versions = amendments.index_tariffs(tender, Decimal("2.5"), date(2028, 1, 1), user=None, now=NOW)
     assert [v.version for v in versions] == [2, 2]
     assert first.content == content_before
     assert first.pdf_sha256 == hash_before
@@ -194,17 +198,17 @@ def test_indexation_makes_a_new_version_of_every_contract_and_leaves_earlier_ver
 def test_indexation_with_more_than_two_decimals_is_refused(app, generated):
     tender, agreement = generated
     with pytest.raises(AgreementRefused):
-        service.index_tariffs(tender, Decimal("2.125"), date(2028, 1, 1), user=None, now=NOW)
+        amendments.index_tariffs(tender, Decimal("2.125"), date(2028, 1, 1), user=None, now=NOW)
     assert len(agreement.versions) == 1
 
 
 def test_extension_moves_the_end_and_is_refused_when_none_are_left(app, generated):
     _, agreement = generated
     with app.test_request_context():
-        v2 = service.extend_term(agreement, reason="", user=None, now=NOW)
-        v3 = service.extend_term(agreement, reason="", user=None, now=NOW)
+        v2 = amendments.extend_term(agreement, reason="", user=None, now=NOW)
+        v3 = amendments.extend_term(agreement, reason="", user=None, now=NOW)
         with pytest.raises(AgreementRefused, match="verlengingsmogelijkheden"):
-            service.extend_term(agreement, reason="", user=None, now=NOW)
+            amendments.extend_term(agreement, reason="", user=None, now=NOW)
     assert agreement.versions[0].content["term"]["end"] == "2029-12-31"
     assert v2.content["term"]["end"] == "2030-12-31"
     assert v3.content["term"]["end"] == "2031-12-31"
@@ -214,9 +218,9 @@ def test_extension_moves_the_end_and_is_refused_when_none_are_left(app, generate
 def test_ending_makes_a_last_version_and_no_amendment_follows(app, generated):
     _, agreement = generated
     with app.test_request_context():
-        service.end_agreement(agreement, date(2028, 6, 30), reason="Op verzoek", user=None, now=NOW)
+        amendments.end_agreement(agreement, date(2028, 6, 30), reason="Op verzoek", user=None, now=NOW)
         with pytest.raises(AgreementRefused, match="beëindigde"):
-            service.extend_term(agreement, reason="", user=None, now=NOW)
+            amendments.extend_term(agreement, reason="", user=None, now=NOW)
     assert agreement.status is AgreementStatus.ENDED
     assert agreement.versions[-1].content["term"]["ended_on"] == "2028-06-30"
 
@@ -230,9 +234,9 @@ def test_a_result_admitted_after_a_toetreding_is_added_as_a_new_version(app):
         agreement = service.generate_agreement(tender, organisation, now=NOW)
     _toetreding(tender, organisation, [first_line, (result_level(tender, "R2", 4), m0)])
     with app.test_request_context():
-        version = service.add_admitted_results(agreement, reason="", user=None, now=NOW)
+        version = amendments.add_admitted_results(agreement, reason="", user=None, now=NOW)
         with pytest.raises(AgreementRefused, match="geen nieuw"):
-            service.add_admitted_results(agreement, reason="", user=None, now=NOW)
+            amendments.add_admitted_results(agreement, reason="", user=None, now=NOW)
     codes = [(line["result_code"], line["level"]) for lot in version.content["lots"] for line in lot["lines"]]
     assert sorted(codes) == [("R1", 4), ("R2", 4)]
     assert "R2 niveau 4" in version.change_summary
@@ -269,9 +273,14 @@ def _toetreding(tender, organisation: Organisation, lines) -> None:  # type: ign
     submission = factories.resubmission(bid, version=2, submitted_at=NOW)
     for lot_id in {rl.lot_id for rl, _ in lines}:
         db.session.add(
-            Decision(submission_id=submission.id, lot_id=lot_id, outcome=DecisionOutcome.ADMITTED,
-                     motivation="Toegelaten.", approved_at=NOW)
-        )  # fmt: skip
+            Decision(
+                submission_id=submission.id,
+                lot_id=lot_id,
+                outcome=DecisionOutcome.ADMITTED,
+                motivation="Toegelaten.",
+                approved_at=NOW,
+            )
+        )
     db.session.commit()
 
 
@@ -297,9 +306,10 @@ def test_concurrent_generations_number_one_to_n_without_gaps_or_duplicates(app):
             with app.app_context(), app.test_request_context():
                 barrier.wait(timeout=10)
                 service.generate_agreement(
-                    db.session.get(factories.Tender, tender_id), db.session.get(Organisation, organisation_id),
+                    db.session.get(factories.Tender, tender_id),
+                    db.session.get(Organisation, organisation_id),
                     now=NOW,
-                )  # fmt: skip
+                )
                 db.session.commit()
                 db.session.remove()
         except BaseException as error:  # collected and asserted below

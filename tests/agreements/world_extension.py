@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from portal import uploads
-from portal.agreements import service
+from portal.agreements import admitted
 from portal.extensions import db
 from portal.models import Agreement, AgreementStatus, AgreementVersion, GenerationJob, JobStatus
 from tests import factories
@@ -20,13 +20,17 @@ STAND_IN_PDF = b"%PDF-1.7\n% stand-in for the access matrix\n%%EOF\n"
 def extend(world) -> None:  # type: ignore[no-untyped-def]
     factories.admitted_provider(world.tender, world.own_org)
     number = "NMD-2099-0001"
-    content = service.admitted_content(world.tender, world.own_org, number)
+    content = admitted.admitted_content(world.tender, world.own_org, number)
     sha = hashlib.sha256(STAND_IN_PDF).hexdigest()
     uploads.path_of(sha).write_bytes(STAND_IN_PDF)
     agreement = Agreement(
-        number=number, year=2099, sequence=1, tender_id=world.tender.id, organisation_id=world.own_org.id,
+        number=number,
+        year=2099,
+        sequence=1,
+        tender_id=world.tender.id,
+        organisation_id=world.own_org.id,
         status=AgreementStatus.SENT,
-    )  # fmt: skip
+    )
     agreement.versions.append(
         AgreementVersion(
             version=1, reason="Eerste versie", content=content, pdf_stored_name=sha, pdf_sha256=sha

@@ -98,9 +98,12 @@ def test_stale_edit_shows_who_changed_it_and_both_versions(client, auth, no_csrf
     auth.login(colleague)
     response = client.post(
         f"/inschrijvingen/{bid.id}/eisen/{requirement.id}",
-        data={f"r{requirement.id}-version": "0", f"r{requirement.id}-declaration": "nee",
-              f"r{requirement.id}-text": "tekst van de tweede"},
-    )  # fmt: skip
+        data={
+            f"r{requirement.id}-version": "0",
+            f"r{requirement.id}-declaration": "nee",
+            f"r{requirement.id}-text": "tekst van de tweede",
+        },
+    )
     assert response.status_code == 409
     assert f"Gewijzigd door {provider.name} om" in response.text
     assert "tekst van de eerste" in response.text
@@ -191,10 +194,16 @@ def test_posts_to_a_submitted_bid_are_refused(client, auth, no_csrf, bid, provid
     requirement, criterion = bid.tender.requirements[0], bid.tender.criteria[0]
     attempts = [
         (f"/inschrijvingen/{bid.id}/keuze", {"version": str(bid.choice_version)}),
-        (f"/inschrijvingen/{bid.id}/eisen/{requirement.id}", {f"r{requirement.id}-version": "1", f"r{requirement.id}-declaration": "nee"}),
-        (f"/inschrijvingen/{bid.id}/criteria/{criterion.id}", {f"c{criterion.id}-version": "1", f"c{criterion.id}-text": "anders"}),
+        (
+            f"/inschrijvingen/{bid.id}/eisen/{requirement.id}",
+            {f"r{requirement.id}-version": "1", f"r{requirement.id}-declaration": "nee"},
+        ),
+        (
+            f"/inschrijvingen/{bid.id}/criteria/{criterion.id}",
+            {f"c{criterion.id}-version": "1", f"c{criterion.id}-text": "anders"},
+        ),
         (f"/inschrijvingen/{bid.id}/eisen/{requirement.id}/bewijs", {"file": (io.BytesIO(PDF), "x.pdf")}),
-    ]  # fmt: skip
+    ]
     for url, data in attempts:
         assert client.post(url, data=data).status_code == 422, url
     db.session.expire_all()
@@ -224,8 +233,11 @@ def test_staff_get_nothing_of_a_bid(client, auth, bid, provider):
     db.session.commit()
     for role in (Role.BUYER, Role.ADMIN):
         auth.as_role(role)
-        for url in (f"/inschrijvingen/{bid.id}", f"/inschrijvingen/{bid.id}/ontvangstbewijs/1",
-                    f"/inschrijvingen/{bid.id}/criteria"):  # fmt: skip
+        for url in (
+            f"/inschrijvingen/{bid.id}",
+            f"/inschrijvingen/{bid.id}/ontvangstbewijs/1",
+            f"/inschrijvingen/{bid.id}/criteria",
+        ):
             response = client.get(url)
             assert response.status_code == 403, url
             assert "Wij luisteren eerst" not in response.text

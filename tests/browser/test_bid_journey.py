@@ -35,9 +35,12 @@ def journey_data(app):  # type: ignore[no-untyped-def]
             tender=tender, answer_type=AnswerType.DECLARATION, text="Wij hebben een VOG-beleid"
         )
         factories.RequirementFactory(
-            tender=tender, answer_type=AnswerType.FILE, evidence_required=True, knockout=False,
+            tender=tender,
+            answer_type=AnswerType.FILE,
+            evidence_required=True,
+            knockout=False,
             text="Verzekeringspolis beroepsaansprakelijkheid",
-        )  # fmt: skip
+        )
         factories.AwardCriterionFactory(tender=tender, word_limit=10)
         data = {"email": "anna@zorg-journey.example", "title": tender.title}
         db.session.remove()

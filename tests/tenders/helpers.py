@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from portal.models import AnswerType, Law, Procedure, RequirementKind, Tender
-from portal.tenders import service
+from portal.tenders import matrix, requirements, service
 from tests import factories
 
 _REFERENCES = itertools.count(1)
@@ -40,21 +40,21 @@ def complete_draft(**changes: object) -> Tender:
     tender = service.create_tender(tender_data(**changes), by=None)
     lot = service.add_lot(tender, name="Perceel 1")
     domain = factories.DomainFactory()
-    result = service.add_result(tender, domain=domain, code="R1", name="Veilig thuis", law=Law.JEUGDWET)
+    result = matrix.add_result(tender, domain=domain, code="R1", name="Veilig thuis", law=Law.JEUGDWET)
     for level in (4, 5):
-        result_level = service.add_result_level(result, level=level, lot=lot)
+        result_level = matrix.add_result_level(result, level=level, lot=lot)
         for municipality in tender.municipalities:
-            service.set_tariff(
+            matrix.set_tariff(
                 result_level,
                 municipality=municipality,
                 valid_from=date(2028, 1, 1),
                 amount=Decimal(100 * level),
             )
-    service.add_requirement(
+    requirements.add_requirement(
         tender,
         kind=RequirementKind.QUALITY,
         text="VOG voor alle medewerkers",
         answer_type=AnswerType.DECLARATION,
     )
-    service.add_criterion(tender, question="Hoe werkt u?", weight=Decimal("100"), scale=SCALE)
+    requirements.add_criterion(tender, question="Hoe werkt u?", weight=Decimal("100"), scale=SCALE)
     return tender

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from portal.tenders import matrix_io
+from portal.tenders import matrix_columns, matrix_export
 from tests.tenders.helpers import complete_draft
 from tests.test_spreadsheets import FORMULAS
 
@@ -26,7 +26,7 @@ def _hostile_tender():  # type: ignore[no-untyped-def]
 
 def test_the_xlsx_matrix_export_has_no_formula_and_numeric_tariffs():
     tender = _hostile_tender()
-    sheet = load_workbook(io.BytesIO(matrix_io.export_xlsx(tender))).active
+    sheet = load_workbook(io.BytesIO(matrix_export.export_xlsx(tender))).active
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     first = rows[0]
@@ -42,9 +42,9 @@ def test_the_xlsx_matrix_export_has_no_formula_and_numeric_tariffs():
 
 def test_the_csv_matrix_export_quotes_formulas_and_writes_tariffs_in_dutch_notation():
     tender = _hostile_tender()
-    data = matrix_io.export_csv(tender)
+    data = matrix_export.export_csv(tender)
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
-    assert rows[0] == matrix_io.COLUMNS
+    assert rows[0] == matrix_columns.COLUMNS
     first = rows[1]
     assert (first[2], first[4], first[6], first[7]) == tuple("'" + FORMULAS[i] for i in (0, 2, 4, 3))
     assert "1234,56" in [row[10] for row in rows[1:]]

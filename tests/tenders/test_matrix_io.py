@@ -13,8 +13,15 @@ from openpyxl import Workbook
 
 from portal.extensions import db
 from portal.models import Result, Tariff
-from portal.tenders import matrix_io, publication, service
-from portal.tenders.matrix_io import COLUMNS
+from portal.tenders import (
+    matrix,
+    matrix_export,
+    matrix_import,
+    matrix_rows,
+    publication,
+    service,
+)
+from portal.tenders.matrix_columns import COLUMNS
 from tests import factories
 from tests.tenders.helpers import complete_draft
 
@@ -40,33 +47,44 @@ def _tender_with_two_lots():
 def test_xlsx_export_then_import_gives_an_identical_matrix():
     tender = _tender_with_two_lots()
     tender.results[0].levels[0].tariffs[0].amount = Decimal("1234.56")
-    result = service.add_result(
+    result = matrix.add_result(
         tender, domain=tender.results[0].domain, code="R2", name="Zelfredzaam", law=tender.law
     )
-    service.add_result_level(result, level=8, description="Zwaar", lot=tender.lots[1])  # no tariffs yet
-    before = matrix_io.export_rows(tender)
-    data = matrix_io.export_xlsx(tender)
-    summary = matrix_io.import_matrix(tender, io.BytesIO(data), "matrix.xlsx", by=None)
+    matrix.add_result_level(result, level=8, description="Zwaar", lot=tender.lots[1])  # no tariffs yet
+    before = matrix_export.export_rows(tender)
+    data = matrix_export.export_xlsx(tender)
+    summary = matrix_import.import_matrix(tender, io.BytesIO(data), "matrix.xlsx", by=None)
     assert summary.tariffs == 4
-    assert matrix_io.export_rows(tender) == before
+    assert matrix_export.export_rows(tender) == before
 
 
 def test_csv_export_then_import_gives_an_identical_matrix():
     tender = _tender_with_two_lots()
     tender.results[0].levels[1].tariffs[0].amount = Decimal("4875.05")
-    before = matrix_io.export_rows(tender)
-    data = matrix_io.export_csv(tender)
+    before = matrix_export.export_rows(tender)
+    data = matrix_export.export_csv(tender)
     assert "4875,05" in data.decode("utf-8-sig")
-    matrix_io.import_matrix(tender, io.BytesIO(data), "matrix.csv", by=None)
-    assert matrix_io.export_rows(tender) == before
+    matrix_import.import_matrix(tender, io.BytesIO(data), "matrix.csv", by=None)
+    assert matrix_export.export_rows(tender) == before
 
 
 def test_a_file_with_several_bad_rows_imports_nothing_and_lists_every_problem():
     tender = complete_draft()
-    before = matrix_io.export_rows(tender)
+    before = matrix_export.export_rows(tender)
     [first, second] = tender.municipalities
-    good = ["Veilig", "R7", "Nieuw resultaat", "Jeugdwet", "45A01", 4, "Licht", "Perceel 1", first.name,
-            date(2028, 1, 1), "€ 1.234,56"]  # fmt: skip
+    good = [
+        "Veilig",
+        "R7",
+        "Nieuw resultaat",
+        "Jeugdwet",
+        "45A01",
+        4,
+        "Licht",
+        "Perceel 1",
+        first.name,
+        date(2028, 1, 1),
+        "€ 1.234,56",
+    ]
     rows = [
         good,
         [*good[:8], "Atlantis", date(2028, 1, 1), "100"],  # row 3: unknown municipality
@@ -75,8 +93,8 @@ def test_a_file_with_several_bad_rows_imports_nothing_and_lists_every_problem():
         [*good[:8], second.name, date(2028, 1, 1), "-5,00"],  # row 6: negative
         [*good[:5], 5, *good[6:8], second.name, date(2028, 1, 1), "twaalf euro"],  # row 7: unparsable
     ]
-    with pytest.raises(matrix_io.MatrixInvalid) as refused:
-        matrix_io.import_matrix(tender, _xlsx(rows), "matrix.xlsx", by=None)
+    with pytest.raises(matrix_rows.MatrixInvalid) as refused:
+        matrix_import.import_matrix(tender, _xlsx(rows), "matrix.xlsx", by=None)
     found = [(e.row, e.column) for e in refused.value.errors]
     assert found == [(3, "gemeente"), (4, "niveau"), (5, "gemeente"), (6, "tarief"), (7, "tarief")]
     messages = [str(e) for e in refused.value.errors]
@@ -86,7 +104,7 @@ def test_a_file_with_several_bad_rows_imports_nothing_and_lists_every_problem():
     assert "negatief" in messages[3]
     assert "twaalf euro" in messages[4]
     db.session.expire_all()
-    assert matrix_io.export_rows(tender) == before
+    assert matrix_export.export_rows(tender) == before
 
 
 def test_municipality_by_cbs_code_and_dutch_tariff_are_imported():
@@ -107,7 +125,7 @@ def test_municipality_by_cbs_code_and_dutch_tariff_are_imported():
             "€ 1.234,56",
         ]
     ]
-    matrix_io.import_matrix(tender, _xlsx(rows), "m.xlsx", by=None)
+    matrix_import.import_matrix(tender, _xlsx(rows), "m.xlsx", by=None)
     tariff = db.session.scalar(
         sa.select(Tariff).join(Tariff.result_level).where(Tariff.municipality_id == first.id)
     )
@@ -123,25 +141,25 @@ def test_one_result_level_in_two_lots_is_refused():
         [*base, "Perceel 1", first.name, "2028-01-01", "1"],
         [*base, "Perceel 2", second.name, "2028-01-01", "1"],
     ]
-    with pytest.raises(matrix_io.MatrixInvalid) as refused:
-        matrix_io.import_matrix(tender, _xlsx(rows), "m.xlsx", by=None)
+    with pytest.raises(matrix_rows.MatrixInvalid) as refused:
+        matrix_import.import_matrix(tender, _xlsx(rows), "m.xlsx", by=None)
     assert [(e.row, e.column) for e in refused.value.errors] == [(3, "perceel")]
 
 
 def test_a_missing_column_is_reported_on_the_header_row():
     tender = complete_draft()
     data = io.BytesIO(b"domein;resultaatcode;resultaat;wet\r\nVeilig;R1;X;Wmo\r\n")
-    with pytest.raises(matrix_io.MatrixInvalid) as refused:
-        matrix_io.import_matrix(tender, data, "m.csv", by=None)
+    with pytest.raises(matrix_rows.MatrixInvalid) as refused:
+        matrix_import.import_matrix(tender, data, "m.csv", by=None)
     assert [(e.row, e.column) for e in refused.value.errors] == [(1, "niveau")]
 
 
 def test_import_into_a_published_tender_is_refused():
     tender = complete_draft()
     publication.publish_tender(tender, by=None, now=tender.publication_at)
-    data = matrix_io.export_xlsx(tender)
+    data = matrix_export.export_xlsx(tender)
     with pytest.raises(service.TenderFrozen):
-        matrix_io.import_matrix(tender, io.BytesIO(data), "m.xlsx", by=None)
+        matrix_import.import_matrix(tender, io.BytesIO(data), "m.xlsx", by=None)
 
 
 def test_ten_thousand_rows_import_in_bulk(capsys):
@@ -152,12 +170,24 @@ def test_ten_thousand_rows_import_in_bulk(capsys):
     for r in range(400):
         for level in (4, 5, 6, 7, 8):
             for m in municipalities:
-                rows.append(["Veilig", f"X{r:03d}", f"Resultaat {r}", "Wmo", f"P{r:03d}", level,
-                             f"Niveau {level}", "Perceel 1", m.name, date(2028, 1, 1),
-                             f"{100 + r},{level}5"])  # fmt: skip
+                rows.append(
+                    [
+                        "Veilig",
+                        f"X{r:03d}",
+                        f"Resultaat {r}",
+                        "Wmo",
+                        f"P{r:03d}",
+                        level,
+                        f"Niveau {level}",
+                        "Perceel 1",
+                        m.name,
+                        date(2028, 1, 1),
+                        f"{100 + r},{level}5",
+                    ]
+                )
     data = _xlsx(rows)
     started = time.perf_counter()
-    summary = matrix_io.import_matrix(tender, data, "matrix.xlsx", by=None)
+    summary = matrix_import.import_matrix(tender, data, "matrix.xlsx", by=None)
     elapsed = time.perf_counter() - started
     with capsys.disabled():
         print(f"\n10,000-row XLSX import: {elapsed:.2f} s on {db.engine.dialect.name}")

@@ -11,7 +11,12 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import Lot, Question, Role, Tender, TenderFollow, TenderStatus
-from portal.tenders import matrix_io, publication, service
+from portal.tenders import (
+    matrix,
+    matrix_export,
+    publication,
+    service,
+)
 from tests import factories
 from tests.tenders.helpers import complete_draft
 from tests.tenders.world_extension import TINY_PDF
@@ -33,11 +38,21 @@ def _published() -> Tender:
 def test_create_form_names_the_wrong_date_next_to_its_field(client, auth, no_csrf):
     _buyer(auth)
     municipality = factories.MunicipalityFactory()
-    response = client.post(f"{B}/nieuw", data={
-        "reference": "NMD-2028-01", "title": "Jeugd 2028", "procedure": "tender", "law": "jeugdwet",
-        "municipality_ids": [municipality.id], "publication_at": "2028-03-01T09:00",
-        "question_deadline": "2028-02-01T12:00", "term_months": 36, "extension_count": 0, "extension_months": 12,
-    })  # fmt: skip
+    response = client.post(
+        f"{B}/nieuw",
+        data={
+            "reference": "NMD-2028-01",
+            "title": "Jeugd 2028",
+            "procedure": "tender",
+            "law": "jeugdwet",
+            "municipality_ids": [municipality.id],
+            "publication_at": "2028-03-01T09:00",
+            "question_deadline": "2028-02-01T12:00",
+            "term_months": 36,
+            "extension_count": 0,
+            "extension_months": 12,
+        },
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'id="question_deadline-error"' in page
@@ -47,11 +62,21 @@ def test_create_form_names_the_wrong_date_next_to_its_field(client, auth, no_csr
 
 def test_wall_clock_dates_from_the_form_are_stored_in_utc_across_dst(client, auth, no_csrf):
     _buyer(auth)
-    response = client.post(f"{B}/nieuw", data={
-        "reference": "NMD-2027-DST", "title": "Zomertijd", "procedure": "tender", "law": "wmo",
-        "publication_at": "2027-03-28T01:30", "question_deadline": "2027-03-28T03:30",
-        "submission_deadline": "2027-10-31T02:30", "term_months": 36, "extension_count": 0, "extension_months": 12,
-    })  # fmt: skip
+    response = client.post(
+        f"{B}/nieuw",
+        data={
+            "reference": "NMD-2027-DST",
+            "title": "Zomertijd",
+            "procedure": "tender",
+            "law": "wmo",
+            "publication_at": "2027-03-28T01:30",
+            "question_deadline": "2027-03-28T03:30",
+            "submission_deadline": "2027-10-31T02:30",
+            "term_months": 36,
+            "extension_count": 0,
+            "extension_months": 12,
+        },
+    )
     assert response.status_code == 302
     tender = db.session.scalar(sa.select(Tender).where(Tender.reference == "NMD-2027-DST"))
     assert tender.publication_at == datetime(2027, 3, 28, 0, 30, tzinfo=UTC)
@@ -76,31 +101,62 @@ def test_publication_is_refused_while_incomplete_and_the_checklist_is_shown(clie
 def test_every_structural_post_on_a_published_tender_is_refused_and_nothing_changes(client, auth, no_csrf):
     _buyer(auth)
     tender = _published()
-    before = matrix_io.export_rows(tender)
+    before = matrix_export.export_rows(tender)
     lot = tender.lots[0]
     level = tender.results[0].levels[0]
     attempts = [
         (f"{B}/{tender.id}/percelen", {"name": "Nieuw perceel"}),
         (f"{B}/{tender.id}/percelen/{lot.id}/verwijderen", {}),
-        (f"{B}/{tender.id}/bewerken", {"reference": tender.reference, "title": "Andere titel", "procedure": "tender",
-                                      "law": "jeugdwet", "term_months": 36, "extension_count": 0,
-                                      "extension_months": 12}),
-        (f"{B}/{tender.id}/matrix/tarief", {"tariff-result_level_id": level.id,
-                                           "tariff-municipality_id": tender.municipalities[0].id,
-                                           "tariff-valid_from": "2028-01-01", "tariff-amount": "1,00"}),
+        (
+            f"{B}/{tender.id}/bewerken",
+            {
+                "reference": tender.reference,
+                "title": "Andere titel",
+                "procedure": "tender",
+                "law": "jeugdwet",
+                "term_months": 36,
+                "extension_count": 0,
+                "extension_months": 12,
+            },
+        ),
+        (
+            f"{B}/{tender.id}/matrix/tarief",
+            {
+                "tariff-result_level_id": level.id,
+                "tariff-municipality_id": tender.municipalities[0].id,
+                "tariff-valid_from": "2028-01-01",
+                "tariff-amount": "1,00",
+            },
+        ),
         (f"{B}/{tender.id}/matrix/perceel", {"lot-result_level_id": level.id, "lot-lot_id": 0}),
-        (f"{B}/{tender.id}/matrix/importeren",
-         {"file": (io.BytesIO(matrix_io.export_csv(tender)), "matrix.csv")}),
-        (f"{B}/{tender.id}/gunningscriteria", {"question": "Nieuw?", "weight": "10", "scale": "0 = Nee\n10 = Ja"}),
+        (
+            f"{B}/{tender.id}/matrix/importeren",
+            {"file": (io.BytesIO(matrix_export.export_csv(tender)), "matrix.csv")},
+        ),
+        (
+            f"{B}/{tender.id}/gunningscriteria",
+            {"question": "Nieuw?", "weight": "10", "scale": "0 = Nee\n10 = Ja"},
+        ),
         (f"{B}/{tender.id}/eisen/{tender.requirements[0].id}/verwijderen", {}),
-        (f"{B}/{tender.id}/eisen", {"new-kind": "quality", "new-text": "Nieuwe eis", "new-answer_type": "text"}),
-        (f"{B}/{tender.id}/matrix/resultaten", {"result-domain_id": tender.results[0].domain_id, "result-code": "R8",
-                                               "result-name": "Nieuw", "result-law": "wmo", "result-lot_id": 0}),
+        (
+            f"{B}/{tender.id}/eisen",
+            {"new-kind": "quality", "new-text": "Nieuwe eis", "new-answer_type": "text"},
+        ),
+        (
+            f"{B}/{tender.id}/matrix/resultaten",
+            {
+                "result-domain_id": tender.results[0].domain_id,
+                "result-code": "R8",
+                "result-name": "Nieuw",
+                "result-law": "wmo",
+                "result-lot_id": 0,
+            },
+        ),
         (f"{B}/{tender.id}/gunningscriteria/{tender.criteria[0].id}/verwijderen", {}),
         (f"{B}/{tender.id}/percelen/{lot.id}", {"name": "Andere naam"}),
         (f"{B}/{tender.id}/matrix/niveaus", {"level-number": 4, "level-description": "Anders"}),
         (f"{B}/{tender.id}/documenten", {"file": (io.BytesIO(TINY_PDF), "extra.pdf")}),
-    ]  # fmt: skip
+    ]
     for url, data in attempts:
         response = client.post(url, data=data, content_type="multipart/form-data")
         assert response.status_code == 422, url
@@ -112,28 +168,33 @@ def test_every_structural_post_on_a_published_tender_is_refused_and_nothing_chan
     assert len(tender.requirements) == 1
     assert len(tender.criteria) == 1
     assert tender.documents == []
-    assert matrix_io.export_rows(tender) == before
+    assert matrix_export.export_rows(tender) == before
 
 
 def test_matrix_import_with_bad_rows_lists_them_and_imports_nothing(client, auth, no_csrf):
     _buyer(auth)
     tender = complete_draft()
     db.session.commit()
-    before = matrix_io.export_rows(tender)
+    before = matrix_export.export_rows(tender)
     csv = (
         "domein;resultaatcode;resultaat;wet;productcode;niveau;niveauomschrijving;perceel;gemeente;geldig_vanaf;tarief\r\n"
         "Veilig;R9;Nieuw;Jeugdwet;;9;;Perceel 1;Atlantis;2028-01-01;€ 1.234,56\r\n"
         "Veilig;R9;Nieuw;Jeugdwet;;4;;Perceel 1;Atlantis;2028-01-01;-3\r\n"
     )
-    response = client.post(f"{B}/{tender.id}/matrix/importeren",
-                           data={"file": (io.BytesIO(csv.encode()), "matrix.csv")})  # fmt: skip
+    response = client.post(
+        f"{B}/{tender.id}/matrix/importeren", data={"file": (io.BytesIO(csv.encode()), "matrix.csv")}
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    for expected in ("Regel 2, kolom niveau", "Regel 2, kolom gemeente", "Regel 3, kolom gemeente",
-                     "Regel 3, kolom tarief"):  # fmt: skip
+    for expected in (
+        "Regel 2, kolom niveau",
+        "Regel 2, kolom gemeente",
+        "Regel 3, kolom gemeente",
+        "Regel 3, kolom tarief",
+    ):
         assert expected in page
     db.session.expire_all()
-    assert matrix_io.export_rows(db.session.get(Tender, tender.id)) == before
+    assert matrix_export.export_rows(db.session.get(Tender, tender.id)) == before
 
 
 def test_matrix_export_is_an_attachment(client, auth):
@@ -151,8 +212,9 @@ def test_a_document_of_the_wrong_type_is_refused_with_a_message(client, auth, no
     _buyer(auth)
     tender = complete_draft()
     db.session.commit()
-    response = client.post(f"{B}/{tender.id}/documenten",
-                           data={"file": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "bestek.pdf")})  # fmt: skip
+    response = client.post(
+        f"{B}/{tender.id}/documenten", data={"file": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "bestek.pdf")}
+    )
     assert response.status_code == 422
     assert "Dit type bestand nemen wij niet aan" in response.get_data(as_text=True)
 
@@ -212,8 +274,10 @@ def test_a_question_about_another_tenders_requirement_is_refused(client, auth, n
     tender = _published()
     other = _published()
     auth.as_role(Role.PROVIDER_ADMIN)
-    response = client.post(f"/inkooptrajecten/{tender.id}/vragen",
-                           data={"text": "Hoe zit dit?", "subject": f"requirement:{other.requirements[0].id}"})  # fmt: skip
+    response = client.post(
+        f"/inkooptrajecten/{tender.id}/vragen",
+        data={"text": "Hoe zit dit?", "subject": f"requirement:{other.requirements[0].id}"},
+    )
     assert response.status_code == 422
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)) == 0
 
@@ -229,8 +293,13 @@ def test_nota_is_published_anonymously_and_mailed_to_followers(client, auth, no_
     db.session.commit()
     auth.login(asker)
     subject = f"requirement:{tender.requirements[0].id}"
-    assert client.post(f"/inkooptrajecten/{tender.id}/vragen", data={"text": "Geldt de VOG ook voor stagiairs?",
-                                                                     "subject": subject}).status_code == 302  # fmt: skip
+    assert (
+        client.post(
+            f"/inkooptrajecten/{tender.id}/vragen",
+            data={"text": "Geldt de VOG ook voor stagiairs?", "subject": subject},
+        ).status_code
+        == 302
+    )
     client.post(
         f"/inkooptrajecten/{tender.id}/vragen", data={"text": "VOG voor stagiairs nodig?", "subject": ""}
     )
@@ -323,13 +392,11 @@ def test_public_page_query_count_does_not_grow_with_the_matrix(client):
     small = _published()
     large = complete_draft()
     for code in ("R2", "R3", "R4"):
-        result = service.add_result(
-            large, domain=large.results[0].domain, code=code, name=code, law=large.law
-        )
+        result = matrix.add_result(large, domain=large.results[0].domain, code=code, name=code, law=large.law)
         for level in (4, 5, 6):
-            rl = service.add_result_level(result, level=level, lot=large.lots[0])
+            rl = matrix.add_result_level(result, level=level, lot=large.lots[0])
             for m in large.municipalities:
-                service.set_tariff(rl, municipality=m, valid_from=date(2028, 1, 1), amount=Decimal(1))
+                matrix.set_tariff(rl, municipality=m, valid_from=date(2028, 1, 1), amount=Decimal(1))
     publication.publish_tender(large, by=None, now=large.publication_at)
     db.session.commit()
     assert _queries(client, f"/inkooptrajecten/{large.id}") == _queries(

@@ -21,7 +21,7 @@ from portal.models import (
     TenderFollow,
     TenderStatus,
 )
-from portal.tenders import publication, service
+from portal.tenders import matrix, publication, requirements, service
 from portal.tenders.demo import DEMO_REFERENCE, seed_demo_tender
 from tests import factories
 from tests.tenders.helpers import SCALE, complete_draft, tender_data
@@ -66,7 +66,7 @@ def test_publication_is_refused_while_the_checklist_is_incomplete():
 def test_a_missing_tariff_and_wrong_weights_block_publication():
     tender = complete_draft()
     tender.results[0].levels[0].tariffs.pop()
-    service.add_criterion(tender, question="Extra", weight=Decimal("10"), scale=SCALE)
+    requirements.add_criterion(tender, question="Extra", weight=Decimal("10"), scale=SCALE)
     text = " ".join(str(m) for m in publication.checklist(tender))
     assert "geen tarief voor R1 niveau 4" in text
     assert "tellen op tot 110" in text
@@ -74,7 +74,7 @@ def test_a_missing_tariff_and_wrong_weights_block_publication():
 
 def test_a_result_level_without_lot_blocks_publication():
     tender = complete_draft()
-    service.assign_lot(tender.results[0].levels[1], None)
+    matrix.assign_lot(tender.results[0].levels[1], None)
     assert "R1 niveau 5 hoort bij geen enkel perceel" in " ".join(
         str(m) for m in publication.checklist(tender)
     )
@@ -89,14 +89,14 @@ def test_complete_tender_is_published_and_then_frozen():
         lambda: service.add_lot(tender, name="Nog een perceel"),
         lambda: service.update_tender(tender, service.tender_data(tender), by=None),
         lambda: service.delete_lot(lot),
-        lambda: service.add_criterion(tender, question="x", weight=Decimal(1), scale=SCALE),
-        lambda: service.set_tariff(
+        lambda: requirements.add_criterion(tender, question="x", weight=Decimal(1), scale=SCALE),
+        lambda: matrix.set_tariff(
             tender.results[0].levels[0],
             municipality=tender.municipalities[0],
             valid_from=date(2028, 1, 1),
             amount=Decimal(1),
         ),
-        lambda: service.assign_lot(tender.results[0].levels[0], None),
+        lambda: matrix.assign_lot(tender.results[0].levels[0], None),
     ):
         with pytest.raises(service.TenderFrozen):
             change()
@@ -108,23 +108,25 @@ def test_a_result_level_belongs_to_one_lot_of_its_own_tender():
     tender = complete_draft()
     other = complete_draft()
     with pytest.raises(service.InvalidInput):
-        service.assign_lot(tender.results[0].levels[0], other.lots[0])
+        matrix.assign_lot(tender.results[0].levels[0], other.lots[0])
 
 
 def test_negative_tariff_is_refused():
     tender = complete_draft()
     with pytest.raises(service.InvalidInput) as refused:
-        service.set_tariff(
-            tender.results[0].levels[0], municipality=tender.municipalities[0], valid_from=date(2028, 1, 1),
+        matrix.set_tariff(
+            tender.results[0].levels[0],
+            municipality=tender.municipalities[0],
+            valid_from=date(2028, 1, 1),
             amount=Decimal("-1"),
-        )  # fmt: skip
+        )
     assert "negatief" in str(refused.value)
 
 
 def test_weights_outside_0_100_are_refused():
     tender = complete_draft()
     with pytest.raises(service.InvalidInput):
-        service.add_criterion(tender, question="x", weight=Decimal("101"), scale=SCALE)
+        requirements.add_criterion(tender, question="x", weight=Decimal("101"), scale=SCALE)
 
 
 def test_copy_takes_everything_but_dates_and_bids():
@@ -203,8 +205,9 @@ def test_rectification_may_extend_a_running_deadline():
     tender = complete_draft()
     publication.publish_tender(tender, by=None, now=NOW)
     later = tender.submission_deadline + timedelta(days=7)
-    publication.publish_rectification(tender, what="Sluiting een week later", why="Storing", by=None, now=NOW,
-                                  submission_deadline=later)  # fmt: skip
+    publication.publish_rectification(
+        tender, what="Sluiting een week later", why="Storing", by=None, now=NOW, submission_deadline=later
+    )
     assert tender.submission_deadline == later
 
 
@@ -213,8 +216,14 @@ def test_a_passed_deadline_can_no_longer_be_changed_by_rectification():
     publication.publish_tender(tender, by=None, now=NOW)
     original = tender.question_deadline
     with pytest.raises(service.InvalidInput) as refused:
-        publication.publish_rectification(tender, what="Later", why="Graag", by=None, now=original + timedelta(seconds=1),
-                                      question_deadline=original + timedelta(days=3))  # fmt: skip
+        publication.publish_rectification(
+            tender,
+            what="Later",
+            why="Graag",
+            by=None,
+            now=original + timedelta(seconds=1),
+            question_deadline=original + timedelta(days=3),
+        )
     assert refused.value.problems[0].field == "question_deadline"
     assert "verstreken" in str(refused.value.problems[0])
     assert tender.question_deadline == original
@@ -225,6 +234,12 @@ def test_a_moved_question_deadline_must_stay_before_the_submission_deadline():
     tender = complete_draft()
     publication.publish_tender(tender, by=None, now=NOW)
     with pytest.raises(service.InvalidInput) as refused:
-        publication.publish_rectification(tender, what="x", why="y", by=None, now=NOW,
-                                      question_deadline=tender.submission_deadline + timedelta(days=1))  # fmt: skip
+        publication.publish_rectification(
+            tender,
+            what="x",
+            why="y",
+            by=None,
+            now=NOW,
+            question_deadline=tender.submission_deadline + timedelta(days=1),
+        )
     assert refused.value.problems[0].field == "submission_deadline"

@@ -18,8 +18,13 @@ def extend(world) -> None:  # type: ignore[no-untyped-def]
     stored = uploads.store(io.BytesIO(TINY_PDF), "bestek.pdf", allowed=uploads.DOCUMENT_TYPES)
     document = service.add_document(world.tender, stored, title="Bestek", rectification=True)
     asker = world.users["provider_admin"]
-    question = Question(tender_id=world.tender.id, organisation_id=asker.organisation_id, asked_by_id=asker.id,
-                        text="Geldt de VOG ook voor vrijwilligers?", answer="Ja.")  # fmt: skip
+    question = Question(
+        tender_id=world.tender.id,
+        organisation_id=asker.organisation_id,
+        asked_by_id=asker.id,
+        text="Geldt de VOG ook voor vrijwilligers?",
+        answer="Ja.",
+    )
     open_question = Question(
         tender_id=world.tender.id, organisation_id=asker.organisation_id, text="Nog een vraag?"
     )
@@ -28,6 +33,11 @@ def extend(world) -> None:  # type: ignore[no-untyped-def]
     nota = questions.publish_nota(world.tender, by=None, now=world.tender.published_at)
     db.session.commit()
     world.extra.update(
-        draft_tender=draft, document=document, nota=nota, open_question=open_question,
-        draft_lot=draft.lots[0], draft_requirement=draft.requirements[0], draft_criterion=draft.criteria[0],
-    )  # fmt: skip
+        draft_tender=draft,
+        document=document,
+        nota=nota,
+        open_question=open_question,
+        draft_lot=draft.lots[0],
+        draft_requirement=draft.requirements[0],
+        draft_criterion=draft.criteria[0],
+    )

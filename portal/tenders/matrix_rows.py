@@ -1,15 +1,12 @@
-"""Import and export of the resultatenmatrix as XLSX and CSV, because the team works in Excel.
+"""Reading a resultatenmatrix file (XLSX or CSV) into checked rows, every problem with its row and column.
 
-The import reads every row, validates all of them, and then replaces the tender's matrix in a few
-bulk statements - or, when any row is wrong, changes nothing and lists every problem with its row
-and column. Money is parsed from Dutch notation into Decimal ("€ 1.234,56"), never through float.
+Money is parsed from Dutch notation into Decimal ("€ 1.234,56"), never through float.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -19,20 +16,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
-from portal import audit, spreadsheets, uploads
+from portal import uploads
 from portal.extensions import db
-from portal.models import Domain, Law, Level, Result, ResultLevel, Tariff, Tender, User
-from portal.tenders.notation import format_money, parse_date, parse_money
-from portal.tenders.service import TenderError, ensure_editable
-
-COLUMNS = [
-    "domein", "resultaatcode", "resultaat", "wet", "productcode", "niveau", "niveauomschrijving",
-    "perceel", "gemeente", "geldig_vanaf", "tarief",
-]  # fmt: skip
-REQUIRED_COLUMNS = ["domein", "resultaatcode", "resultaat", "wet", "niveau"]
-LAW_NAMES = {"jeugdwet": Law.JEUGDWET, "wmo": Law.WMO, "jeugdwet en wmo": Law.BOTH, "beide": Law.BOTH}
-LAW_LABELS = {Law.JEUGDWET: "Jeugdwet", Law.WMO: "Wmo", Law.BOTH: "Jeugdwet en Wmo"}
-
+from portal.models import Domain, Law, Tender
+from portal.tenders.matrix_columns import COLUMNS, LAW_NAMES, REQUIRED_COLUMNS
+from portal.tenders.notation import parse_date, parse_money
+from portal.tenders.service import TenderError
 
 # --- reading files ----------------------------------------------------------------------------------
 
@@ -182,10 +171,19 @@ def _parse_row(number: int, values: dict[str, Any], lookup: _Lookup) -> ParsedRo
     assert law is not None
     assert level is not None
     return ParsedRow(
-        row=number, domain_id=domain_id, code=text["resultaatcode"], name=text["resultaat"], law=law,
-        product_code=text["productcode"], level=level, level_description=text["niveauomschrijving"],
-        lot_id=lot_id, municipality_id=municipality_id, valid_from=valid_from, amount=amount,
-    )  # fmt: skip
+        row=number,
+        domain_id=domain_id,
+        code=text["resultaatcode"],
+        name=text["resultaat"],
+        law=law,
+        product_code=text["productcode"],
+        level=level,
+        level_description=text["niveauomschrijving"],
+        lot_id=lot_id,
+        municipality_id=municipality_id,
+        valid_from=valid_from,
+        amount=amount,
+    )
 
 
 def _result_part(values: dict[str, Any], text: dict[str, str], lookup: _Lookup, fail: Any) -> tuple[Any, ...]:
@@ -255,123 +253,41 @@ def _check_consistency(rows: list[ParsedRow], errors: list[RowError]) -> None:
             ("productcode", row.product_code, first.product_code),
         ):
             if a != b:
-                errors.append(RowError(row.row, column, _l("Wijkt af van regel %(row)s met dezelfde resultaatcode.", row=first.row)))  # fmt: skip
+                errors.append(
+                    RowError(
+                        row.row,
+                        column,
+                        _l("Wijkt af van regel %(row)s met dezelfde resultaatcode.", row=first.row),
+                    )
+                )
         first_level = levels.setdefault((row.code, row.level), row)
         if row.lot_id != first_level.lot_id:
-            errors.append(RowError(row.row, "perceel", _l("Een resultaat op een niveau hoort bij één perceel; regel %(row)s noemt een ander.", row=first_level.row)))  # fmt: skip
+            errors.append(
+                RowError(
+                    row.row,
+                    "perceel",
+                    _l(
+                        "Een resultaat op een niveau hoort bij één perceel; regel %(row)s noemt een ander.",
+                        row=first_level.row,
+                    ),
+                )
+            )
         if row.level_description != first_level.level_description:
-            errors.append(RowError(row.row, "niveauomschrijving", _l("Wijkt af van regel %(row)s.", row=first_level.row)))  # fmt: skip
+            errors.append(
+                RowError(
+                    row.row, "niveauomschrijving", _l("Wijkt af van regel %(row)s.", row=first_level.row)
+                )
+            )
         key = (row.code, row.level, row.municipality_id, row.valid_from)
         duplicate = tariffs.setdefault(key, row)
         if duplicate is not row:
-            errors.append(RowError(row.row, "gemeente", _l("Dubbele regel: zelfde resultaat, niveau, gemeente en datum als regel %(row)s.", row=duplicate.row)))  # fmt: skip
-
-
-# --- importing ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImportSummary:
-    results: int
-    result_levels: int
-    tariffs: int
-
-
-def import_matrix(tender: Tender, stream: IO[bytes], filename: str, *, by: User | None) -> ImportSummary:
-    """Replace the tender's matrix with the file's, all rows or none."""
-    ensure_editable(tender)
-    parsed = validate(tender, read_rows(stream, filename))
-    _delete_matrix(tender)
-    summary = _insert_matrix(tender, parsed)
-    db.session.expire(tender, ["results", "levels"])
-    audit.record("tenders.import_matrix", tender, actor=by, results=summary.results, tariffs=summary.tariffs)
-    return summary
-
-
-def _delete_matrix(tender: Tender) -> None:
-    result_ids = sa.select(Result.id).where(Result.tender_id == tender.id)
-    level_ids = sa.select(ResultLevel.id).where(ResultLevel.result_id.in_(result_ids))
-    db.session.execute(sa.delete(Tariff).where(Tariff.result_level_id.in_(level_ids)))
-    db.session.execute(sa.delete(ResultLevel).where(ResultLevel.result_id.in_(result_ids)))
-    db.session.execute(sa.delete(Result).where(Result.tender_id == tender.id))
-
-
-def _insert_matrix(tender: Tender, rows: list[ParsedRow]) -> ImportSummary:
-    firsts: dict[str, ParsedRow] = {}
-    level_rows: dict[tuple[str, int], ParsedRow] = {}
-    for row in rows:
-        firsts.setdefault(row.code, row)
-        level_rows.setdefault((row.code, row.level), row)
-    db.session.execute(sa.insert(Result), [
-        {"tender_id": tender.id, "domain_id": r.domain_id, "code": r.code, "name": r.name, "law": r.law,
-         "product_code": r.product_code, "description": ""} for r in firsts.values()
-    ])  # fmt: skip
-    result_ids = dict(
-        db.session.execute(sa.select(Result.code, Result.id).where(Result.tender_id == tender.id)).all()
-    )  # type: ignore[arg-type]
-    db.session.execute(sa.insert(ResultLevel), [
-        {"result_id": result_ids[code], "level": level, "description": r.level_description,
-         "lot_id": r.lot_id}
-        for (code, level), r in level_rows.items()
-    ])  # fmt: skip
-    level_ids = {
-        (code, level): rl_id
-        for code, level, rl_id in db.session.execute(
-            sa.select(Result.code, ResultLevel.level, ResultLevel.id)
-            .join(Result, ResultLevel.result_id == Result.id)
-            .where(Result.tender_id == tender.id)
-        )
-    }
-    tariffs = [
-        {"result_level_id": level_ids[(r.code, r.level)], "municipality_id": r.municipality_id,
-         "valid_from": r.valid_from, "amount": r.amount, "unit": "per maand"}
-        for r in rows if r.municipality_id is not None
-    ]  # fmt: skip
-    if tariffs:
-        db.session.execute(sa.insert(Tariff), tariffs)
-    _ensure_levels(tender, {level for _code, level in level_rows})
-    return ImportSummary(results=len(firsts), result_levels=len(level_rows), tariffs=len(tariffs))
-
-
-def _ensure_levels(tender: Tender, numbers: Iterable[int]) -> None:
-    existing = set(db.session.scalars(sa.select(Level.number).where(Level.tender_id == tender.id)))
-    for number in sorted(set(numbers) - existing):
-        db.session.add(Level(tender_id=tender.id, number=number, description=""))
-    db.session.flush()
-
-
-# --- exporting ---------------------------------------------------------------------------------------
-
-
-def export_rows(tender: Tender) -> list[list[Any]]:
-    """The matrix as rows of COLUMNS, sorted; a result-level without tariffs is one row without them."""
-    from portal.tenders import queries
-
-    rows: list[list[Any]] = []
-    for result in queries.matrix_results(tender.id):
-        for rl in result.levels:
-            lot_name = rl.lot.name if rl.lot else ""
-            common = [result.domain.name, result.code, result.name, LAW_LABELS[result.law],
-                      result.product_code, rl.level, rl.description, lot_name]  # fmt: skip
-            tariffs = sorted(rl.tariffs, key=lambda t: (t.municipality.name, t.valid_from))
-            if not tariffs:
-                rows.append([*common, "", None, None])
-            rows.extend([*common, t.municipality.name, t.valid_from, t.amount] for t in tariffs)
-    return rows
-
-
-def _csv_value(value: Any) -> str:
-    """The portal's own values in a CSV: dates as ISO, amounts in Dutch notation, as the import reads."""
-    if isinstance(value, Decimal):
-        return format_money(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return "" if value is None else str(value)
-
-
-def export_xlsx(tender: Tender) -> bytes:
-    return spreadsheets.to_xlsx("Resultatenmatrix", COLUMNS, export_rows(tender))
-
-
-def export_csv(tender: Tender) -> bytes:
-    return spreadsheets.to_csv(COLUMNS, export_rows(tender), fmt=_csv_value)
+            errors.append(
+                RowError(
+                    row.row,
+                    "gemeente",
+                    _l(
+                        "Dubbele regel: zelfde resultaat, niveau, gemeente en datum als regel %(row)s.",
+                        row=duplicate.row,
+                    ),
+                )
+            )

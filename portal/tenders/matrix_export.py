@@ -1,0 +1,54 @@
+"""Exporting the resultatenmatrix as XLSX or CSV, in the columns the import reads back."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from portal import spreadsheets
+from portal.models import Tender
+from portal.tenders.matrix_columns import COLUMNS, LAW_LABELS
+from portal.tenders.notation import format_money
+
+
+def export_rows(tender: Tender) -> list[list[Any]]:
+    """The matrix as rows of COLUMNS, sorted; a result-level without tariffs is one row without them."""
+    from portal.tenders import queries
+
+    rows: list[list[Any]] = []
+    for result in queries.matrix_results(tender.id):
+        for rl in result.levels:
+            lot_name = rl.lot.name if rl.lot else ""
+            common = [
+                result.domain.name,
+                result.code,
+                result.name,
+                LAW_LABELS[result.law],
+                result.product_code,
+                rl.level,
+                rl.description,
+                lot_name,
+            ]
+            tariffs = sorted(rl.tariffs, key=lambda t: (t.municipality.name, t.valid_from))
+            if not tariffs:
+                rows.append([*common, "", None, None])
+            rows.extend([*common, t.municipality.name, t.valid_from, t.amount] for t in tariffs)
+    return rows
+
+
+def _csv_value(value: Any) -> str:
+    """The portal's own values in a CSV: dates as ISO, amounts in Dutch notation, as the import reads."""
+    if isinstance(value, Decimal):
+        return format_money(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def export_xlsx(tender: Tender) -> bytes:
+    return spreadsheets.to_xlsx("Resultatenmatrix", COLUMNS, export_rows(tender))
+
+
+def export_csv(tender: Tender) -> bytes:
+    return spreadsheets.to_csv(COLUMNS, export_rows(tender), fmt=_csv_value)

@@ -1,0 +1,76 @@
+"""What the tender pages share: the page type, the tender (or one of its parts) with its permission,
+the acting user, a refusal shown next to its field, and the submit-flash-redirect of a form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, flash, redirect
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from portal import access, clock, uploads
+from portal.extensions import db
+from portal.models import Tender
+from portal.tenders import queries
+from portal.tenders.rules import Problem
+from portal.tenders.service import TenderError
+
+Page = str | tuple[str, int] | Response
+
+
+def manageable(tender_id: int) -> Tender:
+    """Load-or-404 plus the buyer's permission, for every set-up route."""
+    return access.get_or_404(Tender, tender_id, "tenders.manage")
+
+
+def published_or_404(tender_id: int) -> Tender:
+    tender = queries.public_tender(tender_id, now=clock.now())
+    if tender is None:
+        abort(404)
+    return tender
+
+
+def child_of(tender: Tender, model: type[Any], object_id: int) -> Any:
+    """An object of this tender (lot, requirement, ...), or 404 for a tampered id."""
+    obj = db.session.get(model, object_id)
+    if obj is None or obj.tender_id != tender.id:
+        abort(404)
+    return obj
+
+
+def by() -> Any:
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
+def show_problems(form: FlaskForm, error: TenderError) -> None:
+    """Put each refusal next to its field; what belongs to no field goes to the top of the form."""
+    problems = getattr(error, "problems", None) or [Problem(error.field or "", error.message)]
+    for problem in problems:
+        target = getattr(form, problem.field, None)
+        if target is not None and isinstance(target.errors, list) and problem.field != "windows":
+            target.errors.append(str(problem.message))
+        else:
+            form.form_errors.append(str(problem.message))
+
+
+def submitted(
+    form: FlaskForm, action: Callable[[], Any], done: str, to: str | Callable[[Any], str]
+) -> Response | None:
+    """A valid form runs `action`; then `done` is flashed and the browser goes `to` (a URL, or one made
+    from what the action returned). None when the form is invalid or refused (the refusal is on the form):
+    the caller shows its page again with status 422."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = action()
+    except uploads.UploadRefused as refused:
+        form.file.errors.append(str(refused))
+        return None
+    except TenderError as error:
+        show_problems(form, error)
+        return None
+    flash(done, "success")
+    return redirect(to if isinstance(to, str) else to(result))
