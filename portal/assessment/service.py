@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from portal import audit, mail, sealed
-from portal.assessment import queries, rules
+from portal.assessment import opened, queries, rules
 from portal.extensions import db
 from portal.models import (
     AdmissionWindow,
@@ -338,7 +338,7 @@ def organisations_with_bids(tender: Tender, *, now: datetime) -> list[Organisati
     """The organisations whose opened submissions an assessor may be shown; none while sealed."""
     if not sealed.tender_bidders_visible(tender, now=now):
         return []
-    ids = {row.organisation_id for row in queries.opened_rows(tender)}
+    ids = {row.organisation_id for row in opened.of(tender).rows}
     return list(
         db.session.scalars(
             sa.select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)
