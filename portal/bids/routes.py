@@ -31,7 +31,10 @@ def index() -> Page:
     tenders = [
         t for t in queries.open_tenders() if t.id not in started and rules.open_period(t, now=now) is not None
     ]
-    return render_template("bids/index.html", bids=bids, tenders=tenders, form=forms.ActionForm())
+    timings = {bid.id: rules.timing(bid.tender, now=now) for bid in bids}
+    return render_template(
+        "bids/index.html", bids=bids, tenders=tenders, timings=timings, form=forms.ActionForm()
+    )
 
 
 @bp.post("/start/<int:tender_id>")
@@ -65,8 +68,8 @@ def _overview_context(bid: Bid) -> dict[str, Any]:
         "bid": bid,
         "missing": missing,
         "progress": rules.section_progress(missing),
-        "deadline": rules.next_deadline(bid.tender, now=now),
-        "is_open": rules.open_period(bid.tender, now=now) is not None,
+        "timing": (timing := rules.timing(bid.tender, now=now)),
+        "is_open": timing.is_open,
         "withdraw_form": forms.ActionForm(),
         "changed_by": queries.last_changes(bid),
     }
@@ -210,7 +213,7 @@ def _submit_page(bid: Bid, form: Any, *, missing: Any = None, error: Any = None,
         form=form,
         error=error,
         missing=missing if missing is not None else service.missing(bid),
-        deadline=rules.next_deadline(bid.tender, now=now),
+        timing=rules.timing(bid.tender, now=now),
         editable=editable(bid),
     )
     return (html, status) if status != 200 else html

@@ -93,12 +93,33 @@ def check_open(tender: Any, *, now: datetime) -> Period:
     return period
 
 
-def next_deadline(tender: Any, *, now: datetime) -> datetime | None:
-    """The deadline to show on the page (the current window's end, or the tender's deadline)."""
+@dataclass(frozen=True)
+class Timing:
+    """What the pages say about submitting at `now`: open until `deadline`; or closed since `closed_at`
+    (the last deadline or window end that passed), and for open house the next window's `opens_at`."""
+
+    deadline: datetime | None = None
+    closed_at: datetime | None = None
+    opens_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.deadline is not None
+
+
+def timing(tender: Any, *, now: datetime) -> Timing:
+    """Never a deadline in the past: once it has passed the page says it closed, and when."""
     period = open_period(tender, now=now)
     if period is not None:
-        return period.deadline
-    return _aware(tender.submission_deadline) if tender.submission_deadline else None
+        return Timing(deadline=period.deadline)
+    if tender.procedure is Procedure.OPEN_HOUSE:
+        ends = [_aware(w.closes_at) for w in tender.windows if _aware(w.closes_at) <= now]
+        starts = [_aware(w.opens_at) for w in tender.windows if _aware(w.opens_at) > now]
+        return Timing(closed_at=max(ends, default=None), opens_at=min(starts, default=None))
+    deadline = tender.submission_deadline
+    if deadline is not None and _aware(deadline) <= now:
+        return Timing(closed_at=_aware(deadline))
+    return Timing()
 
 
 def _aware(value: datetime) -> datetime:
@@ -301,3 +322,13 @@ def helper_selection(
     if kind == "clear" and len(numbers) == 1:
         return set(), numbers[0]
     raise InvalidChoice(_l("Het formulier is niet goed ontvangen. Er is niets opgeslagen."))
+
+
+def requirement_title(text: str, *, limit: int = 80) -> str:
+    """A requirement's card title (the model has no title field): its first non-empty line, cut at a
+    word before `limit` characters with an ellipsis. Plain text; the template escapes it."""
+    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1].rsplit(" ", 1)[0] if " " in line[: limit - 1] else line[: limit - 1]
+    return cut.rstrip(" ,;:.-–") + "…"

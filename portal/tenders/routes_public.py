@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import access, clock, uploads
+from portal.bids import rules as bid_rules
 from portal.extensions import db
 from portal.models import Tender, TenderDocument
 from portal.tenders import bp, forms, queries, questions, rules
@@ -56,6 +57,7 @@ def public_show(tender_id: int) -> Page:
         following=questions.is_following(tender, organisation_id),
         confirm=forms.ConfirmForm(),
         questions_open=not rules.question_deadline_passed(tender.question_deadline, now=now),
+        timing=bid_rules.timing(tender, now=now),
     )
 
 
