@@ -17,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal import clock, uploads
+from portal.agreements import amendments
 from portal.agreements import service as agreements
 from portal.assessment import deciding
 from portal.extensions import db
@@ -31,7 +32,7 @@ from portal.models import (
     Tender,
     User,
 )
-from portal.tenders import publication, questions, service
+from portal.tenders import matrix, publication, questions, requirements, service
 from tests import factories
 from tests.tenders.helpers import SCALE, tender_data
 from tests.tenders.world_extension import TINY_PDF
@@ -53,25 +54,25 @@ def draft_tender() -> Tender:
         by=None,
     )
     lots = [service.add_lot(tender, name=f"Perceel {n}") for n in (1, 2)]
-    result = service.add_result(
+    result = matrix.add_result(
         tender, domain=factories.DomainFactory(), code="R1", name="Veilig thuis", law=Law.JEUGDWET
     )
     for level, lot in zip((4, 5), lots, strict=True):
-        result_level = service.add_result_level(result, level=level, lot=lot)
+        result_level = matrix.add_result_level(result, level=level, lot=lot)
         for municipality in tender.municipalities:
-            service.set_tariff(
+            matrix.set_tariff(
                 result_level,
                 municipality=municipality,
                 valid_from=date(2020, 1, 1),
                 amount=Decimal(f"{level}00.50"),
             )
-    service.add_requirement(
+    requirements.add_requirement(
         tender,
         kind=RequirementKind.QUALITY,
         text="VOG voor alle medewerkers",
         answer_type=AnswerType.DECLARATION,
     )
-    service.add_criterion(tender, question="Hoe werkt u?", weight=Decimal("100"), scale=SCALE)
+    requirements.add_criterion(tender, question="Hoe werkt u?", weight=Decimal("100"), scale=SCALE)
     stored = uploads.store(io.BytesIO(TINY_PDF), "bestek.pdf", allowed=uploads.DOCUMENT_TYPES)
     service.add_document(tender, stored, title="Bestek")
     db.session.commit()
@@ -156,7 +157,7 @@ class Journey:
 
     def index(self) -> None:
         with self.app.test_request_context():
-            agreements.index_tariffs(
+            amendments.index_tariffs(
                 self.tender,
                 Decimal("2.5"),
                 clock.now().date(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from portal import clock
+from portal.agreements import amendments
 from portal.agreements import service as agreements
 from portal.assessment import deciding
 from portal.extensions import db
@@ -69,7 +70,7 @@ def test_an_ended_contract_is_terminated(app, client):
         agreement = agreements.generate_agreement(tender, organisation, now=now, user=manager)
         agreements.send_agreement(agreement, user=manager, now=now)
         end = tender.contract_start + timedelta(days=200)
-        agreements.end_agreement(
+        amendments.end_agreement(
             agreement, end, reason="Op verzoek", user=manager, now=now + timedelta(seconds=5)
         )
     db.session.commit()
