@@ -72,6 +72,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
     application = create_app(Config)
     application.test_client_class = FreshContextClient
+    _LIMITER_STATE["test app"] = (limiter._storage, limiter._limiter)
     with application.app_context():
         from flask_migrate import upgrade
 
@@ -81,9 +82,16 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         db.engine.dispose()
 
 
+_LIMITER_STATE: dict[str, tuple[object, object]] = {}
+
+
 @pytest.fixture(autouse=True)
 def _isolation(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
     """Each test in a rolled-back transaction, or (marker `committed`) with tables emptied afterwards."""
+    # A test that builds another app (production settings with the machine's Redis, a backup's target)
+    # re-initialises the one global limiter; give the suite's app its own memory storage back, or the two
+    # xdist workers count each other's requests in that shared Redis.
+    limiter._storage, limiter._limiter = _LIMITER_STATE["test app"]
     limiter.reset()
     matrix_page.forget()  # rolled-back tenders' ids come back in the next test
     if "committed" in request.keywords:

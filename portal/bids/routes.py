@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from portal import access, audit, clock
 from portal.bids import bp, forms, matrix_page, queries, receipt, rules, service
 from portal.bids.pages import Page, acting_user, bid_or_404, editable, refused
+from portal.extensions import limiter
 from portal.models import Bid, BidSubmission, Tender
 
 # --- list and start ----------------------------------------------------------------------------
@@ -281,12 +282,17 @@ def verify() -> Page:
     return render_template("bids/verify.html", form=form, result=result, checked=checked)
 
 
+# Public and reads an uploaded PDF: limited per IP address (POSTs only). Decorated once, at import: a
+# limit applied where the blueprint is registered would be added again for every app the process builds,
+# and every request would count once per app.
+_verify_limited = limiter.limit("30 per 10 minutes", exempt_when=lambda: request.method != "POST")(verify)
+
+
 @bp.record_once
 def _register_verify(state: Any) -> None:
-    from portal.extensions import limiter
-
-    # public and reads an uploaded PDF: limited per IP address (POSTs only)
-    limited = limiter.limit("30 per 10 minutes", exempt_when=lambda: request.method != "POST")(verify)
     state.app.add_url_rule(
-        "/ontvangstbewijs/controleren", endpoint="bids.verify", view_func=limited, methods=["GET", "POST"]
+        "/ontvangstbewijs/controleren",
+        endpoint="bids.verify",
+        view_func=_verify_limited,
+        methods=["GET", "POST"],
     )
