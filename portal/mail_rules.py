@@ -42,10 +42,6 @@ def after_failure(attempts: int, *, now: datetime, permanent: bool = False) -> A
     return AfterFailure(next_attempt_at=now + RETRY_DELAYS[max(attempts, 1) - 1], failed_at=None)
 
 
-def is_due(next_attempt_at: datetime | None, *, now: datetime) -> bool:
-    return next_attempt_at is None or next_attempt_at <= now
-
-
 def single_line(value: object, limit: int | None = None) -> str:
     """Any value as one line fit for a mail header: line breaks and control characters become a space.
 

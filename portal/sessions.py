@@ -7,7 +7,6 @@ cookie that carried the old token stops working at once.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Flask, current_app, flash, redirect, request, session, url_for
@@ -84,7 +83,3 @@ def register(app: Flask) -> None:
             )
         session[SESSION_SEEN] = now
         return None
-
-
-def session_age(now: datetime) -> float:
-    return now.timestamp() - session.get(SESSION_STARTED, now.timestamp())

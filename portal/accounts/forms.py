@@ -23,21 +23,21 @@ REQUIRED = _l("Dit veld is verplicht.")
 BAD_EMAIL = _l("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.")
 
 
-def _required() -> DataRequired:
+def required() -> DataRequired:
     return DataRequired(message=REQUIRED)
 
 
-def _email_validators() -> list:
-    return [SingleLine(), _required(), Email(message=BAD_EMAIL, check_deliverability=False), Length(max=254)]
+def email_validators() -> list:
+    return [SingleLine(), required(), Email(message=BAD_EMAIL, check_deliverability=False), Length(max=254)]
 
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        _l("E-mailadres"), validators=_email_validators(), render_kw={"autocomplete": "username"}
+        _l("E-mailadres"), validators=email_validators(), render_kw={"autocomplete": "username"}
     )
     password = PasswordField(
         _l("Wachtwoord"),
-        validators=[_required(), Length(max=256)],
+        validators=[required(), Length(max=256)],
         render_kw={"autocomplete": "current-password"},
     )
     next = HiddenField(validators=[SingleLine()])
@@ -45,11 +45,11 @@ class LoginForm(FlaskForm):
 
 class RegistrationForm(FlaskForm):
     organisation_name = StringField(
-        _l("Naam van de organisatie"), validators=[SingleLine(), _required(), Length(max=200)]
+        _l("Naam van de organisatie"), validators=[SingleLine(), required(), Length(max=200)]
     )
     kvk_number = StringField(
         _l("KvK-nummer"),
-        validators=[SingleLine(), _required(), Length(max=20)],
+        validators=[SingleLine(), required(), Length(max=20)],
         description=_l("8 cijfers, zoals op uw uittreksel van de Kamer van Koophandel."),
     )
     agb_code = StringField(
@@ -57,25 +57,25 @@ class RegistrationForm(FlaskForm):
         validators=[SingleLine(), Optional(), Length(max=20)],
         description=_l("8 cijfers. Heeft u geen AGB-code, laat dit veld dan leeg."),
     )
-    street = StringField(_l("Straat en huisnummer"), validators=[SingleLine(), _required(), Length(max=200)])
+    street = StringField(_l("Straat en huisnummer"), validators=[SingleLine(), required(), Length(max=200)])
     postcode = StringField(
         _l("Postcode"),
-        validators=[SingleLine(), _required(), Length(max=10)],
+        validators=[SingleLine(), required(), Length(max=10)],
         description=_l("Bijvoorbeeld 9401 AA."),
     )
-    city = StringField(_l("Plaats"), validators=[SingleLine(), _required(), Length(max=100)])
+    city = StringField(_l("Plaats"), validators=[SingleLine(), required(), Length(max=100)])
     signatory_name = StringField(
         _l("Naam van de tekenbevoegde"),
-        validators=[SingleLine(), _required(), Length(max=200)],
+        validators=[SingleLine(), required(), Length(max=200)],
         description=_l("De persoon die namens uw organisatie mag tekenen (zie het KvK-uittreksel)."),
     )
     signatory_function = StringField(
-        _l("Functie van de tekenbevoegde"), validators=[SingleLine(), _required(), Length(max=200)]
+        _l("Functie van de tekenbevoegde"), validators=[SingleLine(), required(), Length(max=200)]
     )
-    name = StringField(_l("Uw naam"), validators=[SingleLine(), _required(), Length(max=200)])
+    name = StringField(_l("Uw naam"), validators=[SingleLine(), required(), Length(max=200)])
     email = EmailField(
         _l("Uw e-mailadres"),
-        validators=_email_validators(),
+        validators=email_validators(),
         description=_l("U krijgt een e-mail om dit adres te bevestigen. Daarna kunt u inloggen."),
     )
     password = PasswordField(
@@ -93,10 +93,10 @@ class RegistrationForm(FlaskForm):
 
 class AccessRequestForm(FlaskForm):
     kvk_number = StringField(
-        _l("KvK-nummer van uw organisatie"), validators=[SingleLine(), _required(), Length(max=20)]
+        _l("KvK-nummer van uw organisatie"), validators=[SingleLine(), required(), Length(max=20)]
     )
-    name = StringField(_l("Uw naam"), validators=[SingleLine(), _required(), Length(max=200)])
-    email = EmailField(_l("Uw e-mailadres"), validators=_email_validators())
+    name = StringField(_l("Uw naam"), validators=[SingleLine(), required(), Length(max=200)])
+    email = EmailField(_l("Uw e-mailadres"), validators=email_validators())
     message = TextAreaField(
         _l("Bericht aan de beheerder"),
         validators=[MultiLine(), Optional(), Length(max=2000)],
@@ -105,7 +105,7 @@ class AccessRequestForm(FlaskForm):
 
 
 class EmailOnlyForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), validators=_email_validators())
+    email = EmailField(_l("E-mailadres"), validators=email_validators())
 
 
 class NewPasswordForm(FlaskForm):
@@ -131,17 +131,17 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("Naam"), validators=[SingleLine(), _required(), Length(max=200)])
+    name = StringField(_l("Naam"), validators=[SingleLine(), required(), Length(max=200)])
     locale = SelectField(
         _l("Taal van het portaal"),
         choices=[SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")],
-        validators=[_required()],
+        validators=[required()],
     )
 
 
 class InviteForm(FlaskForm):
-    name = StringField(_l("Naam van uw collega"), validators=[SingleLine(), _required(), Length(max=200)])
-    email = EmailField(_l("E-mailadres van uw collega"), validators=_email_validators())
+    name = StringField(_l("Naam van uw collega"), validators=[SingleLine(), required(), Length(max=200)])
+    email = EmailField(_l("E-mailadres van uw collega"), validators=email_validators())
     role = RadioField(
         _l("Rol"),
         choices=[

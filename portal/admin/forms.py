@@ -8,7 +8,7 @@ from wtforms import EmailField, SelectChoice, SelectField, SelectMultipleField, 
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.accounts.forms import _email_validators, _required
+from portal.accounts.forms import email_validators, required
 from portal.fields import SingleLine
 from portal.models import STAFF_ROLES, AuditOutcome, Role
 
@@ -34,8 +34,8 @@ def _choices(*pairs: tuple[str, object]) -> list[SelectChoice]:
 
 
 class StaffUserForm(FlaskForm):
-    name = StringField(_l("Naam"), validators=[SingleLine(), _required(), Length(max=200)])
-    email = EmailField(_l("E-mailadres"), validators=_email_validators())
+    name = StringField(_l("Naam"), validators=[SingleLine(), required(), Length(max=200)])
+    email = EmailField(_l("E-mailadres"), validators=email_validators())
     roles = MultiCheckboxField(_l("Rollen"), choices=staff_role_choices, validate_choice=True)
 
 

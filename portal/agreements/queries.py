@@ -202,10 +202,6 @@ def organisation_names(ids: set[int]) -> dict[int, str]:
     return {row[0]: row[1] for row in rows}
 
 
-def current_version(agreement: Agreement) -> AgreementVersion:
-    return agreement.versions[-1]
-
-
 # --- the register ---------------------------------------------------------------------------------
 
 

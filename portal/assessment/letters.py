@@ -114,7 +114,7 @@ def letter_context(decision: Decision, *, now: datetime) -> dict[str, Any]:
     (result,) = results.per_lot(tender, only_lot_id=lot.id)
     outcome = next((o for o in result.outcomes if o.submission_id == submission.id), None)
     rows = _criterion_rows(result, submission.id)
-    ranked = tender.procedure is Procedure.TENDER
+    ranked = tender.procedure is Procedure.COMPETITIVE
     sent_at = decision.sent_at or now
     return {
         "tender": {"reference": tender.reference, "title": tender.title, "procedure": tender.procedure.label},

@@ -52,7 +52,7 @@ def _lot_result(
     result = LotResult(
         lot=lot,
         criteria=criteria,
-        ranked=tender.procedure is Procedure.TENDER,
+        ranked=tender.procedure is Procedure.COMPETITIVE,
         not_met=not_met,
         consensus=by_pair,
     )

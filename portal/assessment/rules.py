@@ -197,10 +197,6 @@ def assess_lot(
     return outcomes
 
 
-def weights_complete(criteria: Sequence[Criterion]) -> bool:
-    return sum((c.weight for c in criteria), Decimal(0)) == HUNDRED
-
-
 # --- which requirements and criteria apply -----------------------------------------------------------
 
 

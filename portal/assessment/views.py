@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portal.assessment import deciding, forms, opened, queries, rules
 from portal.assessment.results import per_lot
@@ -48,7 +49,7 @@ def tie_break_label(rule: str) -> str:
     }.get(rule, rule)
 
 
-ROUNDING_RULE = (
+ROUNDING_RULE = _l(
     "Σ(consensusscore × weging) / 100, afgerond op twee decimalen; een half wordt naar boven afgerond."
 )
 

@@ -30,7 +30,7 @@ def create_tender(staff: Staff) -> Tender:
     )
     now = clock.now()
     data = service.tender_data(tender)
-    data.procedure = Procedure.TENDER
+    data.procedure = Procedure.COMPETITIVE
     data.publication_at = now - timedelta(days=30)
     data.question_deadline = now - timedelta(days=10)
     data.submission_deadline = now + timedelta(hours=6)

@@ -67,6 +67,10 @@ def _requirements_page(
                 "answer": answer,
                 "form": form,
                 "stale": stale if requirement.id == failing_id else None,
+                "title": rules.requirement_title(requirement.text),
+                "answered": rules.requirement_answered(
+                    requirement.answer_type, requirement.evidence_required, answer
+                ),
             }
         )
     evidence = queries.organisation_evidence(bid.organisation_id)
@@ -80,7 +84,6 @@ def _requirements_page(
         upload_form=forms.EvidenceUploadForm(formdata=None),
         reuse_form=reuse,
         editable=editable(bid),
-        rules=rules,
     )
     return (html, status) if status != 200 else html
 

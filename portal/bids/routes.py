@@ -169,7 +169,15 @@ def _pair_labels(pairs: set[tuple[int, int]], result_levels: dict, municipalitie
     for rl_id, m_id in sorted(pairs):
         rl, m = result_levels.get(rl_id), municipalities.get(m_id)
         if rl is not None and m is not None:
-            out.append(f"{rl.result.code} {rl.result.name} – niveau {rl.level} – {m.name}")
+            out.append(
+                _(
+                    "%(code)s %(result)s – niveau %(level)s – %(municipality)s",
+                    code=rl.result.code,
+                    result=rl.result.name,
+                    level=rl.level,
+                    municipality=m.name,
+                )
+            )
     return out
 
 

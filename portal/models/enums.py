@@ -35,7 +35,7 @@ PROVIDER_ROLES = frozenset({Role.PROVIDER_ADMIN, Role.PROVIDER_MEMBER})
 
 class Procedure(LabelledEnum):
     OPEN_HOUSE = "open_house"
-    TENDER = "tender"  # aanbesteding
+    COMPETITIVE = "tender"  # aanbesteding; the stored value stays "tender"
     SUBSIDY = "subsidy"
 
 
@@ -126,7 +126,7 @@ _LABELS: dict[enum.Enum, object] = {
     Role.ADMIN: _l("Functioneel beheerder"),
     Role.VIEWER: _l("Raadpleger (raad en college)"),
     Procedure.OPEN_HOUSE: _l("Open house"),
-    Procedure.TENDER: _l("Aanbesteding"),
+    Procedure.COMPETITIVE: _l("Aanbesteding"),
     Procedure.SUBSIDY: _l("Subsidie"),
     Law.JEUGDWET: _l("Jeugdwet"),
     Law.WMO: _l("Wmo"),

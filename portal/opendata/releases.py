@@ -29,7 +29,7 @@ Release = dict[str, Any]
 REGION = {"id": "NMD", "name": "Gemeenten Noord- en Midden-Drenthe"}
 PROCEDURE = {
     Procedure.OPEN_HOUSE: "Open house",
-    Procedure.TENDER: "Aanbesteding",
+    Procedure.COMPETITIVE: "Aanbesteding",
     Procedure.SUBSIDY: "Subsidie",
 }
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Response, abort, current_app, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
 
 from portal import access, clock
 from portal.opendata import bp, packages, queries, releases, timeline
@@ -73,7 +74,7 @@ def _since(value: str | None) -> str | None:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        abort(400, description="since: geef een tijdstip in ISO 8601, bijvoorbeeld 2026-11-02T09:00:00Z")
+        abort(400, description=_("since: geef een tijdstip in ISO 8601, bijvoorbeeld 2026-11-02T09:00:00Z"))
     return releases.stamp(parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import audit, mail
@@ -111,7 +112,7 @@ def publish_rectification(
     for user in concerned_users(tender, drafters=True):
         mail.queue(
             user.email,
-            f"Rectificatie {tender.reference}: {tender.title}",
+            _("Rectificatie %(ref)s: %(title)s", ref=tender.reference, title=tender.title),
             "tenders_rectification",
             dedupe_key=f"rectification-{rectification.id}-{user.id}",
             tender=tender,

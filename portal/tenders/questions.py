@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import audit, mail, pdf
@@ -154,7 +155,7 @@ def publish_nota(tender: Tender, *, announcements: str = "", by: User | None, no
     for user in concerned_users(tender, drafters=False):
         mail.queue(
             user.email,
-            f"Nota van Inlichtingen {nota.number}: {tender.reference}",
+            _("Nota van Inlichtingen %(number)s: %(ref)s", number=nota.number, ref=tender.reference),
             "tenders_nota",
             dedupe_key=f"nota-{nota.id}-{user.id}",
             tender=tender,

@@ -65,7 +65,7 @@ def _level_choices(tender: Tender) -> list[tuple[int, str]]:
         .where(Result.tender_id == tender.id)
         .order_by(Result.code, ResultLevel.level)
     )
-    return [(rl_id, f"{code} niveau {level}") for rl_id, code, level in rows]
+    return [(rl_id, _("%(code)s niveau %(level)s", code=code, level=level)) for rl_id, code, level in rows]
 
 
 def _lot_form(tender: Tender, form: forms.AssignLotForm) -> forms.AssignLotForm:

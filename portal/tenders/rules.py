@@ -200,7 +200,3 @@ def next_closing(
         return submission_deadline
     upcoming = [closes for _opens, closes in sorted(windows) if closes > now]
     return upcoming[0] if upcoming else (max((c for _o, c in windows), default=None))
-
-
-def weights_total(weights: list[Decimal]) -> Decimal:
-    return sum(weights, Decimal(0))

@@ -296,7 +296,7 @@ def _check_lot_fields(tender: Tender, name: str, max_providers: int | None, *, l
     name = name.strip()
     if any(other.name == name and other.id != lot_id for other in tender.lots):
         raise InvalidInput([Problem("name", _l("Er is al een perceel met deze naam."))])
-    if max_providers is not None and tender.procedure is not Procedure.TENDER:
+    if max_providers is not None and tender.procedure is not Procedure.COMPETITIVE:
         message = _l("Een maximum aantal aanbieders kan alleen bij een aanbesteding.")
         raise InvalidInput([Problem("max_providers", message)])
     return name

@@ -81,7 +81,9 @@ class Scenario:
         db.session.commit()
 
 
-def build_scenario(*, bids: int = 3, max_providers: int | None = 2, procedure=Procedure.TENDER) -> Scenario:
+def build_scenario(
+    *, bids: int = 3, max_providers: int | None = 2, procedure=Procedure.COMPETITIVE
+) -> Scenario:
     deadline = datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
     tender = factories.tender_with_matrix(procedure=procedure, submission_deadline=deadline, lots=1)
     tender.lots[0].max_providers = max_providers

@@ -29,7 +29,9 @@ from tests import factories
 def _tender(world, now: datetime) -> Tender:  # type: ignore[no-untyped-def]
     """An aanbesteding whose deadline passed, re-using the world's municipalities (the factory's CBS
     code sequence has room for 1000 per run: the matrix builds a world per case)."""
-    tender = factories.TenderFactory(procedure=Procedure.TENDER, submission_deadline=now - timedelta(days=2))
+    tender = factories.TenderFactory(
+        procedure=Procedure.COMPETITIVE, submission_deadline=now - timedelta(days=2)
+    )
     tender.municipalities = list(world.tender.municipalities)
     domain = factories.DomainFactory()
     with db.session.no_autoflush:

@@ -181,7 +181,7 @@ def test_values_keep_their_type_through_the_archive() -> None:
         "at": datetime(2026, 12, 2, 10, 30, 0, 123456, tzinfo=UTC),
         "on": date(2027, 1, 1),
         "data": bytes(range(256)),
-        "kind": Procedure.TENDER,
+        "kind": Procedure.COMPETITIVE,
         "content": {"a": [1, "€"], "b": None},
         "flag": False,
     }

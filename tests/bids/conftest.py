@@ -32,7 +32,7 @@ def tender():
 
 @pytest.fixture
 def aanbesteding():
-    tender = factories.tender_with_matrix(procedure=Procedure.TENDER)
+    tender = factories.tender_with_matrix(procedure=Procedure.COMPETITIVE)
     factories.RequirementFactory(tender=tender, answer_type=AnswerType.DECLARATION)
     factories.AwardCriterionFactory(tender=tender, word_limit=10)
     return tender

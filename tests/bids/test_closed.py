@@ -30,7 +30,7 @@ def _close(tender, *, next_window: bool = False) -> None:  # type: ignore[no-unt
 
 def test_timing_is_open_until_the_deadline_then_says_when_it_closed():
     tender = NS(
-        procedure=Procedure.TENDER, windows=[], submission_deadline=CLOSED, status=TenderStatus.PUBLISHED
+        procedure=Procedure.COMPETITIVE, windows=[], submission_deadline=CLOSED, status=TenderStatus.PUBLISHED
     )
     assert rules.timing(tender, now=CLOSED.replace(hour=15)) == rules.Timing(deadline=CLOSED)
     assert rules.timing(tender, now=CLOSED) == rules.Timing(closed_at=CLOSED)

@@ -102,7 +102,7 @@ def test_submit_through_the_page_one_second_before_and_after_the_deadline(client
     from portal.models import Procedure
 
     tender = factories.tender_with_matrix(
-        procedure=Procedure.TENDER, submission_deadline=clock.now() + timedelta(days=3)
+        procedure=Procedure.COMPETITIVE, submission_deadline=clock.now() + timedelta(days=3)
     )
     factories.RequirementFactory(tender=tender)
     early = factories.user_with_role(factories.Role.PROVIDER_ADMIN)

@@ -15,7 +15,7 @@ from portal.models import AnswerType, Procedure, TenderStatus
 DEADLINE = datetime(2027, 3, 1, 11, 0, 0, tzinfo=UTC)  # 12:00 in Amsterdam
 
 
-def tender(procedure=Procedure.TENDER, windows=(), deadline=DEADLINE, status=TenderStatus.PUBLISHED):
+def tender(procedure=Procedure.COMPETITIVE, windows=(), deadline=DEADLINE, status=TenderStatus.PUBLISHED):
     return NS(procedure=procedure, windows=list(windows), submission_deadline=deadline, status=status)
 
 
@@ -59,7 +59,7 @@ def test_draft_tender_accepts_nothing():
 def test_open_house_bid_may_be_extended_in_a_later_window_only():
     assert rules.may_extend(Procedure.OPEN_HOUSE, 1, 2)
     assert not rules.may_extend(Procedure.OPEN_HOUSE, 2, 2)
-    assert not rules.may_extend(Procedure.TENDER, None, None)
+    assert not rules.may_extend(Procedure.COMPETITIVE, None, None)
 
 
 def test_sealed_until_the_deadline_for_an_aanbesteding():

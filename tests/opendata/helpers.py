@@ -45,7 +45,7 @@ def draft_tender() -> Tender:
     now = clock.now()
     tender = service.create_tender(
         tender_data(
-            procedure=Procedure.TENDER,
+            procedure=Procedure.COMPETITIVE,
             publication_at=now - timedelta(hours=1),
             question_deadline=now + timedelta(days=10),
             submission_deadline=now + timedelta(days=20),

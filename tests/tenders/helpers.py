@@ -22,7 +22,7 @@ def tender_data(**changes: object) -> service.TenderData:
     data = service.TenderData(
         reference=f"NMD-T4-{next(_REFERENCES):05d}",
         title="Jeugdhulp 2028",
-        procedure=Procedure.TENDER,
+        procedure=Procedure.COMPETITIVE,
         law=Law.JEUGDWET,
         municipality_ids=[m.id for m in municipalities],  # type: ignore[attr-defined]
         publication_at=now - timedelta(days=1),

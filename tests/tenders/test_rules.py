@@ -21,7 +21,7 @@ def _fields(problems: list[rules.Problem]) -> list[str]:
 
 def test_question_deadline_before_publication_is_wrong_and_names_the_field():
     dates = TenderDates(
-        Procedure.TENDER, publication_at=_local(2027, 3, 1, 9), question_deadline=_local(2027, 2, 1, 9)
+        Procedure.COMPETITIVE, publication_at=_local(2027, 3, 1, 9), question_deadline=_local(2027, 2, 1, 9)
     )
     problems = rules.date_problems(dates)
     assert _fields(problems) == ["question_deadline"]
@@ -30,7 +30,7 @@ def test_question_deadline_before_publication_is_wrong_and_names_the_field():
 
 def test_submission_deadline_must_follow_question_deadline():
     dates = TenderDates(
-        Procedure.TENDER,
+        Procedure.COMPETITIVE,
         publication_at=_local(2027, 3, 1, 9),
         question_deadline=_local(2027, 3, 10, 12),
         submission_deadline=_local(2027, 3, 10, 12),
@@ -66,7 +66,7 @@ def test_windows_must_open_after_publication_and_not_overlap():
 
 def test_contract_start_must_follow_the_submission_deadline():
     dates = TenderDates(
-        Procedure.TENDER,
+        Procedure.COMPETITIVE,
         publication_at=_local(2027, 3, 1, 9),
         question_deadline=_local(2027, 3, 10, 12),
         submission_deadline=_local(2027, 4, 1, 12),
@@ -84,7 +84,7 @@ def test_wall_clock_times_across_the_spring_change_are_stored_as_correct_utc():
     assert before == datetime(2027, 3, 28, 0, 30, tzinfo=UTC)
     assert after == datetime(2027, 3, 28, 1, 30, tzinfo=UTC)
     assert after - before == timedelta(hours=1)  # two wall-clock hours, one real hour
-    dates = TenderDates(Procedure.TENDER, publication_at=before, question_deadline=after)
+    dates = TenderDates(Procedure.COMPETITIVE, publication_at=before, question_deadline=after)
     assert rules.date_problems(dates) == []
 
 
@@ -95,7 +95,7 @@ def test_wall_clock_times_across_the_autumn_change_keep_their_order():
     assert publication == datetime(2027, 10, 30, 10, 0, tzinfo=UTC)
     assert deadline == datetime(2027, 10, 31, 11, 0, tzinfo=UTC)
     assert deadline - publication == timedelta(hours=25)
-    wrong = TenderDates(Procedure.TENDER, publication_at=deadline, question_deadline=publication)
+    wrong = TenderDates(Procedure.COMPETITIVE, publication_at=deadline, question_deadline=publication)
     assert _fields(rules.date_problems(wrong)) == ["question_deadline"]
 
 
@@ -116,7 +116,7 @@ def test_question_at_the_deadline_second_is_allowed_one_second_later_is_not():
 def _complete_outline(**changes: object) -> TenderOutline:
     base = {
         "dates": TenderDates(
-            Procedure.TENDER,
+            Procedure.COMPETITIVE,
             publication_at=_local(2027, 3, 1, 9),
             question_deadline=_local(2027, 3, 10, 12),
             submission_deadline=_local(2027, 4, 1, 12),
@@ -157,3 +157,11 @@ def test_checklist_names_everything_missing():
         "ingangsdatum",
     ):
         assert expected in text, expected
+
+
+def test_the_aanbesteding_member_is_competitive_and_keeps_its_stored_value():
+    """Procedure.COMPETITIVE (aanbesteding) is not confused with Tender (inkooptraject); the database
+    value stays "tender", so existing rows read back without a migration."""
+    assert Procedure("tender") is Procedure.COMPETITIVE
+    assert not hasattr(Procedure, "TENDER")
+    assert Procedure.COMPETITIVE.label == "Aanbesteding"

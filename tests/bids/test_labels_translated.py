@@ -1,0 +1,27 @@
+"""Labels built in Python for the matrix (a stale choice's pairs, a tender's result levels) go through
+_(): in English they say "level", in Dutch "niveau"."""
+
+from __future__ import annotations
+
+from flask_babel import force_locale
+
+from portal.bids import queries
+from portal.bids.routes import _pair_labels
+from portal.tenders.routes_matrix import _level_choices
+from tests.bids.conftest import all_pairs
+
+
+def _labels(tender):
+    result_levels, municipalities, _lots = queries.labels(tender)
+    pairs = all_pairs(tender)
+    return _pair_labels(pairs, result_levels, municipalities) + [label for _, label in _level_choices(tender)]
+
+
+def test_matrix_labels_follow_the_language(app, tender):
+    with app.test_request_context():
+        with force_locale("en"):
+            english = _labels(tender)
+        dutch = _labels(tender)
+    assert english
+    assert all(" level " in label and "niveau" not in label for label in english)
+    assert all(" niveau " in label for label in dutch)
