@@ -69,6 +69,17 @@ def _public(now: datetime) -> sa.Select:
     )
 
 
+def public_list(*, now: datetime) -> list[sa.Row]:
+    """(id, reference, title) of every public tender, for the index page: no relations loaded."""
+    return list(
+        db.session.execute(
+            sa.select(Tender.id, Tender.reference, Tender.title)
+            .where(Tender.status.in_(PUBLIC_STATUSES), Tender.publication_at <= now)
+            .order_by(Tender.id)
+        )
+    )
+
+
 def public_tender(tender_id: int, *, now: datetime) -> TenderData | None:
     tender = db.session.scalar(_public(now).where(Tender.id == tender_id))
     return _load([tender])[0] if tender is not None else None

@@ -37,7 +37,7 @@ def _tender_or_404(tender_id: int) -> queries.TenderData:
 @bp.get("/")
 @access.public("opendata.read")
 def index() -> str:
-    return render_template("opendata/index.html")
+    return render_template("opendata/index.html", tenders=queries.public_list(now=clock.now()))
 
 
 @bp.get("/ocds/inkooptrajecten/<int:tender_id>/releases.json")

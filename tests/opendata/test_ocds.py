@@ -236,3 +236,13 @@ def test_in_one_second_the_tender_comes_before_its_changes_and_awards(app, clien
     assert [r["tag"][0] for r in found["releases"]] == ["tender", "tenderAmendment", "tenderUpdate", "award"]
     assert found["compiledRelease"]["tag"] == ["compiled"]
     assert found["compiledRelease"]["id"].endswith(found["releases"][-1]["date"])
+
+
+def test_the_open_data_page_links_each_public_tenders_releases_and_record(app, client):
+    journey = Journey(app)
+    journey.publish()
+    tender = journey.tender
+    page = client.get("/open-data/").get_data(as_text=True)
+    assert f"/open-data/ocds/inkooptrajecten/{tender.id}/releases.json" in page
+    assert f"/open-data/ocds/inkooptrajecten/{tender.id}/record.json" in page
+    assert tender.reference in page
