@@ -24,6 +24,8 @@ import filetype
 from flask import Response, current_app, send_file
 from flask_babel import gettext as _
 
+from portal.refusals import DomainRefusal
+
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,7 +54,7 @@ CONTENT_TYPES_MAX_BYTES = 1024 * 1024
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
 
-class UploadRefused(ValueError):
+class UploadRefused(DomainRefusal, ValueError):
     """The file is not accepted; str(error) is the Dutch message for the person."""
 
 

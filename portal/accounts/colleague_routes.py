@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
-from werkzeug.wrappers import Response
 
 from portal import access, clock
 from portal.accounts import bp, colleagues, queries
-from portal.accounts.forms import ButtonForm, InviteForm, show_refusal
+from portal.accounts.forms import ButtonForm, InviteForm
 from portal.accounts.rules import ActionRefused, FieldRefused
-from portal.models import AccessRequest, User
+from portal.models import AccessRequest, Organisation, User
+from portal.web import Page, current_user, show_refusal
 
-Page = Response | str | tuple[str, int]
 
-
-def _organisation():  # type: ignore[no-untyped-def]
-    organisation = current_user.organisation
+def _organisation() -> Organisation | None:
+    organisation = current_user().organisation
     access.require("organisation.manage_colleagues", organisation)
     return organisation
 
@@ -50,7 +47,7 @@ def invite_colleague() -> Page:
         return _page(invite=form, status=422)
     try:
         user = colleagues.invite_colleague(
-            current_user._get_current_object(),  # type: ignore[attr-defined]
+            current_user(),
             name=form.name.data,
             email=form.email.data,
             role=form.role.data,
@@ -70,7 +67,7 @@ def _colleague_active(user_id: int, active: bool) -> Page:
     if not ButtonForm().validate_on_submit():
         return _page(status=422)
     try:
-        colleagues.set_colleague_active(current_user._get_current_object(), colleague, active)  # type: ignore[attr-defined]
+        colleagues.set_colleague_active(current_user(), colleague, active)
     except ActionRefused as refusal:
         return _page(error=refusal.message, status=422)
     if active:
@@ -94,7 +91,7 @@ def _handle_access_request(request_id: int, grant: bool) -> Page:
     access_request = access.get_or_404(AccessRequest, request_id, "organisation.handle_access_request")
     if not ButtonForm().validate_on_submit():
         return _page(status=422)
-    actor = current_user._get_current_object()  # type: ignore[attr-defined]
+    actor = current_user()
     try:
         if grant:
             colleagues.grant_access_request(actor, access_request, now=clock.now())

@@ -16,7 +16,6 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from portal.accounts.rules import FieldRefused
 from portal.fields import MultiLine, SingleLine
 
 REQUIRED = _l("Dit veld is verplicht.")
@@ -155,9 +154,3 @@ class InviteForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
-
-
-def show_refusal(form: FlaskForm, refusal: FieldRefused) -> None:
-    """Put a domain refusal next to the field it is about."""
-    field = form[refusal.field]
-    field.errors = [*field.errors, refusal.message]

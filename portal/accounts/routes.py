@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from portal import access, audit, clock, sessions
+from portal import access, audit, clock, sessions, web
 from portal.accounts import bp, enrolment, service, tokens
 from portal.accounts.forms import (
     AccessRequestForm,
@@ -21,15 +21,13 @@ from portal.accounts.forms import (
     NewPasswordForm,
     ProfileForm,
     RegistrationForm,
-    show_refusal,
 )
 from portal.accounts.ratelimit import LoginThrottle, login_ip_limit, login_limits
 from portal.accounts.rules import FieldRefused, safe_next
 from portal.models import AuditOutcome
+from portal.web import Page, show_refusal
 
 __all__ = ["safe_next"]  # the language switch uses it too
-
-Page = Response | str | tuple[str, int]
 
 
 def refuse(form: FlaskForm, refusal: FieldRefused, template: str, **context: object) -> tuple[str, int]:
@@ -91,7 +89,7 @@ def _slowed_down(form: LoginForm, wait: timedelta) -> tuple[str, int]:
 @bp.post("/uitloggen")
 def logout() -> Response:
     if current_user.is_authenticated:
-        user = current_user._get_current_object()  # type: ignore[attr-defined]
+        user = web.current_user()
         audit.record("accounts.logout", user)
         sessions.end(user)
         flash(_("U bent uitgelogd."), "success")
@@ -249,7 +247,7 @@ def accept_invitation(token: str) -> Page:
 @bp.route("/account/wachtwoord", methods=["GET", "POST"])
 @access.guard("accounts.own_account")
 def change_password() -> Page:
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = web.current_user()
     form = ChangePasswordForm()
     if not form.validate_on_submit():
         return invalid_form("accounts/change_password.html", form)
@@ -270,7 +268,7 @@ def change_password() -> Page:
 @bp.route("/account", methods=["GET", "POST"])
 @access.guard("accounts.own_account")
 def profile() -> Page:
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = web.current_user()
     form = ProfileForm(obj=user)
     if not form.validate_on_submit():
         return invalid_form("accounts/profile.html", form, user=user)

@@ -10,26 +10,22 @@ from flask_babel import lazy_gettext as _l
 from stdnum.exceptions import ValidationError
 from stdnum.nl import postcode as nl_postcode
 
+from portal.refusals import DomainRefusal
+
 _EIGHT_DIGITS = re.compile(r"^[0-9]{8}$")
 FREE_LOGIN_FAILURES = 5
 MAX_LOGIN_DELAY = timedelta(minutes=15)
 
 
-class FieldRefused(Exception):
+class FieldRefused(DomainRefusal):
     """A refusal that belongs next to one field of a form: `field` is the form field's name."""
 
     def __init__(self, field: str, message: object) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
+        super().__init__(message, field)
 
 
-class ActionRefused(Exception):
+class ActionRefused(DomainRefusal):
     """A refusal of a button (no field): shown at the top of the page."""
-
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 def safe_next(target: str | None) -> str | None:

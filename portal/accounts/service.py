@@ -15,9 +15,10 @@ from portal.accounts.passwords import check_password, hash_password, needs_rehas
 from portal.accounts.rules import FieldRefused
 from portal.extensions import db
 from portal.models import AuditOutcome, Organisation, Role, User, UserRole
+from portal.refusals import DomainRefusal
 
 
-class LoginRefused(Exception):
+class LoginRefused(DomainRefusal):
     """Wrong e-mail or password, or an account that may not log in: one message for all (no enumeration)."""
 
 

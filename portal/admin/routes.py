@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
-from werkzeug.wrappers import Response
 
 from portal import access, clock
-from portal.accounts.forms import ButtonForm, show_refusal
+from portal.accounts.forms import ButtonForm
 from portal.accounts.rules import ActionRefused, FieldRefused
 from portal.admin import bp, queries, service
 from portal.admin.forms import AuditFilterForm, RolesForm, StaffUserForm, UserFilterForm, role_choices
 from portal.fields import filter_value, record_id
 from portal.models import User
-
-Page = Response | str | tuple[str, int]
-
-
-def _actor() -> User:
-    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+from portal.web import Page, current_user, show_refusal
 
 
 def _users_page(
@@ -57,7 +50,7 @@ def create_user() -> Page:
         return _users_page(new_user=form, status=422)
     try:
         user = service.create_staff_user(
-            _actor(), name=form.name.data, email=form.email.data, roles=form.roles.data or []
+            current_user(), name=form.name.data, email=form.email.data, roles=form.roles.data or []
         )
     except FieldRefused as refusal:
         show_refusal(form, refusal)
@@ -85,7 +78,7 @@ def edit_user(user_id: int) -> Page:
         status = 422 if request.method == "POST" else 200
         return render_template(template, user=user, form=form, button=ButtonForm()), status
     try:
-        service.set_roles(_actor(), user, form.roles.data or [])
+        service.set_roles(current_user(), user, form.roles.data or [])
     except FieldRefused as refusal:
         show_refusal(form, refusal)
         return render_template(template, user=user, form=form, button=ButtonForm()), 422
@@ -98,7 +91,7 @@ def _user_active(user_id: int, active: bool) -> Page:
     if not ButtonForm().validate_on_submit():
         return _users_page(status=422)
     try:
-        service.set_user_active(_actor(), user, active)
+        service.set_user_active(current_user(), user, active)
     except ActionRefused as refusal:
         return _users_page(error=refusal.message, status=422)
     if active:

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from portal import access, audit, clock
 from portal.agreements import amendments, bp, export, forms, jobs, queries, service
@@ -40,7 +40,6 @@ def _register_filters() -> tuple[forms.RegisterFilterForm, queries.RegisterFilte
 
 
 @bp.get("/register")
-@login_required
 @access.guard("agreements.register")
 def register() -> str:
     form, filters = _register_filters()
@@ -56,7 +55,6 @@ def register() -> str:
 
 
 @bp.get("/register/export")
-@login_required
 @access.guard("agreements.register")
 def export_register() -> Response:
     _form, filters = _register_filters()
@@ -87,7 +85,6 @@ def _agreement_or_404(agreement_id: int, action: str) -> Agreement:
 
 
 @bp.get("/<int:agreement_id>")
-@login_required
 def show(agreement_id: int) -> str:
     agreement = _agreement_or_404(agreement_id, "agreements.view")
     audit.record("agreements.viewed", agreement, number=agreement.number)
@@ -108,7 +105,6 @@ def _show_page(agreement: Agreement, error: str | None = None) -> str:
 
 
 @bp.get("/<int:agreement_id>/versies/<int:version>/pdf")
-@login_required
 def download(agreement_id: int, version: int) -> Response:
     agreement = _agreement_or_404(agreement_id, "agreements.view")
     found = next((v for v in agreement.versions if v.version == version), None)
@@ -122,7 +118,6 @@ def download(agreement_id: int, version: int) -> Response:
 
 
 @bp.post("/<int:agreement_id>/verzenden")
-@login_required
 def send(agreement_id: int) -> Any:
     agreement = _agreement_or_404(agreement_id, "agreements.manage")
     if not forms.ConfirmForm().validate_on_submit():
@@ -136,7 +131,6 @@ def send(agreement_id: int) -> Any:
 
 
 @bp.post("/<int:agreement_id>/ondertekening")
-@login_required
 def sign(agreement_id: int) -> Any:
     agreement = _agreement_or_404(agreement_id, "agreements.manage")
     if not forms.ConfirmForm().validate_on_submit():
@@ -150,7 +144,6 @@ def sign(agreement_id: int) -> Any:
 
 
 @bp.route("/<int:agreement_id>/wijzigen", methods=["GET", "POST"])
-@login_required
 def amend(agreement_id: int) -> Any:
     agreement = _agreement_or_404(agreement_id, "agreements.manage")
     form = forms.AmendForm()
@@ -184,7 +177,6 @@ def _apply_amendment(agreement: Agreement, form: forms.AmendForm) -> None:
 
 
 @bp.get("/mijn")
-@login_required
 @access.guard("agreements.mine")
 def mine() -> str:
     agreements = queries.own_agreements(current_user.organisation_id)
@@ -192,7 +184,6 @@ def mine() -> str:
 
 
 @bp.route("/<int:agreement_id>/accepteren", methods=["GET", "POST"])
-@login_required
 def accept(agreement_id: int) -> Any:
     agreement = _agreement_or_404(agreement_id, "agreements.accept")
     current = agreement.versions[-1]
@@ -227,7 +218,6 @@ def _accept_page(agreement: Agreement, form: forms.AcceptForm, status: int) -> t
 
 
 @bp.get("/trajecten/<int:tender_id>")
-@login_required
 def tender(tender_id: int) -> str:
     found = access.get_or_404(Tender, tender_id, "agreements.manage")
     return _tender_page(found, forms.IndexationForm())
@@ -248,7 +238,6 @@ def _tender_page(found: Tender, indexation: forms.IndexationForm) -> str:
 
 
 @bp.post("/trajecten/<int:tender_id>/genereren")
-@login_required
 def generate_all(tender_id: int) -> Any:
     found = access.get_or_404(Tender, tender_id, "agreements.manage")
     if not forms.ConfirmForm().validate_on_submit():
@@ -260,7 +249,6 @@ def generate_all(tender_id: int) -> Any:
 
 
 @bp.post("/taken/<int:job_id>/opnieuw")
-@login_required
 def retry(job_id: int) -> Any:
     job = access.get_or_404(GenerationJob, job_id, "agreements.manage")
     if not forms.ConfirmForm().validate_on_submit():
@@ -271,7 +259,6 @@ def retry(job_id: int) -> Any:
 
 
 @bp.post("/trajecten/<int:tender_id>/indexatie")
-@login_required
 def index_tariffs(tender_id: int) -> Any:
     found = access.get_or_404(Tender, tender_id, "agreements.manage")
     form = forms.IndexationForm()
@@ -298,7 +285,6 @@ def index_tariffs(tender_id: int) -> Any:
 
 
 @bp.route("/sjabloon", methods=["GET", "POST"])
-@login_required
 @access.guard("agreements.manage")
 def template() -> Any:
     current = queries.current_template() or service.seed_default_template()

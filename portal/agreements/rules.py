@@ -13,16 +13,13 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from portal.models.enums import AgreementStatus
+from portal.refusals import DomainRefusal
 
 CENT = Decimal("0.01")
 
 
-class AgreementRefused(Exception):
+class AgreementRefused(DomainRefusal):
     """A refused contract action; str(error) is the Dutch message for the person."""
-
-    def __init__(self, message: object, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.field = field
 
 
 class StaleVersion(AgreementRefused):

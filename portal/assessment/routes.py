@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import io
+from collections.abc import Callable
 from decimal import Decimal
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
-from werkzeug.wrappers import Response
 
-from portal import access, audit, clock, sealed, uploads
-from portal.assessment import bp, deciding, forms, letters, opened, queries, rules, service, views
+from portal import access, clock, sealed
+from portal.assessment import bp, deciding, forms, opened, queries, service, views
 from portal.assessment.service import AssessmentRefused
 from portal.extensions import db
 from portal.fields import record_id
@@ -20,33 +18,19 @@ from portal.models import (
     AdmissionWindow,
     AwardCriterion,
     BidSubmission,
-    Clarification,
     Decision,
     Requirement,
     RequirementOutcome,
     Tender,
     User,
 )
-
-Page = Response | str | tuple[str, int]
+from portal.web import Page, current_user, show_refusal
 
 
 @bp.app_template_filter("score")
 def score_filter(value: Decimal | None) -> str:
     """A score or weight with two decimals in the reader's locale (7,00 in Dutch)."""
     return decimal2(value)
-
-
-def _user() -> User:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
-
-
-def _refused(form: object, refusal: AssessmentRefused) -> None:
-    field = getattr(form, refusal.field, None) if refusal.field else None
-    if field is not None:
-        field.errors = [*field.errors, refusal.message]
-    else:
-        flash(refusal.message, "error")
 
 
 def _opened_submission(submission_id: int, action: str) -> tuple[BidSubmission, str]:
@@ -60,8 +44,8 @@ def _opened_submission(submission_id: int, action: str) -> tuple[BidSubmission, 
 @bp.get("/")
 @access.guard("assessment.score")
 def index() -> str:
-    tenders = queries.assessor_tenders(_user())
-    declared = {t.id for t in tenders if queries.declaration(t.id, current_user.id)}
+    tenders = queries.assessor_tenders(current_user())
+    declared = {t.id for t in tenders if queries.declaration(t.id, current_user().id)}
     return render_template("assessment/index.html", tenders=tenders, declared=declared)
 
 
@@ -70,7 +54,7 @@ def declare(tender_id: int) -> Page:
     tender = access.get_or_404(Tender, tender_id, "assessment.assess_tender")
     opened = sealed.tender_bidders_visible(tender, now=clock.now())
     organisations = service.organisations_with_bids(tender, now=clock.now())
-    existing = queries.declaration(tender.id, current_user.id)
+    existing = queries.declaration(tender.id, current_user().id)
     form = forms.DeclarationForm(
         organisations=[o.id for o in existing.organisations] if existing else [],
         note=existing.note if existing else "",
@@ -79,9 +63,11 @@ def declare(tender_id: int) -> Page:
     if form.validate_on_submit():
         chosen = [o for o in organisations if o.id in (form.organisations.data or [])]
         try:
-            service.declare_conflicts(tender, _user(), chosen, note=form.note.data or "", now=clock.now())
+            service.declare_conflicts(
+                tender, current_user(), chosen, note=form.note.data or "", now=clock.now()
+            )
         except AssessmentRefused as refusal:
-            _refused(form, refusal)
+            show_refusal(form, refusal, elsewhere="flash")
         else:
             flash(_("Uw verklaring is vastgelegd."), "success")
             return redirect(url_for("assessment.assessor_tender", tender_id=tender.id))
@@ -95,14 +81,14 @@ def declare(tender_id: int) -> Page:
 @bp.get("/<int:tender_id>/inschrijvingen")
 def assessor_tender(tender_id: int) -> str:
     tender = access.get_or_404(Tender, tender_id, "assessment.assess_tender")
-    return render_template("assessment/assessor_tender.html", **views.assessor_tender(tender, _user()))
+    return render_template("assessment/assessor_tender.html", **views.assessor_tender(tender, current_user()))
 
 
 @bp.get("/inschrijving/<int:submission_id>")
 def score_page(submission_id: int) -> str:
     submission, code = _opened_submission(submission_id, "assessment.score_submission")
     service.view_submission(submission, purpose="score")
-    return render_template("assessment/score.html", **views.score_page(submission, code, _user(), {}))
+    return render_template("assessment/score.html", **views.score_page(submission, code, current_user(), {}))
 
 
 @bp.post("/inschrijving/<int:submission_id>/<int:criterion_id>")
@@ -113,16 +99,16 @@ def submit_score(submission_id: int, criterion_id: int) -> Page:
     if form.validate_on_submit():
         try:
             service.submit_score(
-                submission, criterion, _user(), form.value.data, form.motivation.data, now=clock.now()
+                submission, criterion, current_user(), form.value.data, form.motivation.data, now=clock.now()
             )
         except AssessmentRefused as refusal:
-            _refused(form, refusal)
+            show_refusal(form, refusal, elsewhere="flash")
         else:
             flash(_("Uw beoordeling is vastgelegd."), "success")
             return redirect(
                 url_for("assessment.score_page", submission_id=submission.id) + f"#c{criterion.id}"
             )
-    page = views.score_page(submission, code, _user(), {criterion.id: form})
+    page = views.score_page(submission, code, current_user(), {criterion.id: form})
     return render_template("assessment/score.html", **page), 422
 
 
@@ -151,9 +137,9 @@ def open_bids(tender_id: int) -> Page:
         if window is not None and window.tender_id != tender.id:
             abort(404)
         try:
-            opening = service.confirm_opening(tender, _user(), window=window, now=clock.now())
+            opening = service.confirm_opening(tender, current_user(), window=window, now=clock.now())
         except AssessmentRefused as refusal:
-            _refused(form, refusal)
+            show_refusal(form, refusal, elsewhere="flash")
         else:
             if opening.opened_at:
                 flash(_("De inschrijvingen zijn geopend."), "success")
@@ -179,9 +165,9 @@ def assessors(tender_id: int) -> Page:
         try:
             if assessor is None:
                 raise AssessmentRefused(_("Kies een beoordelaar."), "user")
-            service.appoint_assessor(tender, assessor, criterion=criterion, by=_user())
+            service.appoint_assessor(tender, assessor, criterion=criterion, by=current_user())
         except AssessmentRefused as refusal:
-            _refused(form, refusal)
+            show_refusal(form, refusal, elsewhere="flash")
         else:
             flash(_("De beoordelaar is benoemd."), "success")
             return redirect(url_for("assessment.assessors", tender_id=tender.id))
@@ -212,13 +198,13 @@ def check_requirement(submission_id: int, requirement_id: int) -> Page:
                 requirement,
                 RequirementOutcome(form.outcome.data),
                 note=form.note.data or "",
-                by=_user(),
+                by=current_user(),
                 now=clock.now(),
                 question=form.question.data or "",
                 response_deadline=deadline,
             )
         except AssessmentRefused as refusal:
-            _refused(form, refusal)
+            show_refusal(form, refusal, elsewhere="flash")
         else:
             flash(_("De beoordeling van de eis is vastgelegd."), "success")
             return redirect(
@@ -249,10 +235,10 @@ def consensus_item(submission_id: int, criterion_id: int) -> Page:
     if form.validate_on_submit():
         try:
             service.record_consensus(
-                submission, criterion, _user(), form.value.data, form.motivation.data, now=clock.now()
+                submission, criterion, current_user(), form.value.data, form.motivation.data, now=clock.now()
             )
         except AssessmentRefused as refusal:
-            _refused(form, refusal)
+            show_refusal(form, refusal, elsewhere="flash")
         else:
             flash(_("De consensusscore is vastgelegd."), "success")
             return redirect(url_for("assessment.consensus", tender_id=submission.bid.tender_id))
@@ -284,11 +270,11 @@ def decisions(tender_id: int) -> str:
     return render_template("assessment/decisions.html", **views.decisions(tender))
 
 
-def _decision_action(tender: Tender, action: object, success: str) -> Page:
+def _decision_action(tender: Tender, action: Callable[[], object], success: str) -> Page:
     form = forms.ActionForm()
     if form.validate_on_submit():
         try:
-            action()  # type: ignore[operator]
+            action()
         except AssessmentRefused as refusal:
             flash(refusal.message, "error")
         else:
@@ -302,7 +288,7 @@ def draft_decisions(tender_id: int) -> Page:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
     return _decision_action(
         tender,
-        lambda: deciding.draft_decisions(tender, _user(), now=clock.now()),
+        lambda: deciding.draft_decisions(tender, current_user(), now=clock.now()),
         _("De besluiten zijn opgesteld. Een tweede inkoper keurt ze goed."),
     )
 
@@ -313,9 +299,9 @@ def edit_decision(decision_id: int) -> Page:
     form = forms.DecisionForm(obj=decision)
     if form.validate_on_submit():
         try:
-            deciding.edit_decision(decision, form.motivation.data, _user(), now=clock.now())
+            deciding.edit_decision(decision, form.motivation.data, current_user(), now=clock.now())
         except AssessmentRefused as refusal:
-            _refused(form, refusal)
+            show_refusal(form, refusal, elsewhere="flash")
         else:
             flash(
                 _("De motivering is aangepast. Een andere inkoper moet het besluit opnieuw goedkeuren."),
@@ -331,7 +317,7 @@ def approve_decision(decision_id: int) -> Page:
     decision = access.get_or_404(Decision, decision_id, "assessment.manage")
     return _decision_action(
         views.tender_of(decision),
-        lambda: deciding.approve_decision(decision, _user(), now=clock.now()),
+        lambda: deciding.approve_decision(decision, current_user(), now=clock.now()),
         _("Het besluit is goedgekeurd."),
     )
 
@@ -342,7 +328,7 @@ def approve_all(tender_id: int) -> Page:
     counts: list[tuple[int, int]] = []
     page = _decision_action(
         tender,
-        lambda: counts.append(deciding.approve_all(tender, _user(), now=clock.now())),
+        lambda: counts.append(deciding.approve_all(tender, current_user(), now=clock.now())),
         _("De besluiten zijn goedgekeurd."),
     )
     if counts and counts[0][1]:
@@ -359,75 +345,10 @@ def send_decisions(tender_id: int) -> Page:
     progress: list[tuple[int, int]] = []
 
     def send() -> None:
-        progress.append(deciding.send_decisions(tender, _user(), now=clock.now()))
+        progress.append(deciding.send_decisions(tender, current_user(), now=clock.now()))
 
     page = _decision_action(tender, send, _("De besluiten worden verzonden."))
     if progress:
         sent, total = progress[0]
         flash(_("%(sent)s van %(total)s besluiten verzonden.", sent=sent, total=total), "success")
     return page
-
-
-# --- provider: decisions, letters, clarifications -------------------------------------------------
-
-
-@bp.get("/besluit/<int:submission_id>")
-def provider_decision(submission_id: int) -> str:
-    submission = access.get_or_404(BidSubmission, submission_id, "assessment.view_decision")
-    found = queries.decisions_of(submission, sent_only=True)
-    audit.record("assessment.view_decision", submission)
-    return render_template(
-        "assessment/provider_decision.html",
-        submission=submission,
-        decisions=found,
-        lots={lot.id: lot for lot in submission.bid.tender.lots},
-        clarifications=queries.clarifications(submission.id),
-    )
-
-
-@bp.get("/besluit/brief/<int:decision_id>")
-def letter(decision_id: int) -> Response:
-    decision = db.get_or_404(Decision, decision_id)
-    submission = db.session.get(BidSubmission, decision.submission_id)
-    access.require("assessment.view_decision", submission)
-    if decision.sent_at is None or not decision.letter_stored_name:
-        abort(404)
-    audit.record("assessment.download_letter", decision)
-    return send_file(
-        io.BytesIO(letters.letter_path(decision).read_bytes()),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=uploads.safe_display_name(
-            f"besluit-{submission.bid.tender.reference}-{decision.id}.pdf"
-        ),
-    )
-
-
-@bp.route("/verduidelijking/<int:clarification_id>", methods=["GET", "POST"])
-def answer_clarification(clarification_id: int) -> Page:
-    clarification = db.get_or_404(Clarification, clarification_id)
-    submission = db.session.get(BidSubmission, clarification.submission_id)
-    access.require("assessment.answer_clarification", submission)
-    form = forms.AnswerForm()
-    if form.validate_on_submit():
-        try:
-            service.answer_clarification(clarification, _user(), form.answer.data, now=clock.now())
-        except AssessmentRefused as refusal:
-            _refused(form, refusal)
-        else:
-            flash(_("Uw antwoord is verzonden."), "success")
-            return redirect(url_for("assessment.answer_clarification", clarification_id=clarification.id))
-    status = 422 if form.is_submitted() else 200
-    requirement = (
-        db.session.get(Requirement, clarification.requirement_id) if clarification.requirement_id else None
-    )
-    return render_template(
-        "assessment/answer_clarification.html",
-        clarification=clarification,
-        submission=submission,
-        requirement=requirement,
-        form=form,
-        open=rules.clarification_open(
-            clarification.response_deadline, clarification.answer is not None, now=clock.now()
-        ),
-    ), status

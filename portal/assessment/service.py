@@ -34,15 +34,11 @@ from portal.models import (
     Tender,
     User,
 )
+from portal.refusals import DomainRefusal
 
 
-class AssessmentRefused(Exception):
+class AssessmentRefused(DomainRefusal):
     """A refusal with the message for the person (and the form field it belongs to, when there is one)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def _opening_message(reason: str) -> str:

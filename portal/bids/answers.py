@@ -11,9 +11,10 @@ from werkzeug.wrappers import Response
 from portal import audit, clock, uploads
 from portal.bids import bp, forms, queries, rules, service
 from portal.bids import evidence as bid_evidence
-from portal.bids.pages import Page, acting_user, bid_or_404, editable, refused
+from portal.bids.pages import acting_user, bid_or_404, editable, refused
 from portal.extensions import db
 from portal.models import Bid, EvidenceFile
+from portal.web import Page
 
 # --- autosave (static/js/autosave.js posts a section's form with X-Autosave: 1) -----------------------
 

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import request
-from flask_login import current_user
-from werkzeug.wrappers import Response
 
-from portal import access, audit, clock
+from portal import access, audit, clock, web
 from portal.bids import rules, service
-from portal.models import Bid
-
-Page = Response | str | tuple[str, int]
+from portal.models import Bid, User
 
 
-def acting_user() -> Any:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+def acting_user() -> User:
+    return web.current_user()
 
 
 def bid_or_404(bid_id: int, action: str = "bids.view") -> Bid:

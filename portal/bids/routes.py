@@ -15,9 +15,10 @@ from werkzeug.wrappers import Response
 
 from portal import access, audit, clock
 from portal.bids import bp, forms, matrix_page, queries, receipt, rules, service
-from portal.bids.pages import Page, acting_user, bid_or_404, editable, refused
+from portal.bids.pages import acting_user, bid_or_404, editable, refused
 from portal.extensions import limiter
 from portal.models import Bid, BidSubmission, Tender
+from portal.web import Page
 
 # --- list and start ----------------------------------------------------------------------------
 

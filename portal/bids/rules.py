@@ -16,9 +16,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from portal.models.enums import AnswerType, Procedure, TenderStatus
+from portal.refusals import DomainRefusal
 
 
-class BidRefused(Exception):
+class BidRefused(DomainRefusal):
     """A domain refusal; str(error) is the Dutch message for the person."""
 
 

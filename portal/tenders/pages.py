@@ -1,5 +1,5 @@
-"""What the tender pages share: the page type, the tender (or one of its parts) with its permission,
-the acting user, a refusal shown next to its field, and the submit-flash-redirect of a form."""
+"""What the tender pages share: the tender (or one of its parts) with its permission, the acting user,
+and the submit-flash-redirect of a form (the page type and refusals on forms are portal/web.py's)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from portal import access, clock, uploads
+from portal import access, clock, uploads, web
 from portal.extensions import db
-from portal.models import Tender
+from portal.models import Tender, User
 from portal.tenders import queries
-from portal.tenders.rules import Problem
 from portal.tenders.service import TenderError
-
-Page = str | tuple[str, int] | Response
 
 
 def manageable(tender_id: int) -> Tender:
@@ -41,19 +37,8 @@ def child_of(tender: Tender, model: type[Any], object_id: int) -> Any:
     return obj
 
 
-def by() -> Any:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
-
-
-def show_problems(form: FlaskForm, error: TenderError) -> None:
-    """Put each refusal next to its field; what belongs to no field goes to the top of the form."""
-    problems = getattr(error, "problems", None) or [Problem(error.field or "", error.message)]
-    for problem in problems:
-        target = getattr(form, problem.field, None)
-        if target is not None and isinstance(target.errors, list) and problem.field != "windows":
-            target.errors.append(str(problem.message))
-        else:
-            form.form_errors.append(str(problem.message))
+def by() -> User:
+    return web.current_user()
 
 
 def submitted(
@@ -67,10 +52,10 @@ def submitted(
     try:
         result = action()
     except uploads.UploadRefused as refused:
-        form.file.errors.append(str(refused))
+        web.show_refusal(form, refused, field="file")
         return None
     except TenderError as error:
-        show_problems(form, error)
+        web.show_refusal(form, error)
         return None
     flash(done, "success")
     return redirect(to if isinstance(to, str) else to(result))

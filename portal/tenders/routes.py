@@ -17,7 +17,8 @@ from portal.access import guard
 from portal.extensions import db
 from portal.models import Law, Lot, Municipality, Procedure, Tender, TenderStatus
 from portal.tenders import bp, forms, publication, queries, service
-from portal.tenders.pages import Page, by, child_of, manageable, show_problems, submitted
+from portal.tenders.pages import by, child_of, manageable, submitted
+from portal.web import Page, show_refusal
 
 
 def _status() -> int:
@@ -210,7 +211,7 @@ def delete_lot(tender_id: int, lot_id: int) -> Page:
             abort(400)
         service.delete_lot(lot, by=by())
     except service.TenderError as error:
-        show_problems(form, error)
+        show_refusal(form, error)
         return _show(tender, 422, confirm=form)
     flash(_("Het perceel is verwijderd."), "success")
     return redirect(url_for("tenders.show", tender_id=tender.id, _anchor="percelen"))

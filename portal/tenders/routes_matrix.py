@@ -21,8 +21,9 @@ from portal.tenders import (
 )
 from portal.tenders import matrix as matrix_service
 from portal.tenders.notation import parse_money
-from portal.tenders.pages import Page, by, manageable, show_problems, submitted
+from portal.tenders.pages import by, manageable, submitted
 from portal.tenders.rules import Problem
+from portal.web import Page, show_refusal
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -100,7 +101,7 @@ def import_matrix(tender_id: int) -> Page:
     except matrix_rows.MatrixInvalid as invalid:
         return _matrix_page(tender_id, 422, errors=[str(e) for e in invalid.errors], import_form=form)
     except service.TenderError as error:
-        show_problems(form, error)
+        show_refusal(form, error)
         return _matrix_page(tender_id, 422, import_form=form)
     flash(
         _(

@@ -14,7 +14,8 @@ from portal.bids import rules as bid_rules
 from portal.extensions import db
 from portal.models import Tender, TenderDocument
 from portal.tenders import bp, forms, queries, questions, rules
-from portal.tenders.pages import Page, by, published_or_404
+from portal.tenders.pages import by, published_or_404
+from portal.web import Page
 
 
 def _card(tender: Tender, now) -> dict[str, object]:  # type: ignore[no-untyped-def]

@@ -10,8 +10,9 @@ from portal import access, clock
 from portal.extensions import db
 from portal.models import Question, Tender
 from portal.tenders import bp, forms, queries, questions
-from portal.tenders.pages import Page, by, published_or_404, show_problems
+from portal.tenders.pages import by, published_or_404
 from portal.tenders.service import TenderError
+from portal.web import Page, show_refusal
 
 
 def _subject_choices(tender: Tender) -> list[tuple[str, str]]:
@@ -43,8 +44,7 @@ def ask(tender_id: int) -> Page:
                 tender, user=by(), text=form.text.data, now=clock.now(), **_subject(form.subject.data)
             )
         except TenderError as error:
-            error.field = error.field or "text"
-            show_problems(form, error)
+            show_refusal(form, error, field="text")
         else:
             flash(
                 _("Uw vraag is verstuurd. Het antwoord verschijnt in een Nota van Inlichtingen."), "success"

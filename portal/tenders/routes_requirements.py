@@ -12,8 +12,9 @@ from flask_wtf import FlaskForm
 from portal.models import AnswerType, AwardCriterion, Lot, Requirement, RequirementKind, Tender
 from portal.tenders import bp, forms, queries, service
 from portal.tenders import requirements as requirement_service
-from portal.tenders.pages import Page, by, child_of, manageable, submitted
+from portal.tenders.pages import by, child_of, manageable, submitted
 from portal.tenders.rules import Problem
+from portal.web import Page
 
 
 def _refused_page(tender: Tender, template: str, error: service.TenderError) -> Page:

@@ -31,18 +31,14 @@ from portal.models import (
     TenderStatus,
     User,
 )
+from portal.refusals import DomainRefusal
 from portal.tenders import rules
 from portal.tenders.rules import Problem, TenderDates
 from portal.uploads import StoredFile
 
 
-class TenderError(Exception):
+class TenderError(DomainRefusal):
     """A refusal with a Dutch message, optionally belonging to a form field."""
-
-    def __init__(self, message: object, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 class TenderFrozen(TenderError):
@@ -58,6 +54,9 @@ class InvalidInput(TenderError):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("; ".join(str(p) for p in problems), problems[0].field if problems else None)
         self.problems = problems
+
+    def by_field(self) -> list[tuple[str | None, object]]:
+        return [(p.field, p.message) for p in self.problems]
 
 
 class PublicationRefused(TenderError):

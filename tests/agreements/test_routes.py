@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from portal import uploads
 from portal.agreements import amendments, service
 from portal.extensions import db
-from portal.models import Agreement, AgreementStatus, AuditEvent, ContractTemplate, Role
+from portal.models import Agreement, AgreementStatus, AuditEvent, AuditOutcome, ContractTemplate, Role
 from tests import factories
 from tests.agreements.helpers import NOW, pdf_text, priced_tender, result_level
 
@@ -245,3 +245,20 @@ def test_the_contract_manager_amends_and_records_the_signature_over_http(
     assert [v.version for v in agreement.versions] == [1, 2]
     assert agreement.versions[0].signed_at is not None
     assert "Beëindigd per 30 juni 2028" in agreement.versions[1].change_summary
+
+
+def test_anonymous_visitors_meet_the_same_access_check_as_everywhere(client, two_contracts):
+    """Agreements need no decorator of their own: access.require sends the visitor to log in and
+    records the refusal in the audit trail, as every other feature does."""
+    _, (first, _second) = two_contracts
+    response = client.get(f"/overeenkomsten/{first.id}")
+    assert response.status_code == 302
+    assert "/inloggen" in response.headers["Location"]
+    refusal = db.session.scalars(
+        sa.select(AuditEvent).where(
+            AuditEvent.action == "agreements.view",
+            AuditEvent.object_id == first.id,
+            AuditEvent.outcome == AuditOutcome.REFUSED,
+        )
+    ).one()
+    assert refusal.detail["reason"] == "anonymous"

@@ -1,0 +1,78 @@
+"""Routes of the assessment for providers: their decisions, decision letters and clarifications."""
+
+from __future__ import annotations
+
+import io
+
+from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from portal import access, audit, clock, uploads
+from portal.assessment import bp, forms, letters, queries, rules, service
+from portal.assessment.service import AssessmentRefused
+from portal.extensions import db
+from portal.models import BidSubmission, Clarification, Decision, Requirement
+from portal.web import Page, current_user, show_refusal
+
+
+@bp.get("/besluit/<int:submission_id>")
+def provider_decision(submission_id: int) -> str:
+    submission = access.get_or_404(BidSubmission, submission_id, "assessment.view_decision")
+    found = queries.decisions_of(submission, sent_only=True)
+    audit.record("assessment.view_decision", submission)
+    return render_template(
+        "assessment/provider_decision.html",
+        submission=submission,
+        decisions=found,
+        lots={lot.id: lot for lot in submission.bid.tender.lots},
+        clarifications=queries.clarifications(submission.id),
+    )
+
+
+@bp.get("/besluit/brief/<int:decision_id>")
+def letter(decision_id: int) -> Response:
+    decision = db.get_or_404(Decision, decision_id)
+    submission = db.session.get(BidSubmission, decision.submission_id)
+    access.require("assessment.view_decision", submission)
+    if decision.sent_at is None or not decision.letter_stored_name:
+        abort(404)
+    audit.record("assessment.download_letter", decision)
+    return send_file(
+        io.BytesIO(letters.letter_path(decision).read_bytes()),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=uploads.safe_display_name(
+            f"besluit-{submission.bid.tender.reference}-{decision.id}.pdf"
+        ),
+    )
+
+
+@bp.route("/verduidelijking/<int:clarification_id>", methods=["GET", "POST"])
+def answer_clarification(clarification_id: int) -> Page:
+    clarification = db.get_or_404(Clarification, clarification_id)
+    submission = db.session.get(BidSubmission, clarification.submission_id)
+    access.require("assessment.answer_clarification", submission)
+    form = forms.AnswerForm()
+    if form.validate_on_submit():
+        try:
+            service.answer_clarification(clarification, current_user(), form.answer.data, now=clock.now())
+        except AssessmentRefused as refusal:
+            show_refusal(form, refusal, elsewhere="flash")
+        else:
+            flash(_("Uw antwoord is verzonden."), "success")
+            return redirect(url_for("assessment.answer_clarification", clarification_id=clarification.id))
+    status = 422 if form.is_submitted() else 200
+    requirement = (
+        db.session.get(Requirement, clarification.requirement_id) if clarification.requirement_id else None
+    )
+    return render_template(
+        "assessment/answer_clarification.html",
+        clarification=clarification,
+        submission=submission,
+        requirement=requirement,
+        form=form,
+        open=rules.clarification_open(
+            clarification.response_deadline, clarification.answer is not None, now=clock.now()
+        ),
+    ), status
