@@ -8,6 +8,9 @@ database, and the day heads are still published (`flask audit head`). Each event
 is flushed, in `_chain_new_events`: on PostgreSQL under a transaction-scoped advisory lock, held until
 the commit, so two transactions never read the same head (the unique `prev_hash` refuses a fork
 anyway); SQLite serialises writers itself (every transaction starts IMMEDIATE outside the tests).
+`record` keeps the event aside and adds it to the session only when the transaction commits
+(`_add_pending_events`), so that lock is taken for the commit's own flush, not at an autoflush early in
+a request and held while the page renders; a rolled-back transaction drops its pending events.
 
 The table is insert-only (ORM guards below and in the model; database triggers). `maintenance(connection)`
 lifts the triggers for one transaction: it is used only by the tests' clean-up of committed tests
@@ -36,6 +39,7 @@ CHAIN_LOCK = 0x61756474  # pg_advisory_xact_lock key of the audit chain ("audt")
 MAINTENANCE_SETTING = "portal.audit_maintenance"  # PostgreSQL: SET LOCAL portal.audit_maintenance = 'on'
 SQLITE_MAINTENANCE_FUNCTION = "portal_audit_maintenance"  # SQLite: the triggers ask this function
 
+PENDING = "audit_events_pending"  # session.info key: events recorded in the transaction, added at its commit
 FORBIDDEN_DETAIL_KEYS = frozenset({"password", "token", "content", "text", "secret", "answer"})
 
 
@@ -66,7 +70,7 @@ def record(
         ip=_origin_ip(),
         detail={k: str(v) for k, v in detail.items()},
     )
-    db.session.add(event)
+    db.session().info.setdefault(PENDING, []).append(event)
     if outcome is AuditOutcome.REFUSED and has_request_context():
         g.setdefault("audit_refusals", []).append(event)
     return event
@@ -110,6 +114,16 @@ def chain_head(connection: sa.Connection) -> tuple[int, str]:
         sa.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
     ).first()
     return (head.seq, head.hash) if head else (0, GENESIS)
+
+
+@sa.event.listens_for(orm.Session, "before_commit")
+def _add_pending_events(session: orm.Session) -> None:
+    session.add_all(session.info.pop(PENDING, []))
+
+
+@sa.event.listens_for(orm.Session, "after_soft_rollback")
+def _drop_pending_events(session: orm.Session, _previous: Any) -> None:
+    session.info.pop(PENDING, None)
 
 
 @sa.event.listens_for(orm.Session, "before_flush")

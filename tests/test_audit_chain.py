@@ -371,3 +371,20 @@ def test_an_organisation_locked_for_update_does_not_deadlock_with_the_chain_lock
     with app.app_context():
         assert _verify().intact
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == 2
+
+
+def test_an_event_joins_the_transaction_at_its_commit_and_a_rollback_drops_it(app):
+    """So the chain's lock is taken by the commit's own flush, not by an autoflush early in a request."""
+    from portal import audit
+
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    audit.record("tests.kept")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == before  # not yet flushed
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == before + 1
+    audit.record("tests.dropped")
+    db.session.rollback()
+    db.session.commit()
+    actions = set(db.session.scalars(sa.select(AuditEvent.action)))
+    assert "tests.kept" in actions
+    assert "tests.dropped" not in actions

@@ -171,6 +171,7 @@ def test_submit_freezes_the_content_and_its_hash(bid, provider):
     assert submission.admission_window_id == bid.tender.windows[0].id
     assert len(submission.content["choice"]) == 8
     assert bid.status is BidStatus.SUBMITTED
+    db.session.commit()  # audit events join the transaction at its commit
     assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "bids.submit")) is not None
 
 

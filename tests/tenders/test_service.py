@@ -150,6 +150,7 @@ def test_copy_takes_everything_but_dates_and_bids():
 def test_archive_sets_status_and_writes_audit():
     tender = complete_draft()
     service.archive_tender(tender, by=None, now=NOW)
+    db.session.commit()  # audit events join the transaction at its commit
     assert tender.status is TenderStatus.ARCHIVED
     assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "tenders.archive")) is not None
 
@@ -196,6 +197,7 @@ def test_demo_tender_is_built_through_the_services_and_is_complete():
     assert len(tender.results) == 16
     assert {r.law for r in tender.results} == {Law.JEUGDWET, Law.WMO}
     assert sum(c.weight for c in tender.criteria) == Decimal(100)
+    db.session.commit()  # audit events join the transaction at its commit
     actions = set(db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.object_id == tender.id)))
     assert {"tenders.create", "tenders.publish"} <= actions
     assert seed_demo_tender(today=NOW.date()) is tender  # idempotent
