@@ -100,7 +100,7 @@ def restore_refusals() -> None:
 
 def _current_actor() -> Any | None:
     if has_request_context() and getattr(current_user, "is_authenticated", False):
-        return current_user._get_current_object()  # type: ignore[attr-defined]
+        return current_user._get_current_object()
     return None
 
 
@@ -128,9 +128,7 @@ def _drop_pending_events(session: orm.Session, _previous: Any) -> None:
 
 @sa.event.listens_for(orm.Session, "before_flush")
 def _chain_new_events(session: orm.Session, _context: Any, _instances: Any) -> None:
-    new = sorted(
-        (obj for obj in session.new if isinstance(obj, AuditEvent)), key=lambda e: sa.inspect(e).insert_order
-    )
+    new = sorted((obj for obj in session.new if isinstance(obj, AuditEvent)), key=_insert_order)
     if not new:
         return
     connection = session.connection()
@@ -144,6 +142,12 @@ def _chain_new_events(session: orm.Session, _context: Any, _instances: Any) -> N
         event.detail = event.detail or {}
         event.seq, event.prev_hash = seq, prev_hash
         event.hash = prev_hash = chain_hash(fields_of(event))
+
+
+def _insert_order(event: AuditEvent) -> int:
+    order = sa.inspect(event).insert_order
+    assert order is not None  # every pending object has its place in the flush
+    return order
 
 
 def _lock_referenced_rows(connection: sa.Connection, events: list[AuditEvent]) -> None:

@@ -25,6 +25,7 @@ import io
 import json
 import os
 import re
+import sqlite3
 import tarfile
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -37,6 +38,7 @@ from typing import IO, Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from portal.extensions import db
 from portal.models.base import Base
@@ -157,11 +159,11 @@ def _snapshot_engine() -> sa.Engine:
     engine = sa.create_engine(db.engine.url, poolclass=sa.pool.NullPool, connect_args={"timeout": 30})
 
     @sa.event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]  # DBAPI objects
+    def _connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
         dbapi_connection.isolation_level = None  # no pysqlite transaction handling: ours below
 
     @sa.event.listens_for(engine, "begin")
-    def _begin(connection):  # type: ignore[no-untyped-def]  # DBAPI objects
+    def _begin(connection: sa.Connection) -> None:
         connection.exec_driver_sql("BEGIN")
 
     return engine

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from portal.extensions import db
 from portal.models import AuditEvent, Bid, BidSubmission, Nota, Opening, OutgoingMail, Rectification, Tender
@@ -102,7 +103,7 @@ def outgoing_mail_sealed(now: datetime) -> sa.ColumnElement[bool]:
     """
     opened = _opened_tenders(now)
 
-    def keyed(prefix: str, key_id: sa.ColumnElement, separator: str) -> sa.ColumnElement:
+    def keyed(prefix: str, key_id: orm.QueryableAttribute[int], separator: str) -> sa.ColumnElement:
         return OutgoingMail.dedupe_key.like(sa.literal(prefix) + sa.cast(key_id, sa.String) + f"{separator}%")
 
     return sa.or_(
