@@ -22,9 +22,18 @@ from portal.models.enums import AuditOutcome
 
 GENESIS = "0" * 64
 HASHED_FIELDS = (
-    "seq", "prev_hash", "at", "actor_id", "organisation_id", "action",
-    "object_type", "object_id", "outcome", "ip", "detail",
-)  # fmt: skip
+    "seq",
+    "prev_hash",
+    "at",
+    "actor_id",
+    "organisation_id",
+    "action",
+    "object_type",
+    "object_id",
+    "outcome",
+    "ip",
+    "detail",
+)
 
 
 class AuditEventImmutableError(RuntimeError):
