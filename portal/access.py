@@ -272,11 +272,8 @@ def _score_submission(user: Any, submission: Any) -> bool:
     tender_id = submission.bid.tender_id
     if not (user.has_role(Role.ASSESSOR) and _appointed(user, tender_id)):
         return False
-    declaration = db.session.scalar(
-        sa.select(ConflictDeclaration).where(
-            ConflictDeclaration.tender_id == tender_id, ConflictDeclaration.user_id == user.id
-        )
-    )
+    where = (ConflictDeclaration.tender_id == tender_id, ConflictDeclaration.user_id == user.id)
+    declaration = db.session.scalar(sa.select(ConflictDeclaration).where(*where))
     if declaration is None:
         return False
     if submission.bid.organisation_id in {o.id for o in declaration.organisations}:
