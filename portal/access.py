@@ -90,7 +90,7 @@ def guard(action: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
             require(action)
             return view(*args, **kwargs)
 
-        wrapped.access_action = action  # type: ignore[attr-defined]
+        wrapped.access_action = action  # type: ignore[attr-defined]  # a function attribute: the view's action
         return wrapped
 
     return decorate
@@ -102,7 +102,7 @@ def public(action: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         raise ValueError(f"{action!r} is not a public action")
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        view.access_action = action  # type: ignore[attr-defined]
+        view.access_action = action  # type: ignore[attr-defined]  # a function attribute: the view's action
         return view
 
     return decorate
