@@ -32,6 +32,7 @@ ITEMS: list[NavItem] = [
     NavItem("dashboard.figures", _l("Cijfers"), "dashboard.view"),
     NavItem("admin.users", _l("Gebruikers"), "admin.manage_users"),
     NavItem("admin.outbox", _l("E-mail"), "admin.manage_mail"),
+    NavItem("standards.reference_list", _l("iStandaarden"), "admin.manage_master_data"),
     NavItem("accounts.profile", _l("Mijn account"), "accounts.own_account"),
 ]
 

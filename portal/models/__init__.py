@@ -8,6 +8,7 @@ from portal.models.agreement import (
     GenerationJob,
     GenerationJobItem,
 )
+from portal.models.api import ApiToken
 from portal.models.assessment import (
     AssessorAppointment,
     Clarification,
@@ -23,6 +24,7 @@ from portal.models.bid import Bid, BidLine, BidSubmission, CriterionAnswer, Evid
 from portal.models.enums import *  # noqa: F403 - the enums are part of the model vocabulary
 from portal.models.mail import OutgoingMail
 from portal.models.organisation import AccessRequest, Municipality, Organisation, User, UserRole
+from portal.models.standards import StandardCode
 from portal.models.tender import (
     AdmissionWindow,
     AwardCriterion,
@@ -47,6 +49,7 @@ __all__ = [
     "AdmissionWindow",
     "Agreement",
     "AgreementVersion",
+    "ApiToken",
     "AssessorAppointment",
     "AuditEvent",
     "AwardCriterion",
@@ -80,6 +83,7 @@ __all__ = [
     "Result",
     "ResultLevel",
     "Score",
+    "StandardCode",
     "Tariff",
     "Tender",
     "TenderDocument",

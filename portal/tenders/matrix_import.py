@@ -61,6 +61,9 @@ def _insert_matrix(tender: Tender, rows: list[ParsedRow]) -> ImportSummary:
                 "name": r.name,
                 "law": r.law,
                 "product_code": r.product_code,
+                "product_category": r.codes.product_category,
+                "unit": r.codes.unit,
+                "frequency": r.codes.frequency,
                 "description": "",
             }
             for r in firsts.values()

@@ -19,7 +19,10 @@ from openpyxl import load_workbook
 from portal import uploads
 from portal.extensions import db
 from portal.models import Domain, Law, Tender
+from portal.standards import reference
+from portal.standards.rules import ReferenceLists
 from portal.tenders.matrix_columns import COLUMNS, LAW_NAMES, REQUIRED_COLUMNS
+from portal.tenders.matrix_standards import StandardCodes, standard_part
 from portal.tenders.notation import parse_date, parse_money
 from portal.tenders.service import TenderError
 
@@ -78,7 +81,8 @@ def _xlsx_table(data: bytes) -> list[tuple[Any, ...]]:
     except Exception as error:
         raise MatrixInvalid([RowError(1, "-", _l("Dit Excel-bestand kan niet worden gelezen."))]) from error
     try:
-        return [tuple(row) for row in workbook.active.iter_rows(values_only=True)]
+        sheet = workbook.active
+        return [tuple(row) for row in sheet.iter_rows(values_only=True)] if sheet is not None else []
     finally:
         workbook.close()
 
@@ -110,6 +114,7 @@ class ParsedRow:
     municipality_id: int | None
     valid_from: date | None
     amount: Decimal | None
+    codes: StandardCodes = field(default_factory=StandardCodes)
 
 
 @dataclass
@@ -117,6 +122,7 @@ class _Lookup:
     domains: dict[str, int]
     lots: dict[str, int]
     municipalities: dict[str, int]
+    standards: ReferenceLists
     errors: list[RowError] = field(default_factory=list)
 
 
@@ -129,6 +135,7 @@ def _lookup(tender: Tender) -> _Lookup:
         domains={d.name.lower(): d.id for d in db.session.scalars(sa.select(Domain))},
         lots={lot.name.lower(): lot.id for lot in tender.lots},
         municipalities=municipalities,
+        standards=reference.lists(),
     )
 
 
@@ -156,6 +163,7 @@ def _parse_row(number: int, values: dict[str, Any], lookup: _Lookup) -> ParsedRo
         if not text[column]:
             fail(column, _l("Dit veld is leeg."))
     domain_id, law, level, lot_id = _result_part(values, text, lookup, fail)
+    codes = standard_part(text, law, lookup.standards, fail)
     for column, limit in (
         ("resultaatcode", 20),
         ("resultaat", 200),
@@ -176,13 +184,14 @@ def _parse_row(number: int, values: dict[str, Any], lookup: _Lookup) -> ParsedRo
         code=text["resultaatcode"],
         name=text["resultaat"],
         law=law,
-        product_code=text["productcode"],
+        product_code=codes.product_code,
         level=level,
         level_description=text["niveauomschrijving"],
         lot_id=lot_id,
         municipality_id=municipality_id,
         valid_from=valid_from,
         amount=amount,
+        codes=codes,
     )
 
 
@@ -251,6 +260,9 @@ def _check_consistency(rows: list[ParsedRow], errors: list[RowError]) -> None:
             ("domein", row.domain_id, first.domain_id),
             ("wet", row.law, first.law),
             ("productcode", row.product_code, first.product_code),
+            ("productcategorie", row.codes.product_category, first.codes.product_category),
+            ("eenheid", row.codes.unit, first.codes.unit),
+            ("frequentie", row.codes.frequency, first.codes.frequency),
         ):
             if a != b:
                 errors.append(
