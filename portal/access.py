@@ -331,6 +331,16 @@ def _accept_agreement(user: Any, agreement: Any) -> bool:
     return user.has_role(Role.PROVIDER_ADMIN) and same_organisation(user, agreement.organisation_id)
 
 
+# --- open standards: the contract export for the municipalities' systems, API tokens ------------------
+
+_register_role_policies(
+    {
+        "standards.contract_export": (Role.BUYER, Role.CONTRACT_MANAGER, Role.ADMIN),
+        "api.manage_tokens": (Role.ADMIN,),
+    }
+)
+
+
 # --- open data (public: OCDS, without log-in) -----------------------------------------------------
 
 

@@ -28,6 +28,7 @@ ITEMS: list[NavItem] = [
     NavItem("assessment.index", _l("Beoordeling"), "assessment.score"),
     NavItem("assessment.manage_index", _l("Besluiten"), "assessment.manage"),
     NavItem("agreements.register", _l("Contractregister"), "agreements.register"),
+    NavItem("standards.contract_exports", _l("Contracten per gemeente"), "standards.contract_export"),
     NavItem("agreements.mine", _l("Mijn overeenkomsten"), "bids.start", providers_only=True),
     NavItem("dashboard.figures", _l("Cijfers"), "dashboard.view"),
     NavItem("admin.users", _l("Gebruikers"), "admin.manage_users"),

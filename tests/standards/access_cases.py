@@ -14,3 +14,14 @@ CASES = [
         method="POST",  # without a file: the admin gets the form back (422), the others are refused
     ),
 ]
+
+EXPORTERS = frozenset({"buyer", "contract_manager", "admin"})
+
+CASES += [
+    Case("standards.contract_exports", lambda w: "/contracten/gemeenten", EXPORTERS),
+    Case(
+        "standards.contract_export",
+        lambda w: f"/contracten/gemeenten/{w.tender.municipalities[0].id}/contracten.csv",
+        EXPORTERS,
+    ),
+]
