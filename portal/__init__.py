@@ -70,6 +70,9 @@ def register_blueprints(app: Flask) -> None:
     from portal.standards import bp as standards_bp
 
     app.register_blueprint(standards_bp)
+    from portal.verification import bp as verification_bp
+
+    app.register_blueprint(verification_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

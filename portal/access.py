@@ -24,7 +24,7 @@ Policy = Callable[[Any, Any], bool]
 
 POLICIES: dict[str, Policy] = {}
 # Actions without log-in (the public tender pages need no action at all; open data names its own).
-PUBLIC_ACTIONS = frozenset({"opendata.read"})
+PUBLIC_ACTIONS = frozenset({"opendata.read", "verification.check", "api.read"})
 
 
 class HiddenObject(Exception):
@@ -347,4 +347,19 @@ _register_role_policies(
 @policy("opendata.read")
 def _read_open_data(_user: Any, _obj: Any) -> bool:
     """Open data shows only what is public (portal/opendata/releases.py): everyone may read it."""
+    return True
+
+
+# --- verification and the API (public routes: the API checks its own per-system token) ------------
+
+
+@policy("verification.check")
+def _check_document(_user: Any, _obj: Any) -> bool:
+    """The verification page shows only kind, public reference, date and version (portal/verification)."""
+    return True
+
+
+@policy("api.read")
+def _read_api(_user: Any, _obj: Any) -> bool:
+    """Not a user's right: every API route requires a valid system token (portal/api/tokens.py)."""
     return True

@@ -1,4 +1,4 @@
-"""iStandaarden on results (productcategorie, eenheid, frequentie), their reference list, API tokens
+"""iStandaarden on results (productcategorie, eenheid, frequentie), their reference list, API tokens, issued PDFs
 
 Revision ID: 7b3f2a9e4c61
 Revises: 6a1d4e9c2b35
@@ -50,9 +50,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_token")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_token_token_hash")),
     )
+    op.create_table(
+        "issued_document",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(64), nullable=False),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("object_id", sa.Integer(), nullable=False),
+        sa.Column("issued_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_issued_document")),
+        sa.UniqueConstraint("sha256", name=op.f("uq_issued_document_sha256")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("issued_document")
     op.drop_table("api_token")
     op.drop_table("standard_code")
     with op.batch_alter_table("result") as batch:
