@@ -73,6 +73,9 @@ def register_blueprints(app: Flask) -> None:
     from portal.verification import bp as verification_bp
 
     app.register_blueprint(verification_bp)
+    from portal.api import bp as api_bp
+
+    app.register_blueprint(api_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

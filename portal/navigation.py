@@ -34,6 +34,7 @@ ITEMS: list[NavItem] = [
     NavItem("admin.users", _l("Gebruikers"), "admin.manage_users"),
     NavItem("admin.outbox", _l("E-mail"), "admin.manage_mail"),
     NavItem("standards.reference_list", _l("iStandaarden"), "admin.manage_master_data"),
+    NavItem("api.tokens_page", _l("API-sleutels"), "api.manage_tokens"),
     NavItem("accounts.profile", _l("Mijn account"), "accounts.own_account"),
 ]
 

@@ -11,9 +11,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from portal.agreements import queries as agreements
 from portal.extensions import db
-from portal.models import AgreementStatus, Municipality, Result
+from portal.models import Agreement, AgreementStatus, AgreementVersion, Organisation, Result, Tender
 from portal.standards.rules import FREQUENCY, UNIT, ReferenceLists
 
 IN_FORCE = (AgreementStatus.ACCEPTED, AgreementStatus.SIGNED, AgreementStatus.ACTIVE)
@@ -53,23 +52,60 @@ def client_stop_keys(now: datetime) -> set[tuple[str, str, str]]:
     return set()
 
 
-def contract_lines(municipality: Municipality, lists: ReferenceLists, *, now: datetime) -> list[ContractLine]:
-    """Every line of every contract in force with a tariff in this municipality, by provider and code."""
-    register = agreements.register(
-        agreements.RegisterFilter(municipality_code=municipality.cbs_code), with_content=True
+@dataclass(frozen=True)
+class InForce:
+    """A contract in force: its number, tender and current version's content."""
+
+    number: str
+    tender_id: int
+    tender: str
+    content: dict[str, Any]
+
+
+def in_force(kvk_number: str | None = None) -> list[InForce]:
+    """Every accepted or signed contract's current version, in one query (one provider's with kvk_number)."""
+    current = (
+        sa.select(AgreementVersion.agreement_id, sa.func.max(AgreementVersion.version).label("version"))
+        .group_by(AgreementVersion.agreement_id)
+        .subquery()
     )
-    in_force = [row for row in register if row.agreement.status in IN_FORCE]
-    codes = _result_codes({row.agreement.tender_id for row in in_force})
+    query = (
+        sa.select(Agreement.number, Agreement.tender_id, Tender.reference, AgreementVersion.content)
+        .join(Tender, Tender.id == Agreement.tender_id)
+        .join(current, current.c.agreement_id == Agreement.id)
+        .join(
+            AgreementVersion,
+            sa.and_(
+                AgreementVersion.agreement_id == Agreement.id, AgreementVersion.version == current.c.version
+            ),
+        )
+        .where(Agreement.status.in_(IN_FORCE))
+        .order_by(Agreement.number)
+    )
+    if kvk_number is not None:
+        query = query.join(Organisation, Organisation.id == Agreement.organisation_id).where(
+            Organisation.kvk_number == kvk_number
+        )
+    return [InForce(*row) for row in db.session.execute(query)]
+
+
+def contract_lines(
+    contracts: list[InForce], lists: ReferenceLists, *, municipality: str | None, now: datetime
+) -> list[ContractLine]:
+    """One line per contract × municipality (all, or the one CBS code) × result × level, sorted."""
+    codes = _result_codes({c.tender_id for c in contracts})
     stops = client_stop_keys(now)
     lines = [
-        _line(municipality.cbs_code, row, lot["name"], line, codes, lists, stops)
-        for row in in_force
-        for lot in row.content["lots"]
+        _line(cbs, contract, lot["name"], line, codes, lists, stops)
+        for contract in contracts
+        for lot in contract.content["lots"]
         for line in lot["lines"]
-        if municipality.cbs_code in line["tariffs"]
+        for cbs in sorted(line["tariffs"])
+        if municipality in (None, cbs)
     ]
     return sorted(
-        lines, key=lambda x: (x.provider, x.contract_number, x.product_code, x.result_code, x.level)
+        lines,
+        key=lambda x: (x.municipality, x.provider, x.contract_number, x.product_code, x.result_code, x.level),
     )
 
 
@@ -84,28 +120,31 @@ def _result_codes(tender_ids: set[int]) -> dict[tuple[int, str], tuple[str, str,
             Result.frequency,
         ).where(Result.tender_id.in_(tender_ids))
     )
-    return {
-        (tender_id, code): (category, product, unit, frequency)
-        for tender_id, code, category, product, unit, frequency in rows
-    }
+    return {(row[0], row[1]): (row[2], row[3], row[4], row[5]) for row in rows}
 
 
 def _line(
-    cbs: str, row: Any, lot: str, line: dict[str, Any], codes: dict, lists: ReferenceLists, stops: set
+    cbs: str,
+    contract: InForce,
+    lot: str,
+    line: dict[str, Any],
+    codes: dict,
+    lists: ReferenceLists,
+    stops: set,
 ) -> ContractLine:
-    content = row.content
+    content = contract.content
     category, product, unit, frequency = codes.get(
-        (row.agreement.tender_id, line["result_code"]), ("", "", "", "")
+        (contract.tender_id, line["result_code"]), ("", "", "", "")
     )
     provider = content["provider"]
     term = content["term"]
     return ContractLine(
         municipality=cbs,
-        contract_number=row.agreement.number,
+        contract_number=contract.number,
         provider=provider["name"],
         kvk_number=provider["kvk_number"],
         agb_code=provider.get("agb_code") or "",
-        tender=row.tender_reference,
+        tender=contract.tender,
         lot=lot,
         result_code=line["result_code"],
         result_name=line["result_name"],

@@ -68,7 +68,9 @@ def contract_exports() -> str:
 @bp.get("/contracten/gemeenten/<int:municipality_id>/contracten.<any(csv, xlsx):fmt>")
 def contract_export(municipality_id: int, fmt: str) -> Response:
     municipality = get_or_404(Municipality, municipality_id, "standards.contract_export")
-    lines = contracts.contract_lines(municipality, reference.lists(), now=clock.now())
+    lines = contracts.contract_lines(
+        contracts.in_force(), reference.lists(), municipality=municipality.cbs_code, now=clock.now()
+    )
     audit.record(
         "standards.contract_export", municipality, actor=current_user(), lines=len(lines), format=fmt
     )

@@ -31,9 +31,16 @@ def _contracted(app) -> Journey:
 def test_a_sent_contract_is_not_exported_until_it_is_accepted(app):
     journey = _contracted(app)
     municipality = journey.tender.municipalities[0]
-    assert contracts.contract_lines(municipality, reference.lists(), now=clock.now()) == []
+    assert (
+        contracts.contract_lines(
+            contracts.in_force(), reference.lists(), municipality=municipality.cbs_code, now=clock.now()
+        )
+        == []
+    )
     journey.sign()
-    lines = contracts.contract_lines(municipality, reference.lists(), now=clock.now())
+    lines = contracts.contract_lines(
+        contracts.in_force(), reference.lists(), municipality=municipality.cbs_code, now=clock.now()
+    )
     assert [(x.result_code, x.level) for x in lines] == [("R1", 4), ("R1", 5)]
     first = lines[0]
     assert (first.agb_code, first.product_category, first.product_code) == ("12345678", "45", "45A01")
