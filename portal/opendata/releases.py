@@ -141,8 +141,9 @@ def _items(tender: Tender) -> list[dict[str, Any]]:
                     "description": result.name,
                 },
             }
-            if result.product_code:
-                item["additionalClassifications"] = [{"scheme": "x_iStandaarden", "id": result.product_code}]
+            codes = _istandaarden(result)
+            if codes:
+                item["additionalClassifications"] = codes
             units = {t.unit for t in result_level.tariffs}
             if len(units) == 1:
                 item["unit"] = {"name": units.pop()}
@@ -307,3 +308,12 @@ def awarded_organisations(awards: list[Release]) -> dict[str, tuple[str, datetim
             for supplier in award["suppliers"]:
                 found.setdefault(supplier["id"], (award["id"], datetime.fromisoformat(release["date"])))
     return found
+
+
+def _istandaarden(result: Any) -> list[dict[str, str]]:
+    """The iWmo/iJw codes of a result (portal/standards): its productcategorie and productcode."""
+    codes = [
+        ("x_iStandaarden-productcategorie", result.product_category),
+        ("x_iStandaarden", result.product_code),
+    ]
+    return [{"scheme": scheme, "id": value} for scheme, value in codes if value]
