@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import astuple, dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 import sqlalchemy as sa
 
@@ -132,12 +132,7 @@ def _line(
     lists: ReferenceLists,
     stops: set,
 ) -> ContractLine:
-    content = contract.content
-    category, product, unit, frequency = codes.get(
-        (contract.tender_id, line["result_code"]), ("", "", "", "")
-    )
-    provider = content["provider"]
-    term = content["term"]
+    content, provider = contract.content, contract.content["provider"]
     return ContractLine(
         municipality=cbs,
         contract_number=contract.number,
@@ -148,15 +143,44 @@ def _line(
         lot=lot,
         result_code=line["result_code"],
         result_name=line["result_name"],
-        product_category=category,
-        product_code=product,
         level=line["level"],
         tariff=Decimal(line["tariffs"][cbs]),
-        unit_code=unit,
-        unit=lists.name(UNIT, unit),
-        frequency_code=frequency,
-        frequency=lists.name(FREQUENCY, frequency),
-        valid_from=date.fromisoformat(content.get("tariffs_valid_from") or term["start"]),
-        valid_until=date.fromisoformat(term.get("ended_on") or term["end"]),
+        **_codes(codes.get((contract.tender_id, line["result_code"]), ("", "", "", "")), lists),
+        **_validity(content),
         client_stop="ja" if (provider["kvk_number"], cbs, line["result_code"]) in stops else "",
     )
+
+
+class _Codes(TypedDict):
+    product_category: str
+    product_code: str
+    unit_code: str
+    unit: str
+    frequency_code: str
+    frequency: str
+
+
+class _Validity(TypedDict):
+    valid_from: date
+    valid_until: date
+
+
+def _codes(found: tuple[str, str, str, str], lists: ReferenceLists) -> _Codes:
+    category, product, unit, frequency = found
+    return {
+        "product_category": category,
+        "product_code": product,
+        "unit_code": unit,
+        "unit": lists.name(UNIT, unit),
+        "frequency_code": frequency,
+        "frequency": lists.name(FREQUENCY, frequency),
+    }
+
+
+def _validity(content: dict[str, Any]) -> _Validity:
+    """From the last indexation (or the start of the term) to the end (or the early ending)."""
+    term = content["term"]
+    return {
+        "valid_from": date.fromisoformat(content.get("tariffs_valid_from") or term["start"]),
+        "valid_until": date.fromisoformat(term.get("ended_on") or term["end"]),
+    }
