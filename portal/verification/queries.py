@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -62,9 +63,7 @@ def _receipt(submission_id: int) -> Verified | None:
     if row is None:
         return None
     submission, reference = row
-    latest = db.session.scalar(
-        sa.select(sa.func.max(BidSubmission.version)).where(BidSubmission.bid_id == submission.bid_id)
-    )
+    latest = _latest(BidSubmission.version, BidSubmission.bid_id == submission.bid_id)
     current = submission.withdrawn_at is None and submission.version == latest
     detail = _l("versie %(version)s", version=submission.version)
     return Verified(
@@ -84,7 +83,7 @@ def _nota(nota_id: int) -> Verified | None:
     if row is None:
         return None
     nota, reference = row
-    latest = db.session.scalar(sa.select(sa.func.max(Nota.number)).where(Nota.tender_id == nota.tender_id))
+    latest = _latest(Nota.number, Nota.tender_id == nota.tender_id)
     detail = _l("Nota %(number)s", number=nota.number)
     return Verified(
         "nota", _l("Nota van Inlichtingen"), reference, detail, nota.published_at, nota.number == latest
@@ -114,11 +113,7 @@ def _agreement(sha256: str) -> Verified | None:
     if row is None:
         return None
     version, number, reference = row
-    latest = db.session.scalar(
-        sa.select(sa.func.max(AgreementVersion.version)).where(
-            AgreementVersion.agreement_id == version.agreement_id
-        )
-    )
+    latest = _latest(AgreementVersion.version, AgreementVersion.agreement_id == version.agreement_id)
     detail = _l("%(number)s, versie %(version)s", number=number, version=version.version)
     return Verified(
         "agreement", _l("Raamovereenkomst"), reference, detail, version.created_at, version.version == latest
@@ -134,3 +129,9 @@ def _bid(sha256: str) -> Verified | None:
     return Verified(
         "bid", _l("Inschrijving"), found.tender_reference, detail, found.submitted_at, not found.withdrawn
     )
+
+
+def _latest(column: Any, condition: Any) -> int | None:
+    """The highest version (or number) among the document's siblings: the current one."""
+    latest: int | None = db.session.scalar(sa.select(sa.func.max(column)).where(condition))
+    return latest

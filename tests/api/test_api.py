@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.models import ApiToken, Role
 from tests import factories
 from tests.opendata.helpers import Journey
+from tests.standards.helpers import contracted
 
 API = "/api/v1"
 
@@ -64,16 +65,8 @@ def token(app) -> str:
 
 
 @pytest.fixture
-def contracted(app) -> Journey:
-    journey = Journey(app)
-    result = journey.tender.results[0]
-    result.product_category, result.product_code, result.unit, result.frequency = "45", "45A01", "82", "4"
-    journey.publish()
-    journey.submit_bids()
-    journey.send_decisions()
-    journey.contract()
-    journey.sign()
-    return journey
+def in_force(app) -> Journey:
+    return contracted(app)
 
 
 def test_the_openapi_document_holds_valid_json_schemas(client):
@@ -83,7 +76,8 @@ def test_the_openapi_document_holds_valid_json_schemas(client):
         jsonschema.Draft202012Validator.check_schema(schema)
 
 
-def test_contracts_products_and_coverage_match_the_document(client, token, contracted):
+def test_contracts_products_and_coverage_match_the_document(client, token, in_force):
+    contracted = in_force
     status, body = checked(client, f"{API}/contracts", token)
     assert status == 200
     assert [c["number"] for c in body["contracts"]] == [contracted.agreement.number]

@@ -13,23 +13,11 @@ from portal.extensions import db
 from portal.models import Role
 from portal.standards import contract_export, contracts, reference
 from tests import factories
-from tests.opendata.helpers import Journey
-
-
-def _contracted(app) -> Journey:
-    journey = Journey(app)
-    result = journey.tender.results[0]
-    result.product_category, result.product_code, result.unit, result.frequency = "45", "45A01", "82", "4"
-    journey.publish()
-    journey.submit_bids()
-    journey.admitted.agb_code = "12345678"
-    journey.send_decisions()
-    journey.contract()
-    return journey
+from tests.standards.helpers import contracted
 
 
 def test_a_sent_contract_is_not_exported_until_it_is_accepted(app):
-    journey = _contracted(app)
+    journey = contracted(app, sign=False)
     municipality = journey.tender.municipalities[0]
     assert (
         contracts.contract_lines(
@@ -50,8 +38,7 @@ def test_a_sent_contract_is_not_exported_until_it_is_accepted(app):
 
 
 def test_csv_and_xlsx_carry_the_same_rows(app, client, auth):
-    journey = _contracted(app)
-    journey.sign()
+    journey = contracted(app)
     municipality = journey.tender.municipalities[0]
     auth.login(factories.user_with_role(Role.CONTRACT_MANAGER))
     base = f"/contracten/gemeenten/{municipality.id}/contracten"
