@@ -4,7 +4,7 @@ contracts' current versions (their frozen content) and the tender's iStandaarden
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypedDict
@@ -42,7 +42,7 @@ class ContractLine:
     client_stop: str
 
     def values(self) -> list[Any]:
-        return list(astuple(self))
+        return [getattr(self, f.name) for f in fields(self)]  # astuple would deep-copy every value
 
 
 def client_stop_keys(now: datetime) -> set[tuple[str, str, str]]:

@@ -33,6 +33,7 @@ class ReferenceLists:
     """The three lists, each indexed by code and by name (lower case, without 'per ')."""
 
     codes: dict[str, list[Code]] = field(default_factory=dict)
+    found: dict[tuple[str, str], Code | None] = field(default_factory=dict)
 
     def entries(self, list_name: str) -> list[Code]:
         return self.codes.get(list_name, [])
@@ -40,10 +41,17 @@ class ReferenceLists:
     def find(self, list_name: str, value: object) -> Code | None:
         """The entry a value names: its code (3 or '03' alike) or its name ('per etmaal', 'stuk')."""
         text = _as_text(value)
-        for entry in self.entries(list_name):
-            if _same_code(text, entry.code) or text in _name_keys(entry.name):
-                return entry
-        return None
+        key = (list_name, text)
+        if key not in self.found:  # an import or export asks the same few values thousands of times
+            self.found[key] = next(
+                (
+                    e
+                    for e in self.entries(list_name)
+                    if _same_code(text, e.code) or text in _name_keys(e.name)
+                ),
+                None,
+            )
+        return self.found[key]
 
     def name(self, list_name: str, code: str) -> str:
         entry = self.find(list_name, code) if code else None
