@@ -1,6 +1,6 @@
-"""Real iStandaarden codes for the demo and benchmark results (their product codes follow JZ21/WMO021,
-where the first two digits are the category; where the result's name says it is verblijf, opvang,
-dagbesteding or ggz, the category says so too)."""
+"""Real iStandaarden codes for the demo and benchmark results: the category follows the result's name
+where it says verblijf, opvang, dagbesteding, huishouden or ggz (else Begeleiding 02 or Jeugdhulp
+ambulant 45), and the product code starts with its category, as in the national lists JZ21/WMO021."""
 
 from __future__ import annotations
 
@@ -35,3 +35,6 @@ def apply(result: Result) -> None:
     result.product_category, result.unit, result.frequency = codes_for(
         result.name, result.law, result.product_code
     )
+    result.product_code = (
+        result.product_category + result.product_code[2:]
+    )  # JZ21/WMO021: code starts with it

@@ -106,6 +106,7 @@ def test_demo_results_carry_real_categories_that_fit_their_law(app):
         assert rules.category_problem(lists, result.product_category, result.law) is None, result.name
         assert lists.find(UNIT, result.unit) is not None
         assert lists.find(FREQUENCY, result.frequency) is not None
-    by_name = {r.name: r.product_category for r in results}
-    assert by_name["Beschermd wonen"] == "15"
-    assert by_name["Psychisch welbevinden"] == "54"
+        assert result.product_code.startswith(result.product_category)
+    by_name = {r.name: (r.product_category, r.product_code) for r in results}
+    assert by_name["Beschermd wonen"] == ("15", "15A02")
+    assert by_name["Psychisch welbevinden"] == ("54", "54D01")
