@@ -78,6 +78,15 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (dashboard_bp, accounts_bp, admin_bp, tenders_bp, bids_bp, assessment_bp, agreements_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(opendata_bp)
+    from portal.standards import bp as standards_bp
+
+    app.register_blueprint(standards_bp)
+    from portal.verification import bp as verification_bp
+
+    app.register_blueprint(verification_bp)
+    from portal.api import bp as api_bp
+
+    app.register_blueprint(api_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -24,7 +24,7 @@ Policy = Callable[[Any, Any], bool]
 
 POLICIES: dict[str, Policy] = {}
 # Actions without log-in (the public tender pages need no action at all; open data names its own).
-PUBLIC_ACTIONS = frozenset({"opendata.read"})
+PUBLIC_ACTIONS = frozenset({"opendata.read", "verification.check", "api.read"})
 
 
 class HiddenObject(Exception):
@@ -328,10 +328,35 @@ def _accept_agreement(user: Any, agreement: Any) -> bool:
     return user.has_role(Role.PROVIDER_ADMIN) and same_organisation(user, agreement.organisation_id)
 
 
+# --- open standards: the contract export for the municipalities' systems, API tokens ------------------
+
+_register_role_policies(
+    {
+        "standards.contract_export": (Role.BUYER, Role.CONTRACT_MANAGER, Role.ADMIN),
+        "api.manage_tokens": (Role.ADMIN,),
+    }
+)
+
+
 # --- open data (public: OCDS, without log-in) -----------------------------------------------------
 
 
 @policy("opendata.read")
 def _read_open_data(_user: Any, _obj: Any) -> bool:
     """Open data shows only what is public (portal/opendata/releases.py): everyone may read it."""
+    return True
+
+
+# --- verification and the API (public routes: the API checks its own per-system token) ------------
+
+
+@policy("verification.check")
+def _check_document(_user: Any, _obj: Any) -> bool:
+    """The verification page shows only kind, public reference, date and version (portal/verification)."""
+    return True
+
+
+@policy("api.read")
+def _read_api(_user: Any, _obj: Any) -> bool:
+    """Not a user's right: every API route requires a valid system token (portal/api/tokens.py)."""
     return True

@@ -95,6 +95,9 @@ def seed_master_data() -> None:
             db.session.add(Domain(name=name, position=position))
     if db.session.scalar(sa.select(sa.func.count()).select_from(RequirementTemplate)) == 0:
         _requirement_library()
+    from portal.standards import reference as standards_reference
+
+    standards_reference.seed()  # the iStandaarden list (iWmo/iJw product categories, units)
     db.session.flush()
 
 

@@ -13,7 +13,6 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -68,12 +67,3 @@ class SubmitForm(FlaskForm):
         _l("Ik verklaar als tekenbevoegde dat deze inschrijving volledig en naar waarheid is ingevuld."),
         validators=[DataRequired(message=_l("Bevestig de verklaring om in te dienen."))],
     )
-
-
-class VerifyForm(FlaskForm):
-    sha256 = StringField(
-        _l("Hash van de inschrijving (SHA-256)"),
-        description=_l("64 tekens, zoals op het ontvangstbewijs onder 'Hash van de inschrijving'."),
-        validators=[SingleLine(), Optional(), Length(max=200)],
-    )
-    receipt = FileField(_l("Of upload het ontvangstbewijs (PDF)"))

@@ -116,7 +116,7 @@ def make(submission_id: int, *, deliver: bool = True) -> None:
     path = uploads.path_of(stored_name(submission))
     if not path.exists():
         partial = path.with_name(f"{path.name}.{secrets.token_hex(4)}.part")
-        partial.write_bytes(render(submission))
+        partial.write_bytes(_registered(render(submission), submission))
         partial.replace(path)  # atomic: a mail never attaches half a file
     mail.release(f"{MAIL_KEY}{submission.id}:")
     db.session.commit()
@@ -144,7 +144,14 @@ def make_missing() -> int:
 def pdf_bytes(submission: BidSubmission) -> bytes:
     """The stored receipt when it was made, else rendered now (the same text either way)."""
     path = uploads.path_of(stored_name(submission))
-    return path.read_bytes() if path.exists() else render(submission)
+    return _registered(path.read_bytes() if path.exists() else render(submission), submission)
+
+
+def _registered(data: bytes, submission: BidSubmission) -> bytes:
+    """The exact bytes known to the verification page (portal/verification), then handed out."""
+    from portal.verification import registry
+
+    return registry.record(data, "receipt", submission.id)
 
 
 def hash_from_pdf(data: bytes) -> str | None:

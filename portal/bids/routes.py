@@ -273,22 +273,10 @@ def withdraw(bid_id: int) -> Page:
 
 
 def verify() -> Page:
-    """Anyone holding a receipt checks its hash: only tender reference, time and version are shown."""
-    form = forms.VerifyForm()
-    result = None
-    checked = None
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            return render_template("bids/verify.html", form=form, result=None, checked=None), 422
-        checked = receipt.normalise_hash(form.sha256.data)
-        if checked is None and form.receipt.data:
-            checked = receipt.hash_from_pdf(form.receipt.data.read(5 * 1024 * 1024))
-        if checked is None:
-            form.sha256.errors = [_("Vul een hash van 64 tekens in of upload het ontvangstbewijs (PDF).")]
-            return render_template("bids/verify.html", form=form, result=None, checked=None), 422
-        result = queries.verify_hash(checked)
-        audit.record("bids.verify_receipt", None, found=result is not None)
-    return render_template("bids/verify.html", form=form, result=result, checked=checked)
+    """The receipt's old address: the verification page of every document (portal/verification)."""
+    from portal.verification.routes import verify_page
+
+    return verify_page()
 
 
 # Public and reads an uploaded PDF: limited per IP address (POSTs only). Decorated once, at import: a

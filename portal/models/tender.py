@@ -151,6 +151,11 @@ class Result(Base):
     law: Mapped[Law] = mapped_column(enum_column(Law))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     product_code: Mapped[str] = mapped_column(sa.String(20), default="")
+    # iStandaarden (iWmo/iJw): productcategorie (2 digits), eenheid (WJ756) and frequentie (WJ757) codes;
+    # checked against the reference list in portal/standards (empty: not yet given)
+    product_category: Mapped[str] = mapped_column(sa.String(2), default="", server_default="")
+    unit: Mapped[str] = mapped_column(sa.String(2), default="", server_default="")
+    frequency: Mapped[str] = mapped_column(sa.String(2), default="", server_default="")
 
     tender: Mapped[Tender] = relationship(back_populates="results")
     domain: Mapped[Domain] = relationship()
