@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from portal import uploads
 from portal.bids.content import SubmittedContent
+from portal.bids.service import affected_rows
 from portal.extensions import db
 from portal.models import Bid, BidSubmission, EvidenceFile
 from portal.models.bid import answer_evidence
@@ -48,11 +49,11 @@ def forget_unattached(*, now: datetime, kept: timedelta) -> CleanupReport:
         .where(EvidenceFile.id.in_(_attached()), EvidenceFile.unattached_since.is_not(None))
         .values(unattached_since=None)
     )
-    report.marked = db.session.execute(
+    report.marked = affected_rows(
         sa.update(EvidenceFile)
         .where(EvidenceFile.id.not_in(_attached()), EvidenceFile.unattached_since.is_(None))
         .values(unattached_since=now)
-    ).rowcount
+    )
     due = list(
         db.session.scalars(
             sa.select(EvidenceFile)
@@ -92,11 +93,11 @@ def _forget(evidence: EvidenceFile, report: CleanupReport) -> None:
         if path.exists() and not path.is_file():
             raise OSError(f"not a regular file: {path.name}")
         with db.session.begin_nested():
-            deleted = db.session.execute(
+            deleted = affected_rows(
                 sa.delete(EvidenceFile)
                 .where(EvidenceFile.id == evidence.id, EvidenceFile.id.not_in(_attached()))
                 .execution_options(synchronize_session=False)
-            ).rowcount
+            )
     except (sa.exc.SQLAlchemyError, OSError, ValueError) as error:
         log.warning("uploads-cleanup: evidence file %s not removed: %r", evidence.id, error)
         report.failed.append(f"evidence {evidence.id}: {error!r}")

@@ -18,7 +18,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import audit, clock, uploads
-from portal.bids.service import NotOfThisBid, ensure_editable
+from portal.bids.rules import NotOfThisBid
+from portal.bids.service import ensure_editable
+from portal.bids.versioned import ensure_answerable
 from portal.extensions import db
 from portal.models import Bid, EvidenceFile, Organisation, Requirement, RequirementAnswer, ScanStatus, User
 
@@ -44,9 +46,7 @@ def attach(
     bid: Bid, requirement: Requirement, stream: IO[bytes], name: str | None, *, user: User, now: datetime
 ) -> EvidenceFile:
     """Upload (type by content, size, virus scan, archive-bomb check) and attach to the requirement."""
-    ensure_editable(bid, now=now)
-    if requirement.tender_id != bid.tender_id:
-        raise NotOfThisBid(_l("Deze eis hoort niet bij dit inkooptraject."))
+    ensure_answerable(bid, requirement, now=now)
     _lock_organisation(bid.organisation_id)  # colleagues' uploads queue, so the limits below are exact
     check_upload_rate(bid.organisation_id, now=now)
     received = uploads.receive(stream, name, allowed=uploads.EVIDENCE_TYPES)
@@ -102,10 +102,11 @@ def check_upload_rate(organisation_id: int, *, now: datetime) -> None:
 def check_storage_quota(organisation_id: int, size: int) -> None:
     """The organisation's stored evidence files, this one included, fit in UPLOAD_QUOTA_MB."""
     quota = current_app.config["UPLOAD_QUOTA_MB"] * MB
-    used = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(EvidenceFile.size), 0)).where(
-            EvidenceFile.organisation_id == organisation_id
+    used = (
+        db.session.scalar(
+            sa.select(sa.func.sum(EvidenceFile.size)).where(EvidenceFile.organisation_id == organisation_id)
         )
+        or 0
     )
     if used + size > quota:
         raise uploads.UploadRefused(
@@ -123,9 +124,7 @@ def check_storage_quota(organisation_id: int, size: int) -> None:
 
 def reuse(bid: Bid, requirement: Requirement, evidence_id: int, *, user: User, now: datetime) -> EvidenceFile:
     """Attach an evidence file the organisation uploaded earlier (another organisation's id is refused)."""
-    ensure_editable(bid, now=now)
-    if requirement.tender_id != bid.tender_id:
-        raise NotOfThisBid(_l("Deze eis hoort niet bij dit inkooptraject."))
+    ensure_answerable(bid, requirement, now=now)
     evidence = db.session.get(EvidenceFile, evidence_id)
     if evidence is None or evidence.organisation_id != bid.organisation_id:
         raise NotOfThisBid(_l("Dit bewijsstuk is niet van uw organisatie."))

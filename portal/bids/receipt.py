@@ -155,7 +155,8 @@ def hash_from_pdf(data: bytes) -> str | None:
     read from the text after the label."""
     try:
         reader = PdfReader(io.BytesIO(data))
-        stored = str((reader.metadata or {}).get(f"/{HASH_KEY}", ""))
+        metadata = reader.metadata
+        stored = str(metadata.get(f"/{HASH_KEY}", "")) if metadata is not None else ""
         if re.fullmatch(r"[0-9a-f]{64}", stored):
             return stored
         text = "\n".join(page.extract_text() or "" for page in reader.pages)

@@ -42,6 +42,28 @@ class WordLimitExceeded(BidRefused):
         self.limit = limit
 
 
+class StaleEdit(BidRefused):
+    """Someone saved this section after the version the person started from; nothing was overwritten.
+
+    `theirs` is what is stored now, `yours` what the person tried to save: the page shows both.
+    """
+
+    def __init__(self, changed_by: str, changed_at: datetime | None, theirs: Any, yours: Any) -> None:
+        super().__init__(str(_l("Dit onderdeel is intussen gewijzigd door %(name)s.", name=changed_by)))
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        self.theirs = theirs
+        self.yours = yours
+
+
+class BidLocked(BidRefused):
+    """A submitted bid is immutable: withdraw it first (before the deadline) to change it."""
+
+
+class NotOfThisBid(BidRefused):
+    """An id in the form that does not belong to this bid's tender or organisation (a tampered form)."""
+
+
 @dataclass(frozen=True)
 class Missing:
     """One missing item: its section (choice, requirements, criteria, signatory), the item and why."""
