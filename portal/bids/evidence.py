@@ -8,6 +8,7 @@ is removed a day later by `flask uploads-cleanup` (portal/bids/cleanup.py).
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import IO
 
@@ -53,16 +54,9 @@ def attach(
     check_storage_quota(bid.organisation_id, len(received.data))
     stored = uploads.save(received)
     evidence = EvidenceFile(
-        organisation_id=bid.organisation_id,
-        original_name=stored.original_name,
-        stored_name=stored.stored_name,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256,
-        scan_status=ScanStatus.CLEAN,
-        uploaded_at=now,
-        uploaded_by_id=user.id,
+        organisation_id=bid.organisation_id, **asdict(stored), scan_status=ScanStatus.CLEAN
     )
+    evidence.uploaded_at, evidence.uploaded_by_id = now, user.id
     db.session.add(evidence)
     answer = _answer_for(bid, requirement, user, now)
     answer.evidence.append(evidence)
@@ -87,16 +81,17 @@ def check_upload_rate(organisation_id: int, *, now: datetime) -> None:
         )
     )
     if len(recent) >= limit:
-        again = clock.to_local(recent[-1] + HOUR).strftime("%H:%M")
-        raise uploads.UploadRefused(
-            _(
-                "Uw organisatie heeft het afgelopen uur al %(count)s bestanden geüpload; meer kan "
-                "niet binnen een uur. U kunt weer uploaden vanaf %(time)s, of nu een eerder "
-                "geüpload bewijsstuk koppelen.",
-                count=limit,
-                time=again,
-            )
-        )
+        raise uploads.UploadRefused(_rate_reached(limit, again=recent[-1] + HOUR))
+
+
+def _rate_reached(limit: int, *, again: datetime) -> str:
+    return _(
+        "Uw organisatie heeft het afgelopen uur al %(count)s bestanden geüpload; meer kan "
+        "niet binnen een uur. U kunt weer uploaden vanaf %(time)s, of nu een eerder "
+        "geüpload bewijsstuk koppelen.",
+        count=limit,
+        time=clock.to_local(again).strftime("%H:%M"),
+    )
 
 
 def check_storage_quota(organisation_id: int, size: int) -> None:
@@ -109,17 +104,19 @@ def check_storage_quota(organisation_id: int, size: int) -> None:
         or 0
     )
     if used + size > quota:
-        raise uploads.UploadRefused(
-            _(
-                "De opslagruimte van uw organisatie is vol: %(used)s van %(quota)s MB in gebruik, "
-                "en dit bestand is %(size)s MB. Koppel een eerder geüpload bewijsstuk in plaats van "
-                "het opnieuw te uploaden; bestanden die aan geen inschrijving meer gekoppeld zijn, "
-                "worden na een dag verwijderd.",
-                used=format_decimal(used / MB, format="#,##0.0"),
-                quota=current_app.config["UPLOAD_QUOTA_MB"],
-                size=format_decimal(size / MB, format="#,##0.0"),
-            )
-        )
+        raise uploads.UploadRefused(_quota_full(used, size))
+
+
+def _quota_full(used: int, size: int) -> str:
+    return _(
+        "De opslagruimte van uw organisatie is vol: %(used)s van %(quota)s MB in gebruik, "
+        "en dit bestand is %(size)s MB. Koppel een eerder geüpload bewijsstuk in plaats van "
+        "het opnieuw te uploaden; bestanden die aan geen inschrijving meer gekoppeld zijn, "
+        "worden na een dag verwijderd.",
+        used=format_decimal(used / MB, format="#,##0.0"),
+        quota=current_app.config["UPLOAD_QUOTA_MB"],
+        size=format_decimal(size / MB, format="#,##0.0"),
+    )
 
 
 def reuse(bid: Bid, requirement: Requirement, evidence_id: int, *, user: User, now: datetime) -> EvidenceFile:

@@ -196,27 +196,25 @@ def validate_choice(offerable: Offerable, pairs: Iterable[tuple[int, int]]) -> s
     Ids of another tender or invented ones fall under the same refusals: nothing is saved.
     """
     chosen = set(pairs)
-    problems: list[str] = []
-    for result_level_id, municipality_id in sorted(chosen):
-        if result_level_id not in offerable.lot_of:
-            problems.append(
-                str(
-                    _l(
-                        "Resultaat/niveau %(id)s hoort niet bij een perceel van dit inkooptraject.",
-                        id=result_level_id,
-                    )
-                )
-            )
-        if municipality_id not in offerable.municipality_ids:
-            problems.append(
-                str(_l("Gemeente %(id)s doet niet mee aan dit inkooptraject.", id=municipality_id))
-            )
+    problems = {problem for pair in sorted(chosen) for problem in _pair_problems(offerable, *pair)}
     if problems:
         raise InvalidChoice(
             _l("Uw keuze bevat onderdelen die niet bij dit inkooptraject horen. Er is niets opgeslagen."),
-            sorted(set(problems)),
+            sorted(problems),
         )
     return chosen
+
+
+def _pair_problems(offerable: Offerable, result_level_id: int, municipality_id: int) -> list[str]:
+    problems = []
+    if result_level_id not in offerable.lot_of:
+        message = _l(
+            "Resultaat/niveau %(id)s hoort niet bij een perceel van dit inkooptraject.", id=result_level_id
+        )
+        problems.append(str(message))
+    if municipality_id not in offerable.municipality_ids:
+        problems.append(str(_l("Gemeente %(id)s doet niet mee aan dit inkooptraject.", id=municipality_id)))
+    return problems
 
 
 def parse_pairs(values: Iterable[str]) -> set[tuple[int, int]]:
@@ -288,21 +286,26 @@ def missing_items(
         ):
             missing.append(Missing("requirements", _short(requirement.text), requirement.id))
     for criterion in criteria:
-        answer = criterion_answers.get(criterion.id)
-        text = answer.text if answer is not None else ""
-        if not (text or "").strip():
-            missing.append(Missing("criteria", _short(criterion.question), criterion.id))
-        elif criterion.word_limit is not None and word_count(text) > criterion.word_limit:
-            missing.append(
-                Missing(
-                    "criteria", str(_l("Te veel woorden: %(q)s", q=_short(criterion.question))), criterion.id
-                )
-            )
+        problem = _criterion_missing(criterion, criterion_answers.get(criterion.id))
+        if problem is not None:
+            missing.append(problem)
     if not (signatory_name or "").strip():
         missing.append(
             Missing("signatory", str(_l("Uw organisatie heeft nog geen tekenbevoegde geregistreerd.")))
         )
     return missing
+
+
+def _criterion_missing(criterion: Any, answer: Any | None) -> Missing | None:
+    """An award criterion's answer is missing when empty, and does not count when over its word limit."""
+    text = (answer.text if answer is not None else "") or ""
+    if not text.strip():
+        return Missing("criteria", _short(criterion.question), criterion.id)
+    if criterion.word_limit is not None and word_count(text) > criterion.word_limit:
+        return Missing(
+            "criteria", str(_l("Te veel woorden: %(q)s", q=_short(criterion.question))), criterion.id
+        )
+    return None
 
 
 def _short(text: str, limit: int = 90) -> str:
@@ -330,11 +333,7 @@ def helper_selection(
     "municipality:<lot_id>:<municipality_id>" (every result-level of the perceel in that municipality),
     "clear:<lot_id>". `levels_of` maps (result_id, lot_id) → result-level ids. Unknown ids add nothing.
     """
-    kind, _sep, rest = action.partition(":")
-    parts = rest.split(":")
-    if not all(p.isdigit() for p in parts):
-        raise InvalidChoice(_l("Het formulier is niet goed ontvangen. Er is niets opgeslagen."))
-    numbers = [int(p) for p in parts]
+    kind, numbers = _helper_action(action)
     municipalities = set(municipality_ids)
     if kind == "result" and len(numbers) == 2:
         levels = levels_of.get((numbers[0], numbers[1]), [])
@@ -345,6 +344,15 @@ def helper_selection(
     if kind == "clear" and len(numbers) == 1:
         return set(), numbers[0]
     raise InvalidChoice(_l("Het formulier is niet goed ontvangen. Er is niets opgeslagen."))
+
+
+def _helper_action(action: str) -> tuple[str, list[int]]:
+    """ "<kind>:<id>[:<id>]" as the kind and its ids; anything else is a tampered form."""
+    kind, _sep, rest = action.partition(":")
+    parts = rest.split(":")
+    if not all(p.isdigit() for p in parts):
+        raise InvalidChoice(_l("Het formulier is niet goed ontvangen. Er is niets opgeslagen."))
+    return kind, [int(p) for p in parts]
 
 
 def requirement_title(text: str, *, limit: int = 80) -> str:
