@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -21,7 +25,7 @@ from portal.fields import MultiLine, NumberBetween, SingleLine
 from portal.models import AgreementStatus
 
 
-def choices(pairs: list[tuple[str, object]]) -> list[SelectChoice]:
+def choices(pairs: Sequence[tuple[str, object]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
@@ -86,6 +90,12 @@ class IndexationForm(FlaskForm):
         description=_l("Bijvoorbeeld 2,5. Alle tarieven van alle lopende overeenkomsten van dit traject."),
     )
     valid_from = DateField(_l("Geldig vanaf"), validators=[InputRequired()])
+
+    def indexation(self) -> tuple[Decimal, date]:
+        """The percentage and the date it applies from (both required: read after validation)."""
+        if self.percentage.data is None or self.valid_from.data is None:
+            raise ValueError("the indexation form is read before it was validated")
+        return self.percentage.data, self.valid_from.data
 
 
 class TemplateForm(FlaskForm):

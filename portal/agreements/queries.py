@@ -61,6 +61,34 @@ def admissions(tender_id: int, organisation_id: int | None = None) -> list[Admis
     Columns only: a submission's content (~90 kB of JSON, once per decision row) is never loaded here,
     so a bulk job over 350 providers stays small in memory.
     """
+    latest: dict[int, Admission] = {}
+    for admission in _admitted_submissions(tender_id, organisation_id):
+        known = latest.get(admission.organisation_id)
+        if known is None or known.submission_version < admission.submission_version:
+            latest[admission.organisation_id] = admission
+    return [latest[key] for key in sorted(latest)]
+
+
+def _admitted_submissions(tender_id: int, organisation_id: int | None) -> list[Admission]:
+    """Each submission with approved ADMITTED decisions: its percelen and the last approval."""
+    lots: dict[int, set[int]] = {}
+    decided: dict[int, tuple[int, int, int, datetime]] = {}
+    for lot_id, approved_at, submission_id, version, bid_id, org_id in _admitted_rows(
+        tender_id, organisation_id
+    ):
+        lots.setdefault(submission_id, set()).add(lot_id)
+        earlier = decided.get(submission_id)
+        if approved_at is not None and (earlier is None or earlier[3] < approved_at):
+            decided[submission_id] = (org_id, version, bid_id, approved_at)
+    return [
+        Admission(org_id, submission_id, version, bid_id, frozenset(lots[submission_id]), approved_at)
+        for submission_id, (org_id, version, bid_id, approved_at) in decided.items()
+    ]
+
+
+def _admitted_rows(
+    tender_id: int, organisation_id: int | None
+) -> sa.Result[int, datetime | None, int, int, int, int]:
     query = (
         sa.select(
             Decision.lot_id,
@@ -82,24 +110,16 @@ def admissions(tender_id: int, organisation_id: int | None = None) -> list[Admis
     )
     if organisation_id is not None:
         query = query.where(Bid.organisation_id == organisation_id)
-    per_submission: dict[int, tuple[int, int, int, set[int], list[datetime]]] = {}
-    for lot_id, approved_at, submission_id, version, bid_id, org_id in db.session.execute(query):
-        entry = per_submission.setdefault(submission_id, (org_id, version, bid_id, set(), []))
-        entry[3].add(lot_id)
-        entry[4].append(approved_at)
-    latest: dict[int, Admission] = {}
-    for submission_id, (org_id, version, bid_id, lot_ids, times) in per_submission.items():
-        known = latest.get(org_id)
-        if known is None or known.submission_version < version:
-            latest[org_id] = Admission(org_id, submission_id, version, bid_id, frozenset(lot_ids), max(times))
-    return [latest[key] for key in sorted(latest)]
+    return db.session.execute(query)
 
 
 def admitted_lines(admission: Admission) -> list[AdmittedLine]:
     """The lines (result-level × municipality) in the admitted percelen, in matrix order, as the admitted
     submission froze them: never the bid's working copy, which the provider may edit for a later round."""
     content = SubmittedContent.from_json(
-        db.session.scalar(sa.select(BidSubmission.content).where(BidSubmission.id == admission.submission_id))
+        db.session.execute(
+            sa.select(BidSubmission.content).where(BidSubmission.id == admission.submission_id)
+        ).scalar_one()
     )
     pairs = {(c.result_level_id, c.municipality_id) for c in content.choice if c.lot_id in admission.lot_ids}
     if not pairs:
