@@ -262,33 +262,9 @@ def register(filters: RegisterFilter, *, with_content: bool = False) -> list[Reg
     The page shows columns only (the provider's name, the parties, the version's last day); the whole
     content (~25 kB per contract) is loaded only for the export or a filter on the matrix.
     """
-    current = (
-        sa.select(AgreementVersion.agreement_id, sa.func.max(AgreementVersion.version).label("version"))
-        .group_by(AgreementVersion.agreement_id)
-        .subquery()
-    )
-    query = (
-        sa.select(Agreement, AgreementVersion, Tender.reference, Organisation.name)
-        .join(Tender, Agreement.tender_id == Tender.id)
-        .join(Organisation, Agreement.organisation_id == Organisation.id)
-        .join(current, current.c.agreement_id == Agreement.id)
-        .join(
-            AgreementVersion,
-            sa.and_(
-                AgreementVersion.agreement_id == Agreement.id, AgreementVersion.version == current.c.version
-            ),
-        )
-        .options(selectinload(Agreement.municipalities))
-        .order_by(Agreement.year, Agreement.sequence)
-    )
+    query = _filtered(_register_query(), filters)
     if not (with_content or _needs_content(filters)):
         query = query.options(defer(AgreementVersion.content))
-    if filters.tender_id:
-        query = query.where(Agreement.tender_id == filters.tender_id)
-    if filters.status:
-        query = query.where(Agreement.status == filters.status)
-    if filters.provider:
-        query = query.where(Organisation.name.ilike(f"%{filters.provider}%"))
     rows = [
         RegisterRow(
             agreement,
@@ -303,6 +279,40 @@ def register(filters: RegisterFilter, *, with_content: bool = False) -> list[Reg
     if _needs_content(filters):
         rows = [row for row in rows if _matches(row.content, filters)]
     return rows
+
+
+def _register_query() -> sa.Select[Agreement, AgreementVersion, str, str]:
+    """Every contract with its current (highest) version, tender reference and provider name."""
+    current = (
+        sa.select(AgreementVersion.agreement_id, sa.func.max(AgreementVersion.version).label("version"))
+        .group_by(AgreementVersion.agreement_id)
+        .subquery()
+    )
+    is_current = sa.and_(
+        AgreementVersion.agreement_id == Agreement.id, AgreementVersion.version == current.c.version
+    )
+    return (
+        sa.select(Agreement, AgreementVersion, Tender.reference, Organisation.name)
+        .join(Tender, Agreement.tender_id == Tender.id)
+        .join(Organisation, Agreement.organisation_id == Organisation.id)
+        .join(current, current.c.agreement_id == Agreement.id)
+        .join(AgreementVersion, is_current)
+        .options(selectinload(Agreement.municipalities))
+        .order_by(Agreement.year, Agreement.sequence)
+    )
+
+
+def _filtered(
+    query: sa.Select[Agreement, AgreementVersion, str, str], filters: RegisterFilter
+) -> sa.Select[Agreement, AgreementVersion, str, str]:
+    """The filters on columns; those on the matrix are applied to the content (_matches)."""
+    if filters.tender_id:
+        query = query.where(Agreement.tender_id == filters.tender_id)
+    if filters.status:
+        query = query.where(Agreement.status == filters.status)
+    if filters.provider:
+        query = query.where(Organisation.name.ilike(f"%{filters.provider}%"))
+    return query
 
 
 def _matches(content: dict, filters: RegisterFilter) -> bool:
