@@ -33,31 +33,23 @@ def amend(
     `render=False` leaves the PDF to the bulk job (jobs.create_job picks up versions without one).
     """
     rules.check_can_amend(agreement.status)
-    version = _new_version(agreement, content, reason=reason, summary=summary, user=user, now=now)
-    if render:
-        service.attach_pdf(version)
-    if agreement.status is not AgreementStatus.DRAFT:
-        subject = _l("Wijziging van raamovereenkomst %(number)s", number=agreement.number)
-        service.mail_provider(agreement, "agreements_amended", subject)
-    audit.record("agreements.amended", version, actor=user, number=agreement.number, version=version.version)
-    return version
-
-
-def _new_version(
-    agreement: Agreement,
-    content: dict[str, Any],
-    *,
-    reason: str,
-    summary: str,
-    user: User | None,
-    now: datetime,
-) -> AgreementVersion:
     number = agreement.versions[-1].version + 1
     version = service.new_version(content, number=number, reason=reason, summary=summary, user=user, now=now)
     agreement.versions.append(version)
     agreement.municipalities = admitted.municipalities_of(content)
     db.session.flush()
+    if render:
+        service.attach_pdf(version)
+    _tell_provider(agreement)
+    audit.record("agreements.amended", version, actor=user, number=agreement.number, version=version.version)
     return version
+
+
+def _tell_provider(agreement: Agreement) -> None:
+    """The provider hears of a change to a contract it has seen (not of one still a draft)."""
+    if agreement.status is not AgreementStatus.DRAFT:
+        subject = _l("Wijziging van raamovereenkomst %(number)s", number=agreement.number)
+        service.mail_provider(agreement, "agreements_amended", subject)
 
 
 def index_tariffs(

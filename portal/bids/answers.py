@@ -56,14 +56,33 @@ def _stale_message(stale: rules.StaleEdit) -> str:
 class _Section:
     """What differs between saving a requirement's answer and a criterion's."""
 
-    action: str  # audited with a refusal
-    endpoint: str  # the section's page
-    anchor: str  # the answer's place on it
-    prefix: str  # of the answer's form fields
+    noun: str  # "requirement" | "criterion": the audit action, the bid's answers, the answer's key
+    endpoint: str  # the section's page, with `anchor` the answer's place on it
+    anchor: str
     form: type[forms.RequirementAnswerForm] | type[forms.CriterionAnswerForm]
-    answers: str  # the bid's relation holding the stored answers
-    key: str  # an answer's column naming its requirement or criterion
-    page: Callable[..., Page]
+    page: Callable[..., Page]  # (bid, failed, status=...)
+
+    def prefix(self, item_id: int) -> str:
+        """The answer's form fields: "r12", "c7"."""
+        return f"{self.noun[0]}{item_id}"
+
+    def stored_version(self, bid: Bid, item_id: int) -> int:
+        answers = getattr(bid, f"{self.noun}_answers")
+        stored = next((a for a in answers if getattr(a, f"{self.noun}_id") == item_id), None)
+        return stored.version if stored is not None else 0
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """The answer whose save was refused: its form (as posted, or fresh after a stale edit)."""
+
+    item_id: int
+    form: Any
+    stale: rules.StaleEdit | None = None
+
+
+def _here(failed: _Failed | None, item_id: int) -> _Failed | None:
+    return failed if failed is not None and failed.item_id == item_id else None
 
 
 def _save(bid: Bid, section: _Section, item_id: int, form: Any, save: Callable[[], Any]) -> Page:
@@ -71,11 +90,11 @@ def _save(bid: Bid, section: _Section, item_id: int, form: Any, save: Callable[[
     if not form.validate_on_submit():
         if _autosave():
             return _autosave_reply(error=_("Controleer wat u invulde en klik op Opslaan."))
-        return section.page(queries.load_bid(bid), failing=form, failing_id=item_id, status=422)
+        return section.page(queries.load_bid(bid), _Failed(item_id, form), status=422)
     try:
         answer = save()
     except rules.BidRefused as refusal:
-        refused(section.action, bid, refusal)
+        refused(f"bids.save_{section.noun}", bid, refusal)
         return _refused(bid, section, item_id, form, refusal)
     if _autosave():
         return _autosave_reply(version=answer.version)
@@ -91,13 +110,12 @@ def _refused(bid: Bid, section: _Section, item_id: int, form: Any, refusal: rule
     bid = queries.load_bid(bid)
     if not isinstance(refusal, rules.StaleEdit):
         form.text.errors = [*form.text.errors, str(refusal)]
-        return section.page(bid, failing=form, failing_id=item_id, status=422)
-    stored = next((a for a in getattr(bid, section.answers) if getattr(a, section.key) == item_id), None)
+        return section.page(bid, _Failed(item_id, form), status=422)
     # the form keeps the person's own answer, at the stored version number: saving again is a conscious
     # choice made after seeing the colleague's version above it
-    data = {**form.data, "text": form.text.data or "", "version": stored.version if stored else 0}
-    fresh = section.form(formdata=None, prefix=f"{section.prefix}{item_id}", data=data)
-    return section.page(bid, failing=fresh, failing_id=item_id, stale=refusal, status=409)
+    data = {**form.data, "text": form.text.data or "", "version": section.stored_version(bid, item_id)}
+    fresh = section.form(formdata=None, prefix=section.prefix(item_id), data=data)
+    return section.page(bid, _Failed(item_id, fresh, refusal), status=409)
 
 
 def _item_or_404(find: Callable[[Bid, int], Any], bid: Bid, item_id: int) -> Any:
@@ -115,40 +133,31 @@ def requirements(bid_id: int) -> Page:
     return _requirements_page(queries.load_bid(bid_or_404(bid_id)))
 
 
-def _requirements_page(
-    bid: Bid, *, failing: Any = None, failing_id: int | None = None, stale: Any = None, status: int = 200
-) -> Page:
+def _requirements_page(bid: Bid, failed: _Failed | None = None, *, status: int = 200) -> Page:
     answers = {a.requirement_id: a for a in bid.requirement_answers}
     items = [
-        _requirement_item(requirement, answers.get(requirement.id), failing, failing_id, stale)
-        for requirement in service.applicable(bid).requirements
+        _requirement_item(r, answers.get(r.id), _here(failed, r.id))
+        for r in service.applicable(bid).requirements
     ]
+    extra = {"upload_form": forms.EvidenceUploadForm(formdata=None), "reuse_form": _reuse_form(bid)}
+    return _section_page("bids/requirements.html", bid, items, status, **extra)
+
+
+def _section_page(template: str, bid: Bid, items: list[dict[str, Any]], status: int, **extra: Any) -> Page:
+    changed_by = queries.last_changes(bid)
     return page(
-        "bids/requirements.html",
-        status,
-        changed_by=queries.last_changes(bid),
-        bid=bid,
-        items=items,
-        upload_form=forms.EvidenceUploadForm(formdata=None),
-        reuse_form=_reuse_form(bid),
-        editable=editable(bid),
+        template, status, changed_by=changed_by, bid=bid, items=items, editable=editable(bid), **extra
     )
 
 
 def _requirement_item(
-    requirement: Requirement,
-    answer: RequirementAnswer | None,
-    failing: Any,
-    failing_id: int | None,
-    stale: Any,
+    requirement: Requirement, answer: RequirementAnswer | None, failed: _Failed | None
 ) -> dict[str, Any]:
-    failed = requirement.id == failing_id
-    form = failing if failed and failing is not None else _requirement_form(requirement.id, answer)
     return {
         "requirement": requirement,
         "answer": answer,
-        "form": form,
-        "stale": stale if failed else None,
+        "form": failed.form if failed else _requirement_form(requirement.id, answer),
+        "stale": failed.stale if failed else None,
         "title": rules.requirement_title(requirement.text),
         "answered": rules.requirement_answered(
             requirement.answer_type, requirement.evidence_required, answer
@@ -174,14 +183,7 @@ def _reuse_form(bid: Bid) -> forms.EvidenceReuseForm:
 
 
 _REQUIREMENTS = _Section(
-    action="bids.save_requirement",
-    endpoint="bids.requirements",
-    anchor="eis",
-    prefix="r",
-    form=forms.RequirementAnswerForm,
-    answers="requirement_answers",
-    key="requirement_id",
-    page=_requirements_page,
+    "requirement", "bids.requirements", "eis", forms.RequirementAnswerForm, _requirements_page
 )
 
 
@@ -273,34 +275,19 @@ def criteria(bid_id: int) -> Page:
     return _criteria_page(queries.load_bid(bid_or_404(bid_id)))
 
 
-def _criteria_page(
-    bid: Bid, *, failing: Any = None, failing_id: int | None = None, stale: Any = None, status: int = 200
-) -> Page:
+def _criteria_page(bid: Bid, failed: _Failed | None = None, *, status: int = 200) -> Page:
     answers = {a.criterion_id: a for a in bid.criterion_answers}
     items = [
-        _criterion_item(criterion, answers.get(criterion.id), failing, failing_id, stale)
-        for criterion in service.applicable(bid).criteria
+        _criterion_item(c, answers.get(c.id), _here(failed, c.id)) for c in service.applicable(bid).criteria
     ]
-    return page(
-        "bids/criteria.html",
-        status,
-        changed_by=queries.last_changes(bid),
-        bid=bid,
-        items=items,
-        editable=editable(bid),
-    )
+    return _section_page("bids/criteria.html", bid, items, status)
 
 
 def _criterion_item(
-    criterion: AwardCriterion,
-    answer: CriterionAnswer | None,
-    failing: Any,
-    failing_id: int | None,
-    stale: Any,
+    criterion: AwardCriterion, answer: CriterionAnswer | None, failed: _Failed | None
 ) -> dict[str, Any]:
-    failed = criterion.id == failing_id
-    if failed and failing is not None:
-        form = failing
+    if failed is not None:
+        form = failed.form
     else:
         data = {"version": answer.version if answer else 0, "text": answer.text if answer else ""}
         form = forms.CriterionAnswerForm(formdata=None, prefix=f"c{criterion.id}", data=data)
@@ -309,20 +296,11 @@ def _criterion_item(
         "answer": answer,
         "form": form,
         "words": rules.word_count(form.text.data),
-        "stale": stale if failed else None,
+        "stale": failed.stale if failed else None,
     }
 
 
-_CRITERIA = _Section(
-    action="bids.save_criterion",
-    endpoint="bids.criteria",
-    anchor="criterium",
-    prefix="c",
-    form=forms.CriterionAnswerForm,
-    answers="criterion_answers",
-    key="criterion_id",
-    page=_criteria_page,
-)
+_CRITERIA = _Section("criterion", "bids.criteria", "criterium", forms.CriterionAnswerForm, _criteria_page)
 
 
 @bp.post("/<int:bid_id>/criteria/<int:criterion_id>")

@@ -28,10 +28,7 @@ class Box:
     label: str  # what a screen reader says: "<code> niveau <level>, <municipality>"
 
 
-@dataclass(frozen=True)
-class LevelRow:
-    level: MatrixLevel
-    boxes: list[Box]
+LevelRow = tuple[MatrixLevel, list[Box]]  # a level and its box in each municipality
 
 
 @dataclass(frozen=True)
@@ -42,21 +39,16 @@ class ResultRows:
 
 
 @dataclass(frozen=True)
-class LotView:
-    lot: Lot
-    results: list[ResultRows]
-
-
-@dataclass(frozen=True)
 class MatrixView:
-    lots: list[LotView]
+    lots: list[tuple[Lot, list[ResultRows]]]  # per perceel its results, in matrix order
     municipalities: list[Municipality]
 
 
 def view(matrix: Matrix) -> MatrixView:
     boxes = _Boxes(matrix)
-    lots = [LotView(lot, _lot_results(matrix.rows[lot.id], boxes)) for lot in matrix.lots]
-    return MatrixView(lots, matrix.municipalities)
+    return MatrixView(
+        [(lot, _lot_results(matrix.rows[lot.id], boxes)) for lot in matrix.lots], matrix.municipalities
+    )
 
 
 def ticked(chosen: set[tuple[int, int]]) -> set[str]:
@@ -103,7 +95,7 @@ class _Boxes:
         self.money = functools.cache(money)
 
     def __call__(self, result: MatrixResult, level: MatrixLevel) -> LevelRow:
-        return LevelRow(level, [self.box(result, level, m) for m in self.matrix.municipalities])
+        return level, [self.box(result, level, m) for m in self.matrix.municipalities]
 
     def box(self, result: MatrixResult, level: MatrixLevel, municipality: Municipality) -> Box:
         amount, unit = self.matrix.tariffs.get((level.id, municipality.id), (None, ""))
