@@ -116,12 +116,7 @@ def _admitted_rows(
 def admitted_lines(admission: Admission) -> list[AdmittedLine]:
     """The lines (result-level × municipality) in the admitted percelen, in matrix order, as the admitted
     submission froze them: never the bid's working copy, which the provider may edit for a later round."""
-    content = SubmittedContent.from_json(
-        db.session.execute(
-            sa.select(BidSubmission.content).where(BidSubmission.id == admission.submission_id)
-        ).scalar_one()
-    )
-    pairs = {(c.result_level_id, c.municipality_id) for c in content.choice if c.lot_id in admission.lot_ids}
+    pairs = _admitted_pairs(admission)
     if not pairs:
         return []
     rows = db.session.execute(
@@ -135,6 +130,13 @@ def admitted_lines(admission: Admission) -> list[AdmittedLine]:
         .order_by(Lot.position, Lot.name, Result.code, ResultLevel.level, Municipality.name)
     )
     return [AdmittedLine(*row) for row in rows if (row[3].id, row[4].id) in pairs]
+
+
+def _admitted_pairs(admission: Admission) -> set[tuple[int, int]]:
+    """The (result level, municipality) pairs the submission chose in its admitted percelen."""
+    frozen = sa.select(BidSubmission.content).where(BidSubmission.id == admission.submission_id)
+    content = SubmittedContent.from_json(db.session.execute(frozen).scalar_one())
+    return {(c.result_level_id, c.municipality_id) for c in content.choice if c.lot_id in admission.lot_ids}
 
 
 def tariffs_for(result_level_ids: set[int]) -> list[Tariff]:
@@ -187,14 +189,10 @@ def tender_agreements(tender_id: int, *, include_ended: bool = False) -> list[Ag
 
 
 def own_agreements(organisation_id: int) -> list[Agreement]:
-    return list(
-        db.session.scalars(
-            sa.select(Agreement)
-            .where(Agreement.organisation_id == organisation_id, Agreement.status != AgreementStatus.DRAFT)
-            .options(selectinload(Agreement.versions))
-            .order_by(Agreement.year.desc(), Agreement.sequence.desc())
-        )
-    )
+    """The provider's contracts once sent (a draft is not shown), newest first."""
+    sent = Agreement.organisation_id == organisation_id, Agreement.status != AgreementStatus.DRAFT
+    query = sa.select(Agreement).where(*sent).options(selectinload(Agreement.versions))
+    return list(db.session.scalars(query.order_by(Agreement.year.desc(), Agreement.sequence.desc())))
 
 
 def tenders() -> list[Tender]:

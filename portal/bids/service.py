@@ -168,11 +168,7 @@ def submit(bid: Bid, *, user: User, idempotency_key: str, now: datetime) -> BidS
     if done is not None:
         return done
     period = rules.check_open(bid.tender, now=now)
-    bid = queries.load_bid(bid)
-    scope = applicable(bid)
-    problems = missing(bid, scope)
-    if problems:
-        raise rules.IncompleteBid(problems)
+    bid, scope = _complete(bid)
     submission = _new_submission(bid, scope, period, user=user, now=now)
     submission.idempotency_key = idempotency_key
     stored = _insert_or_existing(submission, bid, idempotency_key, now)
@@ -184,6 +180,16 @@ def submit(bid: Bid, *, user: User, idempotency_key: str, now: datetime) -> BidS
         "bids.submit", submission, bid_id=bid.id, version=submission.version, sha256=submission.sha256
     )
     return submission
+
+
+def _complete(bid: Bid) -> tuple[Bid, Applicable]:
+    """The bid loaded whole with what applies to its choice; IncompleteBid lists what is missing."""
+    bid = queries.load_bid(bid)
+    scope = applicable(bid)
+    problems = missing(bid, scope)
+    if problems:
+        raise rules.IncompleteBid(problems)
+    return bid, scope
 
 
 def _lock(bid: Bid) -> None:

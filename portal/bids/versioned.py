@@ -100,14 +100,21 @@ def _locked_update(
         answer = _stored_answer(model, bid, of)  # a colleague's first save came first
     if answer is None:
         raise rules.StaleEdit("?", None, {}, fields)
+    _update_from(answer, version, fields, values)
+    return answer
+
+
+def _update_from(answer: Answer, version: int, fields: dict[str, Any], values: dict[str, Any]) -> None:
+    """Update the stored answer to `values` only while it is at `version`; else StaleEdit with both."""
+    model = type(answer)
     claim = sa.update(model).where(model.id == answer.id, model.version == version)
-    claim = claim.values(version=version + 1, **values).execution_options(synchronize_session=False)
-    saved = affected_rows(claim) == 1
+    saved = affected_rows(
+        claim.values(version=version + 1, **values).execution_options(synchronize_session=False)
+    )
     db.session.refresh(answer)
-    if not saved:
+    if saved != 1:
         theirs = {name: getattr(answer, name) for name in fields}
         raise rules.StaleEdit(queries.user_name(answer.updated_by_id), answer.updated_at, theirs, fields)
-    return answer
 
 
 def _stored_answer(model: type[Answer], bid: Bid, of: tuple[str, int]) -> Answer | None:
