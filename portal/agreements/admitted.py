@@ -28,9 +28,7 @@ def admitted_content(tender: Tender, organisation: Organisation, number: str) ->
     if not lines:
         raise AgreementRefused(_l("Deze zorgaanbieder is voor dit inkooptraject niet toegelaten."))
     decided_on = to_local(found[0].decided_at).date()
-    municipalities = sorted(
-        {line.municipality.id: line.municipality for line in lines}.values(), key=lambda m: m.name
-    )
+    municipalities = _municipalities(lines)
     return {
         "number": number,
         "tender": _tender(tender),
@@ -41,6 +39,11 @@ def admitted_content(tender: Tender, organisation: Organisation, number: str) ->
         "submission_id": found[0].submission_id,
         "lots": lots_content(lines, decided_on),
     }
+
+
+def _municipalities(lines: list[queries.AdmittedLine]) -> list[Municipality]:
+    """The municipalities of the admitted lines, each once, by name."""
+    return sorted({line.municipality.id: line.municipality for line in lines}.values(), key=lambda m: m.name)
 
 
 def _tender(tender: Tender) -> dict[str, Any]:

@@ -198,23 +198,24 @@ def build_context(
         "term": _term(content["term"]),
         "decided": long_date(content["decided_on"]),
         "tariffs_from": long_date(content.get("tariffs_valid_from")),
-        "lots": [
-            {"name": lot["name"], "anchor": f"perceel-{i}", "groups": _lot_groups(lot, codes)}
-            for i, lot in enumerate(content["lots"], start=1)
-        ],
+        "lots": _lots(content["lots"], codes),
         "sections": template_sections(template_body, placeholder_values(content)),
         "keywords": keywords(content),
     }
 
 
+def _lots(lots: list[dict[str, Any]], codes: list[str]) -> list[dict[str, Any]]:
+    """Each perceel with its anchor in the document and its lines grouped per result."""
+    return [
+        {"name": lot["name"], "anchor": f"perceel-{i}", "groups": _lot_groups(lot, codes)}
+        for i, lot in enumerate(lots, start=1)
+    ]
+
+
 def _term(term: dict[str, Any]) -> dict[str, Any]:
-    counts = ("extension_count", "extension_months", "extensions_used")
-    dates = {
-        "start": long_date(term["start"]),
-        "end": long_date(term["end"]),
-        "ended_on": long_date(term.get("ended_on")),
-    }
-    return {**dates, "months": term["term_months"], **{name: term[name] for name in counts}}
+    dates = {name: long_date(term.get(name)) for name in ("start", "end", "ended_on")}
+    counts = {name: term[name] for name in ("extension_count", "extension_months", "extensions_used")}
+    return {**dates, "months": term["term_months"], **counts}
 
 
 def keyword_list(content: dict[str, Any]) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -25,8 +25,13 @@ from portal.fields import MultiLine, NumberBetween, SingleLine
 from portal.models import AgreementStatus
 
 
-def choices(pairs: Sequence[tuple[str, object]]) -> list[SelectChoice]:
+def choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def optional_choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
+    """The choices of a filter, after "—" for no filter."""
+    return choices([("", "—"), *pairs])
 
 
 class ConfirmForm(FlaskForm):
@@ -43,11 +48,11 @@ class RegisterFilterForm(FlaskForm):
     result = StringField(_l("Resultaat (code)"), validators=[SingleLine(), Optional(), Length(max=20)])
     level = SelectField(
         _l("Interventieniveau"),
-        choices=choices([("", "—")] + [(str(n), str(n)) for n in range(4, 9)]),
+        choices=optional_choices((str(n), str(n)) for n in range(4, 9)),
         validators=[Optional()],
     )
     status = SelectField(
-        _l("Status"), choices=choices([("", "—"), *AgreementStatus.choices()]), validators=[Optional()]
+        _l("Status"), choices=optional_choices(AgreementStatus.choices()), validators=[Optional()]
     )
     provider = StringField(_l("Zorgaanbieder"), validators=[SingleLine(), Optional(), Length(max=200)])
 

@@ -143,8 +143,7 @@ def generate_one(tender_id: int, organisation_id: int) -> dict[str, Any]:
         return {"error": str(refusal)}
     except IntegrityError:  # another job generated it at the same moment: it exists now
         db.session.rollback()
-        agreement = queries.agreement_for(tender_id, organisation_id)
-        return {"agreement_id": agreement.id} if agreement else {"error": "IntegrityError"}
+        return _made_elsewhere(tender_id, organisation_id)
     except OperationalError as error:  # SQLite: two writers met; the worker tries again
         db.session.rollback()
         log.warning("agreement of organisation %s: %s", organisation_id, error.orig)
@@ -153,6 +152,11 @@ def generate_one(tender_id: int, organisation_id: int) -> dict[str, Any]:
         log.exception("generating the agreement of organisation %s failed", organisation_id)
         db.session.rollback()
         return {"error": f"{type(error).__name__}: {error}"}
+
+
+def _made_elsewhere(tender_id: int, organisation_id: int) -> dict[str, Any]:
+    agreement = queries.agreement_for(tender_id, organisation_id)
+    return {"agreement_id": agreement.id} if agreement else {"error": "IntegrityError"}
 
 
 def _generate(tender_id: int, organisation_id: int) -> Agreement:

@@ -165,27 +165,24 @@ def agreement_for(tender_id: int, organisation_id: int) -> Agreement | None:
 
 
 def agreement_page(agreement_id: int) -> Agreement | None:
-    return db.session.scalar(
-        sa.select(Agreement)
-        .where(Agreement.id == agreement_id)
-        .options(
-            selectinload(Agreement.versions),
-            selectinload(Agreement.municipalities),
-            selectinload(Agreement.organisation),
-        )
+    """The contract with its versions, parties and municipalities (the contract page shows all)."""
+    loaded = (
+        selectinload(Agreement.versions),
+        selectinload(Agreement.municipalities),
+        selectinload(Agreement.organisation),
     )
+    return db.session.scalar(sa.select(Agreement).where(Agreement.id == agreement_id).options(*loaded))
 
 
 def tender_agreements(tender_id: int, *, include_ended: bool = False) -> list[Agreement]:
-    query = (
-        sa.select(Agreement)
-        .where(Agreement.tender_id == tender_id)
-        .options(selectinload(Agreement.versions), selectinload(Agreement.organisation))
-        .order_by(Agreement.sequence)
-    )
+    query = sa.select(Agreement).where(Agreement.tender_id == tender_id).order_by(Agreement.sequence)
     if not include_ended:
         query = query.where(Agreement.status != AgreementStatus.ENDED)
-    return list(db.session.scalars(query))
+    return list(
+        db.session.scalars(
+            query.options(selectinload(Agreement.versions), selectinload(Agreement.organisation))
+        )
+    )
 
 
 def own_agreements(organisation_id: int) -> list[Agreement]:
@@ -204,13 +201,10 @@ def tender_by_reference(reference: str) -> Tender | None:
 
 
 def latest_job(tender_id: int) -> GenerationJob | None:
-    return db.session.scalars(
-        sa.select(GenerationJob)
-        .where(GenerationJob.tender_id == tender_id)
-        .options(selectinload(GenerationJob.items))
-        .order_by(GenerationJob.id.desc())
-        .limit(1)
-    ).first()
+    newest = (
+        sa.select(GenerationJob).where(GenerationJob.tender_id == tender_id).order_by(GenerationJob.id.desc())
+    )
+    return db.session.scalars(newest.options(selectinload(GenerationJob.items)).limit(1)).first()
 
 
 def organisation_names(ids: set[int]) -> dict[int, str]:
@@ -281,11 +275,7 @@ def register(filters: RegisterFilter, *, with_content: bool = False) -> list[Reg
 
 def _register_query() -> sa.Select[Agreement, AgreementVersion, str, str]:
     """Every contract with its current (highest) version, tender reference and provider name."""
-    current = (
-        sa.select(AgreementVersion.agreement_id, sa.func.max(AgreementVersion.version).label("version"))
-        .group_by(AgreementVersion.agreement_id)
-        .subquery()
-    )
+    current = _current_versions()
     is_current = sa.and_(
         AgreementVersion.agreement_id == Agreement.id, AgreementVersion.version == current.c.version
     )
@@ -298,6 +288,12 @@ def _register_query() -> sa.Select[Agreement, AgreementVersion, str, str]:
         .options(selectinload(Agreement.municipalities))
         .order_by(Agreement.year, Agreement.sequence)
     )
+
+
+def _current_versions() -> sa.Subquery:
+    """Per contract its highest version number."""
+    latest = sa.func.max(AgreementVersion.version).label("version")
+    return sa.select(AgreementVersion.agreement_id, latest).group_by(AgreementVersion.agreement_id).subquery()
 
 
 def _filtered(

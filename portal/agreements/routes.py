@@ -20,11 +20,9 @@ from portal.web import Page
 
 def _register_filters() -> tuple[forms.RegisterFilterForm, queries.RegisterFilter]:
     form = forms.RegisterFilterForm(request.args)
-    tenders = [(str(t.id), f"{t.reference} {t.title}") for t in queries.tenders()]
-    form.tender.choices = forms.choices([("", "—"), *tenders])
-    form.municipality.choices = forms.choices(
-        [("", "—"), *((m.cbs_code, m.name) for m in queries.municipalities())]
-    )
+    tenders = ((str(t.id), f"{t.reference} {t.title}") for t in queries.tenders())
+    form.tender.choices = forms.optional_choices(tenders)
+    form.municipality.choices = forms.optional_choices((m.cbs_code, m.name) for m in queries.municipalities())
     form.validate()  # a refused filter is ignored, its message shown next to it
     return form, _filters(form)
 

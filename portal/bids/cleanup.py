@@ -67,13 +67,8 @@ def _mark_unattached(now: datetime) -> int:
 
 
 def _due(unattached_before: datetime) -> list[EvidenceFile]:
-    return list(
-        db.session.scalars(
-            sa.select(EvidenceFile)
-            .where(EvidenceFile.id.not_in(_attached()), EvidenceFile.unattached_since <= unattached_before)
-            .order_by(EvidenceFile.id)
-        )
-    )
+    due = EvidenceFile.id.not_in(_attached()), EvidenceFile.unattached_since <= unattached_before
+    return list(db.session.scalars(sa.select(EvidenceFile).where(*due).order_by(EvidenceFile.id)))
 
 
 def _submitted_evidence(organisation_ids: set[int]) -> set[int | str]:

@@ -48,11 +48,7 @@ def attach(
 ) -> EvidenceFile:
     """Upload (type by content, size, virus scan, archive-bomb check) and attach to the requirement."""
     ensure_answerable(bid, requirement, now=now)
-    _lock_organisation(bid.organisation_id)  # colleagues' uploads queue, so the limits below are exact
-    check_upload_rate(bid.organisation_id, now=now)
-    received = uploads.receive(stream, name, allowed=uploads.EVIDENCE_TYPES)
-    check_storage_quota(bid.organisation_id, len(received.data))
-    stored = uploads.save(received)
+    stored = _store_within_limits(bid.organisation_id, stream, name, now=now)
     evidence = EvidenceFile(
         organisation_id=bid.organisation_id, **asdict(stored), scan_status=ScanStatus.CLEAN
     )
@@ -63,6 +59,17 @@ def attach(
     db.session.flush()
     audit.record("bids.upload_evidence", evidence, bid_id=bid.id, requirement_id=requirement.id)
     return evidence
+
+
+def _store_within_limits(
+    organisation_id: int, stream: IO[bytes], name: str | None, *, now: datetime
+) -> uploads.StoredFile:
+    """The checked file on disk, within the organisation's hourly rate and storage quota."""
+    _lock_organisation(organisation_id)  # colleagues' uploads queue, so the limits below are exact
+    check_upload_rate(organisation_id, now=now)
+    received = uploads.receive(stream, name, allowed=uploads.EVIDENCE_TYPES)
+    check_storage_quota(organisation_id, len(received.data))
+    return uploads.save(received)
 
 
 def _lock_organisation(organisation_id: int) -> None:

@@ -33,25 +33,13 @@ from portal.models.enums import Law
 
 
 def my_bids(organisation_id: int) -> list[Bid]:
-    return list(
-        db.session.scalars(
-            sa.select(Bid)
-            .where(Bid.organisation_id == organisation_id)
-            .options(selectinload(Bid.tender), selectinload(Bid.submissions))
-            .order_by(Bid.created_at.desc())
-        )
-    )
+    query = sa.select(Bid).where(Bid.organisation_id == organisation_id).order_by(Bid.created_at.desc())
+    return list(db.session.scalars(query.options(selectinload(Bid.tender), selectinload(Bid.submissions))))
 
 
 def open_tenders() -> list[Tender]:
-    return list(
-        db.session.scalars(
-            sa.select(Tender)
-            .where(Tender.status == TenderStatus.PUBLISHED)
-            .options(selectinload(Tender.windows))
-            .order_by(Tender.reference)
-        )
-    )
+    query = sa.select(Tender).where(Tender.status == TenderStatus.PUBLISHED).order_by(Tender.reference)
+    return list(db.session.scalars(query.options(selectinload(Tender.windows))))
 
 
 def load_bid(bid: Bid) -> Bid:

@@ -134,7 +134,7 @@ def _choice_pairs(matrix: queries.Matrix) -> set[tuple[int, int]]:
         action, levels_of=levels_of, municipality_ids=[m.id for m in matrix.municipalities]
     )
     if cleared_lot is not None:
-        in_lot = {rl for (_r, lot), rls in levels_of.items() if lot == cleared_lot for rl in rls}
+        in_lot = rules.levels_in_lot(levels_of, cleared_lot)
         pairs = {p for p in pairs if p[0] not in in_lot}
     return pairs | added
 
@@ -188,13 +188,15 @@ def submit(bid_id: int) -> Page:
         missing = error.missing if isinstance(error, rules.IncompleteBid) else None
         return _submit_page(bid, form, missing=missing, error=error, status=422)
     receipt.queue_receipt(submission, bid.organisation)
-    flash(
-        _(
-            "Uw inschrijving is ontvangen. Het ontvangstbewijs (PDF) komt binnen enkele minuten per e-mail en kunt u hier ook downloaden."
-        ),
-        "success",
-    )
+    _flash_received()
     return redirect(url_for("bids.submitted", bid_id=bid.id, version=submission.version))
+
+
+def _flash_received() -> None:
+    message = _(
+        "Uw inschrijving is ontvangen. Het ontvangstbewijs (PDF) komt binnen enkele minuten per e-mail en kunt u hier ook downloaden."
+    )
+    flash(message, "success")
 
 
 def _submit_page(

@@ -280,11 +280,7 @@ def missing_items(
     missing: list[Missing] = []
     if not pairs:
         missing.append(Missing("choice", str(_l("Kies ten minste één perceel, gemeente en resultaat."))))
-    for requirement in requirements:
-        if not requirement_answered(
-            requirement.answer_type, requirement.evidence_required, answers.get(requirement.id)
-        ):
-            missing.append(Missing("requirements", _short(requirement.text), requirement.id))
+    missing += [_requirement_missing(r) for r in requirements if not _answered(r, answers.get(r.id))]
     for criterion in criteria:
         problem = _criterion_missing(criterion, criterion_answers.get(criterion.id))
         if problem is not None:
@@ -294,6 +290,14 @@ def missing_items(
             Missing("signatory", str(_l("Uw organisatie heeft nog geen tekenbevoegde geregistreerd.")))
         )
     return missing
+
+
+def _answered(requirement: Any, answer: Any | None) -> bool:
+    return requirement_answered(requirement.answer_type, requirement.evidence_required, answer)
+
+
+def _requirement_missing(requirement: Any) -> Missing:
+    return Missing("requirements", _short(requirement.text), requirement.id)
 
 
 def _criterion_missing(criterion: Any, answer: Any | None) -> Missing | None:
@@ -339,11 +343,15 @@ def helper_selection(
         levels = levels_of.get((numbers[0], numbers[1]), [])
         return {(rl, m) for rl in levels for m in municipalities}, None
     if kind == "municipality" and len(numbers) == 2 and numbers[1] in municipalities:
-        levels = [rl for (_r, lot), rls in levels_of.items() if lot == numbers[0] for rl in rls]
-        return {(rl, numbers[1]) for rl in levels}, None
+        return {(rl, numbers[1]) for rl in levels_in_lot(levels_of, numbers[0])}, None
     if kind == "clear" and len(numbers) == 1:
         return set(), numbers[0]
     raise InvalidChoice(_l("Het formulier is niet goed ontvangen. Er is niets opgeslagen."))
+
+
+def levels_in_lot(levels_of: Mapping[tuple[int, int], list[int]], lot_id: int) -> set[int]:
+    """Every result-level id of the perceel; `levels_of` maps (result_id, lot_id) → result-level ids."""
+    return {rl for (_result, lot), rls in levels_of.items() if lot == lot_id for rl in rls}
 
 
 def _helper_action(action: str) -> tuple[str, list[int]]:
