@@ -74,7 +74,7 @@ class SubmittedContent:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SubmittedContent:
-        schema = data.get("schema", 1)
+        schema = data.get("schema")  # content without its schema is not guessed at
         if schema != SCHEMA:
             raise UnknownContentSchema(f"submitted content of schema {schema!r}; this portal reads {SCHEMA}")
         return cls(

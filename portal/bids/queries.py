@@ -260,4 +260,4 @@ def verify_hash(sha256: str) -> Verification | None:
     ).first()
     if row is None:
         return None
-    return Verification(row[0], rules._aware(row[1]), row[2], row[3] is not None)
+    return Verification(row[0], rules.as_utc(row[1]), row[2], row[3] is not None)

@@ -96,13 +96,13 @@ def open_period(tender: Any, *, now: datetime) -> Period | None:
         return None
     if tender.procedure is Procedure.OPEN_HOUSE:
         for window in tender.windows:
-            if _aware(window.opens_at) <= now < _aware(window.closes_at):
-                return Period(deadline=_aware(window.closes_at), window=window)
+            if as_utc(window.opens_at) <= now < as_utc(window.closes_at):
+                return Period(deadline=as_utc(window.closes_at), window=window)
         return None
     deadline = tender.submission_deadline
-    if deadline is None or now >= _aware(deadline):
+    if deadline is None or now >= as_utc(deadline):
         return None
-    return Period(deadline=_aware(deadline))
+    return Period(deadline=as_utc(deadline))
 
 
 def check_open(tender: Any, *, now: datetime) -> Period:
@@ -136,16 +136,16 @@ def timing(tender: Any, *, now: datetime) -> Timing:
     if period is not None:
         return Timing(deadline=period.deadline)
     if tender.procedure is Procedure.OPEN_HOUSE:
-        ends = [_aware(w.closes_at) for w in tender.windows if _aware(w.closes_at) <= now]
-        starts = [_aware(w.opens_at) for w in tender.windows if _aware(w.opens_at) > now]
+        ends = [as_utc(w.closes_at) for w in tender.windows if as_utc(w.closes_at) <= now]
+        starts = [as_utc(w.opens_at) for w in tender.windows if as_utc(w.opens_at) > now]
         return Timing(closed_at=max(ends, default=None), opens_at=min(starts, default=None))
     deadline = tender.submission_deadline
-    if deadline is not None and _aware(deadline) <= now:
-        return Timing(closed_at=_aware(deadline))
+    if deadline is not None and as_utc(deadline) <= now:
+        return Timing(closed_at=as_utc(deadline))
     return Timing()
 
 
-def _aware(value: datetime) -> datetime:
+def as_utc(value: datetime) -> datetime:
     """SQLite hands back naive datetimes; every stored time is UTC."""
     from datetime import UTC
 
@@ -173,8 +173,8 @@ def content_visible(tender: Any, window: Any | None, *, now: datetime) -> bool:
     the admission window the submission was received in.
     """
     if tender.procedure is Procedure.OPEN_HOUSE:
-        return window is not None and now >= _aware(window.closes_at)
-    return tender.submission_deadline is not None and now >= _aware(tender.submission_deadline)
+        return window is not None and now >= as_utc(window.closes_at)
+    return tender.submission_deadline is not None and now >= as_utc(tender.submission_deadline)
 
 
 # --- choice ---------------------------------------------------------------------------------------
