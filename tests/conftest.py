@@ -28,7 +28,6 @@ from sqlalchemy import orm
 
 from config import TestConfig
 from portal import audit, create_app, database, sessions
-from portal.bids import matrix_page
 from portal.extensions import db, limiter
 from portal.models import Role, User
 from tests import factories
@@ -82,7 +81,6 @@ def _isolation(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
     # xdist workers count each other's requests in that shared Redis.
     limiter._storage, limiter._limiter = _LIMITER_STATE["test app"]
     limiter.reset()
-    matrix_page.forget()  # rolled-back tenders' ids come back in the next test
     if "committed" in request.keywords:
         yield
         _empty_tables(app)

@@ -26,6 +26,10 @@ class VersionedForm(FlaskForm):
 
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), whole_number()], default=0)
 
+    def started_from(self) -> int:
+        """The version the page was loaded with (after validation: a whole number)."""
+        return self.version.data or 0
+
 
 class ActionForm(FlaskForm):
     """A button-only form (start, withdraw): CSRF only."""
@@ -67,3 +71,7 @@ class SubmitForm(FlaskForm):
         _l("Ik verklaar als tekenbevoegde dat deze inschrijving volledig en naar waarheid is ingevuld."),
         validators=[DataRequired(message=_l("Bevestig de verklaring om in te dienen."))],
     )
+
+    def key(self) -> str:
+        """The idempotency key the page was loaded with (after validation: 16 to 64 characters)."""
+        return self.idempotency_key.data or ""
