@@ -56,6 +56,10 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+    # Sensitive actions (opening bids, approving and sending decisions, contracts, roles) ask the second
+    # factor again when it was last given longer ago than this (accounts/second_factor.py).
+    SECOND_FACTOR_RECENT = timedelta(minutes=15)
+    SECOND_FACTOR_ISSUER = "Inkoopportaal Jeugd & Wmo"  # the name the authenticator app shows
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     EMAIL_TOKEN_MAX_AGE = timedelta(hours=48)
     PASSWORD_RESET_MAX_AGE = timedelta(hours=1)

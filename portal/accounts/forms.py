@@ -154,3 +154,12 @@ class InviteForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[SingleLine(), required(), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"},
+        description=_l("De 6 cijfers die uw authenticator-app nu laat zien, of een van uw herstelcodes."),
+    )

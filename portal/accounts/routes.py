@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal import access, audit, clock, sessions, web
-from portal.accounts import bp, enrolment, service, tokens
+from portal.accounts import bp, enrolment, factor_service, second_factor, service, tokens
 from portal.accounts.forms import (
     AccessRequestForm,
     ChangePasswordForm,
@@ -69,9 +69,7 @@ def login() -> Page:
         )
         return render_template("accounts/login.html", form=form), 422
     throttle.succeeded()
-    sessions.start(user)
-    flash(_("U bent ingelogd."), "success")
-    return redirect(safe_next(form.next.data) or url_for("dashboard.home"))
+    return second_factor.continue_login(user, safe_next(form.next.data))
 
 
 def _slowed_down(form: LoginForm, wait: timedelta) -> tuple[str, int]:
@@ -271,7 +269,9 @@ def profile() -> Page:
     user = web.current_user()
     form = ProfileForm(obj=user)
     if not form.validate_on_submit():
-        return invalid_form("accounts/profile.html", form, user=user)
+        factor = factor_service.has_factor(user)
+        codes_left = factor_service.unused_recovery_codes(user) if factor else 0
+        return invalid_form("accounts/profile.html", form, user=user, factor=factor, codes_left=codes_left)
     service.update_profile(user, name=form.name.data, locale=form.locale.data)
     session["locale"] = user.locale
     flash(_("Uw gegevens zijn opgeslagen."), "success")

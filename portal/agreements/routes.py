@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import access, audit, clock
+from portal.accounts import second_factor
 from portal.agreements import amendments, bp, export, forms, jobs, queries, service
 from portal.agreements.rules import AgreementRefused
 from portal.fields import filter_value
@@ -118,6 +119,7 @@ def download(agreement_id: int, version: int) -> Response:
 
 
 @bp.post("/<int:agreement_id>/verzenden")
+@second_factor.recent_required  # a sensitive action: the second factor again after 15 minutes
 def send(agreement_id: int) -> Any:
     agreement = _agreement_or_404(agreement_id, "agreements.manage")
     if not forms.ConfirmForm().validate_on_submit():
@@ -238,6 +240,7 @@ def _tender_page(found: Tender, indexation: forms.IndexationForm) -> str:
 
 
 @bp.post("/trajecten/<int:tender_id>/genereren")
+@second_factor.recent_required  # a sensitive action: the second factor again after 15 minutes
 def generate_all(tender_id: int) -> Any:
     found = access.get_or_404(Tender, tender_id, "agreements.manage")
     if not forms.ConfirmForm().validate_on_submit():

@@ -23,6 +23,7 @@ from portal.models.bid import Bid, BidLine, BidSubmission, CriterionAnswer, Evid
 from portal.models.enums import *  # noqa: F403 - the enums are part of the model vocabulary
 from portal.models.mail import OutgoingMail
 from portal.models.organisation import AccessRequest, Municipality, Organisation, User, UserRole
+from portal.models.second_factor import RecoveryCode, SecondFactor
 from portal.models.tender import (
     AdmissionWindow,
     AwardCriterion,
@@ -72,6 +73,7 @@ __all__ = [
     "Organisation",
     "OutgoingMail",
     "Question",
+    "RecoveryCode",
     "Rectification",
     "Requirement",
     "RequirementAnswer",
@@ -80,6 +82,7 @@ __all__ = [
     "Result",
     "ResultLevel",
     "Score",
+    "SecondFactor",
     "Tariff",
     "Tender",
     "TenderDocument",

@@ -1,0 +1,57 @@
+"""second_factor and recovery_code: TOTP second factor of a log-in and its single-use recovery codes
+
+Revision ID: b8d2f4a6c913
+Revises: 6a1d4e9c2b35
+Create Date: 2026-12-02 13:00:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "b8d2f4a6c913"
+down_revision = "6a1d4e9c2b35"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "second_factor",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("secret", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_step", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_second_factor_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_second_factor")),
+    )
+    op.create_index(op.f("ix_second_factor_user_id"), "second_factor", ["user_id"], unique=True)
+    op.create_table(
+        "recovery_code",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("code_hash", sa.String(length=80), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_recovery_code_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_code")),
+    )
+    op.create_index(op.f("ix_recovery_code_user_id"), "recovery_code", ["user_id"], unique=False)
+
+
+def downgrade():
+    op.drop_index(op.f("ix_recovery_code_user_id"), table_name="recovery_code")
+    op.drop_table("recovery_code")
+    op.drop_index(op.f("ix_second_factor_user_id"), table_name="second_factor")
+    op.drop_table("second_factor")
