@@ -37,7 +37,7 @@ def upgrade():
         "recovery_code",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("code_hash", sa.String(length=80), nullable=False),
+        sa.Column("code_hash", sa.String(length=100), nullable=False),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"],

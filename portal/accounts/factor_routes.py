@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from portal import access, clock
 from portal.accounts import bp, factor_service, second_factor, totp
 from portal.accounts.factor_service import CodeRefused
-from portal.accounts.forms import ButtonForm, CodeForm
+from portal.accounts.forms import ButtonForm, CodeForm, add_error, text
 from portal.accounts.ratelimit import LoginThrottle, login_ip_limit
 from portal.accounts.rules import FieldRefused
 from portal.models import User
@@ -37,15 +37,20 @@ def code_page() -> Page:
     form = CodeForm()
     if not form.validate_on_submit():
         return _code_form(form, pending, 422 if form.is_submitted() else 200)
+    return _check_code(user, form, pending)
+
+
+def _check_code(user: User, form: CodeForm, pending: bool) -> Page:
+    """Slowed down after wrong codes in a row (as the password is, LoginThrottle), counted per user."""
     throttle = LoginThrottle(f"second-factor:{user.id}")
     wait = throttle.wait(now=clock.now())
     if wait:
-        form.code.errors.append(
-            _("Te vaak een verkeerde code. Probeer het over %(wait)s opnieuw.", wait=_in(wait))
+        add_error(
+            form.code, _("Te vaak een verkeerde code. Probeer het over %(wait)s opnieuw.", wait=_in(wait))
         )
         return _code_form(form, pending, 429)
     try:
-        method = factor_service.verify(user, form.code.data, now=clock.now())
+        method = factor_service.verify(user, text(form.code), now=clock.now())
     except CodeRefused as refusal:
         throttle.failed()
         show_refusal(form, refusal)
@@ -76,7 +81,7 @@ def enrol_factor() -> Page:
         secret = factor_service.start_enrolment(user)
         return _enrol_form(user, secret, form, 422 if form.is_submitted() else 200)
     try:
-        codes = factor_service.confirm_enrolment(user, form.code.data, now=clock.now())
+        codes = factor_service.confirm_enrolment(user, text(form.code), now=clock.now())
     except FieldRefused as refusal:
         show_refusal(form, refusal)
         return _enrol_form(user, factor_service.unconfirmed_secret(user), form, 422)

@@ -6,14 +6,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
+    Field,
     HiddenField,
     PasswordField,
     RadioField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # in wtforms 3.3, not in its 3.2 stubs
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from portal.fields import MultiLine, SingleLine
@@ -24,6 +25,15 @@ BAD_EMAIL = _l("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.
 
 def required() -> DataRequired:
     return DataRequired(message=REQUIRED)
+
+
+def text(field: Field) -> str:
+    """A text field's value, '' when empty (after validation; the service checks the rest)."""
+    return field.data or ""
+
+
+def add_error(field: Field, message: str) -> None:
+    field.errors = [*field.errors, message]
 
 
 def email_validators() -> list:

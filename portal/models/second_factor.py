@@ -35,5 +35,5 @@ class RecoveryCode(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    code_hash: Mapped[str] = mapped_column(sa.String(80))
+    code_hash: Mapped[str] = mapped_column(sa.String(100))
     used_at: Mapped[datetime | None]
