@@ -1,4 +1,5 @@
-"""second_factor and recovery_code: TOTP second factor of a log-in and its single-use recovery codes
+"""second_factor and recovery_code: TOTP second factor of a log-in and its single-use recovery codes;
+broker_identity: log-in through an eHerkenning broker (OpenID Connect)
 
 Revision ID: b8d2f4a6c913
 Revises: 6a1d4e9c2b35
@@ -48,9 +49,31 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_code")),
     )
     op.create_index(op.f("ix_recovery_code_user_id"), "recovery_code", ["user_id"], unique=False)
+    op.create_table(
+        "broker_identity",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("issuer", sa.String(length=300), nullable=False),
+        sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("kvk_number", sa.String(length=8), nullable=False),
+        sa.Column("branch_number", sa.String(length=12), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_login_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_broker_identity_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_broker_identity")),
+        sa.UniqueConstraint("issuer", "subject", name=op.f("uq_broker_identity_issuer")),
+    )
+    op.create_index(op.f("ix_broker_identity_user_id"), "broker_identity", ["user_id"], unique=False)
 
 
 def downgrade():
+    op.drop_index(op.f("ix_broker_identity_user_id"), table_name="broker_identity")
+    op.drop_table("broker_identity")
     op.drop_index(op.f("ix_recovery_code_user_id"), table_name="recovery_code")
     op.drop_table("recovery_code")
     op.drop_index(op.f("ix_second_factor_user_id"), table_name="second_factor")

@@ -44,7 +44,7 @@ def register_provider(data: Registration) -> User | None:
     Raises FieldRefused only for what the form itself shows wrong (format, password rules), never
     because something is already registered.
     """
-    organisation = _new_organisation(data)
+    organisation = new_organisation(data)
     email = service.check_email(data.email)
     check_password(data.password, data.confirm, email=email, organisation_name=data.organisation_name)
     password_hash = hash_password(data.password)
@@ -65,7 +65,7 @@ def register_provider(data: Registration) -> User | None:
     return user
 
 
-def _new_organisation(data: Registration) -> Organisation:
+def new_organisation(data: Registration) -> Organisation:
     """The organisation as registered, its numbers checked (not yet added to the session)."""
     return Organisation(
         name=data.organisation_name.strip(),

@@ -52,14 +52,11 @@ class LoginForm(FlaskForm):
     next = HiddenField(validators=[SingleLine()])
 
 
-class RegistrationForm(FlaskForm):
+class OrganisationForm(FlaskForm):
+    """The organisation and its first user; the KvK number comes from the form or from eHerkenning."""
+
     organisation_name = StringField(
         _l("Naam van de organisatie"), validators=[SingleLine(), required(), Length(max=200)]
-    )
-    kvk_number = StringField(
-        _l("KvK-nummer"),
-        validators=[SingleLine(), required(), Length(max=20)],
-        description=_l("8 cijfers, zoals op uw uittreksel van de Kamer van Koophandel."),
     )
     agb_code = StringField(
         _l("AGB-code"),
@@ -86,6 +83,14 @@ class RegistrationForm(FlaskForm):
         _l("Uw e-mailadres"),
         validators=email_validators(),
         description=_l("U krijgt een e-mail om dit adres te bevestigen. Daarna kunt u inloggen."),
+    )
+
+
+class RegistrationForm(OrganisationForm):
+    kvk_number = StringField(
+        _l("KvK-nummer"),
+        validators=[SingleLine(), required(), Length(max=20)],
+        description=_l("8 cijfers, zoals op uw uittreksel van de Kamer van Koophandel."),
     )
     password = PasswordField(
         _l("Kies een wachtwoord"),

@@ -21,6 +21,7 @@ from portal.accounts.forms import (
     EmailOnlyForm,
     LoginForm,
     NewPasswordForm,
+    OrganisationForm,
     ProfileForm,
     RegistrationForm,
     add_error,
@@ -101,10 +102,13 @@ def logout() -> Response:
 # --- registration ----------------------------------------------------------------------------------
 
 
-def _registration(form: RegistrationForm) -> enrolment.Registration:
+def registration_of(
+    form: OrganisationForm, *, kvk: str, password: str = "", confirm: str = ""
+) -> enrolment.Registration:
+    """The registration a form holds; the KvK number from the form or from eHerkenning."""
     return enrolment.Registration(
         organisation_name=text(form.organisation_name),
-        kvk_number=text(form.kvk_number),
+        kvk_number=kvk,
         agb_code=form.agb_code.data,
         street=text(form.street),
         postcode=text(form.postcode),
@@ -113,8 +117,8 @@ def _registration(form: RegistrationForm) -> enrolment.Registration:
         signatory_function=text(form.signatory_function),
         name=text(form.name),
         email=text(form.email),
-        password=text(form.password),
-        confirm=text(form.confirm),
+        password=password,
+        confirm=confirm,
     )
 
 
@@ -126,7 +130,11 @@ def register() -> Page:
     if not form.validate_on_submit():
         return invalid_form("accounts/register.html", form)
     try:
-        enrolment.register_provider(_registration(form))
+        enrolment.register_provider(
+            registration_of(
+                form, kvk=text(form.kvk_number), password=text(form.password), confirm=text(form.confirm)
+            )
+        )
     except FieldRefused as refusal:
         return refuse(form, refusal, "accounts/register.html")
     flash(_("Bijna klaar: wij stuurden u een e-mail. Volg de link daarin om verder te gaan."))

@@ -20,6 +20,7 @@ from portal.models.assessment import (
 from portal.models.audit import AuditEvent
 from portal.models.base import Base
 from portal.models.bid import Bid, BidLine, BidSubmission, CriterionAnswer, EvidenceFile, RequirementAnswer
+from portal.models.broker import BrokerIdentity
 from portal.models.enums import *  # noqa: F403 - the enums are part of the model vocabulary
 from portal.models.mail import OutgoingMail
 from portal.models.organisation import AccessRequest, Municipality, Organisation, User, UserRole
@@ -55,6 +56,7 @@ __all__ = [
     "Bid",
     "BidLine",
     "BidSubmission",
+    "BrokerIdentity",
     "Clarification",
     "ConflictDeclaration",
     "ContractNumberSequence",

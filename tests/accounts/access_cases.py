@@ -70,4 +70,12 @@ CASES = [
         frozenset({"admin"}),
         method="POST",
     ),
+    Case(
+        "accounts.broker_login",
+        lambda w: "/inloggen/eherkenning",
+        EVERYONE,
+        note="no broker configured: back to the log-in page",
+    ),
+    Case("accounts.broker_callback", lambda w: "/inloggen/eherkenning/terug", EVERYONE, note="idem"),
+    Case("accounts.broker_register", lambda w: "/inloggen/eherkenning/aanmelden", EVERYONE, note="idem"),
 ]
