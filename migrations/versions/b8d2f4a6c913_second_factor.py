@@ -66,7 +66,7 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_broker_identity")),
-        sa.UniqueConstraint("issuer", "subject", name=op.f("uq_broker_identity_issuer")),
+        sa.UniqueConstraint("issuer", "subject", name=op.f("uq_broker_identity_issuer_subject")),
     )
     op.create_index(op.f("ix_broker_identity_user_id"), "broker_identity", ["user_id"], unique=False)
 
