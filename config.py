@@ -56,6 +56,22 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+    # Sensitive actions (opening bids, approving and sending decisions, contracts, roles) ask the second
+    # factor again when it was last given longer ago than this (accounts/second_factor.py).
+    SECOND_FACTOR_RECENT = timedelta(minutes=15)
+    SECOND_FACTOR_ISSUER = "Inkoopportaal Jeugd & Wmo"  # the name the authenticator app shows
+    # Business log-in through an eHerkenning broker (OpenID Connect, accounts/broker.py). Without an
+    # issuer there is no broker: providers log in with their password only.
+    EHERKENNING_ISSUER = os.environ.get("EHERKENNING_ISSUER", "")
+    EHERKENNING_CLIENT_ID = os.environ.get("EHERKENNING_CLIENT_ID", "")
+    EHERKENNING_CLIENT_SECRET = os.environ.get("EHERKENNING_CLIENT_SECRET", "")
+    EHERKENNING_MIN_LEVEL = os.environ.get("EHERKENNING_MIN_LEVEL", "EH2+")  # EH1, EH2, EH2+, EH3, EH4
+    EHERKENNING_KVK_CLAIM = os.environ.get(
+        "EHERKENNING_KVK_CLAIM", "urn:etoegang:1.9:EntityConcernedID:KvKnr"
+    )
+    EHERKENNING_BRANCH_CLAIM = os.environ.get(
+        "EHERKENNING_BRANCH_CLAIM", "urn:etoegang:1.9:ServiceRestriction:Vestigingsnr"
+    )
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     EMAIL_TOKEN_MAX_AGE = timedelta(hours=48)
     PASSWORD_RESET_MAX_AGE = timedelta(hours=1)

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal import access, clock
 from portal.accounts import bp, colleagues, queries
-from portal.accounts.forms import ButtonForm, InviteForm
+from portal.accounts.forms import ButtonForm, InviteForm, text
 from portal.accounts.rules import ActionRefused, FieldRefused
 from portal.models import AccessRequest, Organisation, User
 from portal.web import Page, current_user, show_refusal
 
 
-def _organisation() -> Organisation | None:
+def _organisation() -> Organisation:
     organisation = current_user().organisation
     access.require("organisation.manage_colleagues", organisation)
+    if organisation is None:  # the policy lets only provider admins in, and they have one
+        abort(404)
     return organisation
 
 
@@ -48,9 +50,9 @@ def invite_colleague() -> Page:
     try:
         user = colleagues.invite_colleague(
             current_user(),
-            name=form.name.data,
-            email=form.email.data,
-            role=form.role.data,
+            name=text(form.name),
+            email=text(form.email),
+            role=text(form.role),
         )
     except FieldRefused as refusal:
         show_refusal(form, refusal)

@@ -96,12 +96,8 @@ def grant_access_request(actor: User, access_request: AccessRequest, *, now: dat
         email = service.check_email_free(access_request.email)
     except FieldRefused as refusal:
         raise ActionRefused(refusal.message) from None
-    user = service.create_user(
-        email=email,
-        name=access_request.name,
-        password=None,
-        roles=[Role.PROVIDER_MEMBER],
-        organisation_id=access_request.organisation_id,
+    user = service.create_provider_user(
+        email, access_request.name, Role.PROVIDER_MEMBER, access_request.organisation_id
     )
     service.send_invitation(user, actor)
     access_request.handled_at, access_request.handled_by_id, access_request.granted = now, actor.id, True

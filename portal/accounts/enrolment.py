@@ -44,43 +44,39 @@ def register_provider(data: Registration) -> User | None:
     Raises FieldRefused only for what the form itself shows wrong (format, password rules), never
     because something is already registered.
     """
-    kvk = rules.check_kvk(data.kvk_number)
-    agb = rules.check_agb(data.agb_code)
-    postcode = rules.check_postcode(data.postcode)
+    organisation = new_organisation(data)
     email = service.check_email(data.email)
     check_password(data.password, data.confirm, email=email, organisation_name=data.organisation_name)
     password_hash = hash_password(data.password)
-    if _already_registered(data, kvk, email):
+    if _already_registered(data, organisation.kvk_number, email):
         return None
-    organisation = Organisation(
-        name=data.organisation_name.strip(),
-        kvk_number=kvk,
-        agb_code=agb,
-        street=data.street.strip(),
-        postcode=postcode,
-        city=data.city.strip(),
-        signatory_name=data.signatory_name.strip(),
-        signatory_function=data.signatory_function.strip(),
-    )
     try:
         with db.session.begin_nested():  # a registration of the same KvK or e-mail at the same moment
             db.session.add(organisation)
             db.session.flush()
-            user = service.create_user(
-                email=email,
-                name=data.name,
-                password=None,
-                roles=[Role.PROVIDER_ADMIN],
-                organisation_id=organisation.id,
-            )
+            user = service.create_provider_user(email, data.name, Role.PROVIDER_ADMIN, organisation.id)
             user.password_hash = password_hash
     except sa.exc.IntegrityError:
-        if _already_registered(data, kvk, email):
+        if _already_registered(data, organisation.kvk_number, email):
             return None
         raise
     audit.record("accounts.register", organisation, actor=user, organisation_id=organisation.id)
     service.send_confirmation(user)
     return user
+
+
+def new_organisation(data: Registration) -> Organisation:
+    """The organisation as registered, its numbers checked (not yet added to the session)."""
+    return Organisation(
+        name=data.organisation_name.strip(),
+        kvk_number=rules.check_kvk(data.kvk_number),
+        agb_code=rules.check_agb(data.agb_code),
+        street=data.street.strip(),
+        postcode=rules.check_postcode(data.postcode),
+        city=data.city.strip(),
+        signatory_name=data.signatory_name.strip(),
+        signatory_function=data.signatory_function.strip(),
+    )
 
 
 def _already_registered(data: Registration, kvk: str, email: str) -> bool:

@@ -6,14 +6,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
+    Field,
     HiddenField,
     PasswordField,
     RadioField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # in wtforms 3.3, not in its 3.2 stubs
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from portal.fields import MultiLine, SingleLine
@@ -24,6 +25,15 @@ BAD_EMAIL = _l("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.
 
 def required() -> DataRequired:
     return DataRequired(message=REQUIRED)
+
+
+def text(field: Field) -> str:
+    """A text field's value, '' when empty (after validation; the service checks the rest)."""
+    return field.data or ""
+
+
+def add_error(field: Field, message: str) -> None:
+    field.errors = [*field.errors, message]
 
 
 def email_validators() -> list:
@@ -42,14 +52,11 @@ class LoginForm(FlaskForm):
     next = HiddenField(validators=[SingleLine()])
 
 
-class RegistrationForm(FlaskForm):
+class OrganisationForm(FlaskForm):
+    """The organisation and its first user; the KvK number comes from the form or from eHerkenning."""
+
     organisation_name = StringField(
         _l("Naam van de organisatie"), validators=[SingleLine(), required(), Length(max=200)]
-    )
-    kvk_number = StringField(
-        _l("KvK-nummer"),
-        validators=[SingleLine(), required(), Length(max=20)],
-        description=_l("8 cijfers, zoals op uw uittreksel van de Kamer van Koophandel."),
     )
     agb_code = StringField(
         _l("AGB-code"),
@@ -76,6 +83,14 @@ class RegistrationForm(FlaskForm):
         _l("Uw e-mailadres"),
         validators=email_validators(),
         description=_l("U krijgt een e-mail om dit adres te bevestigen. Daarna kunt u inloggen."),
+    )
+
+
+class RegistrationForm(OrganisationForm):
+    kvk_number = StringField(
+        _l("KvK-nummer"),
+        validators=[SingleLine(), required(), Length(max=20)],
+        description=_l("8 cijfers, zoals op uw uittreksel van de Kamer van Koophandel."),
     )
     password = PasswordField(
         _l("Kies een wachtwoord"),
@@ -154,3 +169,12 @@ class InviteForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[SingleLine(), required(), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"},
+        description=_l("De 6 cijfers die uw authenticator-app nu laat zien, of een van uw herstelcodes."),
+    )

@@ -7,13 +7,15 @@ A link built from the Host header (`url_for(..., _external=True)`) lets anyone w
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, url_for
 
 from portal.accounts import bp
 
 
 @bp.app_template_global("absolute_url")
-def absolute_url(endpoint: str, **values: object) -> str:
+def absolute_url(endpoint: str, **values: Any) -> str:
     base = current_app.config.get("PORTAL_BASE_URL", "").rstrip("/")
     if not base:
         return url_for(endpoint, _external=True, **values)

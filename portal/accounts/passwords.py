@@ -14,7 +14,9 @@ import functools
 import gzip
 import json
 import re
+from collections.abc import Mapping
 from importlib import resources
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -160,10 +162,10 @@ def guessable_because(password: str, user_inputs: list[str] | None = None) -> ob
     return next((reason for kind, reason in _REASONS if kind in kinds), _REASONS[-1][1])
 
 
-def _kind(match: dict) -> str:
-    pattern = match["pattern"]
+def _kind(match: Mapping[str, Any]) -> str:
+    pattern = str(match["pattern"])
     if pattern == "dictionary":
-        return _DICTIONARY_KIND.get(match.get("dictionary_name", ""), "words")
+        return _DICTIONARY_KIND.get(str(match.get("dictionary_name", "")), "words")
     return "date" if pattern in ("date", "regex") else pattern
 
 

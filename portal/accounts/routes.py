@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal import access, audit, clock, sessions, web
-from portal.accounts import bp, enrolment, service, tokens
+from portal.accounts import bp, enrolment, factor_service, second_factor, service, tokens
 from portal.accounts.forms import (
     AccessRequestForm,
     ChangePasswordForm,
     EmailOnlyForm,
     LoginForm,
     NewPasswordForm,
+    OrganisationForm,
     ProfileForm,
     RegistrationForm,
+    add_error,
+    text,
 )
 from portal.accounts.ratelimit import LoginThrottle, login_ip_limit, login_limits
 from portal.accounts.rules import FieldRefused, safe_next
@@ -51,37 +56,35 @@ def login() -> Page:
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         return invalid_form("accounts/login.html", form)
-    throttle = LoginThrottle(form.email.data)
+    throttle = LoginThrottle(text(form.email))
     wait = throttle.wait(now=clock.now())
     if wait:
         return _slowed_down(form, wait)
     try:
-        user = service.authenticate(form.email.data, form.password.data)
+        user = service.authenticate(text(form.email), text(form.password))
     except service.EmailNotConfirmed:
-        form.email.errors.append(
-            _("Bevestig eerst uw e-mailadres met de link in de e-mail die wij u stuurden.")
-        )
+        add_error(form.email, _("Bevestig eerst uw e-mailadres met de link in de e-mail die wij u stuurden."))
         return render_template("accounts/login.html", form=form, unconfirmed=True), 422
     except service.LoginRefused:
         throttle.failed()
-        form.password.errors.append(
-            _("Dit e-mailadres en wachtwoord horen niet bij een actief account. Controleer wat u invulde.")
+        add_error(
+            form.password,
+            _("Dit e-mailadres en wachtwoord horen niet bij een actief account. Controleer wat u invulde."),
         )
         return render_template("accounts/login.html", form=form), 422
     throttle.succeeded()
-    sessions.start(user)
-    flash(_("U bent ingelogd."), "success")
-    return redirect(safe_next(form.next.data) or url_for("dashboard.home"))
+    return second_factor.continue_login(user, safe_next(form.next.data))
 
 
 def _slowed_down(form: LoginForm, wait: timedelta) -> tuple[str, int]:
     """Refused without checking the password: after five failures in a row each try waits longer."""
     audit.record("accounts.login", None, outcome=AuditOutcome.REFUSED, reason="slowed_down")
-    form.password.errors.append(
+    add_error(
+        form.password,
         _(
             "Er is te vaak een verkeerd wachtwoord ingevuld voor dit e-mailadres. Probeer het over %(wait)s opnieuw.",
             wait=format_timedelta(wait, granularity="second", threshold=1, add_direction=False),
-        )
+        ),
     )
     return render_template("accounts/login.html", form=form), 429
 
@@ -99,20 +102,23 @@ def logout() -> Response:
 # --- registration ----------------------------------------------------------------------------------
 
 
-def _registration(form: RegistrationForm) -> enrolment.Registration:
+def registration_of(
+    form: OrganisationForm, *, kvk: str, password: str = "", confirm: str = ""
+) -> enrolment.Registration:
+    """The registration a form holds; the KvK number from the form or from eHerkenning."""
     return enrolment.Registration(
-        organisation_name=form.organisation_name.data,
-        kvk_number=form.kvk_number.data,
+        organisation_name=text(form.organisation_name),
+        kvk_number=kvk,
         agb_code=form.agb_code.data,
-        street=form.street.data,
-        postcode=form.postcode.data,
-        city=form.city.data,
-        signatory_name=form.signatory_name.data,
-        signatory_function=form.signatory_function.data,
-        name=form.name.data,
-        email=form.email.data,
-        password=form.password.data,
-        confirm=form.confirm.data,
+        street=text(form.street),
+        postcode=text(form.postcode),
+        city=text(form.city),
+        signatory_name=text(form.signatory_name),
+        signatory_function=text(form.signatory_function),
+        name=text(form.name),
+        email=text(form.email),
+        password=password,
+        confirm=confirm,
     )
 
 
@@ -124,7 +130,11 @@ def register() -> Page:
     if not form.validate_on_submit():
         return invalid_form("accounts/register.html", form)
     try:
-        enrolment.register_provider(_registration(form))
+        enrolment.register_provider(
+            registration_of(
+                form, kvk=text(form.kvk_number), password=text(form.password), confirm=text(form.confirm)
+            )
+        )
     except FieldRefused as refusal:
         return refuse(form, refusal, "accounts/register.html")
     flash(_("Bijna klaar: wij stuurden u een e-mail. Volg de link daarin om verder te gaan."))
@@ -145,10 +155,10 @@ def request_access() -> Page:
         return invalid_form("accounts/request_access.html", form)
     try:
         enrolment.request_access(
-            kvk=form.kvk_number.data,
-            name=form.name.data,
-            email=form.email.data,
-            message=form.message.data or "",
+            kvk=text(form.kvk_number),
+            name=text(form.name),
+            email=text(form.email),
+            message=text(form.message),
         )
     except FieldRefused as refusal:
         return refuse(form, refusal, "accounts/request_access.html")
@@ -187,15 +197,22 @@ def confirm_email(token: str) -> Page:
 @bp.route("/bevestigen/opnieuw", methods=["GET", "POST"])
 @login_limits
 def resend_confirmation() -> Page:
+    return _email_only_page(
+        "accounts/resend_confirmation.html",
+        service.resend_confirmation,
+        _l(
+            "Heeft dit adres een account dat nog niet bevestigd is? Dan ontvangt u binnen enkele minuten een nieuwe link."
+        ),
+    )
+
+
+def _email_only_page(template: str, act: Callable[[str], None], done: object) -> Page:
+    """A public form of one e-mail address that always answers the same (no enumeration)."""
     form = EmailOnlyForm()
     if not form.validate_on_submit():
-        return invalid_form("accounts/resend_confirmation.html", form)
-    service.resend_confirmation(form.email.data)
-    flash(
-        _(
-            "Heeft dit adres een account dat nog niet bevestigd is? Dan ontvangt u binnen enkele minuten een nieuwe link."
-        )
-    )
+        return invalid_form(template, form)
+    act(text(form.email))
+    flash(str(done))
     return redirect(url_for("accounts.login"))
 
 
@@ -205,16 +222,13 @@ def resend_confirmation() -> Page:
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
 @login_limits
 def forgot_password() -> Page:
-    form = EmailOnlyForm()
-    if not form.validate_on_submit():
-        return invalid_form("accounts/forgot_password.html", form)
-    service.request_password_reset(form.email.data)
-    flash(
-        _(
+    return _email_only_page(
+        "accounts/forgot_password.html",
+        service.request_password_reset,
+        _l(
             "Als dit e-mailadres bij een account hoort, ontvangt u binnen enkele minuten een e-mail met een link om een nieuw wachtwoord te kiezen."
-        )
+        ),
     )
-    return redirect(url_for("accounts.login"))
 
 
 def _set_password_page(purpose: str, token: str, template: str) -> Page:
@@ -223,7 +237,9 @@ def _set_password_page(purpose: str, token: str, template: str) -> Page:
         user = service.user_for_token(purpose, token)
         if not form.validate_on_submit():
             return invalid_form(template, form, user=user)
-        service.set_password_by_token(purpose, token, form.password.data, form.confirm.data, now=clock.now())
+        service.set_password_by_token(
+            purpose, token, text(form.password), text(form.confirm), now=clock.now()
+        )
     except (tokens.TokenExpired, tokens.TokenInvalid) as error:
         return _token_problem(error, purpose)
     except FieldRefused as refusal:
@@ -253,7 +269,7 @@ def change_password() -> Page:
         return invalid_form("accounts/change_password.html", form)
     try:
         service.change_password(
-            user, form.current_password.data, form.password.data, form.confirm.data, now=clock.now()
+            user, text(form.current_password), text(form.password), text(form.confirm), now=clock.now()
         )
     except FieldRefused as refusal:
         return refuse(form, refusal, "accounts/change_password.html")
@@ -271,8 +287,10 @@ def profile() -> Page:
     user = web.current_user()
     form = ProfileForm(obj=user)
     if not form.validate_on_submit():
-        return invalid_form("accounts/profile.html", form, user=user)
-    service.update_profile(user, name=form.name.data, locale=form.locale.data)
+        factor = factor_service.has_factor(user)
+        codes_left = factor_service.unused_recovery_codes(user) if factor else 0
+        return invalid_form("accounts/profile.html", form, user=user, factor=factor, codes_left=codes_left)
+    service.update_profile(user, name=text(form.name), locale=text(form.locale))
     session["locale"] = user.locale
     flash(_("Uw gegevens zijn opgeslagen."), "success")
     return redirect(url_for("accounts.profile"))

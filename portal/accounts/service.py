@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -104,20 +105,25 @@ def create_user(
 # --- registration (enrolment.py) ---------------------------------------------------------------
 
 
+def create_provider_user(email: str, name: str, role: Role, organisation_id: int) -> User:
+    """A colleague or the registering admin of a provider: no password yet (a link sets it)."""
+    return create_user(email=email, name=name, password=None, roles=[role], organisation_id=organisation_id)
+
+
 def organisation_by_kvk(kvk: str) -> Organisation | None:
     return db.session.scalar(sa.select(Organisation).where(Organisation.kvk_number == kvk))
 
 
+def _mail_link(user: User, purpose: str, subject: str, template: str, **context: Any) -> None:
+    """A mail with a link of `purpose` for `user`, saying for how many hours it works."""
+    hours = int(tokens.max_age(purpose).total_seconds() // 3600)
+    token = tokens.make(purpose, user)
+    mail.queue(user.email, subject, template, user=user, token=token, hours=hours, **context)
+
+
 def send_confirmation(user: User) -> None:
-    token = tokens.make(tokens.CONFIRM, user)
-    mail.queue(
-        user.email,
-        _("Bevestig uw e-mailadres voor het Inkoopportaal Jeugd & Wmo"),
-        "accounts_confirm",
-        user=user,
-        token=token,
-        hours=int(tokens.max_age(tokens.CONFIRM).total_seconds() // 3600),
-    )
+    subject = _("Bevestig uw e-mailadres voor het Inkoopportaal Jeugd & Wmo")
+    _mail_link(user, tokens.CONFIRM, subject, "accounts_confirm")
 
 
 def resend_confirmation(email: str) -> None:
@@ -220,16 +226,8 @@ def change_password(user: User, current: str, password: str, confirm: str, *, no
 
 
 def send_invitation(user: User, inviter: User) -> None:
-    token = tokens.make(tokens.INVITE, user)
-    mail.queue(
-        user.email,
-        _("Uitnodiging voor het Inkoopportaal Jeugd & Wmo"),
-        "accounts_invite",
-        user=user,
-        inviter=inviter,
-        token=token,
-        hours=int(tokens.max_age(tokens.INVITE).total_seconds() // 3600),
-    )
+    subject = _("Uitnodiging voor het Inkoopportaal Jeugd & Wmo")
+    _mail_link(user, tokens.INVITE, subject, "accounts_invite", inviter=inviter)
 
 
 def update_profile(user: User, *, name: str, locale: str) -> None:

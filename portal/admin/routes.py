@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import access, clock
+from portal.accounts import second_factor
 from portal.accounts.forms import ButtonForm
 from portal.accounts.rules import ActionRefused, FieldRefused
 from portal.admin import bp, queries, service
@@ -44,6 +45,7 @@ def users() -> tuple[str, int]:
 
 @bp.post("/gebruikers/nieuw")
 @access.guard("admin.manage_users")
+@second_factor.recent_required  # roles change here: the second factor again after 15 minutes
 def create_user() -> Page:
     form = StaffUserForm()
     if not form.validate_on_submit():
@@ -70,6 +72,7 @@ def _roles_form(user: User) -> RolesForm:
 
 @bp.route("/gebruikers/<int:user_id>", methods=["GET", "POST"])
 @access.guard("admin.manage_users")
+@second_factor.recent_required  # roles change here: the second factor again after 15 minutes
 def edit_user(user_id: int) -> Page:
     user = access.get_or_404(User, user_id, "admin.manage_users")
     form = _roles_form(user)

@@ -9,6 +9,7 @@ from flask import Response, abort, flash, redirect, render_template, request, se
 from flask_babel import gettext as _
 
 from portal import access, audit, clock, web
+from portal.accounts import second_factor
 from portal.agreements import amendments, bp, export, forms, jobs, queries, service
 from portal.agreements.rules import AgreementRefused
 from portal.fields import filter_value
@@ -119,6 +120,7 @@ def download(agreement_id: int, version: int) -> Response:
 
 
 @bp.post("/<int:agreement_id>/verzenden")
+@second_factor.recent_required  # a sensitive action: the second factor again after 15 minutes
 def send(agreement_id: int) -> Page:
     return _confirmed(
         agreement_id, service.send_agreement, _("De overeenkomst is verzonden naar de zorgaanbieder.")
@@ -242,6 +244,7 @@ def _tender_page(found: Tender, indexation: forms.IndexationForm) -> str:
 
 
 @bp.post("/trajecten/<int:tender_id>/genereren")
+@second_factor.recent_required  # a sensitive action: the second factor again after 15 minutes
 def generate_all(tender_id: int) -> Page:
     found = access.get_or_404(Tender, tender_id, "agreements.manage")
     if not forms.ConfirmForm().validate_on_submit():

@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import access, clock, sealed
+from portal.accounts import second_factor
 from portal.assessment import bp, deciding, forms, opened, queries, service, views
 from portal.assessment.service import AssessmentRefused
 from portal.extensions import db
@@ -129,6 +130,7 @@ def opening(tender_id: int) -> Page:
 
 
 @bp.post("/beheer/<int:tender_id>/openen")
+@second_factor.recent_required  # a sensitive action: the second factor again after 15 minutes
 def open_bids(tender_id: int) -> Page:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
     form = forms.OpeningForm()
@@ -313,6 +315,7 @@ def edit_decision(decision_id: int) -> Page:
 
 
 @bp.post("/beheer/besluit/<int:decision_id>/goedkeuren")
+@second_factor.recent_required  # a sensitive action: the second factor again after 15 minutes
 def approve_decision(decision_id: int) -> Page:
     decision = access.get_or_404(Decision, decision_id, "assessment.manage")
     return _decision_action(
@@ -323,6 +326,7 @@ def approve_decision(decision_id: int) -> Page:
 
 
 @bp.post("/beheer/<int:tender_id>/besluiten/goedkeuren")
+@second_factor.recent_required  # a sensitive action: the second factor again after 15 minutes
 def approve_all(tender_id: int) -> Page:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
     counts: list[tuple[int, int]] = []
@@ -340,6 +344,7 @@ def approve_all(tender_id: int) -> Page:
 
 
 @bp.post("/beheer/<int:tender_id>/verzenden")
+@second_factor.recent_required  # a sensitive action: the second factor again after 15 minutes
 def send_decisions(tender_id: int) -> Page:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
     progress: list[tuple[int, int]] = []

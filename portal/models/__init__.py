@@ -21,10 +21,12 @@ from portal.models.assessment import (
 from portal.models.audit import AuditEvent
 from portal.models.base import Base
 from portal.models.bid import Bid, BidLine, BidSubmission, CriterionAnswer, EvidenceFile, RequirementAnswer
+from portal.models.broker import BrokerIdentity
 from portal.models.document import IssuedDocument
 from portal.models.enums import *  # noqa: F403 - the enums are part of the model vocabulary
 from portal.models.mail import OutgoingMail
 from portal.models.organisation import AccessRequest, Municipality, Organisation, User, UserRole
+from portal.models.second_factor import RecoveryCode, SecondFactor
 from portal.models.standards import StandardCode
 from portal.models.tender import (
     AdmissionWindow,
@@ -58,6 +60,7 @@ __all__ = [
     "Bid",
     "BidLine",
     "BidSubmission",
+    "BrokerIdentity",
     "Clarification",
     "ConflictDeclaration",
     "ContractNumberSequence",
@@ -77,6 +80,7 @@ __all__ = [
     "Organisation",
     "OutgoingMail",
     "Question",
+    "RecoveryCode",
     "Rectification",
     "Requirement",
     "RequirementAnswer",
@@ -85,6 +89,7 @@ __all__ = [
     "Result",
     "ResultLevel",
     "Score",
+    "SecondFactor",
     "StandardCode",
     "Tariff",
     "Tender",

@@ -57,4 +57,25 @@ CASES = [
         method="POST",
         owned=True,
     ),
+    Case(
+        "accounts.second_factor",
+        lambda w: "/inloggen/code",
+        LOGGED_IN,
+        note="staff: the code again; providers without a factor: on to setting one up",
+    ),
+    Case("accounts.enrol_factor", lambda w: "/account/tweede-factor", LOGGED_IN, note="staff have one"),
+    Case(
+        "accounts.reset_factor",
+        lambda w: f"/beheer/gebruikers/{w.users['buyer'].id}/tweede-factor/verwijderen",
+        frozenset({"admin"}),
+        method="POST",
+    ),
+    Case(
+        "accounts.broker_login",
+        lambda w: "/inloggen/eherkenning",
+        EVERYONE,
+        note="no broker configured: back to the log-in page",
+    ),
+    Case("accounts.broker_callback", lambda w: "/inloggen/eherkenning/terug", EVERYONE, note="idem"),
+    Case("accounts.broker_register", lambda w: "/inloggen/eherkenning/aanmelden", EVERYONE, note="idem"),
 ]

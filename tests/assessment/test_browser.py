@@ -10,7 +10,7 @@ import pytest
 from portal.assessment import queries, service
 from portal.extensions import db
 from portal.models import Decision, DecisionOutcome
-from tests import factories
+from tests import factories, second_factor
 from tests.conftest import CHROMIUM
 
 from .conftest import build_scenario
@@ -52,6 +52,7 @@ def _login(browser, base: str, email: str):  # type: ignore[no-untyped-def]
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(factories.PASSWORD)
     page.locator("main button[type=submit]").click()
+    second_factor.browser_factor(page, email)  # staff log in with a second factor
     expect(page.get_by_text("U bent ingelogd.")).to_be_visible()
     return page
 
