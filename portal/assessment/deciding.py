@@ -10,7 +10,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from portal import audit, mail
-from portal.assessment import letters, opened, queries, results
+from portal.assessment import checking, letters, opened, queries, results, rules
 from portal.assessment.service import AssessmentRefused
 from portal.extensions import db
 from portal.models import (
@@ -29,12 +29,7 @@ def draft_decisions(tender: Tender, by: User, *, now: datetime) -> int:
     lot_results = results.per_lot(tender, released=released)
     if not lot_results or any(r.incomplete for r in lot_results):
         raise AssessmentRefused(_("Nog niet alle consensusscores zijn vastgesteld."))
-    settled = queries.settled_requirements(released.ids)
-    for result in lot_results:
-        for submission in result.submissions.values():
-            done = settled.get(submission.id, set())
-            if any(r.id not in done for r in queries.requirements_of(submission, tender)):
-                raise AssessmentRefused(_("Nog niet alle eisen van alle inschrijvingen zijn beoordeeld."))
+    _refuse_unsettled(tender, released, lot_results, now=now)
     existing = {(d.submission_id, d.lot_id) for d in queries.decisions(tender)}
     created = 0
     for result in lot_results:
@@ -54,6 +49,24 @@ def draft_decisions(tender: Tender, by: User, *, now: datetime) -> int:
     db.session.flush()
     audit.record("assessment.draft_decisions", tender, actor=by, created=created)
     return created
+
+
+def _refuse_unsettled(
+    tender: Tender, released: opened.OpenedSubmissions, lot_results: list[results.LotResult], *, now: datetime
+) -> None:
+    """Every requirement of every bid checked, and every knock-out proposal confirmed by a buyer."""
+    checking.index_answers(tender, released, now=now)
+    states = queries.check_states(released.ids)
+    for result in lot_results:
+        for submission in result.submissions.values():
+            required = [r.id for r in queries.requirements_of(submission, tender)]
+            if rules.unsettled(required, states.get(submission.id, {})):
+                raise AssessmentRefused(
+                    _(
+                        "Nog niet alle eisen van alle inschrijvingen zijn beoordeeld, of een voorstel "
+                        "‘niet voldaan’ is nog niet door een inkoper bevestigd."
+                    )
+                )
 
 
 def edit_decision(decision: Decision, motivation: str, by: User, *, now: datetime) -> None:

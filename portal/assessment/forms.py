@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -17,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal import clock
 from portal.fields import MultiLine, SingleLine, record_id
 from portal.models import RequirementOutcome
 
@@ -119,3 +122,33 @@ class AnswerForm(FlaskForm):
         _l("Uw antwoord"),
         validators=[MultiLine(), DataRequired(_l("Schrijf uw antwoord.")), Length(max=8000)],
     )
+
+
+class RequirementFilterForm(FlaskForm):
+    """The filters of one requirement across bids (GET; the names are the query arguments)."""
+
+    class Meta:
+        csrf = False
+
+    uitkomst = SelectField(_l("Beoordeling"), validators=[Optional()], validate_choice=False)
+    perceel = SelectField(_l("Perceel"), validators=[Optional()], validate_choice=False)
+    antwoord = SelectField(_l("Antwoord"), validators=[Optional()], validate_choice=False)
+    q = StringField(_l("Zoek op naam, KvK-nummer of toelichting"), validators=[Optional(), Length(max=100)])
+
+
+class BulkCheckForm(FlaskForm):
+    """ "Met" for the ticked bids, or (`bereik=alle`) for every bid the filter shows."""
+
+    inschrijving = SelectMultipleField(coerce=record_id, validators=[Optional()], validate_choice=False)
+    bereik = StringField(validators=[Optional(), Length(max=10)])
+
+
+def check_arguments(form: CheckForm) -> dict[str, Any]:
+    """The checked form as the arguments of service.check_requirement (outcome, note, question, term)."""
+    deadline = form.response_deadline.data
+    return {
+        "outcome": RequirementOutcome(form.outcome.data),
+        "note": form.note.data or "",
+        "question": form.question.data or "",
+        "response_deadline": clock.from_local(deadline) if deadline else None,
+    }

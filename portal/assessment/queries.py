@@ -214,18 +214,18 @@ def checks_of(
     return found
 
 
-def settled_requirements(submission_ids: list[int]) -> dict[int, set[int]]:
-    """Per submission the requirements checked as met or not met (a clarification is not settled)."""
-    found: dict[int, set[int]] = {}
+def check_states(submission_ids: list[int]) -> dict[int, dict[int, rules.CheckState]]:
+    """Per submission, requirement id → its check's outcome and whether it is an unconfirmed proposal."""
+    found: dict[int, dict[int, rules.CheckState]] = {}
     if submission_ids:
-        rows = db.session.execute(
-            sa.select(RequirementCheck.submission_id, RequirementCheck.requirement_id).where(
-                RequirementCheck.submission_id.in_(submission_ids),
-                RequirementCheck.outcome != RequirementOutcome.CLARIFICATION,
-            )
-        )
-        for submission_id, requirement_id in rows:
-            found.setdefault(submission_id, set()).add(requirement_id)
+        query = sa.select(
+            RequirementCheck.submission_id,
+            RequirementCheck.requirement_id,
+            RequirementCheck.outcome,
+            RequirementCheck.proposed,
+        ).where(RequirementCheck.submission_id.in_(submission_ids))
+        for submission_id, requirement_id, outcome, proposed in db.session.execute(query):
+            found.setdefault(submission_id, {})[requirement_id] = rules.CheckState(outcome.value, proposed)
     return found
 
 

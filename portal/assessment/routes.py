@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import access, clock, sealed
-from portal.assessment import bp, deciding, forms, opened, queries, service, views
+from portal.assessment import bp, checking, deciding, forms, opened, queries, service, views
 from portal.assessment.service import AssessmentRefused
 from portal.extensions import db
 from portal.fields import record_id
@@ -20,7 +20,6 @@ from portal.models import (
     BidSubmission,
     Decision,
     Requirement,
-    RequirementOutcome,
     Tender,
     User,
 )
@@ -142,6 +141,7 @@ def open_bids(tender_id: int) -> Page:
             show_refusal(form, refusal, elsewhere="flash")
         else:
             if opening.opened_at:
+                checking.index_answers(tender, opened.of(tender), now=clock.now())
                 flash(_("De inschrijvingen zijn geopend."), "success")
             else:
                 flash(
@@ -191,17 +191,9 @@ def check_requirement(submission_id: int, requirement_id: int) -> Page:
     requirement = db.get_or_404(Requirement, requirement_id)
     form = forms.CheckForm(prefix=f"r{requirement.id}")
     if form.validate_on_submit():
-        deadline = clock.from_local(form.response_deadline.data) if form.response_deadline.data else None
         try:
             service.check_requirement(
-                submission,
-                requirement,
-                RequirementOutcome(form.outcome.data),
-                note=form.note.data or "",
-                by=current_user(),
-                now=clock.now(),
-                question=form.question.data or "",
-                response_deadline=deadline,
+                submission, requirement, **forms.check_arguments(form), by=current_user(), now=clock.now()
             )
         except AssessmentRefused as refusal:
             show_refusal(form, refusal, elsewhere="flash")

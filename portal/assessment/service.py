@@ -161,16 +161,24 @@ def check_requirement(
     if requirement not in queries.requirements_of(submission):
         raise AssessmentRefused(_("Deze eis hoort niet bij deze inschrijving."))
     _refuse_when_decided(submission)
+    check = queries.checks(submission.id).get(requirement.id) or RequirementCheck(
+        submission_id=submission.id, requirement_id=requirement.id, proposed=False
+    )
+    if rules.needs_motivation(outcome.value, overrides_proposal=check.proposed) and not note.strip():
+        raise AssessmentRefused(_("Schrijf de motivering van deze beoordeling."), "note")
     if outcome is RequirementOutcome.CLARIFICATION:
         _ask_clarification(submission, requirement, question, response_deadline, by=by, now=now)
-    check = queries.checks(submission.id).get(requirement.id) or RequirementCheck(
-        submission_id=submission.id, requirement_id=requirement.id
-    )
-    check.outcome, check.note, check.checked_at, check.checked_by_id = outcome, note, now, by.id
+    check.outcome, check.note, check.checked_at, check.checked_by_id = outcome, note.strip(), now, by.id
+    check.proposed = False
     db.session.add(check)
     db.session.flush()
     audit.record(
-        "assessment.check_requirement", check, actor=by, submission=submission.id, result=outcome.value
+        "assessment.check_requirement",
+        check,
+        actor=by,
+        submission=submission.id,
+        result=outcome.value,
+        proposal=check.flag_reason,
     )
     return check
 

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.assessment import deciding, forms, opened, queries, rules
 from portal.assessment.results import per_lot
+from portal.assessment.views_checks import flag_label
 from portal.bids.content import SubmittedContent
 from portal.extensions import db
 from portal.models import (
@@ -194,6 +195,7 @@ def requirements(submission: BidSubmission, code: str, given: dict[int, forms.Ch
                 "requirement": requirement,
                 "answer": content.requirement(requirement.id),
                 "check": checks.get(requirement.id),
+                "flag": flag_label(checks.get(requirement.id)),
                 "clarifications": [c for c in clarifications if c.requirement_id == requirement.id],
                 "form": form,
             }

@@ -37,6 +37,28 @@ CASES = [
         BUYER,
         method="POST",
     ),
+    Case("assessment.requirement_overview", lambda w: f"/beoordeling/beheer/{_t(w)}/eisen", BUYER),
+    Case(
+        "assessment.requirement_checks",
+        lambda w: f"/beoordeling/beheer/{_t(w)}/eisen/{w.assessment_requirement.id}",
+        BUYER,
+    ),
+    Case(
+        "assessment.mark_met",
+        lambda w: f"/beoordeling/beheer/{_t(w)}/eisen/{w.assessment_requirement.id}/voldaan",
+        BUYER,
+        method="POST",
+    ),
+    Case(
+        "assessment.check_one",
+        lambda w: f"/beoordeling/beheer/{_t(w)}/eisen/{w.assessment_requirement.id}/{_s(w)}",
+        BUYER,
+    ),
+    Case(
+        "assessment.submitted_evidence",
+        lambda w: f"/beoordeling/beheer/inschrijving/{_s(w)}/bewijs/{w.submitted_evidence_id}",
+        BUYER,
+    ),
     Case("assessment.consensus", lambda w: f"/beoordeling/beheer/{_t(w)}/consensus", BUYER),
     Case(
         "assessment.consensus_item",
