@@ -105,8 +105,12 @@ class ConsensusForm(FlaskForm):
         _l("Consensusscore"), validators=[SingleLine(), DataRequired(_l("Vul de score in.")), Length(max=8)]
     )
     motivation = TextAreaField(
-        _l("Motivering"),
+        _l("Interne notitie van het beoordelingsteam (niet in de brief)"),
         validators=[MultiLine(), DataRequired(_l("Een motivering is verplicht.")), Length(max=8000)],
+    )
+    external_motivation = TextAreaField(
+        _l("Motivering in de brief aan de zorgaanbieder"),
+        validators=[MultiLine(), Optional(), Length(max=8000)],
     )
 
 

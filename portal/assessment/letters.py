@@ -77,7 +77,7 @@ def _criterion_rows(result: results.LotResult, submission_id: int) -> list[dict[
                 "score": _fmt(score.value if score else None),
                 "value": score.value if score else None,
                 "minimum": _fmt(criterion.minimum_score),
-                "motivation": score.motivation if score else "",
+                "motivation": (score.external_motivation or "") if score else "",  # never the internal note
             }
         )
     return rows

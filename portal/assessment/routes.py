@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import access, clock, sealed
-from portal.assessment import bp, checking, deciding, forms, opened, queries, service, views
+from portal.assessment import bp, checking, consensus_list, deciding, forms, opened, queries, service, views
 from portal.assessment.service import AssessmentRefused
 from portal.extensions import db
 from portal.fields import record_id
@@ -213,7 +213,12 @@ def check_requirement(submission_id: int, requirement_id: int) -> Page:
 def consensus(tender_id: int) -> str:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
     service.view_tender(tender, purpose="consensus")
-    return render_template("assessment/consensus.html", **views.consensus(tender))
+    criterion = consensus_list.criterion_of(tender, request.args)
+    if criterion is None and request.args.get("criterium"):
+        abort(404)
+    return render_template(
+        "assessment/consensus.html", **consensus_list.page(tender, criterion, request.args)
+    )
 
 
 @bp.route("/beheer/inschrijving/<int:submission_id>/consensus/<int:criterion_id>", methods=["GET", "POST"])
@@ -222,18 +227,36 @@ def consensus_item(submission_id: int, criterion_id: int) -> Page:
     criterion = db.get_or_404(AwardCriterion, criterion_id)
     if criterion not in queries.criteria_of(submission):
         abort(404)
-    existing = queries.consensus(submission.id, criterion.id)
-    form = forms.ConsensusForm(obj=existing)
+    form = forms.ConsensusForm(obj=queries.consensus(submission.id, criterion.id))
+    if (
+        "overnemen" in request.form
+    ):  # the buyer accepts the internal note as the letter's text: shown, not saved
+        form.external_motivation.data = form.motivation.data
+        page = views.consensus_item(submission, code, criterion, form)
+        return render_template("assessment/consensus_item.html", **page)
     if form.validate_on_submit():
         try:
             service.record_consensus(
-                submission, criterion, current_user(), form.value.data, form.motivation.data, now=clock.now()
+                submission,
+                criterion,
+                current_user(),
+                form.value.data,
+                form.motivation.data,
+                now=clock.now(),
+                external=form.external_motivation.data or "",
             )
         except AssessmentRefused as refusal:
             show_refusal(form, refusal, elsewhere="flash")
         else:
             flash(_("De consensusscore is vastgelegd."), "success")
-            return redirect(url_for("assessment.consensus", tender_id=submission.bid.tender_id))
+            return redirect(
+                url_for(
+                    "assessment.consensus",
+                    tender_id=submission.bid.tender_id,
+                    criterium=criterion.id,
+                    alleen="open",
+                )
+            )
     else:
         service.view_submission(submission, purpose="consensus")
     status = 422 if form.is_submitted() else 200

@@ -295,8 +295,13 @@ def record_consensus(
     motivation: str,
     *,
     now: datetime,
+    external: str | None = None,
 ) -> Score:
-    """The consensus score, only when every appointed assessor has scored this criterion of this bid."""
+    """The consensus score, only when every appointed assessor has scored this criterion of this bid.
+
+    `motivation` is the team's internal note; `external` the letter's text (None: left as it was). The
+    note is never copied into the letter: a buyer writes the external text or accepts the note as it.
+    """
     if criterion not in queries.criteria_of(submission):
         raise AssessmentRefused(_("Dit criterium hoort niet bij deze inschrijving."))
     if not queries.complete(submission, criterion):
@@ -317,6 +322,8 @@ def record_consensus(
         motivation.strip(),
         now,
     )
+    if external is not None:
+        score.external_motivation = external.strip() or None
     db.session.add(score)
     db.session.flush()
     audit.record("assessment.consensus", score, actor=buyer, submission=submission.id, criterion=criterion.id)

@@ -210,37 +210,6 @@ def requirements(submission: BidSubmission, code: str, given: dict[int, forms.Ch
     }
 
 
-def consensus(tender: Tender) -> dict[str, Any]:
-    released = opened.of(tender)
-    submissions, codes = released.submissions, released.codes
-    individual = queries.scores([s.id for s in submissions], ScoreKind.INDIVIDUAL)
-    rows = []
-    for submission in submissions:
-        for criterion in queries.criteria_of(submission):
-            values = [
-                s.value
-                for s in individual
-                if s.submission_id == submission.id and s.criterion_id == criterion.id
-            ]
-            complete = queries.complete(submission, criterion)
-            shown = values if complete else []  # no values while an assessor (maybe this buyer) still scores
-            rows.append(
-                {
-                    "submission": submission,
-                    "code": codes[submission.id],
-                    "criterion": criterion,
-                    "given": shown,
-                    "count": len(values),
-                    "needed": len(queries.required_assessors(submission, criterion)),
-                    "spread": rules.spread(shown),
-                    "flagged": rules.spread_flagged(shown, rules.scale_values(criterion.scale)),
-                    "complete": complete,
-                    "consensus": queries.consensus(submission.id, criterion.id),
-                }
-            )
-    return {"tender": tender, "rows": rows, "threshold": int(rules.SPREAD_THRESHOLD_FRACTION * 100)}
-
-
 def consensus_item(
     submission: BidSubmission, code: str, criterion: AwardCriterion, form: forms.ConsensusForm
 ) -> dict[str, Any]:

@@ -90,11 +90,17 @@ def test_two_assessors_and_two_buyers_score_and_decide_one_bid(app, live_server,
         expect(second.get_by_text("Sterk plan").first).to_be_visible()  # seen only after his own score
 
         buyer = _login(browser, live_server, journey["buyers"][0])
-        buyer.goto(f"{live_server}/beoordeling/beheer/{journey['tender_id']}/consensus")
-        for _ in journey["criteria"]:
+        for criterion_id in journey["criteria"]:
+            buyer.goto(
+                f"{live_server}/beoordeling/beheer/{journey['tender_id']}/consensus?criterium={criterion_id}"
+            )
             buyer.get_by_role("link", name="Vastleggen").first.click()
             buyer.get_by_label("Consensusscore").fill("7")
-            buyer.get_by_label("Motivering").fill("Samen besproken: goed onderbouwd")
+            buyer.get_by_label("Interne notitie").fill("Samen besproken: goed onderbouwd")
+            buyer.get_by_role("button", name="Notitie overnemen").click()  # accepted, not copied silently
+            expect(buyer.get_by_label("Motivering in de brief")).to_have_value(
+                "Samen besproken: goed onderbouwd"
+            )
             buyer.get_by_role("button", name="Consensusscore vastleggen").click()
             expect(buyer.get_by_text("De consensusscore is vastgelegd.")).to_be_visible()
         buyer.get_by_role("link", name="Opening").click()
