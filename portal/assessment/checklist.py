@@ -34,10 +34,10 @@ class Filter:
         outcome, answer = args.get("uitkomst", ""), args.get("antwoord", "")
         return cls(
             outcome=outcome if outcome in OUTCOMES else "",
-            lot_id=_positive(args.get("perceel")),
+            lot_id=positive(args.get("perceel")),
             answer=answer if answer in ANSWERS else "",
             text=" ".join(args.get("q", "").split())[:TEXT_MAX],
-            page=_positive(args.get("pagina")) or 1,
+            page=positive(args.get("pagina")) or 1,
         )
 
     def args(self, **changes: object) -> dict[str, object]:
@@ -48,7 +48,8 @@ class Filter:
         return {k: v for k, v in found.items() if v}
 
 
-def _positive(value: str | None) -> int | None:
+def positive(value: str | None) -> int | None:
+    """A query argument that names a record or a page: a positive number, else None (ignored)."""
     return int(value) if value and value.isdigit() and 0 < int(value) < 2**31 else None
 
 

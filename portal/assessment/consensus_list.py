@@ -44,13 +44,17 @@ def _needed(tender: Tender, criterion: AwardCriterion) -> tuple[set[int], dict[i
     return appointed, named
 
 
-def _scores(ids: list[int], criterion_id: int) -> list[sa.Row]:
+def _scores(ids: list[int], criterion_id: int) -> dict[int, list[sa.Row]]:
+    """Submission id → its scores (individual and consensus) on this criterion, as rows."""
+    found: dict[int, list[sa.Row]] = {}
     if not ids:
-        return []
+        return found
     query = sa.select(
         Score.submission_id, Score.assessor_id, Score.kind, Score.value, Score.external_motivation
     ).where(Score.submission_id.in_(ids), Score.criterion_id == criterion_id)
-    return list(db.session.execute(query))
+    for row in db.session.execute(query):
+        found.setdefault(row.submission_id, []).append(row)
+    return found
 
 
 def rows(tender: Tender, criterion: AwardCriterion, released: opened.OpenedSubmissions) -> list[Row]:
@@ -62,7 +66,7 @@ def rows(tender: Tender, criterion: AwardCriterion, released: opened.OpenedSubmi
     found = []
     for row in applying:
         needed = {u for u in appointed if row.organisation_id not in named.get(u, set())}
-        mine = [s for s in scores if s.submission_id == row.id]
+        mine = scores.get(row.id, [])
         values = [s.value for s in mine if s.kind is ScoreKind.INDIVIDUAL and s.assessor_id in needed]
         agreed = next((s for s in mine if s.kind is ScoreKind.CONSENSUS), None)
         shown = values if needed and len(values) >= len(needed) else []
@@ -103,7 +107,7 @@ def page(tender: Tender, criterion: AwardCriterion | None, args: Mapping[str, st
     show = args.get("alleen", "") if args.get("alleen", "") in SHOWS else ""
     found = rows(tender, criterion, released) if criterion else []
     selected = shown(found, show)
-    number = checklist.Filter.from_args(args).page
+    number = checklist.positive(args.get("pagina")) or 1
     size = checklist.PAGE_SIZE
     return {
         "tender": tender,

@@ -5,6 +5,7 @@ Each decision is per submission and perceel. Sending is one action per tender, s
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -69,17 +70,32 @@ def _refuse_unsettled(
                 )
 
 
-def edit_decision(decision: Decision, motivation: str, by: User, *, now: datetime) -> None:
-    """Editing makes the editor the drafter: the approval is cleared and needs another buyer."""
+def edit_decision(
+    decision: Decision,
+    motivation: str,
+    by: User,
+    *,
+    now: datetime,
+    outcome: DecisionOutcome | None = None,
+    reason: str = "",
+) -> None:
+    """Editing makes the editor the drafter: the approval is cleared and needs another buyer. A changed
+    outcome (admitted ↔ rejected) needs its reason, which the audit trail keeps with both outcomes."""
     if decision.sent_at is not None:
         raise AssessmentRefused(_("Dit besluit is al verzonden."), "motivation")
     if not motivation.strip():
         raise AssessmentRefused(_("Een motivering is verplicht."), "motivation")
+    before = decision.outcome
+    changed = outcome is not None and outcome is not before
+    if changed and not reason.strip():
+        raise AssessmentRefused(_("Schrijf waarom u het besluit wijzigt."), "change_reason")
+    decision.outcome = outcome if outcome is not None else before
     decision.motivation = motivation.strip()
     decision.drafted_by_id, decision.drafted_at = by.id, now
     decision.approved_by_id = decision.approved_at = None
     db.session.flush()
-    audit.record("assessment.edit_decision", decision, actor=by)
+    detail = {"outcome_from": before.value, "outcome_to": decision.outcome.value, "reason": reason.strip()}
+    audit.record("assessment.edit_decision", decision, actor=by, **(detail if changed else {}))
 
 
 def approve_decision(decision: Decision, by: User, *, now: datetime) -> None:
@@ -95,9 +111,17 @@ def approve_decision(decision: Decision, by: User, *, now: datetime) -> None:
     audit.record("assessment.approve_decision", decision, actor=by)
 
 
-def approve_all(tender: Tender, by: User, *, now: datetime) -> tuple[int, int]:
-    """Approve every open decision this buyer did not draft; returns (approved, left for another buyer)."""
-    waiting = [d for d in queries.decisions(tender) if d.approved_at is None and d.sent_at is None]
+def approve_all(
+    tender: Tender, by: User, *, now: datetime, ids: Collection[int] | None = None
+) -> tuple[int, int]:
+    """Approve every open decision (of `ids`, the filtered selection, when given) this buyer did not
+    draft or last edit; returns (approved, left for another buyer)."""
+    chosen = set(ids) if ids is not None else None
+    waiting = [
+        d
+        for d in queries.decisions(tender)
+        if d.approved_at is None and d.sent_at is None and (chosen is None or d.id in chosen)
+    ]
     if not waiting:
         raise AssessmentRefused(_("Er zijn geen besluiten die op goedkeuring wachten."))
     mine = [d for d in waiting if d.drafted_by_id == by.id]
@@ -160,8 +184,3 @@ def _recipient(submission: BidSubmission) -> User | None:
         key=lambda u: (not u.has_role(Role.PROVIDER_ADMIN), u.id),
     )
     return users[0] if users else None
-
-
-def sent_progress(tender: Tender) -> tuple[int, int]:
-    found = queries.decisions(tender)
-    return sum(1 for d in found if d.sent_at is not None), len(found)

@@ -21,7 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import clock
 from portal.fields import MultiLine, SingleLine, record_id
-from portal.models import RequirementOutcome
+from portal.models import DecisionOutcome, RequirementOutcome
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -114,7 +114,27 @@ class ConsensusForm(FlaskForm):
     )
 
 
+class DecisionFilterForm(FlaskForm):
+    """The filters of the decisions page (GET; the names are the query arguments)."""
+
+    class Meta:
+        csrf = False
+
+    besluit = SelectField(_l("Besluit"), validators=[Optional()], validate_choice=False)
+    perceel = SelectField(_l("Perceel"), validators=[Optional()], validate_choice=False)
+    status = SelectField(_l("Stand"), validators=[Optional()], validate_choice=False)
+
+
 class DecisionForm(FlaskForm):
+    outcome = RadioField(
+        _l("Besluit"),
+        choices=options(DecisionOutcome.choices()),
+        validators=[InputRequired(_l("Kies een besluit."))],
+    )
+    change_reason = TextAreaField(
+        _l("Reden van de wijziging van het besluit (alleen als u het besluit wijzigt)"),
+        validators=[MultiLine(), Optional(), Length(max=4000)],
+    )
     motivation = TextAreaField(
         _l("Motivering"),
         validators=[MultiLine(), DataRequired(_l("Een motivering is verplicht.")), Length(max=20000)],

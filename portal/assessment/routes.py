@@ -9,7 +9,18 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import access, clock, sealed
-from portal.assessment import bp, checking, consensus_list, deciding, forms, opened, queries, service, views
+from portal.assessment import (
+    bp,
+    checking,
+    consensus_list,
+    deciding,
+    decision_list,
+    forms,
+    opened,
+    queries,
+    service,
+    views,
+)
 from portal.assessment.service import AssessmentRefused
 from portal.extensions import db
 from portal.fields import record_id
@@ -19,6 +30,7 @@ from portal.models import (
     AwardCriterion,
     BidSubmission,
     Decision,
+    DecisionOutcome,
     Requirement,
     Tender,
     User,
@@ -282,11 +294,12 @@ def results(tender_id: int) -> str:
 def decisions(tender_id: int) -> str:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
     service.view_tender(tender, purpose="decisions")
-    return render_template("assessment/decisions.html", **views.decisions(tender))
+    return render_template("assessment/decisions.html", **views.decisions(tender, request.args))
 
 
 def _decision_action(tender: Tender, action: Callable[[], object], success: str) -> Page:
     form = forms.ActionForm()
+    args = decision_list.Filter.from_args(request.args).args()
     if form.validate_on_submit():
         try:
             action()
@@ -294,8 +307,8 @@ def _decision_action(tender: Tender, action: Callable[[], object], success: str)
             flash(refusal.message, "error")
         else:
             flash(success, "success")
-            return redirect(url_for("assessment.decisions", tender_id=tender.id))
-    return render_template("assessment/decisions.html", **views.decisions(tender)), 422
+            return redirect(url_for("assessment.decisions", tender_id=tender.id, **args))
+    return render_template("assessment/decisions.html", **views.decisions(tender, request.args)), 422
 
 
 @bp.post("/beheer/<int:tender_id>/besluiten/opstellen")
@@ -314,12 +327,19 @@ def edit_decision(decision_id: int) -> Page:
     form = forms.DecisionForm(obj=decision)
     if form.validate_on_submit():
         try:
-            deciding.edit_decision(decision, form.motivation.data, current_user(), now=clock.now())
+            deciding.edit_decision(
+                decision,
+                form.motivation.data,
+                current_user(),
+                now=clock.now(),
+                outcome=DecisionOutcome(form.outcome.data),
+                reason=form.change_reason.data or "",
+            )
         except AssessmentRefused as refusal:
             show_refusal(form, refusal, elsewhere="flash")
         else:
             flash(
-                _("De motivering is aangepast. Een andere inkoper moet het besluit opnieuw goedkeuren."),
+                _("Het besluit is aangepast. Een andere inkoper moet het opnieuw goedkeuren."),
                 "success",
             )
             return redirect(url_for("assessment.decisions", tender_id=views.tender_of(decision).id))
@@ -341,9 +361,10 @@ def approve_decision(decision_id: int) -> Page:
 def approve_all(tender_id: int) -> Page:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
     counts: list[tuple[int, int]] = []
+    chosen = decision_list.matching_ids(tender, decision_list.Filter.from_args(request.args))
     page = _decision_action(
         tender,
-        lambda: counts.append(deciding.approve_all(tender, current_user(), now=clock.now())),
+        lambda: counts.append(deciding.approve_all(tender, current_user(), now=clock.now(), ids=chosen)),
         _("De besluiten zijn goedgekeurd."),
     )
     if counts and counts[0][1]:

@@ -6,13 +6,15 @@ organisation's name, KvK number or evidence file names.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal.assessment import deciding, forms, opened, queries, rules
+from portal.assessment import decision_list, forms, opened, queries, rules
+from portal.assessment.checklist import PAGE_SIZE
 from portal.assessment.results import per_lot
 from portal.assessment.views_checks import flag_label
 from portal.bids.content import SubmittedContent
@@ -21,6 +23,7 @@ from portal.models import (
     AwardCriterion,
     BidSubmission,
     Decision,
+    DecisionOutcome,
     Procedure,
     Role,
     ScoreKind,
@@ -258,20 +261,43 @@ def results(tender: Tender, lot_id: int | None = None) -> dict[str, Any] | None:
     }
 
 
-def decisions(tender: Tender) -> dict[str, Any]:
-    found = queries.decisions(tender)
-    submissions = {d.submission_id: db.session.get(BidSubmission, d.submission_id) for d in found}
-    sent, total = deciding.sent_progress(tender)
+def decision_filters(tender: Tender, args: Mapping[str, str]) -> forms.DecisionFilterForm:
+    form = forms.DecisionFilterForm(args)
+    form.besluit.choices = forms.options([("", _l("Alle"))] + [(o.value, o.label) for o in DecisionOutcome])
+    form.perceel.choices = forms.options(
+        [("", _l("Alle percelen"))] + [(lot.id, lot.name) for lot in tender.lots]
+    )
+    form.status.choices = forms.options(
+        [
+            ("", _l("Alle")),
+            ("te_keuren", _l("Te keuren")),
+            ("goedgekeurd", _l("Goedgekeurd")),
+            ("verzonden", _l("Verzonden")),
+        ]
+    )
+    return form
+
+
+def decisions(tender: Tender, args: Mapping[str, str]) -> dict[str, Any]:
+    """One page (50) of the filtered decisions, as columns, with the tender's progress."""
+    flt = decision_list.Filter.from_args(args)
+    rows, total = decision_list.listing(tender, flt)
+    progress = decision_list.progress(tender)
+    first = (flt.page - 1) * PAGE_SIZE + 1
     return {
         "tender": tender,
-        "decisions": found,
-        "submissions": submissions,
+        "rows": rows,
+        "total": total,
+        "flt": flt,
+        "filters": decision_filters(tender, args),
+        "first": first,
+        "last": first + len(rows) - 1,
+        "pages": max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
         "codes": opened.of(tender).codes,
         "lots": {lot.id: lot for lot in tender.lots},
-        "names": _names({d.drafted_by_id for d in found} | {d.approved_by_id for d in found}),
-        "sent": sent,
-        "total": total,
-        "all_approved": bool(found) and all(d.approved_at for d in found),
+        "names": _names({r.drafted_by_id for r in rows} | {r.approved_by_id for r in rows}),
+        "progress": progress,
+        "all_approved": bool(progress.total) and progress.approved == progress.total,
         "opened": queries.is_opened(tender),
         "form": forms.ActionForm(),
     }
