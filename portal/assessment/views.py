@@ -33,7 +33,8 @@ from portal.models import (
 )
 
 
-def _names(ids: set[int | None]) -> dict[int, str]:
+def user_names(ids: set[int | None]) -> dict[int, str]:
+    """User id → name, for the people a page names (assessors, buyers)."""
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
@@ -81,7 +82,8 @@ def assessor_tender(tender: Tender, user: User) -> dict[str, Any]:
             rows.append(
                 {"id": submission.id, "code": codes[submission.id], "done": done, "total": len(criteria)}
             )
-    return {"tender": tender, "declared": declared, "opened": is_opened, "rows": rows}
+    criteria = queries.assessor_criteria(tender, user.id) if declared and is_opened else []
+    return {"tender": tender, "declared": declared, "opened": is_opened, "rows": rows, "criteria": criteria}
 
 
 def score_form(criterion: AwardCriterion, form: forms.ScoreForm | None = None) -> forms.ScoreForm:
@@ -115,7 +117,7 @@ def score_page(
                 "form": None if own else score_form(criterion, given.get(criterion.id)),
             }
         )
-    names = _names({s.assessor_id for item in items for s in item["others"]})
+    names = user_names({s.assessor_id for item in items for s in item["others"]})
     return {
         "tender": tender,
         "code": code,
@@ -140,7 +142,7 @@ def opening(tender: Tender, form: forms.OpeningForm) -> dict[str, Any]:
             if w.id not in opened_windows
         ]
     )
-    names = _names({o.first_by_id for o in openings} | {o.second_by_id for o in openings})
+    names = user_names({o.first_by_id for o in openings} | {o.second_by_id for o in openings})
     released = opened.of(tender)
     return {
         "tender": tender,
@@ -179,7 +181,7 @@ def assessors(tender: Tender, form: forms.AppointForm) -> dict[str, Any]:
         "tender": tender,
         "form": form,
         "appointments": appointments,
-        "names": _names({a.user_id for a in appointments}),
+        "names": user_names({a.user_id for a in appointments}),
         "criteria": {c.id: c for c in tender.criteria},
         "declarations": queries.declarations(tender),
         "opened": queries.is_opened(tender),
@@ -227,7 +229,7 @@ def consensus_item(
         "criterion": criterion,
         "answer": SubmittedContent.from_json(submission.content).criterion_answer(criterion.id),
         "scores": scores,
-        "names": _names({s.assessor_id for s in scores}),
+        "names": user_names({s.assessor_id for s in scores}),
         "mean": rules.mean(values),
         "spread": rules.spread(values),
         "flagged": rules.spread_flagged(values, rules.scale_values(criterion.scale)),
@@ -295,7 +297,7 @@ def decisions(tender: Tender, args: Mapping[str, str]) -> dict[str, Any]:
         "pages": max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
         "codes": opened.of(tender).codes,
         "lots": {lot.id: lot for lot in tender.lots},
-        "names": _names({r.drafted_by_id for r in rows} | {r.approved_by_id for r in rows}),
+        "names": user_names({r.drafted_by_id for r in rows} | {r.approved_by_id for r in rows}),
         "progress": progress,
         "all_approved": bool(progress.total) and progress.approved == progress.total,
         "opened": queries.is_opened(tender),

@@ -25,6 +25,11 @@ CASES = [
         method="POST",
         note="empty form: 422",
     ),
+    Case(
+        "assessment.score_criterion",
+        lambda w: f"/beoordeling/{_t(w)}/criterium/{w.assessment_criterion.id}",
+        ASSESSOR,
+    ),
     # buyer
     Case("assessment.manage_index", lambda w: "/beoordeling/beheer", BUYER),
     Case("assessment.opening", lambda w: f"/beoordeling/beheer/{_t(w)}", BUYER),
