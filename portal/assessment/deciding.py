@@ -10,8 +10,8 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from portal import audit, mail
-from portal.assessment import checking, letters, opened, queries, results, rules
+from portal import audit, background, clock, mail
+from portal.assessment import checking, decision_list, letters, opened, queries, results, rules
 from portal.assessment.service import AssessmentRefused
 from portal.extensions import db
 from portal.models import (
@@ -132,6 +132,36 @@ def approve_all(
 
 
 SEND_BATCH = 25
+
+
+def start_sending(tender: Tender, by: User) -> decision_list.Progress:
+    """Every decision approved: the letters go out in the background after this request commits, batch
+    after batch (see `send_in_background`); the decisions page shows the progress. Safe to press twice."""
+    progress = decision_list.progress(tender)
+    if not progress.total:
+        raise AssessmentRefused(_("Er zijn nog geen besluiten opgesteld."))
+    if progress.approved < progress.total:
+        raise AssessmentRefused(_("Alle besluiten moeten zijn goedgekeurd voordat ze worden verzonden."))
+    if progress.sent < progress.total:
+        audit.record("assessment.send_started", tender, actor=by, waiting=progress.total - progress.sent)
+        background.after_commit(f"{__name__}.send_in_background", tender.id, by.id)
+    return progress
+
+
+def send_in_background(tender_id: int, user_id: int) -> None:
+    """A worker boundary: batches of SEND_BATCH, each in its own commit (so the page's progress moves and
+    a crash loses at most one batch), until every decision is sent; a second run finds nothing to do."""
+    tender, by = db.session.get(Tender, tender_id), db.session.get(User, user_id)
+    if tender is None or by is None:
+        return
+    before = -1
+    while True:
+        sent, total = send_decisions(tender, by, now=clock.now(), batch=SEND_BATCH)
+        db.session.commit()
+        mail.deliver_pending()
+        if sent >= total or sent == before:
+            return
+        before = sent
 
 
 def send_decisions(tender: Tender, by: User, *, now: datetime, batch: int = SEND_BATCH) -> tuple[int, int]:

@@ -378,13 +378,8 @@ def approve_all(tender_id: int) -> Page:
 @bp.post("/beheer/<int:tender_id>/verzenden")
 def send_decisions(tender_id: int) -> Page:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
-    progress: list[tuple[int, int]] = []
-
-    def send() -> None:
-        progress.append(deciding.send_decisions(tender, current_user(), now=clock.now()))
-
-    page = _decision_action(tender, send, _("De besluiten worden verzonden."))
-    if progress:
-        sent, total = progress[0]
-        flash(_("%(sent)s van %(total)s besluiten verzonden.", sent=sent, total=total), "success")
-    return page
+    return _decision_action(
+        tender,
+        lambda: deciding.start_sending(tender, current_user()),
+        _("De besluiten worden op de achtergrond verzonden; de voortgang staat hieronder."),
+    )

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from portal.assessment import checklist, deciding, queries
 from portal.assessment.service import AssessmentRefused
 from portal.extensions import db
-from portal.models import AuditEvent, DecisionOutcome
+from portal.models import AuditEvent, DecisionOutcome, OutgoingMail
 
 from .conftest import Scenario, build_scenario
 
@@ -117,3 +117,25 @@ def test_the_decisions_page_filters_and_pages(client, auth, app, monkeypatch):
     assert "3–3 van 3 besluiten" in second
     assert "Noorderzon 2" in second
     assert "Noorderzon 0" not in second
+
+
+def test_one_click_sends_every_letter_in_background_batches_and_a_second_click_sends_none(
+    client, auth, app, smtp_server, monkeypatch
+):
+    s = _drafted(bids=3)
+    for decision in queries.decisions(s.tender):
+        deciding.approve_decision(decision, s.buyers[1], now=s.deadline + timedelta(hours=4))
+    db.session.commit()
+    monkeypatch.setattr(deciding, "SEND_BATCH", 1)
+    auth.login(s.buyers[0])
+    url = f"/beoordeling/beheer/{s.tender.id}/verzenden"
+    assert client.post(url).status_code == 302  # the batches ran after the commit (inline in tests)
+    assert all(d.sent_at is not None for d in queries.decisions(s.tender))
+    assert len(smtp_server.messages) == 3
+    batches = sa.select(sa.func.count()).where(AuditEvent.action == "assessment.send_decisions")
+    assert db.session.scalar(batches) >= 3  # one batch of one per decision
+    assert client.post(url).status_code == 302
+    assert len(smtp_server.messages) == 3
+    assert db.session.query(OutgoingMail).count() == 3
+    page = client.get(f"/beoordeling/beheer/{s.tender.id}/besluiten").get_data(as_text=True)
+    assert "Verzonden: 3 / 3" in page
