@@ -98,7 +98,11 @@ def mark_met(
     if not chosen:
         raise AssessmentRefused(_("Kies ten minste één inschrijving."))
     existing = checklist.checks_of_requirement(requirement.id, chosen)
-    blocked = checklist.decided(chosen) | {s for s, c in existing.items() if c.proposed}
+    # in bulk only what is open (or met already): a proposal, a "not met" or a clarification is changed
+    # by a buyer one bid at a time, with its motivation
+    blocked = checklist.decided(chosen) | {
+        s for s, c in existing.items() if c.proposed or c.outcome is not RequirementOutcome.MET
+    }
     marked = sorted(chosen - blocked)
     for submission_id in marked:
         check = existing.get(submission_id) or RequirementCheck(

@@ -81,7 +81,7 @@ class CheckForm(FlaskForm):
         choices=options(RequirementOutcome.choices()),
         validators=[InputRequired(_l("Kies een beoordeling."))],
     )
-    note = TextAreaField(_l("Toelichting"), validators=[MultiLine(), Optional(), Length(max=4000)])
+    note = TextAreaField(_l("Motivering"), validators=[MultiLine(), Optional(), Length(max=4000)])
     # no `description=` on optional text fields: the shared field macro then shadows `_` (reported)
     question = TextAreaField(
         _l("Vraag aan de zorgaanbieder (alleen bij ‘Verduidelijking nodig’)"),

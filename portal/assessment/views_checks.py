@@ -146,7 +146,7 @@ def chosen(
 
 def left_message(left: int) -> str:
     return _(
-        "%(n)s inschrijvingen zijn overgeslagen: een voorstel ‘niet voldaan’ of een besluit vraagt een "
-        "beoordeling per inschrijving.",
+        "%(n)s inschrijvingen zijn overgeslagen: een voorstel, ‘niet voldaan’, een verduidelijking of een "
+        "besluit verandert u per inschrijving.",
         n=left,
     )

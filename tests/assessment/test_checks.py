@@ -193,3 +193,15 @@ def test_the_overview_counts_each_state_per_requirement(client, auth, app):
     assert f"/eisen/{s.knockout.id}?uitkomst=proposed" in page
     assert f"/eisen/{s.knockout.id}?uitkomst=open" in page
     assert "Zorggroep Nee" not in page
+
+
+def test_met_in_bulk_never_overrides_a_not_met_or_a_clarification(app):
+    s, nee = _with_a_nee(bids=2)
+    checking.index_answers(s.tender, opened.of(s.tender), now=_later(s))
+    first, second = s.submissions[0].id, s.submissions[1].id
+    _check(s, first, RequirementOutcome.NOT_MET, note="Onvolledig")
+    marked, left = checking.mark_met(
+        s.tender, s.knockout, [first, second, nee], by=s.buyers[0], now=_later(s)
+    )
+    assert (marked, left) == (1, 2)
+    assert queries.checks(first)[s.knockout.id].outcome is RequirementOutcome.NOT_MET
