@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -40,7 +41,7 @@ class Filter:
             page=positive(args.get("pagina")) or 1,
         )
 
-    def args(self, **changes: object) -> dict[str, object]:
+    def args(self, **changes: object) -> dict[str, Any]:
         """The filter as query arguments (for links and the bulk form), without the empty ones."""
         flt = replace(self, **changes)  # type: ignore[arg-type]  # changes are Filter's own fields
         found = {"uitkomst": flt.outcome, "perceel": flt.lot_id, "antwoord": flt.answer, "q": flt.text}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -94,8 +95,13 @@ def edit_decision(
     decision.drafted_by_id, decision.drafted_at = by.id, now
     decision.approved_by_id = decision.approved_at = None
     db.session.flush()
-    detail = {"outcome_from": before.value, "outcome_to": decision.outcome.value, "reason": reason.strip()}
-    audit.record("assessment.edit_decision", decision, actor=by, **(detail if changed else {}))
+    detail: dict[str, Any] = {"outcome_from": before.value, "outcome_to": decision.outcome.value}
+    audit.record(
+        "assessment.edit_decision",
+        decision,
+        actor=by,
+        **(detail | {"reason": reason.strip()} if changed else {}),
+    )
 
 
 def approve_decision(decision: Decision, by: User, *, now: datetime) -> None:
@@ -188,7 +194,7 @@ def _send_one(tender: Tender, decision: Decision, *, now: datetime) -> None:
     stored = letters.store_letter(decision, now=now)
     decision.letter_stored_name, decision.letter_sha256 = stored
     db.session.flush()
-    submission = db.session.get(BidSubmission, decision.submission_id)
+    submission = db.session.get_one(BidSubmission, decision.submission_id)
     recipient = _recipient(submission)
     if recipient is not None:
         mail.queue(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -33,7 +34,7 @@ class Filter:
             page=positive(args.get("pagina")) or 1,
         )
 
-    def args(self, **changes: object) -> dict[str, object]:
+    def args(self, **changes: object) -> dict[str, Any]:
         flt = replace(self, **changes)  # type: ignore[arg-type]  # changes are Filter's own fields
         found = {"besluit": flt.outcome, "perceel": flt.lot_id, "status": flt.status}
         found["pagina"] = flt.page if flt.page > 1 else None

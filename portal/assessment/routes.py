@@ -22,7 +22,6 @@ from portal.assessment import (
     views,
 )
 from portal.assessment.service import AssessmentRefused
-from portal.extensions import db
 from portal.fields import record_id
 from portal.i18n import decimal2
 from portal.models import (
@@ -105,12 +104,17 @@ def score_page(submission_id: int) -> str:
 @bp.post("/inschrijving/<int:submission_id>/<int:criterion_id>")
 def submit_score(submission_id: int, criterion_id: int) -> Page:
     submission, code = _opened_submission(submission_id, "assessment.score_submission")
-    criterion = db.get_or_404(AwardCriterion, criterion_id)
+    criterion = queries.record_or_404(AwardCriterion, criterion_id)
     form = views.score_form(criterion, forms.ScoreForm(prefix=f"c{criterion.id}"))
     if form.validate_on_submit():
         try:
             service.submit_score(
-                submission, criterion, current_user(), form.value.data, form.motivation.data, now=clock.now()
+                submission,
+                criterion,
+                current_user(),
+                form.value.data or "",
+                form.motivation.data or "",
+                now=clock.now(),
             )
         except AssessmentRefused as refusal:
             show_refusal(form, refusal, elsewhere="flash")
@@ -144,7 +148,7 @@ def open_bids(tender_id: int) -> Page:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
     form = forms.OpeningForm()
     if form.validate_on_submit():
-        window = db.session.get(AdmissionWindow, form.window.data) if form.window.data else None
+        window = queries.record(AdmissionWindow, form.window.data)
         if window is not None and window.tender_id != tender.id:
             abort(404)
         try:
@@ -172,8 +176,8 @@ def assessors(tender_id: int) -> Page:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
     form = views.appoint_form(tender)
     if form.validate_on_submit():
-        assessor = db.session.get(User, form.user.data)
-        criterion = db.session.get(AwardCriterion, form.criterion.data) if form.criterion.data else None
+        assessor = queries.record(User, form.user.data)
+        criterion = queries.record(AwardCriterion, form.criterion.data)
         try:
             if assessor is None:
                 raise AssessmentRefused(_("Kies een beoordelaar."), "user")
@@ -200,7 +204,7 @@ def requirements(submission_id: int) -> str:
 @bp.post("/beheer/inschrijving/<int:submission_id>/eisen/<int:requirement_id>")
 def check_requirement(submission_id: int, requirement_id: int) -> Page:
     submission, code = _opened_submission(submission_id, "assessment.manage")
-    requirement = db.get_or_404(Requirement, requirement_id)
+    requirement = queries.record_or_404(Requirement, requirement_id)
     form = forms.CheckForm(prefix=f"r{requirement.id}")
     if form.validate_on_submit():
         try:
@@ -236,7 +240,7 @@ def consensus(tender_id: int) -> str:
 @bp.route("/beheer/inschrijving/<int:submission_id>/consensus/<int:criterion_id>", methods=["GET", "POST"])
 def consensus_item(submission_id: int, criterion_id: int) -> Page:
     submission, code = _opened_submission(submission_id, "assessment.manage")
-    criterion = db.get_or_404(AwardCriterion, criterion_id)
+    criterion = queries.record_or_404(AwardCriterion, criterion_id)
     if criterion not in queries.criteria_of(submission):
         abort(404)
     form = forms.ConsensusForm(obj=queries.consensus(submission.id, criterion.id))
@@ -252,8 +256,8 @@ def consensus_item(submission_id: int, criterion_id: int) -> Page:
                 submission,
                 criterion,
                 current_user(),
-                form.value.data,
-                form.motivation.data,
+                form.value.data or "",
+                form.motivation.data or "",
                 now=clock.now(),
                 external=form.external_motivation.data or "",
             )
@@ -304,7 +308,7 @@ def _decision_action(tender: Tender, action: Callable[[], object], success: str)
         try:
             action()
         except AssessmentRefused as refusal:
-            flash(refusal.message, "error")
+            flash(str(refusal.message), "error")
         else:
             flash(success, "success")
             return redirect(url_for("assessment.decisions", tender_id=tender.id, **args))
@@ -329,7 +333,7 @@ def edit_decision(decision_id: int) -> Page:
         try:
             deciding.edit_decision(
                 decision,
-                form.motivation.data,
+                form.motivation.data or "",
                 current_user(),
                 now=clock.now(),
                 outcome=DecisionOutcome(form.outcome.data),

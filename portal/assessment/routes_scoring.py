@@ -26,7 +26,12 @@ def score_criterion(tender_id: int, criterion_id: int) -> Page:
     if submission is not None and request.method == "POST" and form.validate_on_submit():
         try:
             service.submit_score(
-                submission, criterion, current_user(), form.value.data, form.motivation.data, now=clock.now()
+                submission,
+                criterion,
+                current_user(),
+                form.value.data or "",
+                form.motivation.data or "",
+                now=clock.now(),
             )
         except AssessmentRefused as refusal:
             show_refusal(form, refusal, elsewhere="flash")

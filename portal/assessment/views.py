@@ -33,16 +33,16 @@ from portal.models import (
 )
 
 
-def user_names(ids: set[int | None]) -> dict[int, str]:
+def user_names(ids: set[int] | set[int | None]) -> dict[int, str]:
     """User id → name, for the people a page names (assessors, buyers)."""
-    ids = {i for i in ids if i is not None}
-    if not ids:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
         return {}
-    return {u.id: u.name for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
+    return {u.id: u.name for u in db.session.scalars(sa.select(User).where(User.id.in_(wanted)))}
 
 
 def tender_of(decision: Decision) -> Tender:
-    return db.session.get(BidSubmission, decision.submission_id).bid.tender
+    return db.session.get_one(BidSubmission, decision.submission_id).bid.tender
 
 
 def tie_break_label(rule: str) -> str:
@@ -101,7 +101,7 @@ def score_page(
     mine = queries.assessor_criteria(tender, user.id)
     given_scores = queries.scores([submission.id], ScoreKind.INDIVIDUAL)
     content = SubmittedContent.from_json(submission.content)
-    items = []
+    items: list[dict[str, Any]] = []
     for criterion in queries.criteria_of(submission):
         if criterion not in mine:
             continue
@@ -306,7 +306,7 @@ def decisions(tender: Tender, args: Mapping[str, str]) -> dict[str, Any]:
 
 
 def edit_decision(decision: Decision, form: forms.DecisionForm) -> dict[str, Any]:
-    submission = db.session.get(BidSubmission, decision.submission_id)
+    submission = db.session.get_one(BidSubmission, decision.submission_id)
     return {
         "decision": decision,
         "tender": submission.bid.tender,
