@@ -167,6 +167,11 @@ class BulkCheckForm(FlaskForm):
     bereik = StringField(validators=[Optional(), Length(max=10)])
 
 
+def scored(form: ScoreForm | ConsensusForm) -> tuple[str, str]:
+    """The score and motivation as typed (a missing one is empty: the service refuses it)."""
+    return form.value.data or "", form.motivation.data or ""
+
+
 def check_arguments(form: CheckForm) -> dict[str, Any]:
     """The checked form as the arguments of service.check_requirement (outcome, note, question, term)."""
     deadline = form.response_deadline.data

@@ -18,6 +18,7 @@ from portal.assessment import (
     forms,
     opened,
     queries,
+    recording,
     service,
     views,
 )
@@ -106,23 +107,8 @@ def submit_score(submission_id: int, criterion_id: int) -> Page:
     submission, code = _opened_submission(submission_id, "assessment.score_submission")
     criterion = queries.record_or_404(AwardCriterion, criterion_id)
     form = views.score_form(criterion, forms.ScoreForm(prefix=f"c{criterion.id}"))
-    if form.validate_on_submit():
-        try:
-            service.submit_score(
-                submission,
-                criterion,
-                current_user(),
-                form.value.data or "",
-                form.motivation.data or "",
-                now=clock.now(),
-            )
-        except AssessmentRefused as refusal:
-            show_refusal(form, refusal, elsewhere="flash")
-        else:
-            flash(_("Uw beoordeling is vastgelegd."), "success")
-            return redirect(
-                url_for("assessment.score_page", submission_id=submission.id) + f"#c{criterion.id}"
-            )
+    if form.validate_on_submit() and recording.record_score(submission, criterion, form):
+        return redirect(url_for("assessment.score_page", submission_id=submission.id) + f"#c{criterion.id}")
     page = views.score_page(submission, code, current_user(), {criterion.id: form})
     return render_template("assessment/score.html", **page), 422
 
@@ -206,18 +192,10 @@ def check_requirement(submission_id: int, requirement_id: int) -> Page:
     submission, code = _opened_submission(submission_id, "assessment.manage")
     requirement = queries.record_or_404(Requirement, requirement_id)
     form = forms.CheckForm(prefix=f"r{requirement.id}")
-    if form.validate_on_submit():
-        try:
-            service.check_requirement(
-                submission, requirement, **forms.check_arguments(form), by=current_user(), now=clock.now()
-            )
-        except AssessmentRefused as refusal:
-            show_refusal(form, refusal, elsewhere="flash")
-        else:
-            flash(_("De beoordeling van de eis is vastgelegd."), "success")
-            return redirect(
-                url_for("assessment.requirements", submission_id=submission.id) + f"#r{requirement.id}"
-            )
+    if form.validate_on_submit() and recording.record_check(submission, requirement, form):
+        return redirect(
+            url_for("assessment.requirements", submission_id=submission.id) + f"#r{requirement.id}"
+        )
     page = views.requirements(submission, code, {requirement.id: form})
     return render_template("assessment/requirements.html", **page), 422
 
@@ -256,8 +234,7 @@ def consensus_item(submission_id: int, criterion_id: int) -> Page:
                 submission,
                 criterion,
                 current_user(),
-                form.value.data or "",
-                form.motivation.data or "",
+                *forms.scored(form),
                 now=clock.now(),
                 external=form.external_motivation.data or "",
             )

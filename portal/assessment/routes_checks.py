@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal import access, audit, clock, uploads
-from portal.assessment import bp, checking, checklist, forms, opened, service, views_checks
+from portal.assessment import bp, checking, checklist, opened, recording, service, views_checks
 from portal.assessment.service import AssessmentRefused
 from portal.models import BidSubmission, Requirement, Tender
-from portal.web import Page, current_user, show_refusal
+from portal.web import Page, current_user
 
 
 def _tender_requirement(tender_id: int, requirement_id: int) -> tuple[Tender, Requirement]:
@@ -76,25 +76,14 @@ def check_one(tender_id: int, requirement_id: int, submission_id: int) -> Page:
     form = views_checks.check_form(
         submission.id, requirement.id, request.form if request.method == "POST" else None
     )
-    if form.validate_on_submit():
-        try:
-            service.check_requirement(
-                submission, requirement, **forms.check_arguments(form), by=current_user(), now=clock.now()
+    if form.validate_on_submit() and recording.record_check(submission, requirement, form):
+        args = checklist.Filter.from_args(request.args).args()
+        return redirect(
+            url_for(
+                "assessment.requirement_checks", **args, tender_id=tender.id, requirement_id=requirement.id
             )
-        except AssessmentRefused as refusal:
-            show_refusal(form, refusal, elsewhere="flash")
-        else:
-            flash(_("De beoordeling van de eis is vastgelegd."), "success")
-            args = checklist.Filter.from_args(request.args).args()
-            return redirect(
-                url_for(
-                    "assessment.requirement_checks",
-                    **args,
-                    tender_id=tender.id,
-                    requirement_id=requirement.id,
-                )
-            )
-    elif request.method == "GET":
+        )
+    if request.method == "GET":
         service.view_submission(submission, purpose="requirements")
     status = 422 if form.is_submitted() else 200
     page = views_checks.check_one(requirement, submission, code, form, request.args)

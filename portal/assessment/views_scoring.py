@@ -25,6 +25,11 @@ class Round:
     def position(self, asked: int | None) -> int:
         return min(max(asked or self.first_open(), 1), max(len(self.ids), 1))
 
+    def next_after(self, submission_id: int) -> int:
+        """Just scored `submission_id`: the position of the next bid still to score."""
+        self.scored.add(submission_id)
+        return self.first_open(after=self.ids.index(submission_id) + 1)
+
     def first_open(self, after: int = 0) -> int:
         """The position (1-based) of the first bid after `after` not scored yet (else the last)."""
         return next(
