@@ -71,17 +71,15 @@ def declare(tender_id: int) -> Page:
         note=existing.note if existing else "",
     )
     form.organisations.choices = forms.options((o.id, o.name) for o in organisations)
-    if form.validate_on_submit():
-        chosen = [o for o in organisations if o.id in (form.organisations.data or [])]
-        try:
-            service.declare_conflicts(
-                tender, current_user(), chosen, note=form.note.data or "", now=clock.now()
-            )
-        except AssessmentRefused as refusal:
-            show_refusal(form, refusal, elsewhere="flash")
-        else:
-            flash(_("Uw verklaring is vastgelegd."), "success")
-            return redirect(url_for("assessment.assessor_tender", tender_id=tender.id))
+    chosen = [o for o in organisations if o.id in (form.organisations.data or [])]
+
+    def declare() -> object:
+        return service.declare_conflicts(
+            tender, current_user(), chosen, note=form.note.data or "", now=clock.now()
+        )
+
+    if form.validate_on_submit() and recording.attempt(form, declare, _("Uw verklaring is vastgelegd.")):
+        return redirect(url_for("assessment.assessor_tender", tender_id=tender.id))
     status = 422 if form.errors or form.is_submitted() else 200
     page = render_template(
         "assessment/declare.html", tender=tender, form=form, existing=existing, opened=opened
@@ -161,18 +159,16 @@ def open_bids(tender_id: int) -> Page:
 def assessors(tender_id: int) -> Page:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
     form = views.appoint_form(tender)
-    if form.validate_on_submit():
-        assessor = queries.record(User, form.user.data)
-        criterion = queries.record(AwardCriterion, form.criterion.data)
-        try:
-            if assessor is None:
-                raise AssessmentRefused(_("Kies een beoordelaar."), "user")
-            service.appoint_assessor(tender, assessor, criterion=criterion, by=current_user())
-        except AssessmentRefused as refusal:
-            show_refusal(form, refusal, elsewhere="flash")
-        else:
-            flash(_("De beoordelaar is benoemd."), "success")
-            return redirect(url_for("assessment.assessors", tender_id=tender.id))
+
+    def appoint() -> object:
+        assessor, criterion = (
+            queries.record(User, form.user.data),
+            queries.record(AwardCriterion, form.criterion.data),
+        )
+        return service.appoint_assessor(tender, assessor, criterion=criterion, by=current_user())
+
+    if form.validate_on_submit() and recording.attempt(form, appoint, _("De beoordelaar is benoemd.")):
+        return redirect(url_for("assessment.assessors", tender_id=tender.id))
     status = 422 if form.is_submitted() else 200
     return render_template("assessment/assessors.html", **views.assessors(tender, form)), status
 
@@ -228,29 +224,18 @@ def consensus_item(submission_id: int, criterion_id: int) -> Page:
         form.external_motivation.data = form.motivation.data
         page = views.consensus_item(submission, code, criterion, form)
         return render_template("assessment/consensus_item.html", **page)
-    if form.validate_on_submit():
-        try:
-            service.record_consensus(
-                submission,
-                criterion,
-                current_user(),
-                *forms.scored(form),
-                now=clock.now(),
-                external=form.external_motivation.data or "",
-            )
-        except AssessmentRefused as refusal:
-            show_refusal(form, refusal, elsewhere="flash")
-        else:
-            flash(_("De consensusscore is vastgelegd."), "success")
-            return redirect(
-                url_for(
-                    "assessment.consensus",
-                    tender_id=submission.bid.tender_id,
-                    criterium=criterion.id,
-                    alleen="open",
-                )
-            )
-    else:
+
+    def record() -> object:
+        external = form.external_motivation.data or ""
+        arguments = (submission, criterion, current_user(), *forms.scored(form))
+        return service.record_consensus(*arguments, now=clock.now(), external=external)
+
+    if form.validate_on_submit() and recording.attempt(form, record, _("De consensusscore is vastgelegd.")):
+        tender_id = submission.bid.tender_id
+        return redirect(
+            url_for("assessment.consensus", tender_id=tender_id, criterium=criterion.id, alleen="open")
+        )
+    if not form.is_submitted():
         service.view_submission(submission, purpose="consensus")
     status = 422 if form.is_submitted() else 200
     return render_template(
@@ -306,24 +291,17 @@ def draft_decisions(tender_id: int) -> Page:
 def edit_decision(decision_id: int) -> Page:
     decision = access.get_or_404(Decision, decision_id, "assessment.manage")
     form = forms.DecisionForm(obj=decision)
-    if form.validate_on_submit():
-        try:
-            deciding.edit_decision(
-                decision,
-                form.motivation.data or "",
-                current_user(),
-                now=clock.now(),
-                outcome=DecisionOutcome(form.outcome.data),
-                reason=form.change_reason.data or "",
-            )
-        except AssessmentRefused as refusal:
-            show_refusal(form, refusal, elsewhere="flash")
-        else:
-            flash(
-                _("Het besluit is aangepast. Een andere inkoper moet het opnieuw goedkeuren."),
-                "success",
-            )
-            return redirect(url_for("assessment.decisions", tender_id=views.tender_of(decision).id))
+
+    def edit() -> None:
+        outcome, reason = DecisionOutcome(form.outcome.data), form.change_reason.data or ""
+        motivation = form.motivation.data or ""
+        deciding.edit_decision(
+            decision, motivation, current_user(), now=clock.now(), outcome=outcome, reason=reason
+        )
+
+    done = _("Het besluit is aangepast. Een andere inkoper moet het opnieuw goedkeuren.")
+    if form.validate_on_submit() and recording.attempt(form, edit, done):
+        return redirect(url_for("assessment.decisions", tender_id=views.tender_of(decision).id))
     status = 422 if form.is_submitted() else 200
     return render_template("assessment/edit_decision.html", **views.edit_decision(decision, form)), status
 

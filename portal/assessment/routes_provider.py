@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal import access, audit, clock, uploads
-from portal.assessment import bp, forms, letters, queries, rules, service
-from portal.assessment.service import AssessmentRefused
+from portal.assessment import bp, forms, letters, queries, recording, rules, service
 from portal.models import BidSubmission, Clarification, Decision, Requirement
-from portal.web import Page, current_user, show_refusal
+from portal.web import Page, current_user
 
 
 @bp.get("/besluit/<int:submission_id>")
@@ -53,16 +52,12 @@ def answer_clarification(clarification_id: int) -> Page:
     submission = queries.record_or_404(BidSubmission, clarification.submission_id)
     access.require("assessment.answer_clarification", submission)
     form = forms.AnswerForm()
-    if form.validate_on_submit():
-        try:
-            service.answer_clarification(
-                clarification, current_user(), form.answer.data or "", now=clock.now()
-            )
-        except AssessmentRefused as refusal:
-            show_refusal(form, refusal, elsewhere="flash")
-        else:
-            flash(_("Uw antwoord is verzonden."), "success")
-            return redirect(url_for("assessment.answer_clarification", clarification_id=clarification.id))
+
+    def answer() -> None:
+        service.answer_clarification(clarification, current_user(), form.answer.data or "", now=clock.now())
+
+    if form.validate_on_submit() and recording.attempt(form, answer, _("Uw antwoord is verzonden.")):
+        return redirect(url_for("assessment.answer_clarification", clarification_id=clarification.id))
     status = 422 if form.is_submitted() else 200
     requirement = queries.record(Requirement, clarification.requirement_id)
     return render_template(

@@ -92,8 +92,10 @@ def confirm_opening(
 
 
 def appoint_assessor(
-    tender: Tender, assessor: User, *, criterion: AwardCriterion | None, by: User
+    tender: Tender, assessor: User | None, *, criterion: AwardCriterion | None, by: User
 ) -> AssessorAppointment:
+    if assessor is None:
+        raise AssessmentRefused(_("Kies een beoordelaar."), "user")
     if not assessor.has_role(Role.ASSESSOR) or not assessor.is_active:
         raise AssessmentRefused(_("Deze persoon heeft geen actieve rol als beoordelaar."), "user")
     if criterion is not None and criterion.tender_id != tender.id:
