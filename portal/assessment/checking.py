@@ -21,6 +21,7 @@ from portal.models import BidSubmission, Requirement, RequirementCheck, Requirem
 from portal.models.assessment import SubmittedAnswer
 
 BATCH = 50  # contents read at a time (~90 kB each)
+MET = RequirementOutcome.MET
 
 
 def index_answers(tender: Tender, released: opened.OpenedSubmissions, *, now: datetime) -> int:
@@ -90,30 +91,23 @@ def mark_met(
     tender: Tender, requirement: Requirement, submission_ids: Iterable[int], *, by: User, now: datetime
 ) -> tuple[int, int]:
     """ "Met" for every chosen submission this requirement applies to, in one request. Proposals ("nee" on
-    a knock-out) and submissions with a decision are left alone: they need a buyer one by one.
-    Returns (marked, left alone)."""
+    a knock-out), "not met", clarifications and submissions with a decision are left alone: they need a
+    buyer one by one. Returns (marked, left alone)."""
     if requirement.tender_id != tender.id:
         raise AssessmentRefused(_("Deze eis hoort niet bij dit inkooptraject."))
     chosen = checklist.answered(requirement.id, set(submission_ids) & set(opened.of(tender).ids))
     if not chosen:
         raise AssessmentRefused(_("Kies ten minste één inschrijving."))
     existing = checklist.checks_of_requirement(requirement.id, chosen)
-    # in bulk only what is open (or met already): a proposal, a "not met" or a clarification is changed
-    # by a buyer one bid at a time, with its motivation
     blocked = checklist.decided(chosen) | {
-        s for s, c in existing.items() if c.proposed or c.outcome is not RequirementOutcome.MET
+        s for s, c in existing.items() if c.proposed or c.outcome is not MET
     }
     marked = sorted(chosen - blocked)
     for submission_id in marked:
         check = existing.get(submission_id) or RequirementCheck(
             submission_id=submission_id, requirement_id=requirement.id
         )
-        check.outcome, check.note, check.checked_at, check.checked_by_id = (
-            RequirementOutcome.MET,
-            "",
-            now,
-            by.id,
-        )
+        check.outcome, check.note, check.checked_at, check.checked_by_id = MET, "", now, by.id
         db.session.add(check)
     db.session.flush()
     audit.record("assessment.check_requirements", requirement, actor=by, met=len(marked), submissions=marked)

@@ -66,23 +66,24 @@ def rows(tender: Tender, criterion: AwardCriterion, released: opened.OpenedSubmi
     found = []
     for row in applying:
         needed = {u for u in appointed if row.organisation_id not in named.get(u, set())}
-        mine = scores.get(row.id, [])
-        values = [s.value for s in mine if s.kind is ScoreKind.INDIVIDUAL and s.assessor_id in needed]
-        agreed = next((s for s in mine if s.kind is ScoreKind.CONSENSUS), None)
-        shown = values if needed and len(values) >= len(needed) else []
-        found.append(
-            Row(
-                submission_id=row.id,
-                code=released.codes[row.id],
-                given=shown,
-                count=len(values),
-                needed=len(needed),
-                flagged=rules.spread_flagged(shown, scale),
-                consensus=agreed.value if agreed else None,
-                external=bool(agreed and agreed.external_motivation),
-            )
-        )
+        found.append(_row(row.id, released.codes[row.id], needed, scores.get(row.id, []), scale))
     return found
+
+
+def _row(submission_id: int, code: str, needed: set[int], mine: list[sa.Row], scale: list[Decimal]) -> Row:
+    values = [s.value for s in mine if s.kind is ScoreKind.INDIVIDUAL and s.assessor_id in needed]
+    agreed = next((s for s in mine if s.kind is ScoreKind.CONSENSUS), None)
+    shown = values if needed and len(values) >= len(needed) else []  # no values while one still scores
+    return Row(
+        submission_id=submission_id,
+        code=code,
+        given=shown,
+        count=len(values),
+        needed=len(needed),
+        flagged=rules.spread_flagged(shown, scale),
+        consensus=agreed.value if agreed else None,
+        external=bool(agreed and agreed.external_motivation),
+    )
 
 
 def shown(found: list[Row], show: str) -> list[Row]:

@@ -86,22 +86,22 @@ def edit_decision(
         raise AssessmentRefused(_("Dit besluit is al verzonden."), "motivation")
     if not motivation.strip():
         raise AssessmentRefused(_("Een motivering is verplicht."), "motivation")
-    before = decision.outcome
-    changed = outcome is not None and outcome is not before
-    if changed and not reason.strip():
-        raise AssessmentRefused(_("Schrijf waarom u het besluit wijzigt."), "change_reason")
-    decision.outcome = outcome if outcome is not None else before
+    change = _outcome_change(decision, outcome, reason)
     decision.motivation = motivation.strip()
     decision.drafted_by_id, decision.drafted_at = by.id, now
     decision.approved_by_id = decision.approved_at = None
     db.session.flush()
-    detail: dict[str, Any] = {"outcome_from": before.value, "outcome_to": decision.outcome.value}
-    audit.record(
-        "assessment.edit_decision",
-        decision,
-        actor=by,
-        **(detail | {"reason": reason.strip()} if changed else {}),
-    )
+    audit.record("assessment.edit_decision", decision, actor=by, **change)
+
+
+def _outcome_change(decision: Decision, outcome: DecisionOutcome | None, reason: str) -> dict[str, Any]:
+    """Apply a changed outcome (its reason required); what the audit trail keeps of it ({} if none)."""
+    if outcome is None or outcome is decision.outcome:
+        return {}
+    if not reason.strip():
+        raise AssessmentRefused(_("Schrijf waarom u het besluit wijzigt."), "change_reason")
+    before, decision.outcome = decision.outcome, outcome
+    return {"outcome_from": before.value, "outcome_to": outcome.value, "reason": reason.strip()}
 
 
 def approve_decision(decision: Decision, by: User, *, now: datetime) -> None:
