@@ -32,14 +32,9 @@ class Filter:
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> Filter:
-        outcome, answer = args.get("uitkomst", ""), args.get("antwoord", "")
-        return cls(
-            outcome=outcome if outcome in OUTCOMES else "",
-            lot_id=positive(args.get("perceel")),
-            answer=answer if answer in ANSWERS else "",
-            text=" ".join(args.get("q", "").split())[:TEXT_MAX],
-            page=positive(args.get("pagina")) or 1,
-        )
+        text = " ".join(args.get("q", "").split())[:TEXT_MAX]
+        lot_id, page = positive(args.get("perceel")), positive(args.get("pagina")) or 1
+        return cls(one_of(args, "uitkomst", OUTCOMES), lot_id, one_of(args, "antwoord", ANSWERS), text, page)
 
     def args(self, **changes: object) -> dict[str, Any]:
         """The filter as query arguments (for links and the bulk form), without the empty ones."""
@@ -47,6 +42,12 @@ class Filter:
         found = {"uitkomst": flt.outcome, "perceel": flt.lot_id, "antwoord": flt.answer, "q": flt.text}
         found["pagina"] = flt.page if flt.page > 1 else None
         return {k: v for k, v in found.items() if v}
+
+
+def one_of(args: Mapping[str, str], name: str, allowed: Collection[str]) -> str:
+    """A query argument that must be one of `allowed`; anything else is "" (not filtered)."""
+    value = args.get(name, "")
+    return value if value in allowed else ""
 
 
 def positive(value: str | None) -> int | None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from portal.assessment.checklist import PAGE_SIZE, positive
+from portal.assessment.checklist import PAGE_SIZE, one_of, positive
 from portal.extensions import db
 from portal.models import Bid, BidSubmission, Decision, DecisionOutcome, Organisation, Tender
 
@@ -26,13 +26,8 @@ class Filter:
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> Filter:
-        outcome, status = args.get("besluit", ""), args.get("status", "")
-        return cls(
-            outcome=outcome if outcome in OUTCOMES else "",
-            lot_id=positive(args.get("perceel")),
-            status=status if status in STATUSES else "",
-            page=positive(args.get("pagina")) or 1,
-        )
+        outcome, status = one_of(args, "besluit", OUTCOMES), one_of(args, "status", STATUSES)
+        return cls(outcome, positive(args.get("perceel")), status, positive(args.get("pagina")) or 1)
 
     def args(self, **changes: object) -> dict[str, Any]:
         flt = replace(self, **changes)  # type: ignore[arg-type]  # changes are Filter's own fields

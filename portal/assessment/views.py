@@ -205,14 +205,12 @@ def requirements(submission: BidSubmission, code: str, given: dict[int, forms.Ch
                 "form": form,
             }
         )
-    tender = submission.bid.tender
-    return {
-        "tender": tender,
-        "submission": submission,
-        "code": code,
-        "items": items,
-        "lots": queries.lots_of(submission),
-    }
+    return {**_bid(submission, code), "items": items, "lots": queries.lots_of(submission)}
+
+
+def _bid(submission: BidSubmission, code: str) -> dict[str, Any]:
+    """What every page about one opened bid shows at its top."""
+    return {"tender": submission.bid.tender, "submission": submission, "code": code}
 
 
 def consensus_item(
@@ -221,11 +219,8 @@ def consensus_item(
     complete = queries.complete(submission, criterion)
     scores = queries.individual_scores(submission.id, criterion.id) if complete else []
     values = [s.value for s in scores]
-    tender = submission.bid.tender
     return {
-        "tender": tender,
-        "submission": submission,
-        "code": code,
+        **_bid(submission, code),
         "criterion": criterion,
         "answer": SubmittedContent.from_json(submission.content).criterion_answer(criterion.id),
         "scores": scores,
