@@ -21,7 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import clock
 from portal.fields import MultiLine, SingleLine, record_id
-from portal.models import DecisionOutcome, RequirementOutcome
+from portal.models import Decision, DecisionOutcome, RequirementOutcome
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -165,6 +165,14 @@ class BulkCheckForm(FlaskForm):
 
     inschrijving = SelectMultipleField(coerce=record_id, validators=[Optional()], validate_choice=False)
     bereik = StringField(validators=[Optional(), Length(max=10)])
+
+
+def decision_form(decision: Decision) -> DecisionForm:
+    """The decision's form, its current outcome chosen (the radio compares values, not the enum)."""
+    form = DecisionForm(obj=decision)
+    if not form.is_submitted():
+        form.outcome.data = decision.outcome.value
+    return form
 
 
 def scored(form: ScoreForm | ConsensusForm) -> tuple[str, str]:

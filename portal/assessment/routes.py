@@ -290,7 +290,7 @@ def draft_decisions(tender_id: int) -> Page:
 @bp.route("/beheer/besluit/<int:decision_id>", methods=["GET", "POST"])
 def edit_decision(decision_id: int) -> Page:
     decision = access.get_or_404(Decision, decision_id, "assessment.manage")
-    form = forms.DecisionForm(obj=decision)
+    form = forms.decision_form(decision)
 
     def edit() -> None:
         outcome, reason = DecisionOutcome(form.outcome.data), form.change_reason.data or ""

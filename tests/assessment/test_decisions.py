@@ -3,6 +3,7 @@ outcome changed with its reason in the audit trail."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -139,3 +140,16 @@ def test_one_click_sends_every_letter_in_background_batches_and_a_second_click_s
     assert db.session.query(OutgoingMail).count() == 3
     page = client.get(f"/beoordeling/beheer/{s.tender.id}/besluiten").get_data(as_text=True)
     assert "Verzonden: 3 / 3" in page
+
+
+def test_the_edit_page_shows_the_current_outcome_chosen(client, auth, app):
+    s = _drafted(bids=1)
+    decision = queries.decisions_of(s.submissions[0])[0]
+    auth.login(s.buyers[1])
+    html = client.get(f"/beoordeling/beheer/besluit/{decision.id}").get_data(as_text=True)
+    rejected = re.search(r'<input[^>]*value="rejected"[^>]*>', html)
+    admitted = re.search(r'<input[^>]*value="admitted"[^>]*>', html)
+    assert rejected is not None
+    assert admitted is not None
+    assert "checked" in rejected.group(0)
+    assert "checked" not in admitted.group(0)
