@@ -65,8 +65,24 @@ def heavy_pages(database_url: str, users: int = 20) -> list[Page]:
         ("contract register", ["/overeenkomsten/register"], [ids["contract_manager"]], False),
         ("tender result page", [f"/beoordeling/beheer/{ids['tender']}/resultaten"], [ids["buyer"]], False),
         ("contract export per municipality", [f"/contracten/gemeenten/{ids['municipality']}/contracten.csv"], [ids["contract_manager"]], False),
+        ("requirement across bids", [f"/beoordeling/beheer/{ids['tender']}/eisen/{ids['requirement']}?uitkomst=open"], [ids["buyer"]], False),
+        ("requirement overview", [f"/beoordeling/beheer/{ids['tender']}/eisen"], [ids["buyer"]], False),
+        ("scoring per criterion", [f"/beoordeling/{ids['tender']}/criterium/{ids['criterion']}?nr=17"], [ids["assessor"]], False),
+        ("consensus per criterion", [f"/beoordeling/beheer/{ids['tender']}/consensus?criterium={ids['criterion']}&alleen=open"], [ids["buyer"]], False),
+        ("decisions", [f"/beoordeling/beheer/{ids['tender']}/besluiten?status=goedgekeurd"], [ids["buyer"]], False),
     ]  # fmt: skip
     return [Page(name, urls, _login_as(emails), tuple(emails), own) for name, urls, emails, own in rows]
+
+
+def staff_email(connection: sa.Connection, role: str) -> str:
+    """The bench data set's first member of staff with this role."""
+    return connection.execute(
+        sa.text(
+            "SELECT u.email FROM user_account u JOIN user_role r ON r.user_id = u.id "
+            "WHERE r.role = :role AND u.email LIKE :domain ORDER BY u.id LIMIT 1"
+        ),
+        {"role": role, "domain": "%@bench.inkoop-nmd.nl"},
+    ).scalar_one()
 
 
 def _ids(connection: sa.Connection, users: int) -> dict:
@@ -95,15 +111,16 @@ def _ids(connection: sa.Connection, users: int) -> dict:
     )
 
     def staff(role: str) -> str:
-        return connection.execute(
-            sa.text(
-                "SELECT u.email FROM user_account u JOIN user_role r ON r.user_id = u.id "
-                "WHERE r.role = :role AND u.email LIKE :domain ORDER BY u.id LIMIT 1"
-            ),
-            {"role": role, "domain": "%@bench.inkoop-nmd.nl"},
-        ).scalar_one()
+        return staff_email(connection, role)
 
+    first = "SELECT id FROM {table} WHERE tender_id = :t ORDER BY position, id LIMIT 1"
     return {
+        "requirement": connection.execute(
+            sa.text(first.format(table="requirement")), {"t": tender}
+        ).scalar_one(),
+        "criterion": connection.execute(
+            sa.text(first.format(table="award_criterion")), {"t": tender}
+        ).scalar_one(),
         "tender": tender,
         "rush_bids": [tuple(row) for row in rush_bids],
         "submissions": list(submissions),

@@ -69,6 +69,7 @@ def page_counts(client, auth, staff: region.Staff, rush_tender_id: int) -> dict[
             staff.users(staff.buyer_ids)[0],
             f"/beoordeling/beheer/{staff.tender_id}/resultaten",
         ),
+        *_assessment_pages(staff),
     ]
     found = {}
     for name, user, url in pages:
@@ -78,6 +79,21 @@ def page_counts(client, auth, staff: region.Staff, rush_tender_id: int) -> dict[
             assert client.get(url).status_code == 200, name
         found[name] = statements[0]
     return found
+
+
+def _assessment_pages(staff: region.Staff) -> list[tuple[str, User, str]]:
+    """Issue 14's pages at scale: one requirement across bids, consensus and scoring per criterion, decisions."""
+    tender = db.session.get(Tender, staff.tender_id)
+    buyer, assessor = staff.users(staff.buyer_ids)[0], staff.users(staff.assessor_ids)[0]
+    base = f"/beoordeling/beheer/{tender.id}"
+    criterion = tender.criteria[0].id
+    return [
+        ("requirement across bids", buyer, f"{base}/eisen/{tender.requirements[0].id}?uitkomst=met"),
+        ("requirement overview", buyer, f"{base}/eisen"),
+        ("consensus per criterion", buyer, f"{base}/consensus?criterium={criterion}"),
+        ("decisions", buyer, f"{base}/besluiten?status=goedgekeurd"),
+        ("scoring per criterion", assessor, f"/beoordeling/{tender.id}/criterium/{criterion}?nr=2"),
+    ]
 
 
 def test_heavy_pages_send_as_many_queries_for_three_times_the_providers(app, client, auth):

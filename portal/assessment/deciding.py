@@ -5,12 +5,14 @@ Each decision is per submission and perceel. Sending is one action per tender, s
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 
-from portal import audit, mail
-from portal.assessment import letters, opened, queries, results
+from portal import audit, background, clock, mail
+from portal.assessment import checking, decision_list, letters, opened, queries, results, rules
 from portal.assessment.service import AssessmentRefused
 from portal.extensions import db
 from portal.models import (
@@ -29,12 +31,7 @@ def draft_decisions(tender: Tender, by: User, *, now: datetime) -> int:
     lot_results = results.per_lot(tender, released=released)
     if not lot_results or any(r.incomplete for r in lot_results):
         raise AssessmentRefused(_("Nog niet alle consensusscores zijn vastgesteld."))
-    settled = queries.settled_requirements(released.ids)
-    for result in lot_results:
-        for submission in result.submissions.values():
-            done = settled.get(submission.id, set())
-            if any(r.id not in done for r in queries.requirements_of(submission, tender)):
-                raise AssessmentRefused(_("Nog niet alle eisen van alle inschrijvingen zijn beoordeeld."))
+    _refuse_unsettled(tender, released, lot_results, now=now)
     existing = {(d.submission_id, d.lot_id) for d in queries.decisions(tender)}
     created = 0
     for result in lot_results:
@@ -56,17 +53,55 @@ def draft_decisions(tender: Tender, by: User, *, now: datetime) -> int:
     return created
 
 
-def edit_decision(decision: Decision, motivation: str, by: User, *, now: datetime) -> None:
-    """Editing makes the editor the drafter: the approval is cleared and needs another buyer."""
+def _refuse_unsettled(
+    tender: Tender, released: opened.OpenedSubmissions, lot_results: list[results.LotResult], *, now: datetime
+) -> None:
+    """Every requirement of every bid checked, and every knock-out proposal confirmed by a buyer."""
+    checking.index_answers(tender, released, now=now)
+    states = queries.check_states(released.ids)
+    for result in lot_results:
+        for submission in result.submissions.values():
+            required = [r.id for r in queries.requirements_of(submission, tender)]
+            if rules.unsettled(required, states.get(submission.id, {})):
+                raise AssessmentRefused(
+                    _(
+                        "Nog niet alle eisen van alle inschrijvingen zijn beoordeeld, of een voorstel "
+                        "‘niet voldaan’ is nog niet door een inkoper bevestigd."
+                    )
+                )
+
+
+def edit_decision(
+    decision: Decision,
+    motivation: str,
+    by: User,
+    *,
+    now: datetime,
+    outcome: DecisionOutcome | None = None,
+    reason: str = "",
+) -> None:
+    """Editing makes the editor the drafter: the approval is cleared and needs another buyer. A changed
+    outcome (admitted ↔ rejected) needs its reason, which the audit trail keeps with both outcomes."""
     if decision.sent_at is not None:
         raise AssessmentRefused(_("Dit besluit is al verzonden."), "motivation")
     if not motivation.strip():
         raise AssessmentRefused(_("Een motivering is verplicht."), "motivation")
+    change = _outcome_change(decision, outcome, reason)
     decision.motivation = motivation.strip()
     decision.drafted_by_id, decision.drafted_at = by.id, now
     decision.approved_by_id = decision.approved_at = None
     db.session.flush()
-    audit.record("assessment.edit_decision", decision, actor=by)
+    audit.record("assessment.edit_decision", decision, actor=by, **change)
+
+
+def _outcome_change(decision: Decision, outcome: DecisionOutcome | None, reason: str) -> dict[str, Any]:
+    """Apply a changed outcome (its reason required); what the audit trail keeps of it ({} if none)."""
+    if outcome is None or outcome is decision.outcome:
+        return {}
+    if not reason.strip():
+        raise AssessmentRefused(_("Schrijf waarom u het besluit wijzigt."), "change_reason")
+    before, decision.outcome = decision.outcome, outcome
+    return {"outcome_from": before.value, "outcome_to": outcome.value, "reason": reason.strip()}
 
 
 def approve_decision(decision: Decision, by: User, *, now: datetime) -> None:
@@ -82,9 +117,17 @@ def approve_decision(decision: Decision, by: User, *, now: datetime) -> None:
     audit.record("assessment.approve_decision", decision, actor=by)
 
 
-def approve_all(tender: Tender, by: User, *, now: datetime) -> tuple[int, int]:
-    """Approve every open decision this buyer did not draft; returns (approved, left for another buyer)."""
-    waiting = [d for d in queries.decisions(tender) if d.approved_at is None and d.sent_at is None]
+def approve_all(
+    tender: Tender, by: User, *, now: datetime, ids: Collection[int] | None = None
+) -> tuple[int, int]:
+    """Approve every open decision (of `ids`, the filtered selection, when given) this buyer did not
+    draft or last edit; returns (approved, left for another buyer)."""
+    chosen = set(ids) if ids is not None else None
+    waiting = [
+        d
+        for d in queries.decisions(tender)
+        if d.approved_at is None and d.sent_at is None and (chosen is None or d.id in chosen)
+    ]
     if not waiting:
         raise AssessmentRefused(_("Er zijn geen besluiten die op goedkeuring wachten."))
     mine = [d for d in waiting if d.drafted_by_id == by.id]
@@ -95,6 +138,36 @@ def approve_all(tender: Tender, by: User, *, now: datetime) -> tuple[int, int]:
 
 
 SEND_BATCH = 25
+
+
+def start_sending(tender: Tender, by: User) -> decision_list.Progress:
+    """Every decision approved: the letters go out in the background after this request commits, batch
+    after batch (see `send_in_background`); the decisions page shows the progress. Safe to press twice."""
+    progress = decision_list.progress(tender)
+    if not progress.total:
+        raise AssessmentRefused(_("Er zijn nog geen besluiten opgesteld."))
+    if progress.approved < progress.total:
+        raise AssessmentRefused(_("Alle besluiten moeten zijn goedgekeurd voordat ze worden verzonden."))
+    if progress.sent < progress.total:
+        audit.record("assessment.send_started", tender, actor=by, waiting=progress.total - progress.sent)
+        background.after_commit(f"{__name__}.send_in_background", tender.id, by.id)
+    return progress
+
+
+def send_in_background(tender_id: int, user_id: int) -> None:
+    """A worker boundary: batches of SEND_BATCH, each in its own commit (so the page's progress moves and
+    a crash loses at most one batch), until every decision is sent; a second run finds nothing to do."""
+    tender, by = db.session.get(Tender, tender_id), db.session.get(User, user_id)
+    if tender is None or by is None:
+        return
+    before = -1
+    while True:
+        sent, total = send_decisions(tender, by, now=clock.now(), batch=SEND_BATCH)
+        db.session.commit()
+        mail.deliver_pending()
+        if sent >= total or sent == before:
+            return
+        before = sent
 
 
 def send_decisions(tender: Tender, by: User, *, now: datetime, batch: int = SEND_BATCH) -> tuple[int, int]:
@@ -121,7 +194,7 @@ def _send_one(tender: Tender, decision: Decision, *, now: datetime) -> None:
     stored = letters.store_letter(decision, now=now)
     decision.letter_stored_name, decision.letter_sha256 = stored
     db.session.flush()
-    submission = db.session.get(BidSubmission, decision.submission_id)
+    submission = db.session.get_one(BidSubmission, decision.submission_id)
     recipient = _recipient(submission)
     if recipient is not None:
         mail.queue(
@@ -147,8 +220,3 @@ def _recipient(submission: BidSubmission) -> User | None:
         key=lambda u: (not u.has_role(Role.PROVIDER_ADMIN), u.id),
     )
     return users[0] if users else None
-
-
-def sent_progress(tender: Tender) -> tuple[int, int]:
-    found = queries.decisions(tender)
-    return sum(1 for d in found if d.sent_at is not None), len(found)

@@ -25,7 +25,7 @@ def motivation(tender: Tender, result: results.LotResult, outcome: rules.Outcome
     lines: list[str] = []
     checks = result.not_met.get(outcome.submission_id, {})
     for requirement_id in outcome.knocked_out:
-        requirement = db.session.get(Requirement, requirement_id)
+        requirement = db.session.get_one(Requirement, requirement_id)
         note = checks[requirement_id].note if requirement_id in checks else ""
         line = _("U voldoet niet aan de knock-outeis „%(text)s”.", text=requirement.text)
         lines.append(f"{line} {note}".strip())
@@ -77,7 +77,7 @@ def _criterion_rows(result: results.LotResult, submission_id: int) -> list[dict[
                 "score": _fmt(score.value if score else None),
                 "value": score.value if score else None,
                 "minimum": _fmt(criterion.minimum_score),
-                "motivation": score.motivation if score else "",
+                "motivation": (score.external_motivation or "") if score else "",  # never the internal note
             }
         )
     return rows
@@ -108,9 +108,9 @@ def _winners(result: results.LotResult, own: list[dict[str, Any]]) -> list[dict[
 
 
 def letter_context(decision: Decision, *, now: datetime) -> dict[str, Any]:
-    submission = db.session.get(BidSubmission, decision.submission_id)
+    submission = db.session.get_one(BidSubmission, decision.submission_id)
     tender, organisation = submission.bid.tender, submission.bid.organisation
-    lot = db.session.get(Lot, decision.lot_id)
+    lot = db.session.get_one(Lot, decision.lot_id)
     (result,) = results.per_lot(tender, only_lot_id=lot.id)
     outcome = next((o for o in result.outcomes if o.submission_id == submission.id), None)
     rows = _criterion_rows(result, submission.id)

@@ -5,6 +5,7 @@ the results per perceel are results.py."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -29,6 +30,17 @@ from portal.models import (
     Tender,
     User,
 )
+
+T = TypeVar("T")
+
+
+def record(model: type[T], record_id: int | None) -> T | None:
+    """One record by id (None when there is none): the routes' only way to load by id."""
+    return db.session.get(model, record_id) if record_id else None
+
+
+def record_or_404(model: type[T], record_id: int) -> T:
+    return db.get_or_404(model, record_id)
 
 
 def lock_tender(tender: Tender) -> None:
@@ -87,7 +99,7 @@ def criteria_of(submission: BidSubmission) -> list[AwardCriterion]:
     return [c for c in submission.bid.tender.criteria if rules.applies(c, ids)]
 
 
-def requirements_of(submission: BidSubmission, tender: Tender | None = None) -> list[Requirement]:
+def requirements_of(submission: BidSubmission | sa.Row, tender: Tender | None = None) -> list[Requirement]:
     """The requirements that apply to the submission's percelen (`tender` given: `submission` may be a row)."""
     ids = lot_ids(submission)
     return [r for r in (tender or submission.bid.tender).requirements if rules.applies(r, ids)]
@@ -214,18 +226,18 @@ def checks_of(
     return found
 
 
-def settled_requirements(submission_ids: list[int]) -> dict[int, set[int]]:
-    """Per submission the requirements checked as met or not met (a clarification is not settled)."""
-    found: dict[int, set[int]] = {}
+def check_states(submission_ids: list[int]) -> dict[int, dict[int, rules.CheckState]]:
+    """Per submission, requirement id → its check's outcome and whether it is an unconfirmed proposal."""
+    found: dict[int, dict[int, rules.CheckState]] = {}
     if submission_ids:
-        rows = db.session.execute(
-            sa.select(RequirementCheck.submission_id, RequirementCheck.requirement_id).where(
-                RequirementCheck.submission_id.in_(submission_ids),
-                RequirementCheck.outcome != RequirementOutcome.CLARIFICATION,
-            )
-        )
-        for submission_id, requirement_id in rows:
-            found.setdefault(submission_id, set()).add(requirement_id)
+        query = sa.select(
+            RequirementCheck.submission_id,
+            RequirementCheck.requirement_id,
+            RequirementCheck.outcome,
+            RequirementCheck.proposed,
+        ).where(RequirementCheck.submission_id.in_(submission_ids))
+        for submission_id, requirement_id, outcome, proposed in db.session.execute(query):
+            found.setdefault(submission_id, {})[requirement_id] = rules.CheckState(outcome.value, proposed)
     return found
 
 

@@ -10,9 +10,20 @@ from flask_babel import gettext as _
 
 from portal import access, clock, sealed
 from portal.accounts import second_factor
-from portal.assessment import bp, deciding, forms, opened, queries, service, views
+from portal.assessment import (
+    bp,
+    checking,
+    consensus_list,
+    deciding,
+    decision_list,
+    forms,
+    opened,
+    queries,
+    recording,
+    service,
+    views,
+)
 from portal.assessment.service import AssessmentRefused
-from portal.extensions import db
 from portal.fields import record_id
 from portal.i18n import decimal2
 from portal.models import (
@@ -20,8 +31,8 @@ from portal.models import (
     AwardCriterion,
     BidSubmission,
     Decision,
+    DecisionOutcome,
     Requirement,
-    RequirementOutcome,
     Tender,
     User,
 )
@@ -61,17 +72,15 @@ def declare(tender_id: int) -> Page:
         note=existing.note if existing else "",
     )
     form.organisations.choices = forms.options((o.id, o.name) for o in organisations)
-    if form.validate_on_submit():
-        chosen = [o for o in organisations if o.id in (form.organisations.data or [])]
-        try:
-            service.declare_conflicts(
-                tender, current_user(), chosen, note=form.note.data or "", now=clock.now()
-            )
-        except AssessmentRefused as refusal:
-            show_refusal(form, refusal, elsewhere="flash")
-        else:
-            flash(_("Uw verklaring is vastgelegd."), "success")
-            return redirect(url_for("assessment.assessor_tender", tender_id=tender.id))
+    chosen = [o for o in organisations if o.id in (form.organisations.data or [])]
+
+    def declare() -> object:
+        return service.declare_conflicts(
+            tender, current_user(), chosen, note=form.note.data or "", now=clock.now()
+        )
+
+    if form.validate_on_submit() and recording.attempt(form, declare, _("Uw verklaring is vastgelegd.")):
+        return redirect(url_for("assessment.assessor_tender", tender_id=tender.id))
     status = 422 if form.errors or form.is_submitted() else 200
     page = render_template(
         "assessment/declare.html", tender=tender, form=form, existing=existing, opened=opened
@@ -95,20 +104,10 @@ def score_page(submission_id: int) -> str:
 @bp.post("/inschrijving/<int:submission_id>/<int:criterion_id>")
 def submit_score(submission_id: int, criterion_id: int) -> Page:
     submission, code = _opened_submission(submission_id, "assessment.score_submission")
-    criterion = db.get_or_404(AwardCriterion, criterion_id)
+    criterion = queries.record_or_404(AwardCriterion, criterion_id)
     form = views.score_form(criterion, forms.ScoreForm(prefix=f"c{criterion.id}"))
-    if form.validate_on_submit():
-        try:
-            service.submit_score(
-                submission, criterion, current_user(), form.value.data, form.motivation.data, now=clock.now()
-            )
-        except AssessmentRefused as refusal:
-            show_refusal(form, refusal, elsewhere="flash")
-        else:
-            flash(_("Uw beoordeling is vastgelegd."), "success")
-            return redirect(
-                url_for("assessment.score_page", submission_id=submission.id) + f"#c{criterion.id}"
-            )
+    if form.validate_on_submit() and recording.record_score(submission, criterion, form):
+        return redirect(url_for("assessment.score_page", submission_id=submission.id) + f"#c{criterion.id}")
     page = views.score_page(submission, code, current_user(), {criterion.id: form})
     return render_template("assessment/score.html", **page), 422
 
@@ -135,7 +134,7 @@ def open_bids(tender_id: int) -> Page:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
     form = forms.OpeningForm()
     if form.validate_on_submit():
-        window = db.session.get(AdmissionWindow, form.window.data) if form.window.data else None
+        window = queries.record(AdmissionWindow, form.window.data)
         if window is not None and window.tender_id != tender.id:
             abort(404)
         try:
@@ -144,6 +143,7 @@ def open_bids(tender_id: int) -> Page:
             show_refusal(form, refusal, elsewhere="flash")
         else:
             if opening.opened_at:
+                checking.index_answers(tender, opened.of(tender), now=clock.now())
                 flash(_("De inschrijvingen zijn geopend."), "success")
             else:
                 flash(
@@ -161,18 +161,16 @@ def open_bids(tender_id: int) -> Page:
 def assessors(tender_id: int) -> Page:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
     form = views.appoint_form(tender)
-    if form.validate_on_submit():
-        assessor = db.session.get(User, form.user.data)
-        criterion = db.session.get(AwardCriterion, form.criterion.data) if form.criterion.data else None
-        try:
-            if assessor is None:
-                raise AssessmentRefused(_("Kies een beoordelaar."), "user")
-            service.appoint_assessor(tender, assessor, criterion=criterion, by=current_user())
-        except AssessmentRefused as refusal:
-            show_refusal(form, refusal, elsewhere="flash")
-        else:
-            flash(_("De beoordelaar is benoemd."), "success")
-            return redirect(url_for("assessment.assessors", tender_id=tender.id))
+
+    def appoint() -> object:
+        assessor, criterion = (
+            queries.record(User, form.user.data),
+            queries.record(AwardCriterion, form.criterion.data),
+        )
+        return service.appoint_assessor(tender, assessor, criterion=criterion, by=current_user())
+
+    if form.validate_on_submit() and recording.attempt(form, appoint, _("De beoordelaar is benoemd.")):
+        return redirect(url_for("assessment.assessors", tender_id=tender.id))
     status = 422 if form.is_submitted() else 200
     return render_template("assessment/assessors.html", **views.assessors(tender, form)), status
 
@@ -190,28 +188,12 @@ def requirements(submission_id: int) -> str:
 @bp.post("/beheer/inschrijving/<int:submission_id>/eisen/<int:requirement_id>")
 def check_requirement(submission_id: int, requirement_id: int) -> Page:
     submission, code = _opened_submission(submission_id, "assessment.manage")
-    requirement = db.get_or_404(Requirement, requirement_id)
+    requirement = queries.record_or_404(Requirement, requirement_id)
     form = forms.CheckForm(prefix=f"r{requirement.id}")
-    if form.validate_on_submit():
-        deadline = clock.from_local(form.response_deadline.data) if form.response_deadline.data else None
-        try:
-            service.check_requirement(
-                submission,
-                requirement,
-                RequirementOutcome(form.outcome.data),
-                note=form.note.data or "",
-                by=current_user(),
-                now=clock.now(),
-                question=form.question.data or "",
-                response_deadline=deadline,
-            )
-        except AssessmentRefused as refusal:
-            show_refusal(form, refusal, elsewhere="flash")
-        else:
-            flash(_("De beoordeling van de eis is vastgelegd."), "success")
-            return redirect(
-                url_for("assessment.requirements", submission_id=submission.id) + f"#r{requirement.id}"
-            )
+    if form.validate_on_submit() and recording.record_check(submission, requirement, form):
+        return redirect(
+            url_for("assessment.requirements", submission_id=submission.id) + f"#r{requirement.id}"
+        )
     page = views.requirements(submission, code, {requirement.id: form})
     return render_template("assessment/requirements.html", **page), 422
 
@@ -223,28 +205,39 @@ def check_requirement(submission_id: int, requirement_id: int) -> Page:
 def consensus(tender_id: int) -> str:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
     service.view_tender(tender, purpose="consensus")
-    return render_template("assessment/consensus.html", **views.consensus(tender))
+    criterion = consensus_list.criterion_of(tender, request.args)
+    if criterion is None and request.args.get("criterium"):
+        abort(404)
+    return render_template(
+        "assessment/consensus.html", **consensus_list.page(tender, criterion, request.args)
+    )
 
 
 @bp.route("/beheer/inschrijving/<int:submission_id>/consensus/<int:criterion_id>", methods=["GET", "POST"])
 def consensus_item(submission_id: int, criterion_id: int) -> Page:
     submission, code = _opened_submission(submission_id, "assessment.manage")
-    criterion = db.get_or_404(AwardCriterion, criterion_id)
+    criterion = queries.record_or_404(AwardCriterion, criterion_id)
     if criterion not in queries.criteria_of(submission):
         abort(404)
-    existing = queries.consensus(submission.id, criterion.id)
-    form = forms.ConsensusForm(obj=existing)
-    if form.validate_on_submit():
-        try:
-            service.record_consensus(
-                submission, criterion, current_user(), form.value.data, form.motivation.data, now=clock.now()
-            )
-        except AssessmentRefused as refusal:
-            show_refusal(form, refusal, elsewhere="flash")
-        else:
-            flash(_("De consensusscore is vastgelegd."), "success")
-            return redirect(url_for("assessment.consensus", tender_id=submission.bid.tender_id))
-    else:
+    form = forms.ConsensusForm(obj=queries.consensus(submission.id, criterion.id))
+    if (
+        "overnemen" in request.form
+    ):  # the buyer accepts the internal note as the letter's text: shown, not saved
+        form.external_motivation.data = form.motivation.data
+        page = views.consensus_item(submission, code, criterion, form)
+        return render_template("assessment/consensus_item.html", **page)
+
+    def record() -> object:
+        external = form.external_motivation.data or ""
+        arguments = (submission, criterion, current_user(), *forms.scored(form))
+        return service.record_consensus(*arguments, now=clock.now(), external=external)
+
+    if form.validate_on_submit() and recording.attempt(form, record, _("De consensusscore is vastgelegd.")):
+        tender_id = submission.bid.tender_id
+        return redirect(
+            url_for("assessment.consensus", tender_id=tender_id, criterium=criterion.id, alleen="open")
+        )
+    if not form.is_submitted():
         service.view_submission(submission, purpose="consensus")
     status = 422 if form.is_submitted() else 200
     return render_template(
@@ -269,20 +262,21 @@ def results(tender_id: int) -> str:
 def decisions(tender_id: int) -> str:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
     service.view_tender(tender, purpose="decisions")
-    return render_template("assessment/decisions.html", **views.decisions(tender))
+    return render_template("assessment/decisions.html", **views.decisions(tender, request.args))
 
 
 def _decision_action(tender: Tender, action: Callable[[], object], success: str) -> Page:
     form = forms.ActionForm()
+    args = decision_list.Filter.from_args(request.args).args()
     if form.validate_on_submit():
         try:
             action()
         except AssessmentRefused as refusal:
-            flash(refusal.message, "error")
+            flash(str(refusal.message), "error")
         else:
             flash(success, "success")
-            return redirect(url_for("assessment.decisions", tender_id=tender.id))
-    return render_template("assessment/decisions.html", **views.decisions(tender)), 422
+            return redirect(url_for("assessment.decisions", tender_id=tender.id, **args))
+    return render_template("assessment/decisions.html", **views.decisions(tender, request.args)), 422
 
 
 @bp.post("/beheer/<int:tender_id>/besluiten/opstellen")
@@ -298,18 +292,18 @@ def draft_decisions(tender_id: int) -> Page:
 @bp.route("/beheer/besluit/<int:decision_id>", methods=["GET", "POST"])
 def edit_decision(decision_id: int) -> Page:
     decision = access.get_or_404(Decision, decision_id, "assessment.manage")
-    form = forms.DecisionForm(obj=decision)
-    if form.validate_on_submit():
-        try:
-            deciding.edit_decision(decision, form.motivation.data, current_user(), now=clock.now())
-        except AssessmentRefused as refusal:
-            show_refusal(form, refusal, elsewhere="flash")
-        else:
-            flash(
-                _("De motivering is aangepast. Een andere inkoper moet het besluit opnieuw goedkeuren."),
-                "success",
-            )
-            return redirect(url_for("assessment.decisions", tender_id=views.tender_of(decision).id))
+    form = forms.decision_form(decision)
+
+    def edit() -> None:
+        outcome, reason = DecisionOutcome(form.outcome.data), form.change_reason.data or ""
+        motivation = form.motivation.data or ""
+        deciding.edit_decision(
+            decision, motivation, current_user(), now=clock.now(), outcome=outcome, reason=reason
+        )
+
+    done = _("Het besluit is aangepast. Een andere inkoper moet het opnieuw goedkeuren.")
+    if form.validate_on_submit() and recording.attempt(form, edit, done):
+        return redirect(url_for("assessment.decisions", tender_id=views.tender_of(decision).id))
     status = 422 if form.is_submitted() else 200
     return render_template("assessment/edit_decision.html", **views.edit_decision(decision, form)), status
 
@@ -330,9 +324,10 @@ def approve_decision(decision_id: int) -> Page:
 def approve_all(tender_id: int) -> Page:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
     counts: list[tuple[int, int]] = []
+    chosen = decision_list.matching_ids(tender, decision_list.Filter.from_args(request.args))
     page = _decision_action(
         tender,
-        lambda: counts.append(deciding.approve_all(tender, current_user(), now=clock.now())),
+        lambda: counts.append(deciding.approve_all(tender, current_user(), now=clock.now(), ids=chosen)),
         _("De besluiten zijn goedgekeurd."),
     )
     if counts and counts[0][1]:
@@ -347,13 +342,8 @@ def approve_all(tender_id: int) -> Page:
 @second_factor.recent_required  # a sensitive action: the second factor again after 15 minutes
 def send_decisions(tender_id: int) -> Page:
     tender = access.get_or_404(Tender, tender_id, "assessment.manage")
-    progress: list[tuple[int, int]] = []
-
-    def send() -> None:
-        progress.append(deciding.send_decisions(tender, current_user(), now=clock.now()))
-
-    page = _decision_action(tender, send, _("De besluiten worden verzonden."))
-    if progress:
-        sent, total = progress[0]
-        flash(_("%(sent)s van %(total)s besluiten verzonden.", sent=sent, total=total), "success")
-    return page
+    return _decision_action(
+        tender,
+        lambda: deciding.start_sending(tender, current_user()),
+        _("De besluiten worden op de achtergrond verzonden; de voortgang staat hieronder."),
+    )

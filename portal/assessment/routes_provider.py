@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal import access, audit, clock, uploads
-from portal.assessment import bp, forms, letters, queries, rules, service
-from portal.assessment.service import AssessmentRefused
-from portal.extensions import db
+from portal.assessment import bp, forms, letters, queries, recording, rules, service
 from portal.models import BidSubmission, Clarification, Decision, Requirement
-from portal.web import Page, current_user, show_refusal
+from portal.web import Page, current_user
 
 
 @bp.get("/besluit/<int:submission_id>")
@@ -32,8 +30,8 @@ def provider_decision(submission_id: int) -> str:
 
 @bp.get("/besluit/brief/<int:decision_id>")
 def letter(decision_id: int) -> Response:
-    decision = db.get_or_404(Decision, decision_id)
-    submission = db.session.get(BidSubmission, decision.submission_id)
+    decision = queries.record_or_404(Decision, decision_id)
+    submission = queries.record_or_404(BidSubmission, decision.submission_id)
     access.require("assessment.view_decision", submission)
     if decision.sent_at is None or not decision.letter_stored_name:
         abort(404)
@@ -50,22 +48,18 @@ def letter(decision_id: int) -> Response:
 
 @bp.route("/verduidelijking/<int:clarification_id>", methods=["GET", "POST"])
 def answer_clarification(clarification_id: int) -> Page:
-    clarification = db.get_or_404(Clarification, clarification_id)
-    submission = db.session.get(BidSubmission, clarification.submission_id)
+    clarification = queries.record_or_404(Clarification, clarification_id)
+    submission = queries.record_or_404(BidSubmission, clarification.submission_id)
     access.require("assessment.answer_clarification", submission)
     form = forms.AnswerForm()
-    if form.validate_on_submit():
-        try:
-            service.answer_clarification(clarification, current_user(), form.answer.data, now=clock.now())
-        except AssessmentRefused as refusal:
-            show_refusal(form, refusal, elsewhere="flash")
-        else:
-            flash(_("Uw antwoord is verzonden."), "success")
-            return redirect(url_for("assessment.answer_clarification", clarification_id=clarification.id))
+
+    def answer() -> None:
+        service.answer_clarification(clarification, current_user(), form.answer.data or "", now=clock.now())
+
+    if form.validate_on_submit() and recording.attempt(form, answer, _("Uw antwoord is verzonden.")):
+        return redirect(url_for("assessment.answer_clarification", clarification_id=clarification.id))
     status = 422 if form.is_submitted() else 200
-    requirement = (
-        db.session.get(Requirement, clarification.requirement_id) if clarification.requirement_id else None
-    )
+    requirement = queries.record(Requirement, clarification.requirement_id)
     return render_template(
         "assessment/answer_clarification.html",
         clarification=clarification,

@@ -228,3 +228,44 @@ def standstill_end(sent_at: datetime, days: int) -> date:
 
 def clarification_open(deadline: datetime, answered: bool, *, now: datetime) -> bool:
     return not answered and now <= deadline
+
+
+# --- knock-out proposals and what keeps a bid from a decision ----------------------------------------
+
+FLAG_ANSWERED_NO = "answered_no"
+FLAG_MISSING_EVIDENCE = "missing_evidence"
+
+
+def knockout_flag(
+    *, knockout: bool, evidence_required: bool, declaration: bool | None, evidence_count: int
+) -> str | None:
+    """Why a knock-out answer is proposed "not met" (a key; None: nothing to propose).
+
+    Like the Digital Marketplace's pass rules: the answer decides the proposal, a person the outcome.
+    """
+    if not knockout:
+        return None
+    if declaration is False:
+        return FLAG_ANSWERED_NO
+    if evidence_required and evidence_count == 0:
+        return FLAG_MISSING_EVIDENCE
+    return None
+
+
+@dataclass(frozen=True)
+class CheckState:
+    outcome: str  # RequirementOutcome's value: "met", "not_met", "clarification"
+    proposed: bool = False  # a knock-out proposal that no buyer has confirmed or overridden
+
+
+def unsettled(required: Iterable[int], checks: Mapping[int, CheckState]) -> list[int]:
+    """The requirements that keep a bid from any decision: not checked, waiting for a clarification,
+    or a knock-out proposal no buyer confirmed; so an unconfirmed "nee" can never be admitted."""
+    return [
+        r for r in required if r not in checks or checks[r].proposed or checks[r].outcome == "clarification"
+    ]
+
+
+def needs_motivation(outcome: str, *, overrides_proposal: bool) -> bool:
+    """A "not met" is motivated, and so is a "met" that overrides a knock-out proposal."""
+    return outcome == "not_met" or (overrides_proposal and outcome == "met")

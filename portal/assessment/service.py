@@ -92,8 +92,10 @@ def confirm_opening(
 
 
 def appoint_assessor(
-    tender: Tender, assessor: User, *, criterion: AwardCriterion | None, by: User
+    tender: Tender, assessor: User | None, *, criterion: AwardCriterion | None, by: User
 ) -> AssessorAppointment:
+    if assessor is None:
+        raise AssessmentRefused(_("Kies een beoordelaar."), "user")
     if not assessor.has_role(Role.ASSESSOR) or not assessor.is_active:
         raise AssessmentRefused(_("Deze persoon heeft geen actieve rol als beoordelaar."), "user")
     if criterion is not None and criterion.tender_id != tender.id:
@@ -161,16 +163,24 @@ def check_requirement(
     if requirement not in queries.requirements_of(submission):
         raise AssessmentRefused(_("Deze eis hoort niet bij deze inschrijving."))
     _refuse_when_decided(submission)
+    check = queries.checks(submission.id).get(requirement.id) or RequirementCheck(
+        submission_id=submission.id, requirement_id=requirement.id, proposed=False
+    )
+    if rules.needs_motivation(outcome.value, overrides_proposal=check.proposed) and not note.strip():
+        raise AssessmentRefused(_("Schrijf de motivering van deze beoordeling."), "note")
     if outcome is RequirementOutcome.CLARIFICATION:
         _ask_clarification(submission, requirement, question, response_deadline, by=by, now=now)
-    check = queries.checks(submission.id).get(requirement.id) or RequirementCheck(
-        submission_id=submission.id, requirement_id=requirement.id
-    )
-    check.outcome, check.note, check.checked_at, check.checked_by_id = outcome, note, now, by.id
+    check.outcome, check.note, check.checked_at, check.checked_by_id = outcome, note.strip(), now, by.id
+    check.proposed = False
     db.session.add(check)
     db.session.flush()
     audit.record(
-        "assessment.check_requirement", check, actor=by, submission=submission.id, result=outcome.value
+        "assessment.check_requirement",
+        check,
+        actor=by,
+        submission=submission.id,
+        result=outcome.value,
+        proposal=check.flag_reason,
     )
     return check
 
@@ -251,31 +261,41 @@ def submit_score(
     now: datetime,
 ) -> Score:
     """An assessor's own score on the criterion's scale, with a motivation; submitted once."""
+    _refuse_foreign_criterion(submission, criterion)
+    _refuse_not_assessing(submission, criterion, assessor)
+    number = _parse(value, "value")
+    if number not in rules.scale_values(criterion.scale):
+        raise AssessmentRefused(_("Kies een score van de schaal."), "value")
+    text = _motivated(motivation)
+    score = Score(submission_id=submission.id, criterion_id=criterion.id, assessor_id=assessor.id)
+    score.kind, score.value, score.motivation, score.submitted_at = ScoreKind.INDIVIDUAL, number, text, now
+    return _stored(score, "assessment.score", assessor)
+
+
+def _refuse_foreign_criterion(submission: BidSubmission, criterion: AwardCriterion) -> None:
     if criterion not in queries.criteria_of(submission):
         raise AssessmentRefused(_("Dit criterium hoort niet bij deze inschrijving."))
+
+
+def _refuse_not_assessing(submission: BidSubmission, criterion: AwardCriterion, assessor: User) -> None:
     if criterion not in queries.assessor_criteria(submission.bid.tender, assessor.id):
         raise AssessmentRefused(_("U bent niet benoemd voor dit gunningscriterium."))
     if assessor.id not in queries.required_assessors(submission, criterion):
         raise AssessmentRefused(_("U beoordeelt deze inschrijving niet."))
-    number = _parse(value, "value")
-    if number not in rules.scale_values(criterion.scale):
-        raise AssessmentRefused(_("Kies een score van de schaal."), "value")
-    if not motivation.strip():
-        raise AssessmentRefused(_("Een motivering is verplicht."), "motivation")
     if any(s.assessor_id == assessor.id for s in queries.individual_scores(submission.id, criterion.id)):
         raise AssessmentRefused(_("U heeft dit criterium voor deze inschrijving al beoordeeld."))
-    score = Score(
-        submission_id=submission.id,
-        criterion_id=criterion.id,
-        assessor_id=assessor.id,
-        kind=ScoreKind.INDIVIDUAL,
-        value=number,
-        motivation=motivation.strip(),
-        submitted_at=now,
-    )
+
+
+def _motivated(motivation: str) -> str:
+    if not motivation.strip():
+        raise AssessmentRefused(_("Een motivering is verplicht."), "motivation")
+    return motivation.strip()
+
+
+def _stored(score: Score, action: str, actor: User) -> Score:
     db.session.add(score)
     db.session.flush()
-    audit.record("assessment.score", score, actor=assessor, submission=submission.id, criterion=criterion.id)
+    audit.record(action, score, actor=actor, submission=score.submission_id, criterion=score.criterion_id)
     return score
 
 
@@ -287,32 +307,28 @@ def record_consensus(
     motivation: str,
     *,
     now: datetime,
+    external: str | None = None,
 ) -> Score:
-    """The consensus score, only when every appointed assessor has scored this criterion of this bid."""
-    if criterion not in queries.criteria_of(submission):
-        raise AssessmentRefused(_("Dit criterium hoort niet bij deze inschrijving."))
+    """The consensus score, only when every appointed assessor has scored this criterion of this bid.
+
+    `motivation` is the team's internal note; `external` the letter's text (None: left as it was). The
+    note is never copied into the letter: a buyer writes the external text or accepts the note as it.
+    """
+    _refuse_foreign_criterion(submission, criterion)
     if not queries.complete(submission, criterion):
         raise AssessmentRefused(_("Nog niet alle beoordelaars hebben dit criterium beoordeeld."), "value")
     _refuse_when_decided(submission)
-    number = _parse(value, "value")
-    scale = rules.scale_values(criterion.scale)
+    number, scale = _parse(value, "value"), rules.scale_values(criterion.scale)
     if not scale[0] <= number <= scale[-1]:
         raise AssessmentRefused(_("De score ligt buiten de schaal."), "value")
-    if not motivation.strip():
-        raise AssessmentRefused(_("Een motivering is verplicht."), "motivation")
+    text = _motivated(motivation)
     score = queries.consensus(submission.id, criterion.id) or Score(
         submission_id=submission.id, criterion_id=criterion.id, kind=ScoreKind.CONSENSUS
     )
-    score.assessor_id, score.value, score.motivation, score.submitted_at = (
-        buyer.id,
-        number,
-        motivation.strip(),
-        now,
-    )
-    db.session.add(score)
-    db.session.flush()
-    audit.record("assessment.consensus", score, actor=buyer, submission=submission.id, criterion=criterion.id)
-    return score
+    score.assessor_id, score.value, score.motivation, score.submitted_at = buyer.id, number, text, now
+    if external is not None:
+        score.external_motivation = external.strip() or None
+    return _stored(score, "assessment.consensus", buyer)
 
 
 def _refuse_when_decided(submission: BidSubmission) -> None:

@@ -6,20 +6,24 @@ organisation's name, KvK number or evidence file names.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal.assessment import deciding, forms, opened, queries, rules
+from portal.assessment import decision_list, forms, opened, queries, rules
+from portal.assessment.checklist import PAGE_SIZE
 from portal.assessment.results import per_lot
+from portal.assessment.views_checks import flag_label
 from portal.bids.content import SubmittedContent
 from portal.extensions import db
 from portal.models import (
     AwardCriterion,
     BidSubmission,
     Decision,
+    DecisionOutcome,
     Procedure,
     Role,
     ScoreKind,
@@ -29,15 +33,16 @@ from portal.models import (
 )
 
 
-def _names(ids: set[int | None]) -> dict[int, str]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
+def user_names(ids: set[int] | set[int | None]) -> dict[int, str]:
+    """User id → name, for the people a page names (assessors, buyers)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
         return {}
-    return {u.id: u.name for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
+    return {u.id: u.name for u in db.session.scalars(sa.select(User).where(User.id.in_(wanted)))}
 
 
 def tender_of(decision: Decision) -> Tender:
-    return db.session.get(BidSubmission, decision.submission_id).bid.tender
+    return db.session.get_one(BidSubmission, decision.submission_id).bid.tender
 
 
 def tie_break_label(rule: str) -> str:
@@ -77,7 +82,8 @@ def assessor_tender(tender: Tender, user: User) -> dict[str, Any]:
             rows.append(
                 {"id": submission.id, "code": codes[submission.id], "done": done, "total": len(criteria)}
             )
-    return {"tender": tender, "declared": declared, "opened": is_opened, "rows": rows}
+    criteria = queries.assessor_criteria(tender, user.id) if declared and is_opened else []
+    return {"tender": tender, "declared": declared, "opened": is_opened, "rows": rows, "criteria": criteria}
 
 
 def score_form(criterion: AwardCriterion, form: forms.ScoreForm | None = None) -> forms.ScoreForm:
@@ -95,7 +101,7 @@ def score_page(
     mine = queries.assessor_criteria(tender, user.id)
     given_scores = queries.scores([submission.id], ScoreKind.INDIVIDUAL)
     content = SubmittedContent.from_json(submission.content)
-    items = []
+    items: list[dict[str, Any]] = []
     for criterion in queries.criteria_of(submission):
         if criterion not in mine:
             continue
@@ -111,7 +117,7 @@ def score_page(
                 "form": None if own else score_form(criterion, given.get(criterion.id)),
             }
         )
-    names = _names({s.assessor_id for item in items for s in item["others"]})
+    names = user_names({s.assessor_id for item in items for s in item["others"]})
     return {
         "tender": tender,
         "code": code,
@@ -136,7 +142,7 @@ def opening(tender: Tender, form: forms.OpeningForm) -> dict[str, Any]:
             if w.id not in opened_windows
         ]
     )
-    names = _names({o.first_by_id for o in openings} | {o.second_by_id for o in openings})
+    names = user_names({o.first_by_id for o in openings} | {o.second_by_id for o in openings})
     released = opened.of(tender)
     return {
         "tender": tender,
@@ -175,7 +181,7 @@ def assessors(tender: Tender, form: forms.AppointForm) -> dict[str, Any]:
         "tender": tender,
         "form": form,
         "appointments": appointments,
-        "names": _names({a.user_id for a in appointments}),
+        "names": user_names({a.user_id for a in appointments}),
         "criteria": {c.id: c for c in tender.criteria},
         "declarations": queries.declarations(tender),
         "opened": queries.is_opened(tender),
@@ -194,49 +200,17 @@ def requirements(submission: BidSubmission, code: str, given: dict[int, forms.Ch
                 "requirement": requirement,
                 "answer": content.requirement(requirement.id),
                 "check": checks.get(requirement.id),
+                "flag": flag_label(checks.get(requirement.id)),
                 "clarifications": [c for c in clarifications if c.requirement_id == requirement.id],
                 "form": form,
             }
         )
-    tender = submission.bid.tender
-    return {
-        "tender": tender,
-        "submission": submission,
-        "code": code,
-        "items": items,
-        "lots": queries.lots_of(submission),
-    }
+    return {**_bid(submission, code), "items": items, "lots": queries.lots_of(submission)}
 
 
-def consensus(tender: Tender) -> dict[str, Any]:
-    released = opened.of(tender)
-    submissions, codes = released.submissions, released.codes
-    individual = queries.scores([s.id for s in submissions], ScoreKind.INDIVIDUAL)
-    rows = []
-    for submission in submissions:
-        for criterion in queries.criteria_of(submission):
-            values = [
-                s.value
-                for s in individual
-                if s.submission_id == submission.id and s.criterion_id == criterion.id
-            ]
-            complete = queries.complete(submission, criterion)
-            shown = values if complete else []  # no values while an assessor (maybe this buyer) still scores
-            rows.append(
-                {
-                    "submission": submission,
-                    "code": codes[submission.id],
-                    "criterion": criterion,
-                    "given": shown,
-                    "count": len(values),
-                    "needed": len(queries.required_assessors(submission, criterion)),
-                    "spread": rules.spread(shown),
-                    "flagged": rules.spread_flagged(shown, rules.scale_values(criterion.scale)),
-                    "complete": complete,
-                    "consensus": queries.consensus(submission.id, criterion.id),
-                }
-            )
-    return {"tender": tender, "rows": rows, "threshold": int(rules.SPREAD_THRESHOLD_FRACTION * 100)}
+def _bid(submission: BidSubmission, code: str) -> dict[str, Any]:
+    """What every page about one opened bid shows at its top."""
+    return {"tender": submission.bid.tender, "submission": submission, "code": code}
 
 
 def consensus_item(
@@ -245,15 +219,12 @@ def consensus_item(
     complete = queries.complete(submission, criterion)
     scores = queries.individual_scores(submission.id, criterion.id) if complete else []
     values = [s.value for s in scores]
-    tender = submission.bid.tender
     return {
-        "tender": tender,
-        "submission": submission,
-        "code": code,
+        **_bid(submission, code),
         "criterion": criterion,
         "answer": SubmittedContent.from_json(submission.content).criterion_answer(criterion.id),
         "scores": scores,
-        "names": _names({s.assessor_id for s in scores}),
+        "names": user_names({s.assessor_id for s in scores}),
         "mean": rules.mean(values),
         "spread": rules.spread(values),
         "flagged": rules.spread_flagged(values, rules.scale_values(criterion.scale)),
@@ -287,27 +258,50 @@ def results(tender: Tender, lot_id: int | None = None) -> dict[str, Any] | None:
     }
 
 
-def decisions(tender: Tender) -> dict[str, Any]:
-    found = queries.decisions(tender)
-    submissions = {d.submission_id: db.session.get(BidSubmission, d.submission_id) for d in found}
-    sent, total = deciding.sent_progress(tender)
+def decision_filters(tender: Tender, args: Mapping[str, str]) -> forms.DecisionFilterForm:
+    form = forms.DecisionFilterForm(args)
+    form.besluit.choices = forms.options([("", _l("Alle"))] + [(o.value, o.label) for o in DecisionOutcome])
+    form.perceel.choices = forms.options(
+        [("", _l("Alle percelen"))] + [(lot.id, lot.name) for lot in tender.lots]
+    )
+    form.status.choices = forms.options(
+        [
+            ("", _l("Alle")),
+            ("te_keuren", _l("Te keuren")),
+            ("goedgekeurd", _l("Goedgekeurd")),
+            ("verzonden", _l("Verzonden")),
+        ]
+    )
+    return form
+
+
+def decisions(tender: Tender, args: Mapping[str, str]) -> dict[str, Any]:
+    """One page (50) of the filtered decisions, as columns, with the tender's progress."""
+    flt = decision_list.Filter.from_args(args)
+    rows, total = decision_list.listing(tender, flt)
+    progress = decision_list.progress(tender)
+    first = (flt.page - 1) * PAGE_SIZE + 1
     return {
         "tender": tender,
-        "decisions": found,
-        "submissions": submissions,
+        "rows": rows,
+        "total": total,
+        "flt": flt,
+        "filters": decision_filters(tender, args),
+        "first": first,
+        "last": first + len(rows) - 1,
+        "pages": max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
         "codes": opened.of(tender).codes,
         "lots": {lot.id: lot for lot in tender.lots},
-        "names": _names({d.drafted_by_id for d in found} | {d.approved_by_id for d in found}),
-        "sent": sent,
-        "total": total,
-        "all_approved": bool(found) and all(d.approved_at for d in found),
+        "names": user_names({r.drafted_by_id for r in rows} | {r.approved_by_id for r in rows}),
+        "progress": progress,
+        "all_approved": bool(progress.total) and progress.approved == progress.total,
         "opened": queries.is_opened(tender),
         "form": forms.ActionForm(),
     }
 
 
 def edit_decision(decision: Decision, form: forms.DecisionForm) -> dict[str, Any]:
-    submission = db.session.get(BidSubmission, decision.submission_id)
+    submission = db.session.get_one(BidSubmission, decision.submission_id)
     return {
         "decision": decision,
         "tender": submission.bid.tender,

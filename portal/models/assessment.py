@@ -79,6 +79,27 @@ class RequirementCheck(Base):
     note: Mapped[str] = mapped_column(sa.Text, default="")
     checked_at: Mapped[datetime] = mapped_column(default=utcnow)
     checked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    # a knock-out answered "nee" (or missing its document) is proposed "not met" at opening, with the
+    # reason; a buyer confirms or overrides it (with a motivation). While proposed, no decision is drafted.
+    proposed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    flag_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+
+
+class SubmittedAnswer(Base):
+    """One requirement's answer as frozen in a submission, copied out of its content once it is opened,
+    so a buyer can list and filter one requirement across 350 bids without reading 350 contents."""
+
+    __tablename__ = "submitted_answer"
+    __table_args__ = (sa.UniqueConstraint("submission_id", "requirement_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("bid_submission.id", ondelete="CASCADE"))
+    requirement_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("requirement.id", ondelete="CASCADE"), index=True
+    )
+    declaration: Mapped[bool | None]
+    explanation: Mapped[str] = mapped_column(sa.Text, default="")
+    evidence: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)  # [{id, name, sha256}]
 
 
 class Clarification(Base):
@@ -125,6 +146,9 @@ class Score(Base):
     value: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2))
     motivation: Mapped[str] = mapped_column(sa.Text)
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # consensus only: `motivation` is the team's INTERNAL note; the letter carries this EXTERNAL text,
+    # written or accepted by a buyer (never copied from the note without that step)
+    external_motivation: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class Decision(Base):

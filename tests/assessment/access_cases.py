@@ -25,6 +25,11 @@ CASES = [
         method="POST",
         note="empty form: 422",
     ),
+    Case(
+        "assessment.score_criterion",
+        lambda w: f"/beoordeling/{_t(w)}/criterium/{w.assessment_criterion.id}",
+        ASSESSOR,
+    ),
     # buyer
     Case("assessment.manage_index", lambda w: "/beoordeling/beheer", BUYER),
     Case("assessment.opening", lambda w: f"/beoordeling/beheer/{_t(w)}", BUYER),
@@ -36,6 +41,28 @@ CASES = [
         lambda w: f"/beoordeling/beheer/inschrijving/{_s(w)}/eisen/{w.assessment_requirement.id}",
         BUYER,
         method="POST",
+    ),
+    Case("assessment.requirement_overview", lambda w: f"/beoordeling/beheer/{_t(w)}/eisen", BUYER),
+    Case(
+        "assessment.requirement_checks",
+        lambda w: f"/beoordeling/beheer/{_t(w)}/eisen/{w.assessment_requirement.id}",
+        BUYER,
+    ),
+    Case(
+        "assessment.mark_met",
+        lambda w: f"/beoordeling/beheer/{_t(w)}/eisen/{w.assessment_requirement.id}/voldaan",
+        BUYER,
+        method="POST",
+    ),
+    Case(
+        "assessment.check_one",
+        lambda w: f"/beoordeling/beheer/{_t(w)}/eisen/{w.assessment_requirement.id}/{_s(w)}",
+        BUYER,
+    ),
+    Case(
+        "assessment.submitted_evidence",
+        lambda w: f"/beoordeling/beheer/inschrijving/{_s(w)}/bewijs/{w.submitted_evidence_id}",
+        BUYER,
     ),
     Case("assessment.consensus", lambda w: f"/beoordeling/beheer/{_t(w)}/consensus", BUYER),
     Case(

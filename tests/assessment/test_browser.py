@@ -57,7 +57,9 @@ def _login(browser, base: str, email: str):  # type: ignore[no-untyped-def]
     return page
 
 
-def _score_as_assessor(browser, base: str, email: str, journey: dict, value: str, motivation: str):  # type: ignore[no-untyped-def]
+def _score_as_assessor(
+    browser, base: str, email: str, journey: dict, value: str, motivation: str, *, per_criterion: bool = False
+):  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
     page = _login(browser, base, email)
@@ -67,16 +69,20 @@ def _score_as_assessor(browser, base: str, email: str, journey: dict, value: str
     page.get_by_label("Ik verklaar dit naar waarheid").check()
     page.get_by_role("button", name="Verklaring vastleggen").click()
     expect(page.get_by_text("Uw verklaring is vastgelegd.")).to_be_visible()
-    page.get_by_role("link", name="Inschrijving 001").click()
+    if not per_criterion:
+        page.get_by_role("link", name="Inschrijving 001").click()
     for criterion_id in journey["criteria"]:
-        section = page.locator(f"section#c{criterion_id}")
+        if per_criterion:  # the same criterion, bid after bid (here: one bid)
+            page.goto(f"{base}/beoordeling/{journey['tender_id']}/criterium/{criterion_id}")
+            expect(page.get_by_text("Inschrijving 1 van 1")).to_be_visible()
+        section = page.locator("main") if per_criterion else page.locator(f"section#c{criterion_id}")
         section.get_by_label(f"{value} – Score {value}").check()
         section.get_by_label("Motivering").fill(motivation)
         section.get_by_role("button", name="Score indienen").click()
         expect(page.get_by_text("Uw beoordeling is vastgelegd.")).to_be_visible()
-    html = page.content()
-    assert journey["organisation"] not in html
-    assert journey["kvk"] not in html
+        html = page.content()
+        assert journey["organisation"] not in html
+        assert journey["kvk"] not in html
     return page
 
 
@@ -87,22 +93,29 @@ def test_two_assessors_and_two_buyers_score_and_decide_one_bid(app, live_server,
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         first = _score_as_assessor(browser, live_server, journey["assessors"][0], journey, "8", "Sterk plan")
         assert "Nog geen andere scores." in first.content()
-        second = _score_as_assessor(browser, live_server, journey["assessors"][1], journey, "6", "Voldoende")
+        second = _score_as_assessor(
+            browser, live_server, journey["assessors"][1], journey, "6", "Voldoende", per_criterion=True
+        )
         expect(second.get_by_text("Sterk plan").first).to_be_visible()  # seen only after his own score
 
         buyer = _login(browser, live_server, journey["buyers"][0])
-        buyer.goto(f"{live_server}/beoordeling/beheer/{journey['tender_id']}/consensus")
-        for _ in journey["criteria"]:
+        for criterion_id in journey["criteria"]:
+            buyer.goto(
+                f"{live_server}/beoordeling/beheer/{journey['tender_id']}/consensus?criterium={criterion_id}"
+            )
             buyer.get_by_role("link", name="Vastleggen").first.click()
             buyer.get_by_label("Consensusscore").fill("7")
-            buyer.get_by_label("Motivering").fill("Samen besproken: goed onderbouwd")
+            buyer.get_by_label("Interne notitie").fill("Samen besproken: goed onderbouwd")
+            buyer.get_by_role("button", name="Notitie overnemen").click()  # accepted, not copied silently
+            expect(buyer.get_by_label("Motivering in de brief")).to_have_value(
+                "Samen besproken: goed onderbouwd"
+            )
             buyer.get_by_role("button", name="Consensusscore vastleggen").click()
             expect(buyer.get_by_text("De consensusscore is vastgelegd.")).to_be_visible()
-        buyer.get_by_role("link", name="Opening").click()
-        buyer.get_by_role("link", name="Eisen beoordelen").click()
-        buyer.get_by_label("Voldaan", exact=True).check()
-        buyer.get_by_role("button", name="Vastleggen").click()
-        expect(buyer.get_by_text("De beoordeling van de eis is vastgelegd.")).to_be_visible()
+        buyer.get_by_role("link", name="Eisen", exact=True).click()  # one requirement across all bids
+        buyer.locator("main table a").first.click()
+        buyer.get_by_role("button", name="Voldaan voor alle 1 inschrijvingen van dit filter").first.click()
+        expect(buyer.get_by_text("1 inschrijvingen voldoen aan deze eis.")).to_be_visible()
         buyer.goto(f"{live_server}/beoordeling/beheer/{journey['tender_id']}/resultaten")
         expect(buyer.get_by_role("cell", name="7,00", exact=True).last).to_be_visible()
         buyer.get_by_role("link", name="Besluiten", exact=True).last.click()
@@ -111,8 +124,8 @@ def test_two_assessors_and_two_buyers_score_and_decide_one_bid(app, live_server,
 
         approver = _login(browser, live_server, journey["buyers"][1])
         approver.goto(f"{live_server}/beoordeling/beheer/{journey['tender_id']}/besluiten")
-        approver.get_by_role("button", name="Goedkeuren", exact=True).click()
-        expect(approver.get_by_text("Het besluit is goedgekeurd.")).to_be_visible()
+        approver.get_by_role("button", name="besluiten van dit filter goedkeuren").click()  # in bulk
+        expect(approver.get_by_text("De besluiten zijn goedgekeurd.")).to_be_visible()
         approver.get_by_role("button", name="Besluiten verzenden").click()
         expect(approver.get_by_text("Verzonden: 1 / 1")).to_be_visible()
         browser.close()

@@ -262,3 +262,40 @@ def test_only_a_knockout_not_met_of_this_perceel_excludes():
     assert rules.knocked_out(requirements, 5, {1, 2, 3, 4}) == (1, 2)
     assert rules.knocked_out(requirements, 6, {2}) == ()
     assert rules.knocked_out(requirements, 6, set()) == ()
+
+
+# --- knock-out proposals --------------------------------------------------------------------------
+
+
+def _flag(**kw):
+    args = {"knockout": True, "evidence_required": False, "declaration": True, "evidence_count": 0} | kw
+    return rules.knockout_flag(**args)
+
+
+def test_a_knockout_answered_nee_is_proposed_not_met():
+    assert _flag(declaration=False) == rules.FLAG_ANSWERED_NO
+    assert _flag(declaration=False, knockout=False) is None
+
+
+def test_a_knockout_without_its_required_document_is_proposed_not_met():
+    assert _flag(evidence_required=True, evidence_count=0) == rules.FLAG_MISSING_EVIDENCE
+    assert _flag(evidence_required=True, evidence_count=1) is None
+    assert _flag(declaration=None, evidence_required=True, evidence_count=2) is None
+
+
+def test_an_unconfirmed_proposal_keeps_the_bid_from_a_decision():
+    checks = {
+        1: rules.CheckState("met"),
+        2: rules.CheckState("not_met", proposed=True),
+        3: rules.CheckState("clarification"),
+        4: rules.CheckState("not_met"),
+    }
+    assert rules.unsettled([1, 2, 3, 4, 5], checks) == [2, 3, 5]
+    assert rules.unsettled([1, 4], checks) == []
+
+
+def test_not_met_and_overriding_a_proposal_need_a_motivation():
+    assert rules.needs_motivation("not_met", overrides_proposal=False)
+    assert rules.needs_motivation("met", overrides_proposal=True)
+    assert not rules.needs_motivation("met", overrides_proposal=False)
+    assert not rules.needs_motivation("clarification", overrides_proposal=True)  # its question is required

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from portal import uploads
+from portal.bids.content import SubmittedContent
 from portal.extensions import db
 from portal.models import (
     AssessorAppointment,
@@ -14,6 +15,7 @@ from portal.models import (
     ConflictDeclaration,
     Decision,
     DecisionOutcome,
+    EvidenceFile,
     Law,
     Lot,
     Opening,
@@ -48,6 +50,7 @@ def extend(world) -> None:  # type: ignore[no-untyped-def]
     now = datetime.now(UTC).replace(microsecond=0)
     tender = _tender(world, now)
     requirement = factories.RequirementFactory(tender=tender)
+    factories.RequirementFactory(tender=tender, knockout=True, evidence_required=True)
     criterion = factories.AwardCriterionFactory(tender=tender, weight=Decimal(100))
     db.session.refresh(tender)
     submission = factories.submitted_bid(tender, world.own_org)
@@ -96,4 +99,13 @@ def extend(world) -> None:  # type: ignore[no-untyped-def]
         assessment_requirement=requirement,
         own_clarification=clarification,
         own_decision=decision,
+        submitted_evidence_id=_evidence_on_disk(submission),
     )
+
+
+def _evidence_on_disk(submission) -> int:  # type: ignore[no-untyped-def]
+    """The submission's evidence file, its bytes written where uploads keeps them."""
+    content = SubmittedContent.from_json(submission.content)
+    evidence = db.session.get(EvidenceFile, next(e.id for a in content.requirements for e in a.evidence))
+    uploads.path_of(evidence.stored_name).write_bytes(b"%PDF-1.4 bewijs")
+    return evidence.id
