@@ -338,3 +338,27 @@ def _accept_agreement(user: Any, agreement: Any) -> bool:
 def _read_open_data(_user: Any, _obj: Any) -> bool:
     """Open data shows only what is public (portal/opendata/releases.py): everyone may read it."""
     return True
+
+
+# --- monitoring (the contract term) ------------------------------------------------------------------
+
+_register_role_policies({"monitoring.manage": (Role.CONTRACT_MANAGER,)})
+
+
+@policy("monitoring.mine")
+def _my_monitoring(user: Any, _obj: Any) -> bool:
+    return user.is_provider
+
+
+@policy("monitoring.view_action")
+def _view_monitoring_action(user: Any, action: Any) -> bool:
+    """The contract manager sees every action; a provider only its own (another's is hidden: 404)."""
+    if user.has_role(Role.CONTRACT_MANAGER):
+        return True
+    return user.is_provider and same_organisation(user, action.organisation_id)
+
+
+@policy("monitoring.answer")
+def _answer_monitoring_action(user: Any, action: Any) -> bool:
+    """A provider's administrator or member answers its own organisation's verbeterplan."""
+    return user.is_provider and same_organisation(user, action.organisation_id)

@@ -29,6 +29,8 @@ ITEMS: list[NavItem] = [
     NavItem("assessment.manage_index", _l("Besluiten"), "assessment.manage"),
     NavItem("agreements.register", _l("Contractregister"), "agreements.register"),
     NavItem("agreements.mine", _l("Mijn overeenkomsten"), "bids.start", providers_only=True),
+    NavItem("monitoring.index", _l("Monitoring"), "monitoring.manage"),
+    NavItem("monitoring.mine", _l("Monitoring"), "monitoring.mine", providers_only=True),
     NavItem("dashboard.figures", _l("Cijfers"), "dashboard.view"),
     NavItem("admin.users", _l("Gebruikers"), "admin.manage_users"),
     NavItem("admin.outbox", _l("E-mail"), "admin.manage_mail"),

@@ -13,6 +13,7 @@ from portal.agreements import amendments, bp, export, forms, jobs, queries, serv
 from portal.agreements.rules import AgreementRefused
 from portal.fields import filter_value
 from portal.models import Agreement, AgreementStatus, GenerationJob, Tender
+from portal.monitoring import queries as monitoring
 
 # --- the register (contract manager, buyer) ------------------------------------------------------
 
@@ -50,6 +51,7 @@ def register() -> str:
         rows=rows,
         tenders=queries.tenders(),
         may_manage=access.allowed(current_user, "agreements.manage"),
+        stopped=monitoring.stopped_organisations(clock.now()),
         export_args={name: value for name, value in request.args.items() if name in form},
     )
 
@@ -101,6 +103,7 @@ def _show_page(agreement: Agreement, error: str | None = None) -> str:
         error=error,
         may_manage=access.allowed(current_user, "agreements.manage", agreement),
         may_accept=access.allowed(current_user, "agreements.accept", agreement),
+        stops=monitoring.stops_of(agreement.organisation_id, clock.to_local(clock.now()).date()),
     )
 
 

@@ -22,6 +22,14 @@ from portal.models.base import Base
 from portal.models.bid import Bid, BidLine, BidSubmission, CriterionAnswer, EvidenceFile, RequirementAnswer
 from portal.models.enums import *  # noqa: F403 - the enums are part of the model vocabulary
 from portal.models.mail import OutgoingMail
+from portal.models.monitoring import (
+    ActionEvent,
+    ActionKind,
+    ActionStatus,
+    ClientStopLine,
+    MonitoringAction,
+    SentReminder,
+)
 from portal.models.organisation import AccessRequest, Municipality, Organisation, User, UserRole
 from portal.models.tender import (
     AdmissionWindow,
@@ -44,6 +52,9 @@ from portal.models.tender import (
 
 __all__ = [
     "AccessRequest",
+    "ActionEvent",
+    "ActionKind",
+    "ActionStatus",
     "AdmissionWindow",
     "Agreement",
     "AgreementVersion",
@@ -55,6 +66,7 @@ __all__ = [
     "BidLine",
     "BidSubmission",
     "Clarification",
+    "ClientStopLine",
     "ConflictDeclaration",
     "ContractNumberSequence",
     "ContractTemplate",
@@ -66,6 +78,7 @@ __all__ = [
     "GenerationJobItem",
     "Level",
     "Lot",
+    "MonitoringAction",
     "Municipality",
     "Nota",
     "Opening",
@@ -80,6 +93,7 @@ __all__ = [
     "Result",
     "ResultLevel",
     "Score",
+    "SentReminder",
     "Tariff",
     "Tender",
     "TenderDocument",

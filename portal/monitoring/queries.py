@@ -1,0 +1,284 @@
+"""The reads of the contract term: monitoring list, a provider's actions, stops in force, due work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from portal.clock import to_local
+from portal.extensions import db
+from portal.models import (
+    ActionEvent,
+    ActionKind,
+    ActionStatus,
+    Agreement,
+    AgreementStatus,
+    AgreementVersion,
+    ClientStopLine,
+    MonitoringAction,
+    Municipality,
+    Organisation,
+    Result,
+    Role,
+    User,
+    UserRole,
+)
+
+PAGE_SIZE = 50
+CONTRACTED = (AgreementStatus.ACCEPTED, AgreementStatus.SIGNED, AgreementStatus.ACTIVE)
+CLOSED = (ActionStatus.DONE, ActionStatus.CANCELLED, ActionStatus.LIFTED, ActionStatus.ACCEPTED)
+
+
+def _stops_in_force(today: date) -> sa.ColumnElement[bool]:
+    """The SQL twin of rules.stop_in_force for cliëntenstops."""
+    return sa.and_(
+        MonitoringAction.kind == ActionKind.CLIENT_STOP,
+        MonitoringAction.status == ActionStatus.IN_FORCE,
+        MonitoringAction.happens_on <= today,
+        sa.or_(MonitoringAction.due_on.is_(None), MonitoringAction.due_on >= today),
+    )
+
+
+def active_client_stops(now: datetime) -> list[tuple[int, int, int]]:
+    """(organisation_id, municipality_id, result_id) of every cliëntenstop in force on `now`'s day
+    (Europe/Amsterdam). The figures (issue 16) and the public provider list read this."""
+    rows = db.session.execute(
+        sa.select(MonitoringAction.organisation_id, ClientStopLine.municipality_id, ClientStopLine.result_id)
+        .join(ClientStopLine, ClientStopLine.action_id == MonitoringAction.id)
+        .where(_stops_in_force(to_local(now).date()))
+        .distinct()
+        .order_by(MonitoringAction.organisation_id, ClientStopLine.municipality_id, ClientStopLine.result_id)
+    )
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+@dataclass(frozen=True)
+class StopLine:
+    action_id: int
+    municipality: str
+    result_code: str
+    result_name: str
+    ends_on: date | None
+
+
+def _named_lines(*where: sa.ColumnElement[bool]) -> list[StopLine]:
+    rows = db.session.execute(
+        sa.select(MonitoringAction.id, Municipality.name, Result.code, Result.name, MonitoringAction.due_on)
+        .join(ClientStopLine, ClientStopLine.action_id == MonitoringAction.id)
+        .join(Municipality, Municipality.id == ClientStopLine.municipality_id)
+        .join(Result, Result.id == ClientStopLine.result_id)
+        .where(*where)
+        .order_by(Municipality.name, Result.code)
+    )
+    return [StopLine(*row) for row in rows]
+
+
+def stops_of(organisation_id: int, today: date) -> list[StopLine]:
+    """The cliëntenstop lines in force for one provider, named (its pages and its contract show them)."""
+    return _named_lines(MonitoringAction.organisation_id == organisation_id, _stops_in_force(today))
+
+
+def stop_lines_of(action_id: int) -> list[StopLine]:
+    """The lines of one cliëntenstop, in force or not."""
+    return _named_lines(MonitoringAction.id == action_id)
+
+
+# --- the contract manager's monitoring list --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    provider: str = ""
+    kind: ActionKind | None = None
+    only_open: bool = False
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class ListRow:
+    organisation_id: int
+    name: str
+    kvk: str
+    open_actions: int
+    stops: int
+    last_action: datetime | None
+
+
+def _open_counts(today: date) -> sa.Subquery:
+    still_open = MonitoringAction.status.not_in(CLOSED)
+    return (
+        sa.select(
+            MonitoringAction.organisation_id.label("organisation_id"),
+            sa.func.count().filter(still_open).label("open_actions"),
+            sa.func.count().filter(_stops_in_force(today)).label("stops"),
+            sa.func.max(MonitoringAction.updated_at).label("last_action"),
+        )
+        .group_by(MonitoringAction.organisation_id)
+        .subquery()
+    )
+
+
+def _contracted_ids() -> sa.Select[Any]:
+    return sa.select(Agreement.organisation_id).where(Agreement.status.in_(CONTRACTED))
+
+
+def monitoring_list(filters: ListFilter, today: date) -> tuple[list[ListRow], int]:
+    """One page (50) of contracted providers with their open actions and stops in force, and the total."""
+    counts = _open_counts(today)
+    query = (
+        sa.select(
+            Organisation.id,
+            Organisation.name,
+            Organisation.kvk_number,
+            sa.func.coalesce(counts.c.open_actions, 0),
+            sa.func.coalesce(counts.c.stops, 0),
+            counts.c.last_action,
+        )
+        .outerjoin(counts, counts.c.organisation_id == Organisation.id)
+        .where(Organisation.id.in_(_contracted_ids()))
+    )
+    query = _filtered(query, filters, counts)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    rows = db.session.execute(
+        query.order_by(Organisation.name, Organisation.id)
+        .limit(PAGE_SIZE)
+        .offset((filters.page - 1) * PAGE_SIZE)
+    )
+    return [ListRow(*row) for row in rows], total
+
+
+def _filtered(query: sa.Select, filters: ListFilter, counts: sa.Subquery) -> sa.Select:
+    if filters.provider:
+        query = query.where(Organisation.name.ilike(f"%{filters.provider}%", escape="\\"))
+    if filters.only_open:
+        query = query.where(sa.or_(counts.c.open_actions > 0, counts.c.stops > 0))
+    if filters.kind is not None:
+        of_kind = sa.select(MonitoringAction.organisation_id).where(
+            MonitoringAction.kind == filters.kind, MonitoringAction.status.not_in(CLOSED)
+        )
+        query = query.where(Organisation.id.in_(of_kind))
+    return query
+
+
+# --- one provider, one action ----------------------------------------------------------------------
+
+
+def actions_of(organisation_id: int) -> list[MonitoringAction]:
+    return list(
+        db.session.scalars(
+            sa.select(MonitoringAction)
+            .where(MonitoringAction.organisation_id == organisation_id)
+            .order_by(MonitoringAction.created_at.desc(), MonitoringAction.id.desc())
+        )
+    )
+
+
+def action_page(action_id: int) -> MonitoringAction | None:
+    return db.session.scalar(sa.select(MonitoringAction).where(MonitoringAction.id == action_id))
+
+
+def current_agreement(organisation_id: int) -> Agreement | None:
+    """The provider's latest contract that is not ended (a stop or termination is about it)."""
+    return db.session.scalar(
+        sa.select(Agreement)
+        .where(Agreement.organisation_id == organisation_id, Agreement.status.in_(CONTRACTED))
+        .order_by(Agreement.id.desc())
+        .limit(1)
+    )
+
+
+def stop_choices(agreement: Agreement | None) -> tuple[list[Municipality], list[Result]]:
+    """The municipalities and results a cliëntenstop can name: those of the provider's contract."""
+    if agreement is None:
+        return [], []
+    results = db.session.scalars(
+        sa.select(Result).where(Result.tender_id == agreement.tender_id).order_by(Result.code)
+    )
+    return sorted(agreement.municipalities, key=lambda m: m.name), list(results)
+
+
+def provider_admins(organisation_id: int) -> list[User]:
+    """Whom a reminder or request goes to: the provider's active administrators."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(
+                User.organisation_id == organisation_id,
+                User.is_active,
+                UserRole.role == Role.PROVIDER_ADMIN,
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+# --- what the scheduler does -----------------------------------------------------------------------
+
+
+def agreements_to_move() -> list[tuple[Agreement, AgreementVersion]]:
+    """Contracts whose status may change by date: signed or active, with their current version."""
+    agreements = db.session.scalars(
+        sa.select(Agreement)
+        .where(Agreement.status.in_((AgreementStatus.SIGNED, AgreementStatus.ACTIVE)))
+        .options(selectinload(Agreement.versions))
+        .order_by(Agreement.id)
+    )
+    return [(agreement, agreement.versions[-1]) for agreement in agreements]
+
+
+def termination_days() -> dict[int, date]:
+    """agreement_id -> the last day a termination in force gives it."""
+    rows = db.session.execute(
+        sa.select(MonitoringAction.agreement_id, sa.func.min(MonitoringAction.due_on))
+        .where(
+            MonitoringAction.kind == ActionKind.TERMINATION,
+            MonitoringAction.status == ActionStatus.IN_FORCE,
+            MonitoringAction.agreement_id.is_not(None),
+        )
+        .group_by(MonitoringAction.agreement_id)
+    )
+    return {row[0]: row[1] for row in rows if row[0] is not None and row[1] is not None}
+
+
+def requested_plans() -> list[MonitoringAction]:
+    """Verbeterplannen waiting for the provider, with a deadline (the reminders)."""
+    return list(
+        db.session.scalars(
+            sa.select(MonitoringAction)
+            .where(
+                MonitoringAction.kind == ActionKind.IMPROVEMENT_PLAN,
+                MonitoringAction.status.in_((ActionStatus.REQUESTED, ActionStatus.REJECTED)),
+                MonitoringAction.due_on.is_not(None),
+            )
+            .order_by(MonitoringAction.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    label: str
+    actor: str
+    note: str
+
+
+def history(action_id: int) -> list[HistoryLine]:
+    """An action's events, oldest first, with the status's label and who took the step."""
+    rows = db.session.execute(
+        sa.select(ActionEvent.at, ActionEvent.to_status, User.name, ActionEvent.note)
+        .outerjoin(User, User.id == ActionEvent.actor_id)
+        .where(ActionEvent.action_id == action_id)
+        .order_by(ActionEvent.id)
+    )
+    return [HistoryLine(at, ActionStatus(status).label, name or "", note) for at, status, name, note in rows]
+
+
+def stopped_organisations(now: datetime) -> set[int]:
+    """The providers with a cliëntenstop in force (the contract register marks them)."""
+    return {organisation_id for organisation_id, _m, _r in active_client_stops(now)}

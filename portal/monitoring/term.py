@@ -1,0 +1,134 @@
+"""The daily contract-term job: contracts start and end by their dates, reminders go out once.
+
+Run by cron as `flask contract-term`, or (with REDIS_URL) by RQ's own scheduler: `flask contract-term
+--schedule` puts the next run on the queue at 02:00 Europe/Amsterdam, and every run puts the one after it
+(`python worker.py` runs with RQ's scheduler). Safe to run twice or late: a contract moves only when its
+status by date differs from what it is, and every reminder is recorded under a unique key before its
+mail is queued (the outbox deduplicates it too), so a second run finds nothing left to do.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from portal import clock, mail
+from portal.agreements import service as agreements
+from portal.clock import to_local
+from portal.extensions import db
+from portal.models import AgreementStatus, MonitoringAction, SentReminder
+from portal.monitoring import queries, rules
+
+log = logging.getLogger(__name__)
+TASK = "portal.monitoring.term.scheduled_run"
+RUN_AT = time(2, 0)  # local time of the daily run
+
+
+@dataclass
+class TermReport:
+    activated: list[str] = field(default_factory=list)
+    ended: list[str] = field(default_factory=list)
+    reminders: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.activated)} contract(s) activated, {len(self.ended)} ended, "
+            f"{len(self.reminders)} reminder(s) sent"
+        )
+
+
+def run(now: datetime) -> TermReport:
+    """Everything the day `now` falls on asks for; flushes, the caller commits."""
+    today = to_local(now).date()
+    report = TermReport()
+    _move_contracts(today, report)
+    _remind_plans(today, now, report)
+    return report
+
+
+def _move_contracts(today: date, report: TermReport) -> None:
+    terminations = queries.termination_days()
+    for agreement, version in queries.agreements_to_move():
+        start = date.fromisoformat(version.content["term"]["start"])
+        end = rules.last_day(version.ends_on, terminations.get(agreement.id))
+        new_status = rules.term_status(agreement.status, start=start, end=end, today=today)
+        if new_status is None:
+            continue
+        agreements.move_by_date(agreement, new_status)
+        (report.ended if new_status is AgreementStatus.ENDED else report.activated).append(agreement.number)
+
+
+def _remind_plans(today: date, now: datetime, report: TermReport) -> None:
+    for action in queries.requested_plans():
+        assert action.due_on is not None  # requested_plans reads only plans with a deadline
+        which = rules.plan_reminder(action.due_on, today)
+        if which is None:
+            continue
+        key = f"plan:{action.id}:{action.status.value}:{which}"
+        if claim_reminder(key, now):
+            _mail_plan_reminder(action, which, key)
+            report.reminders.append(key)
+
+
+def claim_reminder(key: str, now: datetime) -> bool:
+    """Record that the reminder `key` is sent; False when it was sent before (then send nothing).
+
+    An insert that skips an existing key, so two runs at once cannot both claim it."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(SentReminder).values(key=key, sent_at=now).on_conflict_do_nothing()
+    result: sa.CursorResult = db.session.execute(statement)  # type: ignore[assignment]  # an insert's result
+    return bool(result.rowcount)
+
+
+def _mail_plan_reminder(action: MonitoringAction, which: str, key: str) -> None:
+    for admin in queries.provider_admins(action.organisation_id):
+        mail.queue(
+            admin.email,
+            str(_l("Herinnering verbeterplan: %(title)s", title=action.title)),
+            "monitoring_plan_reminder",
+            dedupe_key=f"{key}:{admin.id}",
+            name=admin.name,
+            title=action.title,
+            due_on=action.due_on,
+            overdue=which == "overdue",
+        )
+
+
+# --- the schedule ----------------------------------------------------------------------------------
+
+
+def next_run_at(now: datetime) -> datetime:
+    """The next 02:00 Europe/Amsterdam after `now`, in UTC."""
+    local = to_local(now)
+    day = local.date() if local.time() < RUN_AT else local.date() + timedelta(days=1)
+    return clock.from_local(datetime.combine(day, RUN_AT))
+
+
+def schedule(now: datetime) -> str:
+    """Put the next run on RQ's schedule; its job id names the day, so scheduling twice keeps one."""
+    from redis import Redis
+    from rq import Queue
+
+    from portal.background import ENTRY, QUEUE_NAME
+
+    at = next_run_at(now)
+    job_id = f"contract-term-{to_local(at):%Y%m%d}"
+    queue = Queue(QUEUE_NAME, connection=Redis.from_url(current_app.config["REDIS_URL"]))
+    queue.enqueue_at(at, f"{ENTRY}.run", TASK, job_id=job_id, result_ttl=0)
+    return job_id
+
+
+def scheduled_run() -> None:
+    """The RQ job: today's run, committed, then the next one scheduled."""
+    now = clock.now()
+    report = run(now)
+    db.session.commit()
+    log.info("contract term: %s", report.summary())
+    schedule(now)
