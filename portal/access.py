@@ -362,3 +362,11 @@ def _view_monitoring_action(user: Any, action: Any) -> bool:
 def _answer_monitoring_action(user: Any, action: Any) -> bool:
     """A provider's administrator or member answers its own organisation's verbeterplan."""
     return user.is_provider and same_organisation(user, action.organisation_id)
+
+
+@policy("monitoring.view_document")
+def _view_dossier_document(user: Any, document: Any) -> bool:
+    """A dossier document: the contract manager, or the provider's own users (another's: 404)."""
+    if user.has_role(Role.CONTRACT_MANAGER):
+        return True
+    return user.is_provider and same_organisation(user, document.organisation_id)

@@ -1,4 +1,4 @@
-"""monitoring actions with their history, client stop lines and sent reminders (issue 15)
+"""monitoring actions with their history, client stop lines, sent reminders, dossier documents (issue 15)
 
 Revision ID: 7b3e5f1a9c62
 Revises: 6a1d4e9c2b35
@@ -114,7 +114,35 @@ def upgrade():
     )
 
 
+    op.create_table(
+        "dossier_document",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("expires_on", sa.Date(), nullable=False),
+        sa.Column("original_name", sa.String(255), nullable=False),
+        sa.Column("stored_name", sa.String(64), nullable=False),
+        sa.Column("content_type", sa.String(100), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(64), nullable=False),
+        sa.Column("uploaded_at", UTC_TIME, nullable=False),
+        sa.Column("uploaded_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"], ["organisation.id"], name="fk_dossier_document_organisation_id_organisation",
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by_id"], ["user_account.id"], name="fk_dossier_document_uploaded_by_id_user_account",
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_dossier_document"),
+    )
+    op.create_index("ix_dossier_document_org_kind", "dossier_document", ["organisation_id", "kind"])
+
+
 def downgrade():
+    op.drop_index("ix_dossier_document_org_kind", table_name="dossier_document")
+    op.drop_table("dossier_document")
     op.drop_table("sent_reminder")
     op.drop_table("client_stop_line")
     op.drop_index("ix_monitoring_action_event_action_id", table_name="monitoring_action_event")

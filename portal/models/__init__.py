@@ -27,6 +27,8 @@ from portal.models.monitoring import (
     ActionKind,
     ActionStatus,
     ClientStopLine,
+    DocumentKind,
+    DossierDocument,
     MonitoringAction,
     SentReminder,
 )
@@ -72,7 +74,9 @@ __all__ = [
     "ContractTemplate",
     "CriterionAnswer",
     "Decision",
+    "DocumentKind",
     "Domain",
+    "DossierDocument",
     "EvidenceFile",
     "GenerationJob",
     "GenerationJobItem",

@@ -50,7 +50,16 @@ class ActionStatus(MonitoringEnum):
     CANCELLED = "cancelled"
 
 
+class DocumentKind(MonitoringEnum):
+    VOG = "vog"
+    LIABILITY_INSURANCE = "liability_insurance"
+    QUALITY_MARK = "quality_mark"
+
+
 MONITORING_LABELS: dict[enum.Enum, object] = {
+    DocumentKind.VOG: _l("Verklaring omtrent het gedrag (VOG)"),
+    DocumentKind.LIABILITY_INSURANCE: _l("Aansprakelijkheidsverzekering"),
+    DocumentKind.QUALITY_MARK: _l("Keurmerk of certificaat"),
     ActionKind.ACCOUNT_MEETING: _l("Accountgesprek"),
     ActionKind.SIGNAL: _l("Signaal of klacht"),
     ActionKind.IMPROVEMENT_PLAN: _l("Verbeterplan"),
@@ -143,3 +152,22 @@ class SentReminder(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(200), unique=True)
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DossierDocument(Base):
+    """A document of the provider's dossier with its expiry date; the newest per kind is the current one."""
+
+    __tablename__ = "dossier_document"
+    __table_args__ = (sa.Index("ix_dossier_document_org_kind", "organisation_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id", ondelete="RESTRICT"))
+    kind: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind))
+    expires_on: Mapped[date]
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(64))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))

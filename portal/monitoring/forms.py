@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,7 +16,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from portal.fields import MultiLine, SingleLine, record_id
-from portal.models import ActionKind
+from portal.models import ActionKind, DocumentKind
 from portal.monitoring.rules import STEPS
 from portal.tenders.forms import MultiCheckboxField, options
 
@@ -31,6 +32,7 @@ class ListFilterForm(FlaskForm):
         validators=[Optional()],
     )
     only_open = BooleanField(_l("Alleen met lopende acties of een cliëntenstop"))
+    dossier_incomplete = BooleanField(_l("Alleen met een ontbrekend of verlopen dossierdocument"))
 
 
 class ActionForm(FlaskForm):
@@ -71,3 +73,11 @@ class PlanForm(FlaskForm):
         validators=[MultiLine(), DataRequired(), Length(max=20_000)],
         description=_l("Beschrijf per bevinding wat u verbetert, wie dat doet en wanneer het klaar is."),
     )
+
+
+class DocumentForm(FlaskForm):
+    kind = SelectField(
+        _l("Soort document"), choices=options(DocumentKind.choices()), validators=[InputRequired()]
+    )
+    expires_on = DateField(_l("Geldig tot en met"), validators=[InputRequired()])
+    file = FileField(_l("Bestand (PDF, DOCX, XLSX, JPG of PNG)"), validators=[FileRequired()])

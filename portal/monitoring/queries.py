@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +19,8 @@ from portal.models import (
     AgreementStatus,
     AgreementVersion,
     ClientStopLine,
+    DocumentKind,
+    DossierDocument,
     MonitoringAction,
     Municipality,
     Organisation,
@@ -95,6 +97,7 @@ class ListFilter:
     provider: str = ""
     kind: ActionKind | None = None
     only_open: bool = False
+    dossier_incomplete: bool = False
     page: int = 1
 
 
@@ -106,6 +109,7 @@ class ListRow:
     open_actions: int
     stops: int
     last_action: datetime | None
+    dossier_gaps: int  # required dossier documents missing or expired
 
 
 def _open_counts(today: date) -> sa.Subquery:
@@ -128,7 +132,8 @@ def _contracted_ids() -> sa.Select[Any]:
 
 def monitoring_list(filters: ListFilter, today: date) -> tuple[list[ListRow], int]:
     """One page (50) of contracted providers with their open actions and stops in force, and the total."""
-    counts = _open_counts(today)
+    counts, valid = _open_counts(today), _valid_kinds(today)
+    gaps = len(DocumentKind) - sa.func.coalesce(valid.c.valid, 0)
     query = (
         sa.select(
             Organisation.id,
@@ -137,11 +142,15 @@ def monitoring_list(filters: ListFilter, today: date) -> tuple[list[ListRow], in
             sa.func.coalesce(counts.c.open_actions, 0),
             sa.func.coalesce(counts.c.stops, 0),
             counts.c.last_action,
+            gaps,
         )
         .outerjoin(counts, counts.c.organisation_id == Organisation.id)
+        .outerjoin(valid, valid.c.organisation_id == Organisation.id)
         .where(Organisation.id.in_(_contracted_ids()))
     )
     query = _filtered(query, filters, counts)
+    if filters.dossier_incomplete:
+        query = query.where(gaps > 0)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     rows = db.session.execute(
         query.order_by(Organisation.name, Organisation.id)
@@ -282,3 +291,52 @@ def history(action_id: int) -> list[HistoryLine]:
 def stopped_organisations(now: datetime) -> set[int]:
     """The providers with a cliëntenstop in force (the contract register marks them)."""
     return {organisation_id for organisation_id, _m, _r in active_client_stops(now)}
+
+
+# --- the dossier -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DossierLine:
+    kind: DocumentKind
+    document: DossierDocument | None
+    expired: bool
+
+
+def dossier_of(organisation_id: int, today: date) -> list[DossierLine]:
+    """Every required kind with its current (newest) document, or None when missing."""
+    documents = db.session.scalars(
+        sa.select(DossierDocument)
+        .where(DossierDocument.organisation_id == organisation_id)
+        .order_by(DossierDocument.uploaded_at, DossierDocument.id)
+    )
+    current = {document.kind: document for document in documents}
+    return [
+        DossierLine(kind, current.get(kind), kind not in current or current[kind].expires_on < today)
+        for kind in DocumentKind
+    ]
+
+
+def _valid_kinds(today: date) -> sa.Subquery:
+    """Per provider: how many required kinds have a document that has not expired."""
+    return (
+        sa.select(
+            DossierDocument.organisation_id.label("organisation_id"),
+            sa.func.count(sa.distinct(DossierDocument.kind)).label("valid"),
+        )
+        .where(DossierDocument.expires_on >= today)
+        .group_by(DossierDocument.organisation_id)
+        .subquery()
+    )
+
+
+def documents_expiring(today: date, days: int) -> list[tuple[int, DocumentKind, date]]:
+    """(organisation_id, kind, last expiry) of kinds whose latest expiry falls within `days` from today."""
+    last = sa.func.max(DossierDocument.expires_on)
+    rows = db.session.execute(
+        sa.select(DossierDocument.organisation_id, DossierDocument.kind, last)
+        .group_by(DossierDocument.organisation_id, DossierDocument.kind)
+        .having(last >= today, last <= today + timedelta(days=days))
+        .order_by(DossierDocument.organisation_id, DossierDocument.kind)
+    )
+    return [(row[0], row[1], row[2]) for row in rows]

@@ -26,6 +26,7 @@ def index() -> Page:
         provider=filter_value(form.provider).strip(),
         kind=ActionKind(kind) if kind else None,
         only_open=bool(form.only_open.data),
+        dossier_incomplete=bool(form.dossier_incomplete.data),
         page=max(1, request.args.get("pagina", 1, type=record_id) or 1),
     )
     rows, total = queries.monitoring_list(filters, to_local(clock.now()).date())
@@ -61,6 +62,7 @@ def _provider_page(organisation: Organisation, form: forms.ActionForm) -> str:
         actions=queries.actions_of(organisation.id),
         stops=queries.stops_of(organisation.id, today),
         agreement=queries.current_agreement(organisation.id),
+        dossier=queries.dossier_of(organisation.id, today),
         form=form,
     )
 

@@ -144,3 +144,27 @@ def plan_reminder(due_on: date, today: date) -> str | None:
     if today >= due_on - timedelta(days=PLAN_REMINDER_DAYS):
         return "soon"
     return None
+
+
+# --- the provider's dossier ------------------------------------------------------------------------
+
+DOSSIER_REMINDER_DAYS = (14, 60)  # reminders 60 and 14 days before a document expires
+
+
+def dossier_reminder(expires_on: date, today: date) -> int | None:
+    """The reminder due for a document expiring on `expires_on`: 14 or 60 (days before), or None.
+
+    A run missed for days still finds it due; once within 14 days only the 14-day reminder is due."""
+    if today > expires_on:
+        return None
+    for days in DOSSIER_REMINDER_DAYS:
+        if today >= expires_on - timedelta(days=days):
+            return days
+    return None
+
+
+def check_expiry(expires_on: date | None, today: date) -> None:
+    if expires_on is None or expires_on < today:
+        raise MonitoringRefused(
+            _l("Vul de vervaldatum in; een verlopen document nemen wij niet aan."), "expires_on"
+        )

@@ -21,7 +21,8 @@ from portal import clock, mail
 from portal.agreements import service as agreements
 from portal.clock import to_local
 from portal.extensions import db
-from portal.models import AgreementStatus, MonitoringAction, SentReminder
+from portal.i18n import local_date
+from portal.models import AgreementStatus, DocumentKind, MonitoringAction, SentReminder
 from portal.monitoring import queries, rules
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ def run(now: datetime) -> TermReport:
     report = TermReport()
     _move_contracts(today, report)
     _remind_plans(today, now, report)
+    _remind_dossier(today, now, report)
     return report
 
 
@@ -98,6 +100,36 @@ def _mail_plan_reminder(action: MonitoringAction, which: str, key: str) -> None:
             title=action.title,
             due_on=action.due_on,
             overdue=which == "overdue",
+        )
+
+
+def _remind_dossier(today: date, now: datetime, report: TermReport) -> None:
+    for organisation_id, kind, expires_on in queries.documents_expiring(
+        today, max(rules.DOSSIER_REMINDER_DAYS)
+    ):
+        days = rules.dossier_reminder(expires_on, today)
+        key = f"dossier:{organisation_id}:{kind.value}:{expires_on.isoformat()}:{days}"
+        if days is not None and claim_reminder(key, now):
+            _mail_dossier_reminder(organisation_id, kind, expires_on, key)
+            report.reminders.append(key)
+
+
+def _mail_dossier_reminder(organisation_id: int, kind: DocumentKind, expires_on: date, key: str) -> None:
+    for admin in queries.provider_admins(organisation_id):
+        mail.queue(
+            admin.email,
+            str(
+                _l(
+                    "%(document)s verloopt op %(day)s",
+                    document=kind.label,
+                    day=local_date(expires_on),
+                )
+            ),
+            "monitoring_dossier_reminder",
+            dedupe_key=f"{key}:{admin.id}",
+            name=admin.name,
+            document=kind.label,
+            expires_on=expires_on,
         )
 
 

@@ -44,4 +44,14 @@ CASES = [
         data={"response": "Wij verbeteren de dossiervorming."},
     ),
     Case("monitoring.mine", lambda w: "/monitoring/mijn", PROVIDERS),
+    Case("monitoring.dossier_page", lambda w: "/monitoring/dossier", PROVIDERS),
+    Case(
+        "monitoring.upload",
+        lambda w: "/monitoring/dossier",
+        PROVIDERS,
+        method="POST",
+        data={"kind": "vog"},
+        note="no file: 422",
+    ),
+    Case("monitoring.download", lambda w: f"/monitoring/dossier/{w.dossier_document.id}", VIEW, owned=True),
 ]

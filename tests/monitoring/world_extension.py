@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 
 from portal.extensions import db
-from portal.models import ActionKind
-from portal.monitoring import service
+from portal.models import ActionKind, DocumentKind
+from portal.monitoring import dossier, service
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def extend(world) -> None:  # type: ignore[no-untyped-def]
@@ -17,3 +20,14 @@ def extend(world) -> None:  # type: ignore[no-untyped-def]
     action = service.create_action(world.own_org, new, user=world.users["contract_manager"], now=now)
     db.session.commit()
     world.extra["monitoring_plan"] = action
+    document = dossier.upload_document(
+        world.own_org.id,
+        DocumentKind.VOG,
+        (now + timedelta(days=300)).date(),
+        io.BytesIO(PDF),
+        "vog.pdf",
+        user=world.users["provider_admin"],
+        now=now,
+    )
+    db.session.commit()
+    world.extra["dossier_document"] = document

@@ -1,0 +1,63 @@
+"""Routes of the provider's dossier: the provider uploads, provider and contract manager read."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from portal import access, clock, uploads
+from portal.clock import to_local
+from portal.models import DocumentKind, DossierDocument
+from portal.monitoring import bp, dossier, forms, queries
+from portal.monitoring.rules import MonitoringRefused
+from portal.web import Page, current_user, get_or_404, show_refusal
+
+
+def _organisation_id() -> int:
+    organisation_id = current_user().organisation_id
+    if organisation_id is None:
+        abort(404)
+    return organisation_id
+
+
+def _dossier_page(form: forms.DocumentForm) -> str:
+    today = to_local(clock.now()).date()
+    return render_template(
+        "monitoring/dossier.html", dossier=queries.dossier_of(_organisation_id(), today), form=form
+    )
+
+
+@bp.get("/dossier")
+@access.guard("monitoring.mine")
+def dossier_page() -> Page:
+    return _dossier_page(forms.DocumentForm())
+
+
+@bp.post("/dossier")
+@access.guard("monitoring.mine")
+def upload() -> Page:
+    form = forms.DocumentForm()
+    if not form.validate_on_submit():
+        return _dossier_page(form), 422
+    try:
+        dossier.upload_document(
+            _organisation_id(),
+            DocumentKind(form.kind.data),
+            form.expires_on.data,
+            form.file.data.stream,
+            form.file.data.filename,
+            user=current_user(),
+            now=clock.now(),
+        )
+    except (MonitoringRefused, uploads.UploadRefused) as refusal:
+        show_refusal(form, refusal, field="file")
+        return _dossier_page(form), 422
+    flash(_("Het document is toegevoegd aan uw dossier."))
+    return redirect(url_for("monitoring.dossier_page"))
+
+
+@bp.get("/dossier/<int:document_id>")
+def download(document_id: int) -> Response:
+    document = get_or_404(DossierDocument, document_id, "monitoring.view_document")
+    return uploads.send(document.stored_name, document.original_name, document.content_type)
