@@ -13,7 +13,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -84,9 +83,13 @@ def claim_reminder(key: str, now: datetime) -> bool:
     from sqlalchemy.dialects import postgresql, sqlite
 
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(SentReminder).values(key=key, sent_at=now).on_conflict_do_nothing()
-    result: sa.CursorResult = db.session.execute(statement)  # type: ignore[assignment]  # an insert's result
-    return bool(result.rowcount)
+    statement = (
+        dialect.insert(SentReminder)
+        .values(key=key, sent_at=now)
+        .on_conflict_do_nothing()
+        .returning(SentReminder.id)
+    )
+    return db.session.execute(statement).first() is not None
 
 
 def _mail_plan_reminder(action: MonitoringAction, which: str, key: str) -> None:

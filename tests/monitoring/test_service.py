@@ -44,7 +44,7 @@ def test_a_plan_goes_requested_submitted_rejected_submitted_accepted_with_its_hi
     assert [line.note for line in history][2] == "Te vaag"
     steps = db.session.scalars(
         sa.select(AuditEvent.action).where(
-            AuditEvent.action.startswith("monitoring."), AuditEvent.object_id == str(plan.id)
+            AuditEvent.action.startswith("monitoring."), AuditEvent.object_id == plan.id
         )
     ).all()
     assert steps.count("monitoring.step") == 4

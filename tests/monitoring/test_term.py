@@ -22,7 +22,7 @@ def _status_events(agreement_id: int) -> list[str]:
     return list(
         db.session.scalars(
             sa.select(AuditEvent.action).where(
-                AuditEvent.action == "agreements.status_by_date", AuditEvent.object_id == str(agreement_id)
+                AuditEvent.action == "agreements.status_by_date", AuditEvent.object_id == agreement_id
             )
         )
     )
