@@ -1,4 +1,4 @@
-"""monitoring actions with their history, client stop lines, sent reminders, dossier documents (issue 15)
+"""monitoring actions with their history, client stop lines, sent reminders, dossier documents, indicator reports (issue 15)
 
 Revision ID: 7b3e5f1a9c62
 Revises: 6a1d4e9c2b35
@@ -138,9 +138,30 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name="pk_dossier_document"),
     )
     op.create_index("ix_dossier_document_org_kind", "dossier_document", ["organisation_id", "kind"])
+    op.create_table(
+        "indicator_report",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("period", sa.String(7), nullable=False),
+        sa.Column("values", sa.JSON(), nullable=False),
+        sa.Column("explanation", sa.Text(), nullable=False),
+        sa.Column("submitted_at", UTC_TIME, nullable=False),
+        sa.Column("submitted_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"], ["organisation.id"], name="fk_indicator_report_organisation_id_organisation",
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["submitted_by_id"], ["user_account.id"], name="fk_indicator_report_submitted_by_id_user_account",
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_indicator_report"),
+        sa.UniqueConstraint("organisation_id", "period", name="uq_indicator_report_organisation_id_period"),
+    )
 
 
 def downgrade():
+    op.drop_table("indicator_report")
     op.drop_index("ix_dossier_document_org_kind", table_name="dossier_document")
     op.drop_table("dossier_document")
     op.drop_table("sent_reminder")

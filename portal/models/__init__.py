@@ -29,6 +29,7 @@ from portal.models.monitoring import (
     ClientStopLine,
     DocumentKind,
     DossierDocument,
+    IndicatorReport,
     MonitoringAction,
     SentReminder,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "EvidenceFile",
     "GenerationJob",
     "GenerationJobItem",
+    "IndicatorReport",
     "Level",
     "Lot",
     "MonitoringAction",

@@ -171,3 +171,18 @@ class DossierDocument(Base):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+
+
+class IndicatorReport(Base):
+    """A provider's half-yearly report on the prestatieafspraken (kader 9): a number per indicator."""
+
+    __tablename__ = "indicator_report"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id", ondelete="RESTRICT"))
+    period: Mapped[str] = mapped_column(sa.String(7))  # "2027-H1"
+    values: Mapped[dict] = mapped_column(sa.JSON)  # indicator code -> the number as text (Decimal)
+    explanation: Mapped[str] = mapped_column(sa.Text, default="")
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))

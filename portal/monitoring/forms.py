@@ -8,6 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    DecimalField,
     HiddenField,
     SelectField,
     StringField,
@@ -15,8 +16,9 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
-from portal.fields import MultiLine, SingleLine, record_id
+from portal.fields import MultiLine, NumberBetween, SingleLine, record_id
 from portal.models import ActionKind, DocumentKind
+from portal.monitoring.indicators import INDICATORS
 from portal.monitoring.rules import STEPS
 from portal.tenders.forms import MultiCheckboxField, options
 
@@ -33,6 +35,7 @@ class ListFilterForm(FlaskForm):
     )
     only_open = BooleanField(_l("Alleen met lopende acties of een cliëntenstop"))
     dossier_incomplete = BooleanField(_l("Alleen met een ontbrekend of verlopen dossierdocument"))
+    report_late = BooleanField(_l("Alleen met een te late halfjaarrapportage"))
 
 
 class ActionForm(FlaskForm):
@@ -81,3 +84,25 @@ class DocumentForm(FlaskForm):
     )
     expires_on = DateField(_l("Geldig tot en met"), validators=[InputRequired()])
     file = FileField(_l("Bestand (PDF, DOCX, XLSX, JPG of PNG)"), validators=[FileRequired()])
+
+
+class ReportForm(FlaskForm):
+    """One number per indicator (fields value_<code>, added below) and an explanation."""
+
+    explanation = TextAreaField(
+        _l("Toelichting"),
+        validators=[MultiLine(), DataRequired(), Length(max=10_000)],
+        description=_l("Licht de cijfers toe: wat ging goed, wat niet, en wat doet u eraan."),
+    )
+
+
+for _indicator in INDICATORS:
+    setattr(
+        ReportForm,
+        f"value_{_indicator.code}",
+        DecimalField(
+            _indicator.label,
+            places=1,
+            validators=[InputRequired(), NumberBetween(_indicator.minimum, _indicator.maximum)],
+        ),
+    )

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from portal.clock import to_local
 from portal.extensions import db
@@ -17,10 +16,10 @@ from portal.models import (
     ActionStatus,
     Agreement,
     AgreementStatus,
-    AgreementVersion,
     ClientStopLine,
     DocumentKind,
     DossierDocument,
+    IndicatorReport,
     MonitoringAction,
     Municipality,
     Organisation,
@@ -29,6 +28,7 @@ from portal.models import (
     User,
     UserRole,
 )
+from portal.monitoring import indicators
 
 PAGE_SIZE = 50
 CONTRACTED = (AgreementStatus.ACCEPTED, AgreementStatus.SIGNED, AgreementStatus.ACTIVE)
@@ -98,6 +98,7 @@ class ListFilter:
     kind: ActionKind | None = None
     only_open: bool = False
     dossier_incomplete: bool = False
+    report_late: bool = False
     page: int = 1
 
 
@@ -110,6 +111,7 @@ class ListRow:
     stops: int
     last_action: datetime | None
     dossier_gaps: int  # required dossier documents missing or expired
+    report_late: bool  # the last half-year's report is past its due day and not in
 
 
 def _open_counts(today: date) -> sa.Subquery:
@@ -126,6 +128,13 @@ def _open_counts(today: date) -> sa.Subquery:
     )
 
 
+def _report_late(today: date) -> sa.ColumnElement[bool]:
+    period = indicators.period_to_report(today)
+    if today <= indicators.due_on(period):
+        return sa.false()
+    return Organisation.id.not_in(reported(period))
+
+
 def _contracted_ids() -> sa.Select[Any]:
     return sa.select(Agreement.organisation_id).where(Agreement.status.in_(CONTRACTED))
 
@@ -134,6 +143,7 @@ def monitoring_list(filters: ListFilter, today: date) -> tuple[list[ListRow], in
     """One page (50) of contracted providers with their open actions and stops in force, and the total."""
     counts, valid = _open_counts(today), _valid_kinds(today)
     gaps = len(DocumentKind) - sa.func.coalesce(valid.c.valid, 0)
+    late = _report_late(today)
     query = (
         sa.select(
             Organisation.id,
@@ -143,6 +153,7 @@ def monitoring_list(filters: ListFilter, today: date) -> tuple[list[ListRow], in
             sa.func.coalesce(counts.c.stops, 0),
             counts.c.last_action,
             gaps,
+            late,
         )
         .outerjoin(counts, counts.c.organisation_id == Organisation.id)
         .outerjoin(valid, valid.c.organisation_id == Organisation.id)
@@ -151,6 +162,8 @@ def monitoring_list(filters: ListFilter, today: date) -> tuple[list[ListRow], in
     query = _filtered(query, filters, counts)
     if filters.dossier_incomplete:
         query = query.where(gaps > 0)
+    if filters.report_late:
+        query = query.where(late)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     rows = db.session.execute(
         query.order_by(Organisation.name, Organisation.id)
@@ -226,49 +239,6 @@ def provider_admins(organisation_id: int) -> list[User]:
     )
 
 
-# --- what the scheduler does -----------------------------------------------------------------------
-
-
-def agreements_to_move() -> list[tuple[Agreement, AgreementVersion]]:
-    """Contracts whose status may change by date: signed or active, with their current version."""
-    agreements = db.session.scalars(
-        sa.select(Agreement)
-        .where(Agreement.status.in_((AgreementStatus.SIGNED, AgreementStatus.ACTIVE)))
-        .options(selectinload(Agreement.versions))
-        .order_by(Agreement.id)
-    )
-    return [(agreement, agreement.versions[-1]) for agreement in agreements]
-
-
-def termination_days() -> dict[int, date]:
-    """agreement_id -> the last day a termination in force gives it."""
-    rows = db.session.execute(
-        sa.select(MonitoringAction.agreement_id, sa.func.min(MonitoringAction.due_on))
-        .where(
-            MonitoringAction.kind == ActionKind.TERMINATION,
-            MonitoringAction.status == ActionStatus.IN_FORCE,
-            MonitoringAction.agreement_id.is_not(None),
-        )
-        .group_by(MonitoringAction.agreement_id)
-    )
-    return {row[0]: row[1] for row in rows if row[0] is not None and row[1] is not None}
-
-
-def requested_plans() -> list[MonitoringAction]:
-    """Verbeterplannen waiting for the provider, with a deadline (the reminders)."""
-    return list(
-        db.session.scalars(
-            sa.select(MonitoringAction)
-            .where(
-                MonitoringAction.kind == ActionKind.IMPROVEMENT_PLAN,
-                MonitoringAction.status.in_((ActionStatus.REQUESTED, ActionStatus.REJECTED)),
-                MonitoringAction.due_on.is_not(None),
-            )
-            .order_by(MonitoringAction.id)
-        )
-    )
-
-
 @dataclass(frozen=True)
 class HistoryLine:
     at: datetime
@@ -330,13 +300,39 @@ def _valid_kinds(today: date) -> sa.Subquery:
     )
 
 
-def documents_expiring(today: date, days: int) -> list[tuple[int, DocumentKind, date]]:
-    """(organisation_id, kind, last expiry) of kinds whose latest expiry falls within `days` from today."""
-    last = sa.func.max(DossierDocument.expires_on)
-    rows = db.session.execute(
-        sa.select(DossierDocument.organisation_id, DossierDocument.kind, last)
-        .group_by(DossierDocument.organisation_id, DossierDocument.kind)
-        .having(last >= today, last <= today + timedelta(days=days))
-        .order_by(DossierDocument.organisation_id, DossierDocument.kind)
+# --- the half-yearly reports -----------------------------------------------------------------------
+
+
+def report_of(organisation_id: int, period: str) -> IndicatorReport | None:
+    return db.session.scalar(
+        sa.select(IndicatorReport).where(
+            IndicatorReport.organisation_id == organisation_id, IndicatorReport.period == period
+        )
     )
-    return [(row[0], row[1], row[2]) for row in rows]
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    period: str
+    submitted_at: datetime
+    values: list[str]  # in the order of indicators.INDICATORS
+    explanation: str
+
+
+def reports_of(organisation_id: int) -> list[ReportLine]:
+    """A provider's half-yearly reports, newest first, each value in the indicators' order."""
+    reports = db.session.scalars(
+        sa.select(IndicatorReport)
+        .where(IndicatorReport.organisation_id == organisation_id)
+        .order_by(IndicatorReport.period.desc())
+    )
+    return [
+        ReportLine(
+            r.period, r.submitted_at, [r.values.get(i.code, "") for i in indicators.INDICATORS], r.explanation
+        )
+        for r in reports
+    ]
+
+
+def reported(period: str) -> sa.Select[Any]:
+    return sa.select(IndicatorReport.organisation_id).where(IndicatorReport.period == period)

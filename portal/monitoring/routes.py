@@ -9,7 +9,7 @@ from portal import access, clock
 from portal.clock import to_local
 from portal.fields import filter_value, record_id
 from portal.models import ActionKind, MonitoringAction, Organisation
-from portal.monitoring import bp, forms, queries, rules, service
+from portal.monitoring import bp, forms, indicators, queries, rules, service
 from portal.monitoring.rules import MANAGER, PROVIDER, MonitoringRefused
 from portal.web import Page, current_user, get_or_404, show_refusal
 
@@ -27,6 +27,7 @@ def index() -> Page:
         kind=ActionKind(kind) if kind else None,
         only_open=bool(form.only_open.data),
         dossier_incomplete=bool(form.dossier_incomplete.data),
+        report_late=bool(form.report_late.data),
         page=max(1, request.args.get("pagina", 1, type=record_id) or 1),
     )
     rows, total = queries.monitoring_list(filters, to_local(clock.now()).date())
@@ -63,6 +64,8 @@ def _provider_page(organisation: Organisation, form: forms.ActionForm) -> str:
         stops=queries.stops_of(organisation.id, today),
         agreement=queries.current_agreement(organisation.id),
         dossier=queries.dossier_of(organisation.id, today),
+        reports=queries.reports_of(organisation.id),
+        indicators=indicators.INDICATORS,
         form=form,
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -22,7 +23,7 @@ from portal.clock import to_local
 from portal.extensions import db
 from portal.i18n import local_date
 from portal.models import AgreementStatus, DocumentKind, MonitoringAction, SentReminder
-from portal.monitoring import queries, rules
+from portal.monitoring import indicators, queries, rules, term_queries
 
 log = logging.getLogger(__name__)
 TASK = "portal.monitoring.term.scheduled_run"
@@ -49,12 +50,13 @@ def run(now: datetime) -> TermReport:
     _move_contracts(today, report)
     _remind_plans(today, now, report)
     _remind_dossier(today, now, report)
+    _remind_reports(today, now, report)
     return report
 
 
 def _move_contracts(today: date, report: TermReport) -> None:
-    terminations = queries.termination_days()
-    for agreement, version in queries.agreements_to_move():
+    terminations = term_queries.termination_days()
+    for agreement, version in term_queries.agreements_to_move():
         start = date.fromisoformat(version.content["term"]["start"])
         end = rules.last_day(version.ends_on, terminations.get(agreement.id))
         new_status = rules.term_status(agreement.status, start=start, end=end, today=today)
@@ -65,7 +67,7 @@ def _move_contracts(today: date, report: TermReport) -> None:
 
 
 def _remind_plans(today: date, now: datetime, report: TermReport) -> None:
-    for action in queries.requested_plans():
+    for action in term_queries.requested_plans():
         assert action.due_on is not None  # requested_plans reads only plans with a deadline
         which = rules.plan_reminder(action.due_on, today)
         if which is None:
@@ -93,21 +95,19 @@ def claim_reminder(key: str, now: datetime) -> bool:
 
 
 def _mail_plan_reminder(action: MonitoringAction, which: str, key: str) -> None:
-    for admin in queries.provider_admins(action.organisation_id):
-        mail.queue(
-            admin.email,
-            str(_l("Herinnering verbeterplan: %(title)s", title=action.title)),
-            "monitoring_plan_reminder",
-            dedupe_key=f"{key}:{admin.id}",
-            name=admin.name,
-            title=action.title,
-            due_on=action.due_on,
-            overdue=which == "overdue",
-        )
+    _mail_admins(
+        action.organisation_id,
+        key,
+        str(_l("Herinnering verbeterplan: %(title)s", title=action.title)),
+        "monitoring_plan_reminder",
+        title=action.title,
+        due_on=action.due_on,
+        overdue=which == "overdue",
+    )
 
 
 def _remind_dossier(today: date, now: datetime, report: TermReport) -> None:
-    for organisation_id, kind, expires_on in queries.documents_expiring(
+    for organisation_id, kind, expires_on in term_queries.documents_expiring(
         today, max(rules.DOSSIER_REMINDER_DAYS)
     ):
         days = rules.dossier_reminder(expires_on, today)
@@ -118,22 +118,39 @@ def _remind_dossier(today: date, now: datetime, report: TermReport) -> None:
 
 
 def _mail_dossier_reminder(organisation_id: int, kind: DocumentKind, expires_on: date, key: str) -> None:
+    _mail_admins(
+        organisation_id,
+        key,
+        str(_l("%(document)s verloopt op %(day)s", document=kind.label, day=local_date(expires_on))),
+        "monitoring_dossier_reminder",
+        document=kind.label,
+        expires_on=expires_on,
+    )
+
+
+def _remind_reports(today: date, now: datetime, report: TermReport) -> None:
+    period = indicators.period_to_report(today)
+    which = indicators.reminder(period, today)
+    if which is None:
+        return
+    for organisation_id in term_queries.without_report(period):
+        key = f"report:{organisation_id}:{period}:{which}"
+        if claim_reminder(key, now):
+            _mail_admins(
+                organisation_id,
+                key,
+                str(_l("Halfjaarrapportage %(period)s", period=period)),
+                "monitoring_report_reminder",
+                period=period,
+                due_on=indicators.due_on(period),
+                late=which == "late",
+            )
+            report.reminders.append(key)
+
+
+def _mail_admins(organisation_id: int, key: str, subject: str, template: str, **context: Any) -> None:
     for admin in queries.provider_admins(organisation_id):
-        mail.queue(
-            admin.email,
-            str(
-                _l(
-                    "%(document)s verloopt op %(day)s",
-                    document=kind.label,
-                    day=local_date(expires_on),
-                )
-            ),
-            "monitoring_dossier_reminder",
-            dedupe_key=f"{key}:{admin.id}",
-            name=admin.name,
-            document=kind.label,
-            expires_on=expires_on,
-        )
+        mail.queue(admin.email, subject, template, dedupe_key=f"{key}:{admin.id}", name=admin.name, **context)
 
 
 # --- the schedule ----------------------------------------------------------------------------------

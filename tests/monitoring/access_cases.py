@@ -53,5 +53,14 @@ CASES = [
         data={"kind": "vog"},
         note="no file: 422",
     ),
+    Case("monitoring.report_page", lambda w: "/monitoring/rapportage", PROVIDERS),
+    Case(
+        "monitoring.submit_report",
+        lambda w: "/monitoring/rapportage",
+        PROVIDERS,
+        method="POST",
+        data={"explanation": ""},
+        note="incomplete: 422",
+    ),
     Case("monitoring.download", lambda w: f"/monitoring/dossier/{w.dossier_document.id}", VIEW, owned=True),
 ]
