@@ -16,7 +16,11 @@ from portal.models import (
     ActionStatus,
     Agreement,
     AgreementStatus,
+    Bid,
+    BidSubmission,
     ClientStopLine,
+    Decision,
+    DecisionOutcome,
     DocumentKind,
     DossierDocument,
     IndicatorReport,
@@ -31,7 +35,6 @@ from portal.models import (
 from portal.monitoring import indicators
 
 PAGE_SIZE = 50
-CONTRACTED = (AgreementStatus.ACCEPTED, AgreementStatus.SIGNED, AgreementStatus.ACTIVE)
 CLOSED = (ActionStatus.DONE, ActionStatus.CANCELLED, ActionStatus.LIFTED, ActionStatus.ACCEPTED)
 
 
@@ -135,12 +138,18 @@ def _report_late(today: date) -> sa.ColumnElement[bool]:
     return Organisation.id.not_in(reported(period))
 
 
-def _contracted_ids() -> sa.Select[Any]:
-    return sa.select(Agreement.organisation_id).where(Agreement.status.in_(CONTRACTED))
+def admitted_ids() -> sa.Select[Any]:
+    """The providers admitted (an approved toelating) in any tender: those a contract manager monitors."""
+    return (
+        sa.select(Bid.organisation_id)
+        .join(BidSubmission, BidSubmission.bid_id == Bid.id)
+        .join(Decision, Decision.submission_id == BidSubmission.id)
+        .where(Decision.outcome == DecisionOutcome.ADMITTED, Decision.approved_at.is_not(None))
+    )
 
 
 def monitoring_list(filters: ListFilter, today: date) -> tuple[list[ListRow], int]:
-    """One page (50) of contracted providers with their open actions and stops in force, and the total."""
+    """One page (50) of admitted providers with their open actions and stops in force, and the total."""
     counts, valid = _open_counts(today), _valid_kinds(today)
     gaps = len(DocumentKind) - sa.func.coalesce(valid.c.valid, 0)
     late = _report_late(today)
@@ -157,7 +166,7 @@ def monitoring_list(filters: ListFilter, today: date) -> tuple[list[ListRow], in
         )
         .outerjoin(counts, counts.c.organisation_id == Organisation.id)
         .outerjoin(valid, valid.c.organisation_id == Organisation.id)
-        .where(Organisation.id.in_(_contracted_ids()))
+        .where(Organisation.id.in_(admitted_ids()))
     )
     query = _filtered(query, filters, counts)
     if filters.dossier_incomplete:
@@ -204,10 +213,11 @@ def action_page(action_id: int) -> MonitoringAction | None:
 
 
 def current_agreement(organisation_id: int) -> Agreement | None:
-    """The provider's latest contract that is not ended (a stop or termination is about it)."""
+    """The provider's latest contract that has not ended, signed or not yet (a stop or termination is
+    about it, and names its municipalities and results)."""
     return db.session.scalar(
         sa.select(Agreement)
-        .where(Agreement.organisation_id == organisation_id, Agreement.status.in_(CONTRACTED))
+        .where(Agreement.organisation_id == organisation_id, Agreement.status != AgreementStatus.ENDED)
         .order_by(Agreement.id.desc())
         .limit(1)
     )

@@ -106,9 +106,10 @@ def test_a_requested_plan_and_a_stop_are_mailed_to_the_provider_admins_once(app)
     assert recipients == [admin.email]
 
 
-def test_the_monitoring_list_counts_open_actions_and_stops_per_contracted_provider(app):
+def test_the_monitoring_list_counts_open_actions_and_stops_per_admitted_provider(app):
     agreement = contracted(AgreementStatus.ACTIVE)
-    contracted(AgreementStatus.SENT)  # not contracted yet: not listed
+    rejected = factories.tender_with_matrix()
+    factories.admitted_provider(rejected, rejected_lots=tuple(rejected.lots))  # rejected: not listed
     action(agreement, ActionKind.SIGNAL, now=FEB)
     action(agreement, ActionKind.CLIENT_STOP, happens_on=date(2027, 2, 1), lines=_lines(agreement), now=FEB)
     rows, total = queries.monitoring_list(queries.ListFilter(), date(2027, 2, 2))
