@@ -150,14 +150,25 @@ def admitted_ids() -> sa.Select[Any]:
 
 def monitoring_list(filters: ListFilter, today: date) -> tuple[list[ListRow], int]:
     """One page (50) of admitted providers with their open actions and stops in force, and the total."""
+    query = _list_query(filters, today)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    rows = db.session.execute(
+        query.order_by(Organisation.name, Organisation.id)
+        .limit(PAGE_SIZE)
+        .offset((filters.page - 1) * PAGE_SIZE)
+    )
+    return [ListRow(*row) for row in rows], total
+
+
+def _list_query(filters: ListFilter, today: date) -> sa.Select:
+    """Columns read, not entities: one statement whatever the number of providers."""
     counts, valid = _open_counts(today), _valid_kinds(today)
     gaps = len(DocumentKind) - sa.func.coalesce(valid.c.valid, 0)
     late = _report_late(today)
+    columns = (Organisation.id, Organisation.name, Organisation.kvk_number)
     query = (
         sa.select(
-            Organisation.id,
-            Organisation.name,
-            Organisation.kvk_number,
+            *columns,
             sa.func.coalesce(counts.c.open_actions, 0),
             sa.func.coalesce(counts.c.stops, 0),
             counts.c.last_action,
@@ -169,17 +180,8 @@ def monitoring_list(filters: ListFilter, today: date) -> tuple[list[ListRow], in
         .where(Organisation.id.in_(admitted_ids()))
     )
     query = _filtered(query, filters, counts)
-    if filters.dossier_incomplete:
-        query = query.where(gaps > 0)
-    if filters.report_late:
-        query = query.where(late)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    rows = db.session.execute(
-        query.order_by(Organisation.name, Organisation.id)
-        .limit(PAGE_SIZE)
-        .offset((filters.page - 1) * PAGE_SIZE)
-    )
-    return [ListRow(*row) for row in rows], total
+    query = query.where(gaps > 0) if filters.dossier_incomplete else query
+    return query.where(late) if filters.report_late else query
 
 
 def _filtered(query: sa.Select, filters: ListFilter, counts: sa.Subquery) -> sa.Select:

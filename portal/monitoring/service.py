@@ -47,17 +47,28 @@ def create_action(
     organisation: Organisation, new: NewAction, *, user: User | None, now: datetime
 ) -> MonitoringAction:
     """Record a new action for a contracted provider, in its first state, with its first event."""
+    today = to_local(now).date()
     rules.check_new_action(
-        new.kind,
-        happens_on=new.happens_on,
-        due_on=new.due_on,
-        lines=len(new.lines),
-        today=to_local(now).date(),
+        new.kind, happens_on=new.happens_on, due_on=new.due_on, lines=len(new.lines), today=today
     )
     agreement = queries.current_agreement(organisation.id)
     _check_lines(agreement, new)
+    action = _action_row(organisation.id, agreement, new, user_id=user.id if user else None, now=now)
+    db.session.add(action)
+    db.session.flush()
+    audit.record(
+        "monitoring.created", action, actor=user, organisation_id=organisation.id, kind=new.kind.value
+    )
+    if new.kind in TOLD_ON_NEW:
+        tell_provider(action, "new")
+    return action
+
+
+def _action_row(
+    organisation_id: int, agreement: Agreement | None, new: NewAction, *, user_id: int | None, now: datetime
+) -> MonitoringAction:
     action = MonitoringAction(
-        organisation_id=organisation.id,
+        organisation_id=organisation_id,
         agreement_id=agreement.id if agreement else None,
         kind=new.kind,
         status=rules.INITIAL[new.kind],
@@ -67,18 +78,11 @@ def create_action(
         happens_on=new.happens_on,
         due_on=new.due_on,
         created_at=now,
-        created_by_id=user.id if user else None,
+        created_by_id=user_id,
         updated_at=now,
     )
     action.stop_lines = [ClientStopLine(municipality_id=m, result_id=r) for m, r in sorted(set(new.lines))]
-    action.events.append(ActionEvent(at=now, actor_id=action.created_by_id, to_status=action.status.value))
-    db.session.add(action)
-    db.session.flush()
-    audit.record(
-        "monitoring.created", action, actor=user, organisation_id=organisation.id, kind=new.kind.value
-    )
-    if new.kind in TOLD_ON_NEW:
-        tell_provider(action, "new")
+    action.events.append(ActionEvent(at=now, actor_id=user_id, to_status=action.status.value))
     return action
 
 
@@ -106,25 +110,28 @@ def take_step(
     if action.kind is ActionKind.TERMINATION and step == "cancel":
         rules.check_termination_cancel(action.due_on, to_local(now).date())
     if step == "submit":
-        if not response.strip():
-            raise MonitoringRefused(_l("Schrijf uw verbeterplan."), "response")
-        action.provider_response, action.responded_at = response, now
-    previous = action.status
-    action.status, action.updated_at = new_status, now
+        _record_response(action, response, now)
     action.events.append(
         ActionEvent(
             at=now,
             actor_id=user.id if user else None,
-            from_status=previous.value,
+            from_status=action.status.value,
             to_status=new_status.value,
             note=note,
         )
     )
+    action.status, action.updated_at = new_status, now
     db.session.flush()
     audit.record("monitoring.step", action, actor=user, organisation_id=action.organisation_id, step=step)
     if by == MANAGER and step in TOLD_AFTER:
         tell_provider(action, step)
     return action
+
+
+def _record_response(action: MonitoringAction, response: str, now: datetime) -> None:
+    if not response.strip():
+        raise MonitoringRefused(_l("Schrijf uw verbeterplan."), "response")
+    action.provider_response, action.responded_at = response, now
 
 
 def tell_provider(action: MonitoringAction, occasion: str) -> None:

@@ -123,3 +123,25 @@ def test_the_monitoring_list_pages_by_fifty_and_filters_by_name(client, auth):
     name = queries.monitoring_list(queries.ListFilter(), clock.to_local(clock.now()).date())[0][0].name
     filtered = client.get("/monitoring/", query_string={"provider": name})
     assert _texts(filtered, "//tbody//td//a") == [name]
+
+
+def test_the_monitoring_list_sends_as_many_statements_for_six_providers_as_for_two(client, auth):
+    from tests.test_query_counts import counting
+
+    auth.as_role(Role.CONTRACT_MANAGER)
+
+    def grow(count: int) -> None:
+        for _ in range(count):
+            agreement = contracted(AgreementStatus.ACTIVE)
+            action(agreement, ActionKind.SIGNAL)
+            action(agreement, ActionKind.IMPROVEMENT_PLAN, due_on=SOON)
+
+    grow(2)
+    client.get("/monitoring/")
+    with counting() as small:
+        assert client.get("/monitoring/").status_code == 200
+    grow(4)
+    with counting() as large:
+        page = client.get("/monitoring/")
+    assert len(_texts(page, "//tbody/tr")) == 6
+    assert large == small
