@@ -44,7 +44,7 @@ def build(contract_manager_id: int, rng: random.Random) -> int:
         db.session.scalars(queries.admitted_ids().distinct().order_by(sa.column("organisation_id")))
     )
     for n, organisation_id in enumerate(organisation_ids):
-        organisation = db.session.get(Organisation, organisation_id)
+        organisation = db.session.get_one(Organisation, organisation_id)
         _dossier(organisation_id, now, rng)
         for _ in range(rng.choice((0, 1, 1, 2, 2, 3, 4))):
             _action(organisation, rng.choices(list(WEIGHTS), list(WEIGHTS.values()))[0], manager, now, rng)
