@@ -127,3 +127,13 @@ def test_scheduling_twice_puts_one_run_on_rqs_schedule_at_two_at_night(app, redi
     assert registry.get_job_ids() == [first]
     assert registry.get_scheduled_time(first) == datetime(2027, 1, 6, 1, 0, tzinfo=UTC)
     assert queue.fetch_job(first).args == (term.TASK,)
+
+
+def test_the_cron_command_runs_the_day_given_and_a_second_run_does_nothing(app, runner):
+    agreement = contracted(AgreementStatus.SIGNED)
+    first = runner.invoke(args=["contract-term", "--now", "2027-01-01T00:30"])  # Amsterdam time
+    second = runner.invoke(args=["contract-term", "--now", "2027-01-01T06:00"])
+    assert first.exit_code == 0, first.output
+    assert "1 contract(s) activated, 0 ended" in first.output
+    assert f"active: {agreement.number}" in first.output
+    assert "0 contract(s) activated, 0 ended" in second.output
