@@ -327,7 +327,7 @@ def report_of(organisation_id: int, period: str) -> IndicatorReport | None:
 class ReportLine:
     period: str
     submitted_at: datetime
-    values: list[str]  # in the order of indicators.INDICATORS
+    values: list[tuple[Any, str]]  # (indicator label, number) in the order of indicators.INDICATORS
     explanation: str
 
 
@@ -340,7 +340,10 @@ def reports_of(organisation_id: int) -> list[ReportLine]:
     )
     return [
         ReportLine(
-            r.period, r.submitted_at, [r.values.get(i.code, "") for i in indicators.INDICATORS], r.explanation
+            r.period,
+            r.submitted_at,
+            [(i.label, r.values.get(i.code, "")) for i in indicators.INDICATORS],
+            r.explanation,
         )
         for r in reports
     ]

@@ -30,7 +30,6 @@ def _report_page(form: forms.ReportForm) -> str:
         done=queries.report_of(organisation_id, period) is not None,
         value_fields=[form[f"value_{i.code}"] for i in indicators.INDICATORS],
         reports=queries.reports_of(organisation_id),
-        indicators=indicators.INDICATORS,
     )
 
 

@@ -9,7 +9,7 @@ from portal import access, clock
 from portal.clock import to_local
 from portal.fields import filter_value, record_id
 from portal.models import ActionKind, MonitoringAction, Organisation
-from portal.monitoring import bp, forms, indicators, queries, rules, service
+from portal.monitoring import bp, forms, queries, rules, service
 from portal.monitoring.rules import MANAGER, PROVIDER, MonitoringRefused
 from portal.web import Page, current_user, get_or_404, show_refusal
 
@@ -65,7 +65,6 @@ def _provider_page(organisation: Organisation, form: forms.ActionForm) -> str:
         agreement=queries.current_agreement(organisation.id),
         dossier=queries.dossier_of(organisation.id, today),
         reports=queries.reports_of(organisation.id),
-        indicators=indicators.INDICATORS,
         form=form,
     )
 
