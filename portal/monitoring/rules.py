@@ -7,7 +7,8 @@ The states per action (seed 000 kader 13, seed 004 chapter 5):
 - verbeterplan: gevraagd → ingediend (by the provider) → goedgekeurd | afgewezen; afgewezen → ingediend
   (a new plan); gevraagd → vervallen
 - cliëntenstop, opschorting: van kracht → opgeheven
-- beëindiging: van kracht (the contract ends after the chosen day) → vervallen, only before that day
+- beëindiging: van kracht (the contract ends after the chosen day) → vervallen, only before that day;
+  van kracht → afgerond by the daily job once the contract has ended
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from portal.models.monitoring import ActionKind, ActionStatus
 from portal.refusals import DomainRefusal
 
 K, S = ActionKind, ActionStatus
-MANAGER, PROVIDER = "manager", "provider"
+MANAGER, PROVIDER, SYSTEM = "manager", "provider", "system"  # SYSTEM: the daily contract-term job
 PLAN_REMINDER_DAYS = 7  # the provider is reminded a week before the verbeterplan's deadline
 
 
@@ -52,6 +53,7 @@ STEPS: dict[tuple[ActionKind, ActionStatus, str], tuple[ActionStatus, str]] = {
     (K.IMPROVEMENT_PLAN, S.REQUESTED, "cancel"): (S.CANCELLED, MANAGER),
     **{(kind, S.IN_FORCE, "lift"): (S.LIFTED, MANAGER) for kind in MEASURES},
     (K.TERMINATION, S.IN_FORCE, "cancel"): (S.CANCELLED, MANAGER),
+    (K.TERMINATION, S.IN_FORCE, "end"): (S.DONE, SYSTEM),  # the contract has ended by it
 }
 
 STEP_LABELS = {
@@ -62,6 +64,7 @@ STEP_LABELS = {
     "accept": _l("Goedkeuren"),
     "reject": _l("Afwijzen"),
     "lift": _l("Opheffen"),
+    "end": _l("Overeenkomst beëindigd"),
 }
 
 

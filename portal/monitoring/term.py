@@ -23,7 +23,7 @@ from portal.clock import to_local
 from portal.extensions import db
 from portal.i18n import local_date
 from portal.models import AgreementStatus, DocumentKind, MonitoringAction, SentReminder
-from portal.monitoring import indicators, queries, rules, term_queries
+from portal.monitoring import indicators, queries, rules, service, term_queries
 
 log = logging.getLogger(__name__)
 TASK = "portal.monitoring.term.scheduled_run"
@@ -47,14 +47,14 @@ def run(now: datetime) -> TermReport:
     """Everything the day `now` falls on asks for; flushes, the caller commits."""
     today = to_local(now).date()
     report = TermReport()
-    _move_contracts(today, report)
+    _move_contracts(today, now, report)
     _remind_plans(today, now, report)
     _remind_dossier(today, now, report)
     _remind_reports(today, now, report)
     return report
 
 
-def _move_contracts(today: date, report: TermReport) -> None:
+def _move_contracts(today: date, now: datetime, report: TermReport) -> None:
     terminations = term_queries.termination_days()
     for agreement, version in term_queries.agreements_to_move():
         start = date.fromisoformat(version.content["term"]["start"])
@@ -63,7 +63,14 @@ def _move_contracts(today: date, report: TermReport) -> None:
         if new_status is None:
             continue
         agreements.move_by_date(agreement, new_status)
+        if new_status is AgreementStatus.ENDED:
+            _close_terminations(agreement.id, now)
         (report.ended if new_status is AgreementStatus.ENDED else report.activated).append(agreement.number)
+
+
+def _close_terminations(agreement_id: int, now: datetime) -> None:
+    for action in term_queries.terminations_in_force(agreement_id):
+        service.take_step(action, "end", by=rules.SYSTEM, user=None, now=now)
 
 
 def _remind_plans(today: date, now: datetime, report: TermReport) -> None:

@@ -86,3 +86,15 @@ def without_report(period: str) -> list[int]:
             .order_by(Agreement.organisation_id)
         )
     )
+
+
+def terminations_in_force(agreement_id: int) -> list[MonitoringAction]:
+    return list(
+        db.session.scalars(
+            sa.select(MonitoringAction).where(
+                MonitoringAction.agreement_id == agreement_id,
+                MonitoringAction.kind == ActionKind.TERMINATION,
+                MonitoringAction.status == ActionStatus.IN_FORCE,
+            )
+        )
+    )

@@ -29,6 +29,7 @@ TODAY = date(2027, 3, 10)
         (K.CLIENT_STOP, S.IN_FORCE, "lift", MANAGER, S.LIFTED),
         (K.SUSPENSION, S.IN_FORCE, "lift", MANAGER, S.LIFTED),
         (K.TERMINATION, S.IN_FORCE, "cancel", MANAGER, S.CANCELLED),
+        (K.TERMINATION, S.IN_FORCE, "end", rules.SYSTEM, S.DONE),
     ],
 )
 def test_each_legal_step_moves_to_its_status(kind, status, step, by, expected):

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from portal import mail
 from portal.extensions import db
-from portal.models import ActionKind, AgreementStatus, AuditEvent, SentReminder
+from portal.models import ActionKind, ActionStatus, AgreementStatus, AuditEvent, SentReminder
 from portal.monitoring import term
 from tests.monitoring.helpers import action, contracted, provider_admin
 
@@ -68,9 +68,10 @@ def test_a_run_after_days_of_downtime_does_what_was_missed_once(app):
 
 def test_a_termination_ends_the_contract_after_its_chosen_day(app):
     agreement = contracted(AgreementStatus.ACTIVE)
-    action(agreement, ActionKind.TERMINATION, due_on=date(2027, 6, 30), now=at(date(2027, 2, 1)))
+    ending = action(agreement, ActionKind.TERMINATION, due_on=date(2027, 6, 30), now=at(date(2027, 2, 1)))
     assert term.run(at(date(2027, 6, 30))).ended == []
     assert term.run(at(date(2027, 7, 1))).ended == [agreement.number]
+    assert ending.status is ActionStatus.DONE  # no longer an open action
 
 
 def test_a_plan_reminder_is_mailed_once_before_and_once_after_the_deadline(app, smtp_server):
