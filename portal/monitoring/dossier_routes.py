@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -10,21 +10,15 @@ from portal import access, clock, uploads
 from portal.clock import to_local
 from portal.models import DocumentKind, DossierDocument
 from portal.monitoring import bp, dossier, forms, queries
+from portal.monitoring.routes import own_organisation_id
 from portal.monitoring.rules import MonitoringRefused
 from portal.web import Page, current_user, get_or_404, show_refusal
-
-
-def _organisation_id() -> int:
-    organisation_id = current_user().organisation_id
-    if organisation_id is None:
-        abort(404)
-    return organisation_id
 
 
 def _dossier_page(form: forms.DocumentForm) -> str:
     today = to_local(clock.now()).date()
     return render_template(
-        "monitoring/dossier.html", dossier=queries.dossier_of(_organisation_id(), today), form=form
+        "monitoring/dossier.html", dossier=queries.dossier_of(own_organisation_id(), today), form=form
     )
 
 
@@ -42,7 +36,7 @@ def upload() -> Page:
         return _dossier_page(form), 422
     try:
         dossier.upload_document(
-            _organisation_id(),
+            own_organisation_id(),
             DocumentKind(form.kind.data),
             form.expires_on.data,
             form.file.data.stream,

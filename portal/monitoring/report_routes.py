@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal import access, clock
 from portal.clock import to_local
 from portal.monitoring import bp, forms, indicators, queries, reports
+from portal.monitoring.routes import own_organisation_id
 from portal.monitoring.rules import MonitoringRefused
 from portal.web import Page, current_user, show_refusal
 
 
-def _organisation_id() -> int:
-    organisation_id = current_user().organisation_id
-    if organisation_id is None:
-        abort(404)
-    return organisation_id
-
-
 def _report_page(form: forms.ReportForm) -> str:
-    organisation_id = _organisation_id()
+    organisation_id = own_organisation_id()
     period = indicators.period_to_report(to_local(clock.now()).date())
     return render_template(
         "monitoring/report.html",
@@ -48,7 +42,7 @@ def submit_report() -> Page:
     values = {i.code: form[f"value_{i.code}"].data for i in indicators.INDICATORS}
     try:
         reports.submit_report(
-            _organisation_id(), values, form.explanation.data or "", user=current_user(), now=clock.now()
+            own_organisation_id(), values, form.explanation.data or "", user=current_user(), now=clock.now()
         )
     except MonitoringRefused as refusal:
         show_refusal(form, refusal)

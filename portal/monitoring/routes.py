@@ -132,43 +132,37 @@ def step(action_id: int) -> Page:
     action = _action_or_404(action_id, "monitoring.view_action")
     access.require("monitoring.manage", action)
     form = forms.StepForm()
-    try:
-        if not form.validate_on_submit():
-            raise MonitoringRefused(_("Deze stap kan nu niet (meer) worden gezet."))
-        service.take_step(
-            action,
-            form.step.data or "",
-            by=MANAGER,
-            user=current_user(),
-            now=clock.now(),
-            note=form.note.data or "",
-        )
-    except MonitoringRefused as refusal:
-        show_refusal(form, refusal, field="note")
+    if not form.validate_on_submit():
+        form.form_errors.append(_("Deze stap kan nu niet (meer) worden gezet."))
         return _show_page(action, form, forms.PlanForm()), 422
-    flash(_("De stap is vastgelegd."))
-    return redirect(url_for("monitoring.show", action_id=action.id))
+    note = form.note.data or ""
+    return _take_step(action, form.step.data or "", form, done=_("De stap is vastgelegd."), note=note)
 
 
 @bp.post("/acties/<int:action_id>/indienen")
 def submit_plan(action_id: int) -> Page:
     action = _action_or_404(action_id, "monitoring.answer")
     form = forms.PlanForm()
+    if not form.validate_on_submit():
+        return _show_page(action, forms.StepForm(), form), 422
+    response = form.response.data or ""
+    return _take_step(action, "submit", form, done=_("Uw verbeterplan is ingediend."), response=response)
+
+
+def _take_step(
+    action: MonitoringAction, step: str, form: forms.StepForm | forms.PlanForm, *, done: str, **text: str
+) -> Page:
+    """The manager's step (StepForm) or the provider's plan (PlanForm); a refusal shows on that form."""
+    by = MANAGER if isinstance(form, forms.StepForm) else PROVIDER
     try:
-        if not form.validate_on_submit():
-            return _show_page(action, forms.StepForm(), form), 422
-        service.take_step(
-            action,
-            "submit",
-            by=PROVIDER,
-            user=current_user(),
-            now=clock.now(),
-            response=form.response.data or "",
-        )
+        service.take_step(action, step, by=by, user=current_user(), now=clock.now(), **text)
     except MonitoringRefused as refusal:
+        if isinstance(form, forms.StepForm):
+            show_refusal(form, refusal, field="note")
+            return _show_page(action, form, forms.PlanForm()), 422
         show_refusal(form, refusal, field="response")
         return _show_page(action, forms.StepForm(), form), 422
-    flash(_("Uw verbeterplan is ingediend."))
+    flash(done)
     return redirect(url_for("monitoring.show", action_id=action.id))
 
 
@@ -178,12 +172,18 @@ def submit_plan(action_id: int) -> Page:
 @bp.get("/mijn")
 @access.guard("monitoring.mine")
 def mine() -> Page:
-    user = current_user()
-    if user.organisation_id is None:
-        abort(404)
+    organisation_id = own_organisation_id()
     today = to_local(clock.now()).date()
     return render_template(
         "monitoring/mine.html",
-        actions=queries.actions_of(user.organisation_id),
-        stops=queries.stops_of(user.organisation_id, today),
+        actions=queries.actions_of(organisation_id),
+        stops=queries.stops_of(organisation_id, today),
     )
+
+
+def own_organisation_id() -> int:
+    """The provider user's organisation (the pages of its own dossier, reports and actions)."""
+    organisation_id = current_user().organisation_id
+    if organisation_id is None:
+        abort(404)
+    return organisation_id
