@@ -351,3 +351,28 @@ def reports_of(organisation_id: int) -> list[ReportLine]:
 
 def reported(period: str) -> sa.Select[Any]:
     return sa.select(IndicatorReport.organisation_id).where(IndicatorReport.period == period)
+
+
+def stops_for_export(today: date) -> list[tuple[Any, ...]]:
+    """Every cliëntenstop line in force, for the municipalities' toegang (CSV/XLSX)."""
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            sa.select(
+                Organisation.name,
+                Organisation.kvk_number,
+                Municipality.name,
+                Result.code,
+                Result.name,
+                MonitoringAction.happens_on,
+                MonitoringAction.due_on,
+                MonitoringAction.notes,
+            )
+            .join(MonitoringAction, MonitoringAction.organisation_id == Organisation.id)
+            .join(ClientStopLine, ClientStopLine.action_id == MonitoringAction.id)
+            .join(Municipality, Municipality.id == ClientStopLine.municipality_id)
+            .join(Result, Result.id == ClientStopLine.result_id)
+            .where(_stops_in_force(today))
+            .order_by(Organisation.name, Municipality.name, Result.code)
+        )
+    ]

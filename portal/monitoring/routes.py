@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from portal import access, clock
+from portal import access, audit, clock, spreadsheets
 from portal.clock import to_local
 from portal.fields import filter_value, record_id
 from portal.models import ActionKind, MonitoringAction, Organisation
@@ -187,3 +187,34 @@ def own_organisation_id() -> int:
     if organisation_id is None:
         abort(404)
     return organisation_id
+
+
+# --- the cliëntenstops for the municipalities' toegang ------------------------------------------------
+
+STOP_HEADER = [
+    "Zorgaanbieder",
+    "KvK-nummer",
+    "Gemeente",
+    "Resultaatcode",
+    "Resultaat",
+    "Ingangsdatum",
+    "Laatste dag",
+    "Reden",
+]
+
+
+@bp.get("/clientenstops/export")
+@access.guard("monitoring.manage")
+def export_stops() -> Response:
+    """The cliëntenstops in force as CSV or XLSX: what the toegang may not allocate to whom."""
+    rows = queries.stops_for_export(to_local(clock.now()).date())
+    kind = "xlsx" if request.args.get("format") == "xlsx" else "csv"
+    audit.record("monitoring.stops_exported", None, format=kind, rows=len(rows))
+    if kind == "xlsx":
+        data = spreadsheets.to_xlsx("Clientenstops", STOP_HEADER, rows)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        data, mimetype = spreadsheets.to_csv(STOP_HEADER, rows), "text/csv; charset=utf-8"
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="clientenstops.{kind}"'
+    return response

@@ -17,6 +17,7 @@ def _provider(w) -> str:  # type: ignore[no-untyped-def]
 
 CASES = [
     Case("monitoring.index", lambda w: "/monitoring/", MANAGER),
+    Case("monitoring.export_stops", lambda w: "/monitoring/clientenstops/export?format=xlsx", MANAGER),
     Case("monitoring.provider", _provider, MANAGER),
     Case(
         "monitoring.create",

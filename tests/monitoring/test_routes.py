@@ -87,6 +87,9 @@ def test_a_client_stop_imposed_shows_on_the_contract_and_in_the_register_until_l
     assert "cliëntenstop" in " ".join(
         _texts(client.get("/overeenkomsten/register"), "//span[contains(@class, 'nmd-badge')]")
     )
+    export = client.get("/monitoring/clientenstops/export?format=csv").get_data(as_text=True)
+    assert f"{municipalities[0].name};R1;Resultaat 1" in export.replace(",", ";")
+    assert "Te weinig personeel" in export
     (stop,) = queries.actions_of(agreement.organisation_id)
     assert client.post(f"/monitoring/acties/{stop.id}/stap", data={"step": "lift"}).status_code == 302
     assert (
