@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import click
+from flask import current_app
 
 from portal import clock
 from portal.extensions import db
@@ -18,6 +19,10 @@ from portal.monitoring import bp, term
 @click.option("--schedule", is_flag=True, help="also put the next daily run on RQ's schedule (REDIS_URL)")
 def contract_term_command(at: str | None, schedule: bool) -> None:
     """Start and end contracts by their dates and send due reminders; safe to run twice or late."""
+    if schedule and not current_app.config.get("REDIS_URL"):
+        raise click.ClickException(
+            "--schedule needs REDIS_URL (without Redis, let cron run this command daily)"
+        )
     now = clock.from_local(datetime.fromisoformat(at)) if at else clock.now()
     report = term.run(now)
     db.session.commit()

@@ -138,3 +138,10 @@ def test_the_cron_command_runs_the_day_given_and_a_second_run_does_nothing(app, 
     assert "1 contract(s) activated, 0 ended" in first.output
     assert f"active: {agreement.number}" in first.output
     assert "0 contract(s) activated, 0 ended" in second.output
+
+
+def test_scheduling_without_redis_is_refused_with_a_clear_message(app, runner, monkeypatch):
+    monkeypatch.setitem(app.config, "REDIS_URL", None)
+    result = runner.invoke(args=["contract-term", "--schedule"])
+    assert result.exit_code != 0
+    assert "needs REDIS_URL" in result.output
