@@ -1,4 +1,4 @@
-"""monitoring actions with their history, client stop lines, sent reminders, dossier documents, indicator reports (issue 15)
+"""monitoring actions with their history, client stop lines, sent reminders, dossier documents, indicator reports, action documents (issue 15)
 
 Revision ID: 7b3e5f1a9c62
 Revises: 6a1d4e9c2b35
@@ -158,9 +158,35 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name="pk_indicator_report"),
         sa.UniqueConstraint("organisation_id", "period", name="uq_indicator_report_organisation_id_period"),
     )
+    op.create_table(
+        "monitoring_action_document",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("action_id", sa.Integer(), nullable=False),
+        sa.Column("original_name", sa.String(255), nullable=False),
+        sa.Column("stored_name", sa.String(64), nullable=False),
+        sa.Column("content_type", sa.String(100), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(64), nullable=False),
+        sa.Column("uploaded_at", UTC_TIME, nullable=False),
+        sa.Column("uploaded_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["action_id"], ["monitoring_action.id"],
+            name="fk_monitoring_action_document_action_id_monitoring_action", ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by_id"], ["user_account.id"],
+            name="fk_monitoring_action_document_uploaded_by_id_user_account", ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_monitoring_action_document"),
+    )
+    op.create_index(
+        "ix_monitoring_action_document_action_id", "monitoring_action_document", ["action_id"]
+    )
 
 
 def downgrade():
+    op.drop_index("ix_monitoring_action_document_action_id", table_name="monitoring_action_document")
+    op.drop_table("monitoring_action_document")
     op.drop_table("indicator_report")
     op.drop_index("ix_dossier_document_org_kind", table_name="dossier_document")
     op.drop_table("dossier_document")

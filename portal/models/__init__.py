@@ -23,6 +23,7 @@ from portal.models.bid import Bid, BidLine, BidSubmission, CriterionAnswer, Evid
 from portal.models.enums import *  # noqa: F403 - the enums are part of the model vocabulary
 from portal.models.mail import OutgoingMail
 from portal.models.monitoring import (
+    ActionDocument,
     ActionEvent,
     ActionKind,
     ActionStatus,
@@ -55,6 +56,7 @@ from portal.models.tender import (
 
 __all__ = [
     "AccessRequest",
+    "ActionDocument",
     "ActionEvent",
     "ActionKind",
     "ActionStatus",

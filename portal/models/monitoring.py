@@ -186,3 +186,21 @@ class IndicatorReport(Base):
     explanation: Mapped[str] = mapped_column(sa.Text, default="")
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+
+
+class ActionDocument(Base):
+    """A document attached to a monitoring action (a report of a meeting, a plan, an evaluation)."""
+
+    __tablename__ = "monitoring_action_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("monitoring_action.id", ondelete="CASCADE"), index=True
+    )
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(64))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))

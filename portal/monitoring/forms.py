@@ -106,3 +106,7 @@ for _indicator in INDICATORS:
             validators=[InputRequired(), NumberBetween(_indicator.minimum, _indicator.maximum)],
         ),
     )
+
+
+class AttachForm(FlaskForm):
+    file = FileField(_l("Document toevoegen (PDF, DOCX, XLSX, JPG of PNG)"), validators=[FileRequired()])

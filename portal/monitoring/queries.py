@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from portal.clock import to_local
 from portal.extensions import db
 from portal.models import (
+    ActionDocument,
     ActionEvent,
     ActionKind,
     ActionStatus,
@@ -376,3 +377,11 @@ def stops_for_export(today: date) -> list[tuple[Any, ...]]:
             .order_by(Organisation.name, Municipality.name, Result.code)
         )
     ]
+
+
+def documents_of(action_id: int) -> list[ActionDocument]:
+    return list(
+        db.session.scalars(
+            sa.select(ActionDocument).where(ActionDocument.action_id == action_id).order_by(ActionDocument.id)
+        )
+    )

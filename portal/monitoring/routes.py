@@ -96,7 +96,7 @@ def create(organisation_id: int) -> Page:
 # --- one action ------------------------------------------------------------------------------------
 
 
-def _action_or_404(action_id: int, policy: str) -> MonitoringAction:
+def action_or_404(action_id: int, policy: str) -> MonitoringAction:
     action = queries.action_page(action_id)
     if action is None:
         abort(404)
@@ -104,7 +104,12 @@ def _action_or_404(action_id: int, policy: str) -> MonitoringAction:
     return action
 
 
-def _show_page(action: MonitoringAction, step_form: forms.StepForm, plan_form: forms.PlanForm) -> str:
+def show_page(
+    action: MonitoringAction,
+    step_form: forms.StepForm,
+    plan_form: forms.PlanForm,
+    attach_form: forms.AttachForm | None = None,
+) -> str:
     is_manager = access.allowed(current_user(), "monitoring.manage")
     by = MANAGER if is_manager else PROVIDER
     return render_template(
@@ -118,33 +123,35 @@ def _show_page(action: MonitoringAction, step_form: forms.StepForm, plan_form: f
         plan_form=plan_form,
         stops=queries.stop_lines_of(action.id),
         history=queries.history(action.id),
+        documents=queries.documents_of(action.id),
+        attach_form=attach_form or forms.AttachForm(),
     )
 
 
 @bp.get("/acties/<int:action_id>")
 def show(action_id: int) -> Page:
-    action = _action_or_404(action_id, "monitoring.view_action")
-    return _show_page(action, forms.StepForm(), forms.PlanForm())
+    action = action_or_404(action_id, "monitoring.view_action")
+    return show_page(action, forms.StepForm(), forms.PlanForm())
 
 
 @bp.post("/acties/<int:action_id>/stap")
 def step(action_id: int) -> Page:
-    action = _action_or_404(action_id, "monitoring.view_action")
+    action = action_or_404(action_id, "monitoring.view_action")
     access.require("monitoring.manage", action)
     form = forms.StepForm()
     if not form.validate_on_submit():
         form.form_errors.append(_("Deze stap kan nu niet (meer) worden gezet."))
-        return _show_page(action, form, forms.PlanForm()), 422
+        return show_page(action, form, forms.PlanForm()), 422
     note = form.note.data or ""
     return _take_step(action, form.step.data or "", form, done=_("De stap is vastgelegd."), note=note)
 
 
 @bp.post("/acties/<int:action_id>/indienen")
 def submit_plan(action_id: int) -> Page:
-    action = _action_or_404(action_id, "monitoring.answer")
+    action = action_or_404(action_id, "monitoring.answer")
     form = forms.PlanForm()
     if not form.validate_on_submit():
-        return _show_page(action, forms.StepForm(), form), 422
+        return show_page(action, forms.StepForm(), form), 422
     response = form.response.data or ""
     return _take_step(action, "submit", form, done=_("Uw verbeterplan is ingediend."), response=response)
 
@@ -159,9 +166,9 @@ def _take_step(
     except MonitoringRefused as refusal:
         if isinstance(form, forms.StepForm):
             show_refusal(form, refusal, field="note")
-            return _show_page(action, form, forms.PlanForm()), 422
+            return show_page(action, form, forms.PlanForm()), 422
         show_refusal(form, refusal, field="response")
-        return _show_page(action, forms.StepForm(), form), 422
+        return show_page(action, forms.StepForm(), form), 422
     flash(done)
     return redirect(url_for("monitoring.show", action_id=action.id))
 

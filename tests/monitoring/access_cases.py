@@ -44,6 +44,20 @@ CASES = [
         owned=True,
         data={"response": "Wij verbeteren de dossiervorming."},
     ),
+    Case(
+        "monitoring.attach",
+        lambda w: _action(w) + "/documenten",
+        VIEW,
+        method="POST",
+        owned=True,
+        note="no file: 422",
+    ),
+    Case(
+        "monitoring.action_document",
+        lambda w: _action(w) + f"/documenten/{w.monitoring_document.id}",
+        VIEW,
+        owned=True,
+    ),
     Case("monitoring.mine", lambda w: "/monitoring/mijn", PROVIDERS),
     Case("monitoring.dossier_page", lambda w: "/monitoring/dossier", PROVIDERS),
     Case(

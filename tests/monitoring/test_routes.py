@@ -148,3 +148,30 @@ def test_the_monitoring_list_sends_as_many_statements_for_six_providers_as_for_t
         page = client.get("/monitoring/")
     assert len(_texts(page, "//tbody/tr")) == 6
     assert large == small
+
+
+def test_the_provider_attaches_a_document_the_manager_reads_it_another_provider_cannot(client, auth, no_csrf):
+    import io
+
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    agreement = contracted(AgreementStatus.ACTIVE)
+    plan = action(agreement, ActionKind.IMPROVEMENT_PLAN, due_on=SOON)
+    auth.login(provider_admin(agreement))
+    response = client.post(
+        f"/monitoring/acties/{plan.id}/documenten",
+        data={"file": (io.BytesIO(pdf), "plan.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    refused = client.post(
+        f"/monitoring/acties/{plan.id}/documenten",
+        data={"file": (io.BytesIO(b"MZ\x90\x00"), "plan.exe")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422
+    (document,) = queries.documents_of(plan.id)
+    auth.as_role(Role.CONTRACT_MANAGER)
+    assert "plan.pdf" in _texts(client.get(f"/monitoring/acties/{plan.id}"), "//a")
+    assert client.get(f"/monitoring/acties/{plan.id}/documenten/{document.id}").data == pdf
+    auth.as_role(Role.PROVIDER_ADMIN, factories.OrganisationFactory())
+    assert client.get(f"/monitoring/acties/{plan.id}/documenten/{document.id}").status_code == 404

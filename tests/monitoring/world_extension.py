@@ -31,3 +31,6 @@ def extend(world) -> None:  # type: ignore[no-untyped-def]
     )
     db.session.commit()
     world.extra["dossier_document"] = document
+    attached = dossier.attach_document(action, io.BytesIO(PDF), "verslag.pdf", user=None, now=now)
+    db.session.commit()
+    world.extra["monitoring_document"] = attached
