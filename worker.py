@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     from rq import Worker
 
     worker = Worker(options.queues, connection=Redis.from_url(url))
-    worker.work(burst=options.burst, logging_level=options.logging_level)
+    # with_scheduler: RQ's own scheduler moves jobs put on the queue for later (the daily contract-term run)
+    worker.work(burst=options.burst, logging_level=options.logging_level, with_scheduler=True)
     return 0
 
 

@@ -87,6 +87,9 @@ def register_blueprints(app: Flask) -> None:
     from portal.api import bp as api_bp
 
     app.register_blueprint(api_bp)
+    from portal.monitoring import bp as monitoring_bp
+
+    app.register_blueprint(monitoring_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

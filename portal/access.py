@@ -360,3 +360,35 @@ def _check_document(_user: Any, _obj: Any) -> bool:
 def _read_api(_user: Any, _obj: Any) -> bool:
     """Not a user's right: every API route requires a valid system token (portal/api/tokens.py)."""
     return True
+
+
+# --- monitoring (the contract term) ------------------------------------------------------------------
+
+_register_role_policies({"monitoring.manage": (Role.CONTRACT_MANAGER,)})
+
+
+@policy("monitoring.mine")
+def _my_monitoring(user: Any, _obj: Any) -> bool:
+    return user.is_provider
+
+
+@policy("monitoring.view_action")
+def _view_monitoring_action(user: Any, action: Any) -> bool:
+    """The contract manager sees every action; a provider only its own (another's is hidden: 404)."""
+    if user.has_role(Role.CONTRACT_MANAGER):
+        return True
+    return user.is_provider and same_organisation(user, action.organisation_id)
+
+
+@policy("monitoring.answer")
+def _answer_monitoring_action(user: Any, action: Any) -> bool:
+    """A provider's administrator or member answers its own organisation's verbeterplan."""
+    return user.is_provider and same_organisation(user, action.organisation_id)
+
+
+@policy("monitoring.view_document")
+def _view_dossier_document(user: Any, document: Any) -> bool:
+    """A dossier document: the contract manager, or the provider's own users (another's: 404)."""
+    if user.has_role(Role.CONTRACT_MANAGER):
+        return True
+    return user.is_provider and same_organisation(user, document.organisation_id)

@@ -30,6 +30,8 @@ ITEMS: list[NavItem] = [
     NavItem("agreements.register", _l("Contractregister"), "agreements.register"),
     NavItem("standards.contract_exports", _l("Contracten per gemeente"), "standards.contract_export"),
     NavItem("agreements.mine", _l("Mijn overeenkomsten"), "bids.start", providers_only=True),
+    NavItem("monitoring.index", _l("Monitoring"), "monitoring.manage"),
+    NavItem("monitoring.mine", _l("Monitoring"), "monitoring.mine", providers_only=True),
     NavItem("dashboard.figures", _l("Cijfers"), "dashboard.view"),
     NavItem("admin.users", _l("Gebruikers"), "admin.manage_users"),
     NavItem("admin.outbox", _l("E-mail"), "admin.manage_mail"),

@@ -27,6 +27,7 @@ ALLOWED_FILES = {
     "benchdata/region.py": "benchmark data set: Dutch sample master data and requirements",
     "benchdata/providers.py": "benchmark data set: Dutch sample providers, names and answers",
     "benchdata/scoring.py": "benchmark data set: Dutch sample assessor motivations",
+    "monitoring/benchdata.py": "benchmark data set: Dutch sample monitoring notes, plans and report texts",
 }
 # Single literals: (file, start of the literal) -> reason.
 ALLOWED = {

@@ -15,6 +15,7 @@ from portal.agreements.rules import AgreementRefused
 from portal.fields import filter_value
 from portal.models import Agreement, AgreementStatus, GenerationJob, Tender
 from portal.web import Page
+from portal.monitoring import queries as monitoring
 
 # --- the register (contract manager, buyer) ------------------------------------------------------
 
@@ -51,6 +52,7 @@ def register() -> Page:
         rows=queries.register(filters),
         tenders=queries.tenders(),
         may_manage=access.allowed(web.current_user(), "agreements.manage"),
+        stopped=monitoring.stopped_organisations(clock.now()),
         export_args={name: value for name, value in request.args.items() if name in form},
     )
 
@@ -104,6 +106,7 @@ def _show_page(agreement: Agreement, error: str | None = None) -> str:
         error=error,
         may_manage=access.allowed(user, "agreements.manage", agreement),
         may_accept=access.allowed(user, "agreements.accept", agreement),
+        stops=monitoring.stops_of(agreement.organisation_id, clock.to_local(clock.now()).date()),
     )
 
 

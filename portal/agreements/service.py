@@ -237,3 +237,17 @@ def record_signature(agreement: Agreement, *, user: User | None, now: datetime) 
     db.session.flush()
     audit.record("agreements.signed", version, actor=user, number=agreement.number, version=version.version)
     return version
+
+
+def move_by_date(agreement: Agreement, status: AgreementStatus) -> None:
+    """The contract-term job (portal/monitoring/term.py) activates or ends a contract by its dates."""
+    previous = agreement.status
+    agreement.status = status
+    db.session.flush()
+    audit.record(
+        "agreements.status_by_date",
+        agreement,
+        number=agreement.number,
+        previous=previous.value,
+        status=status.value,
+    )

@@ -54,6 +54,7 @@ def build(
     """Build the whole data set in an empty (migrated) database; returns seconds per step."""
     from portal.benchdata import providers, region, rush, scoring
     from portal.extensions import db
+    from portal.monitoring import benchdata as monitoring_bench
 
     rng = random.Random(SEED)  # noqa: S311 - reproducible bench data, not security
     timings: dict[str, float] = {}
@@ -72,4 +73,5 @@ def build(
     step("deadline-rush tender", lambda: rush.build(staff, organisations, size.rush_organisations, rng))
     if contracts:
         step("contracts (without PDF)", lambda: scoring.number_contracts(staff))
+    step("monitoring", lambda: monitoring_bench.build(staff.contract_manager_id, rng))
     return timings

@@ -25,6 +25,18 @@ from portal.models.broker import BrokerIdentity
 from portal.models.document import IssuedDocument
 from portal.models.enums import *  # noqa: F403 - the enums are part of the model vocabulary
 from portal.models.mail import OutgoingMail
+from portal.models.monitoring import (
+    ActionDocument,
+    ActionEvent,
+    ActionKind,
+    ActionStatus,
+    ClientStopLine,
+    DocumentKind,
+    DossierDocument,
+    IndicatorReport,
+    MonitoringAction,
+    SentReminder,
+)
 from portal.models.organisation import AccessRequest, Municipality, Organisation, User, UserRole
 from portal.models.second_factor import RecoveryCode, SecondFactor
 from portal.models.standards import StandardCode
@@ -49,6 +61,10 @@ from portal.models.tender import (
 
 __all__ = [
     "AccessRequest",
+    "ActionDocument",
+    "ActionEvent",
+    "ActionKind",
+    "ActionStatus",
     "AdmissionWindow",
     "Agreement",
     "AgreementVersion",
@@ -62,18 +78,23 @@ __all__ = [
     "BidSubmission",
     "BrokerIdentity",
     "Clarification",
+    "ClientStopLine",
     "ConflictDeclaration",
     "ContractNumberSequence",
     "ContractTemplate",
     "CriterionAnswer",
     "Decision",
+    "DocumentKind",
     "Domain",
+    "DossierDocument",
     "EvidenceFile",
     "GenerationJob",
     "GenerationJobItem",
     "IssuedDocument",
+    "IndicatorReport",
     "Level",
     "Lot",
+    "MonitoringAction",
     "Municipality",
     "Nota",
     "Opening",
@@ -91,6 +112,7 @@ __all__ = [
     "Score",
     "SecondFactor",
     "StandardCode",
+    "SentReminder",
     "Tariff",
     "Tender",
     "TenderDocument",

@@ -12,7 +12,16 @@ from typing import Any, TypedDict
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import Agreement, AgreementStatus, AgreementVersion, Organisation, Result, Tender
+from portal.models import (
+    Agreement,
+    AgreementStatus,
+    AgreementVersion,
+    Municipality,
+    Organisation,
+    Result,
+    Tender,
+)
+from portal.monitoring import queries as monitoring_queries
 from portal.standards.rules import FREQUENCY, UNIT, ReferenceLists
 
 IN_FORCE = (AgreementStatus.ACCEPTED, AgreementStatus.SIGNED, AgreementStatus.ACTIVE)
@@ -46,10 +55,14 @@ class ContractLine:
 
 
 def client_stop_keys(now: datetime) -> set[tuple[str, str, str]]:
-    """HOOK for issue 15's cliëntenstop: (KvK number, CBS code, result code) of every stop in force at
-    `now`. Issue 15 builds `portal.monitoring.queries.active_client_stops(now=...)`; it is not on this
-    branch, so no line shows a stop yet. Wire it here, and only here, when it is merged."""
-    return set()
+    """(KvK number, CBS code, result code) of every cliëntenstop in force at `now` (portal/monitoring)."""
+    stops = monitoring_queries.active_client_stops(now)
+    if not stops:
+        return set()
+    kvk = dict(db.session.execute(sa.select(Organisation.id, Organisation.kvk_number)).all())
+    cbs = dict(db.session.execute(sa.select(Municipality.id, Municipality.cbs_code)).all())
+    codes = dict(db.session.execute(sa.select(Result.id, Result.code)).all())
+    return {(kvk[org], cbs[municipality], codes[result]) for org, municipality, result in stops}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from portal import clock
 from portal.extensions import db
-from portal.models import Role
+from portal.models import ActionKind, Role
+from portal.monitoring import service as monitoring_service
 from portal.standards import contract_export, contracts, reference
 from tests import factories
 from tests.standards.helpers import contracted
@@ -67,3 +68,23 @@ def test_a_municipality_without_contracts_gets_a_header_only(app, client, auth):
     )
     assert lines == [";".join(contract_export.HEADER)]
     assert client.get("/contracten/gemeenten/999999/contracten.csv").status_code == 404
+
+
+def test_a_client_stop_in_force_marks_its_rows_and_only_those(app):
+    journey = contracted(app)
+    municipality = journey.tender.municipalities[0]
+    agreement = journey.agreement
+    assert agreement is not None
+    result = journey.tender.results[0]
+    today = clock.to_local(clock.now()).date()
+    new = monitoring_service.NewAction(
+        kind=ActionKind.CLIENT_STOP, title="Stop", happens_on=today, lines=[(municipality.id, result.id)]
+    )
+    monitoring_service.create_action(agreement.organisation, new, user=None, now=clock.now())
+    db.session.commit()
+    rows = contracts.contract_lines(
+        contracts.in_force(), reference.lists(), municipality=None, now=clock.now()
+    )
+    stopped = {(x.municipality, x.result_code) for x in rows if x.client_stop == "ja"}
+    assert stopped == {(municipality.cbs_code, result.code)}
+    assert any(x.client_stop == "" for x in rows)
