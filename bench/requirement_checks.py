@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from werkzeug.test import TestResponse
 
 COPY = "portal_bench_checks"
 DELETE_DECISIONS = (
@@ -97,7 +98,7 @@ def run(server_url: str, source: str, upload_dir: str, buyer: str) -> Result:
     return Result(requests, len(requirements), bids, _left(url, tender), time.perf_counter() - started)
 
 
-def _expect(response, status: int) -> int:  # type: ignore[no-untyped-def]
+def _expect(response: TestResponse, status: int) -> int:
     if response.status_code != status:
         raise RuntimeError(f"{response.request.path}: {response.status_code}, expected {status}")
     return 1

@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from flask import current_app, request
 from limits.storage import Storage
@@ -50,12 +52,12 @@ def _failed(response: Response) -> bool:
     return response.status_code >= 400
 
 
-def login_limits(view):  # type: ignore[no-untyped-def]  # a decorator of any view
+def login_limits(view: Callable[..., Any]) -> Callable[..., Any]:
     view = limiter.limit(_per_account, key_func=_account_key, exempt_when=_only_posts)(view)
     return limiter.limit(_per_ip, exempt_when=_only_posts)(view)
 
 
-def login_ip_limit(view):  # type: ignore[no-untyped-def]  # a decorator of any view
+def login_ip_limit(view: Callable[..., Any]) -> Callable[..., Any]:
     """Failed log-ins per IP address: an office of fifty behind one address logs in at nine freely."""
     return limiter.limit(_per_ip, exempt_when=_only_posts, deduct_when=_failed)(view)
 

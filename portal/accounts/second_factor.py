@@ -68,7 +68,7 @@ def pending_user() -> User | None:
 def acting_user() -> tuple[User | None, bool]:
     """(user, pending): the pending user at log-in, else the logged-in user (a step-up), else None."""
     if current_user.is_authenticated:
-        return current_user._get_current_object(), False  # type: ignore[attr-defined]  # werkzeug proxy
+        return current_user._get_current_object(), False
     return pending_user(), True
 
 

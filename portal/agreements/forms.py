@@ -14,11 +14,11 @@ from wtforms import (
     DecimalField,
     HiddenField,
     RadioField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # in wtforms 3.3, not in its 3.2 stubs
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.fields import MultiLine, NumberBetween, SingleLine

@@ -14,8 +14,8 @@ from portal.agreements import amendments, bp, export, forms, jobs, queries, serv
 from portal.agreements.rules import AgreementRefused
 from portal.fields import filter_value
 from portal.models import Agreement, AgreementStatus, GenerationJob, Tender
-from portal.web import Page
 from portal.monitoring import queries as monitoring
+from portal.web import Page
 
 # --- the register (contract manager, buyer) ------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from flask import Blueprint
+from flask.blueprints import BlueprintSetupState
 
 bp = Blueprint("opendata", __name__, url_prefix="/open-data")
 
@@ -14,7 +15,7 @@ DEFAULT_PUBLISHER = "Inkoopportaal Jeugd & Wmo Noord- en Midden-Drenthe"
 
 
 @bp.record_once
-def _configure(state) -> None:  # type: ignore[no-untyped-def]
+def _configure(state: BlueprintSetupState) -> None:
     config = state.app.config
     config.setdefault("OCDS_PREFIX", os.environ.get("OCDS_PREFIX", DEFAULT_PREFIX))
     config.setdefault("OCDS_PUBLISHER", os.environ.get("OCDS_PUBLISHER", DEFAULT_PUBLISHER))

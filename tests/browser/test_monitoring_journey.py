@@ -14,7 +14,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import AgreementStatus, Role
-from tests import factories
+from tests import factories, second_factor
 from tests.conftest import CHROMIUM
 from tests.monitoring.helpers import contracted
 
@@ -58,6 +58,7 @@ def _log_in(browser, live_server: str, email: str):  # type: ignore[no-untyped-d
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(factories.PASSWORD)
     page.locator("main button[type=submit]").click()
+    second_factor.browser_factor(page, email)  # staff log in with a second factor
     expect(page.get_by_text("U bent ingelogd.")).to_be_visible()
     return page
 
