@@ -4,17 +4,18 @@ and the submit-flash-redirect of a form (the page type and refusals on forms are
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import abort, flash, redirect
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal import access, clock, uploads, web
-from portal.extensions import db
 from portal.models import Tender, User
 from portal.tenders import queries
 from portal.tenders.service import TenderError
+
+T = TypeVar("T")
 
 
 def manageable(tender_id: int) -> Tender:
@@ -29,10 +30,14 @@ def published_or_404(tender_id: int) -> Tender:
     return tender
 
 
-def child_of(tender: Tender, model: type[Any], object_id: int) -> Any:
+def child_of(tender: Tender, model: type[queries.Part], object_id: int) -> queries.Part:
     """An object of this tender (lot, requirement, ...), or 404 for a tampered id."""
-    obj = db.session.get(model, object_id)
-    if obj is None or obj.tender_id != tender.id:
+    return found(queries.part_of(tender.id, model, object_id))
+
+
+def found(obj: T | None) -> T:
+    """The object a query found, or 404."""
+    if obj is None:
         abort(404)
     return obj
 
