@@ -204,3 +204,18 @@ def requirement_library() -> list[RequirementTemplate]:
             sa.select(RequirementTemplate).order_by(RequirementTemplate.kind, RequirementTemplate.id)
         )
     )
+
+
+def last_nota_number(tender_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.max(Nota.number)).where(Nota.tender_id == tender_id)) or 0
+
+
+def last_question_number(tender_id: int) -> int:
+    """The highest number a published question of this tender has (0: none yet)."""
+    return (
+        db.session.scalar(sa.select(sa.func.max(Question.number)).where(Question.tender_id == tender_id)) or 0
+    )
+
+
+def merged_into(question_id: int) -> list[Question]:
+    return list(db.session.scalars(sa.select(Question).where(Question.merged_into_id == question_id)))

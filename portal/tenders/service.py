@@ -221,10 +221,23 @@ def _copy_result(result: Result, lots: dict[int, Lot]) -> Result:
 
 
 def archive_tender(tender: Tender, *, by: User | None, now: datetime) -> None:
-    tender.status = TenderStatus.ARCHIVED
-    tender.archived_at = now
+    change_status(tender, TenderStatus.ARCHIVED, by=by, now=now)
+
+
+# Each status a tender is moved to by hand: where the moment is kept and the audit action
+STATUS_CHANGES = {
+    TenderStatus.PUBLISHED: ("published_at", "tenders.publish"),
+    TenderStatus.ARCHIVED: ("archived_at", "tenders.archive"),
+}
+
+
+def change_status(tender: Tender, status: TenderStatus, *, by: User | None, now: datetime) -> None:
+    """The tender's new status with the moment it was reached, audited."""
+    moment, action = STATUS_CHANGES[status]
+    tender.status = status
+    setattr(tender, moment, now)
     db.session.flush()
-    audit.record("tenders.archive", tender, actor=by)
+    audit.record(action, tender, actor=by)
 
 
 # --- percelen and documents ------------------------------------------------------------
