@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import abort, flash, redirect
+from flask import abort, flash, redirect, request
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal import access, clock, uploads, web
 from portal.models import Tender, User
 from portal.tenders import queries
+from portal.tenders.forms import ConfirmForm
 from portal.tenders.service import TenderError
 
 T = TypeVar("T")
@@ -64,3 +65,18 @@ def submitted(
         return None
     flash(done, "success")
     return redirect(to if isinstance(to, str) else to(result))
+
+
+def confirmed(
+    action: Callable[[], Any], done: str, to: str, form: FlaskForm | None = None
+) -> Response | None:
+    """A button's POST (a form with only the CSRF token): 400 without a valid token, then as `submitted`."""
+    form = form or ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return submitted(form, action, done, to)
+
+
+def status() -> int:
+    """A page shown again after a refused POST is a 422; a GET is the page itself."""
+    return 422 if request.method == "POST" else 200
