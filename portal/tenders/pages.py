@@ -48,11 +48,15 @@ def by() -> User:
 
 
 def submitted(
-    form: FlaskForm, action: Callable[[], Any], done: str, to: str | Callable[[Any], str]
+    form: FlaskForm,
+    action: Callable[[], Any],
+    done: str,
+    to: str | Callable[[Any], str],
+    field: str | None = None,
 ) -> Response | None:
     """A valid form runs `action`; then `done` is flashed and the browser goes `to` (a URL, or one made
-    from what the action returned). None when the form is invalid or refused (the refusal is on the form):
-    the caller shows its page again with status 422."""
+    from what the action returned). None when the form is invalid or refused (the refusal is on the form,
+    at `field` when it names none): the caller shows its page again with status 422."""
     if not form.validate_on_submit():
         return None
     try:
@@ -61,7 +65,7 @@ def submitted(
         web.show_refusal(form, refused, field="file")
         return None
     except TenderError as error:
-        web.show_refusal(form, error)
+        web.show_refusal(form, error, field=field)
         return None
     flash(done, "success")
     return redirect(to if isinstance(to, str) else to(result))
