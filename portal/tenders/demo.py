@@ -185,13 +185,7 @@ def _lot_for(lots: list[Lot], law: Law, level: int) -> Lot | None:
 def _requirements(tender: Tender) -> None:
     """Every requirement of the library (seed 004 §5.2 and §3.1), for all percelen."""
     for template in db.session.scalars(sa.select(RequirementTemplate).order_by(RequirementTemplate.id)):
-        requirements.add_requirement(
-            tender,
-            kind=template.kind,
-            text=template.text,
-            answer_type=template.answer_type,
-            template=template,
-        )
+        requirements.add_from_library(tender, template)
 
 
 def _criteria(tender: Tender) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import quote
 
+from flask import Response as FlaskResponse
 from flask import abort, flash, redirect, request
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -84,3 +86,17 @@ def confirmed(
 def status() -> int:
     """A page shown again after a refused POST is a 422; a GET is the page itself."""
     return 422 if request.method == "POST" else 200
+
+
+def content_disposition(name: str) -> str:
+    """An attachment with the original name, safe for any characters (RFC 6266 / 5987)."""
+    ascii_name = name.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+def attachment(body: bytes, mimetype: str, disposition: str) -> FlaskResponse:
+    """A download the browser saves and never sniffs into another type."""
+    response = FlaskResponse(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = disposition
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

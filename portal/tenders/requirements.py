@@ -32,13 +32,9 @@ def add_requirement(
     evidence_required: bool = False,
     knockout: bool = False,
     lots: list[Lot] | None = None,
-    template: RequirementTemplate | None = None,
     by: User | None = None,
 ) -> Requirement:
-    """A new requirement; with `template` its fields come from the library. No lots: all lots."""
-    if template is not None:
-        kind, text, answer_type = template.kind, template.text, template.answer_type
-        evidence_required, knockout = template.evidence_required, template.knockout
+    """A new requirement typed by the buyer. No lots: all lots."""
     problems = [] if text.strip() else [Problem("text", _l("Vul de tekst van de eis in."))]
     requirement = Requirement(
         kind=kind,
@@ -46,9 +42,23 @@ def add_requirement(
         answer_type=answer_type,
         evidence_required=evidence_required,
         knockout=knockout,
-        template_id=getattr(template, "id", None),
     )
     return _add(tender, tender.requirements, requirement, lots, problems, by)
+
+
+def add_from_library(
+    tender: Tender, template: RequirementTemplate, *, lots: list[Lot] | None = None, by: User | None = None
+) -> Requirement:
+    """A requirement as the library states it, linked to its template. No lots: all lots."""
+    requirement = Requirement(
+        kind=template.kind,
+        text=template.text.strip(),
+        answer_type=template.answer_type,
+        evidence_required=template.evidence_required,
+        knockout=template.knockout,
+        template_id=template.id,
+    )
+    return _add(tender, tender.requirements, requirement, lots, [], by)
 
 
 def delete_requirement(requirement: Requirement, *, by: User | None = None) -> None:

@@ -23,7 +23,7 @@ from portal.tenders import (
 from portal.tenders import matrix as matrix_service
 from portal.tenders.forms import SelectChoice
 from portal.tenders.notation import parse_money
-from portal.tenders.pages import by, found, manageable, submitted
+from portal.tenders.pages import attachment, by, found, manageable, submitted
 from portal.tenders.rules import Problem
 from portal.web import Page, show_refusal
 
@@ -124,12 +124,7 @@ def export_matrix(tender_id: int, fmt: str) -> FlaskResponse:
     else:
         body, mimetype = matrix_export.export_csv(tender), "text/csv; charset=utf-8"
     audit.record("tenders.export_matrix", tender, format=fmt)
-    response = FlaskResponse(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="resultatenmatrix-{tender.reference}.{fmt}"'
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(body, mimetype, f'attachment; filename="resultatenmatrix-{tender.reference}.{fmt}"')
 
 
 @bp.post("/beheer/<int:tender_id>/matrix/resultaten")
