@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import TypeVar
 
 import sqlalchemy as sa
@@ -21,7 +22,6 @@ from portal.models import (
     Municipality,
     Procedure,
     RequirementKind,
-    Result,
     Role,
     Tender,
     User,
@@ -216,21 +216,10 @@ def _matrix(tender: Tender, domains: dict[str, Domain], municipalities: list[Mun
             result = matrix.add_result(
                 tender, domain=domains[domain_name], code=code, name=name, law=law, product_code=product_code
             )
-            _levels(tender, result, lots[law], municipalities, index)
+            tender_demo.add_priced_levels(result, partial(_same_lot, lots[law]), municipalities, index)
             index += 1
 
 
-def _levels(tender: Tender, result: Result, lot: Lot, municipalities: list[Municipality], index: int) -> None:
-    """Levels 4–8 of one result in its perceel, each with a tariff per municipality from the contract start."""
-    assert tender.contract_start is not None
-    for level in range(4, 9):
-        result_level = matrix.add_result_level(
-            result, level=level, description=tender_demo.LEVEL_DESCRIPTIONS[level], lot=lot
-        )
-        for m_index, municipality in enumerate(municipalities):
-            matrix.set_tariff(
-                result_level,
-                municipality=municipality,
-                valid_from=tender.contract_start,
-                amount=demo.demo_tariff(level, index, m_index),
-            )
+def _same_lot(lot: Lot, level: int) -> Lot:
+    """Every level of a result in the perceel of its law."""
+    return lot
