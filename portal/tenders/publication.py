@@ -88,15 +88,23 @@ def publish_rectification(
     question_deadline: datetime | None = None,
     submission_deadline: datetime | None = None,
 ) -> Rectification:
-    """A change after publication: recorded, shown publicly, mailed to drafters and followers.
-
-    It may move the question or submission deadline, but never one that has already passed, never into
-    the past and never once the vault has been opened. A moved deadline is the tender's own deadline
-    from then on (every rule reads it there), with an audit event naming the old and the new time.
-    """
+    """A change after publication: recorded, shown publicly, mailed to drafters and followers. It may move
+    the question or submission deadline (_move_refusal says when not); a moved deadline is the tender's
+    own from then on (every rule reads it there), audited with the old and the new time."""
     moves = {"question_deadline": question_deadline, "submission_deadline": submission_deadline}
     _check_rectification(tender, what, why, moves, now)
     moved = _move_deadlines(tender, moves, by=by, now=now)
+    rectification = _recorded(tender, what, why, by=by, now=now)
+    subject = _("Rectificatie %(ref)s: %(title)s", ref=tender.reference, title=tender.title)
+    key = f"rectification-{rectification.id}"
+    notify_concerned(
+        tender, subject, "tenders_rectification", key, drafters=True, rectification=rectification, moved=moved
+    )
+    audit.record("tenders.rectify", tender, actor=by, rectification_id=rectification.id)
+    return rectification
+
+
+def _recorded(tender: Tender, what: str, why: str, *, by: User | None, now: datetime) -> Rectification:
     rectification = Rectification(
         tender_id=tender.id,
         what=what.strip(),
@@ -106,17 +114,6 @@ def publish_rectification(
     )
     db.session.add(rectification)
     db.session.flush()
-    subject = _("Rectificatie %(ref)s: %(title)s", ref=tender.reference, title=tender.title)
-    notify_concerned(
-        tender,
-        subject,
-        "tenders_rectification",
-        f"rectification-{rectification.id}",
-        drafters=True,
-        rectification=rectification,
-        moved=moved,
-    )
-    audit.record("tenders.rectify", tender, actor=by, rectification_id=rectification.id)
     return rectification
 
 

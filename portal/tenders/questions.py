@@ -136,6 +136,17 @@ def publish_nota(tender: Tender, *, announcements: str = "", by: User | None, no
     questions = publishable_questions(tender)
     if not questions and not announcements.strip():
         raise TenderError(_l("Er zijn geen beantwoorde vragen of mededelingen om te publiceren."))
+    nota = _next_nota(tender, announcements, by=by, now=now)
+    _number_into(nota, questions, after=queries.last_question_number(tender.id))
+    subject = _("Nota van Inlichtingen %(number)s: %(ref)s", number=nota.number, ref=tender.reference)
+    notify_concerned(
+        tender, subject, "tenders_nota", f"nota-{nota.id}", drafters=False, nota=nota, count=len(questions)
+    )
+    audit.record("tenders.publish_nota", nota, actor=by, tender_id=tender.id, questions=len(questions))
+    return nota
+
+
+def _next_nota(tender: Tender, announcements: str, *, by: User | None, now: datetime) -> Nota:
     nota = Nota(
         tender_id=tender.id,
         number=queries.last_nota_number(tender.id) + 1,
@@ -145,12 +156,6 @@ def publish_nota(tender: Tender, *, announcements: str = "", by: User | None, no
     )
     db.session.add(nota)
     db.session.flush()
-    _number_into(nota, questions, after=queries.last_question_number(tender.id))
-    subject = _("Nota van Inlichtingen %(number)s: %(ref)s", number=nota.number, ref=tender.reference)
-    notify_concerned(
-        tender, subject, "tenders_nota", f"nota-{nota.id}", drafters=False, nota=nota, count=len(questions)
-    )
-    audit.record("tenders.publish_nota", nota, actor=by, tender_id=tender.id, questions=len(questions))
     return nota
 
 
@@ -166,16 +171,6 @@ def _number_into(nota: Nota, questions: list[Question], *, after: int) -> None:
 
 def nota_context(tender: Tender, nota: Nota) -> dict[str, Any]:
     """Plain data for the Nota page and PDF: no asker, no organisation."""
-    items = [
-        {
-            "number": question.number,
-            "subject": _subject(question),
-            "question": question.text,
-            "answer": question.answer or "",
-        }
-        for question in nota.questions
-        if question.merged_into_id is None
-    ]
     return {
         "tender": {"reference": tender.reference, "title": tender.title},
         "nota": {
@@ -183,7 +178,16 @@ def nota_context(tender: Tender, nota: Nota) -> dict[str, Any]:
             "published_at": nota.published_at,
             "announcements": nota.announcements,
         },
-        "items": items,
+        "items": [_nota_item(q) for q in nota.questions if q.merged_into_id is None],
+    }
+
+
+def _nota_item(question: Question) -> dict[str, Any]:
+    return {
+        "number": question.number,
+        "subject": _subject(question),
+        "question": question.text,
+        "answer": question.answer or "",
     }
 
 

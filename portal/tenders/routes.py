@@ -256,26 +256,19 @@ def publish(tender_id: int) -> Page:
 def rectify(tender_id: int) -> Page:
     tender = manageable(tender_id)
     form = forms.RectificationForm()
-
-    def publish_it() -> None:
-        moves = {name: forms.local_or_none(form[name].data) for name in publication.DEADLINES}
-        publication.publish_rectification(
-            tender,
-            what=forms.filled(form.what.data),
-            why=forms.filled(form.why.data),
-            by=by(),
-            now=clock.now(),
-            **moves,
-        )
-        if form.file.data:
-            service.add_document(
-                tender, _stored(form), title=form.title.data or "", by=by(), rectification=True
-            )
-
     done = submitted(
         form,
-        publish_it,
+        lambda: _publish_rectification(tender, form),
         _("De rectificatie is gepubliceerd en verstuurd."),
         url_for("tenders.show", tender_id=tender.id),
     )
     return done or (render_template("tenders/rectify.html", tender=tender, form=form), status())
+
+
+def _publish_rectification(tender: Tender, form: forms.RectificationForm) -> None:
+    """The rectification with the deadlines it moves, and the changed document if one is attached."""
+    moves = {name: forms.local_or_none(form[name].data) for name in publication.DEADLINES}
+    what, why = forms.filled(form.what.data), forms.filled(form.why.data)
+    publication.publish_rectification(tender, what=what, why=why, by=by(), now=clock.now(), **moves)
+    if form.file.data:
+        service.add_document(tender, _stored(form), title=form.title.data or "", by=by(), rectification=True)

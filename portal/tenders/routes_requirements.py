@@ -109,16 +109,12 @@ def criteria(tender_id: int) -> Page:
         _("Het gunningscriterium is toegevoegd."),
         url_for("tenders.criteria", tender_id=tender.id),
     )
-    return done or (
-        render_template(
-            "tenders/criteria.html",
-            tender=tender,
-            form=form,
-            total=_total(tender),
-            confirm=forms.ConfirmForm(),
-        ),
-        status(),
+    if done is not None:
+        return done
+    page = render_template(
+        "tenders/criteria.html", tender=tender, form=form, total=_total(tender), confirm=forms.ConfirmForm()
     )
+    return page, status()
 
 
 def _add_criterion(tender: Tender, form: forms.CriterionForm) -> None:

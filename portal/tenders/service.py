@@ -174,11 +174,7 @@ def tender_data(tender: Tender) -> TenderData:
 
 def copy_tender(source: Tender, *, reference: str, title: str, by: User | None) -> Tender:
     """A new draft with everything of `source` except its dates, bids, questions and documents."""
-    data = tender_data(source)
-    data.reference, data.title = reference, title
-    data.publication_at = data.question_deadline = data.submission_deadline = None
-    data.windows, data.contract_start = [], None
-    copy = create_tender(data, by=by)
+    copy = create_tender(_undated(tender_data(source), reference, title), by=by)
     copy.copied_from_id = source.id
     copy.levels = [_copy_row(level) for level in source.levels]
     lots = {lot.id: _copy_row(lot) for lot in source.lots}
@@ -192,6 +188,14 @@ def copy_tender(source: Tender, *, reference: str, title: str, by: User | None) 
     db.session.flush()
     audit.record("tenders.copy", copy, actor=by, source_id=source.id)
     return copy
+
+
+def _undated(data: TenderData, reference: str, title: str) -> TenderData:
+    """A copy's data: its own reference and title, no dates (the buyer fills them in)."""
+    data.reference, data.title = reference, title
+    data.publication_at = data.question_deadline = data.submission_deadline = None
+    data.windows, data.contract_start = [], None
+    return data
 
 
 # The keys a copied row gets anew: its own id, and its place under the copied tender, result or level
