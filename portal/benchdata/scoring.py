@@ -13,16 +13,7 @@ from portal.assessment import deciding
 from portal.assessment import service as assessment
 from portal.benchdata.region import Staff, existing
 from portal.extensions import db
-from portal.models import (
-    Bid,
-    BidSubmission,
-    RequirementCheck,
-    RequirementOutcome,
-    Score,
-    ScoreKind,
-    Tender,
-    User,
-)
+from portal.models import Bid, BidSubmission, RequirementCheck, RequirementOutcome, Score, ScoreKind, Tender
 
 MOTIVATIONS = {
     "4": "Het antwoord is algemeen en mist een concreet voorbeeld uit de eigen praktijk.",
@@ -59,7 +50,7 @@ def assess(staff: Staff, rng: random.Random) -> None:
     opened_at = _opened_at(tender)
     first_buyer, second_buyer = staff.users(staff.buyer_ids)
     submission_ids = _unchecked_submissions(tender)
-    _all_requirements_met(tender, submission_ids, first_buyer, at=opened_at + timedelta(days=3))
+    _all_requirements_met(tender, submission_ids, first_buyer.id, at=opened_at + timedelta(days=3))
     db.session.execute(sa.insert(Score), score_rows(tender, staff, submission_ids, rng, opened_at))
     decided_at = opened_at + timedelta(days=10)
     deciding.draft_decisions(tender, first_buyer, now=decided_at)
@@ -78,7 +69,7 @@ def _unchecked_submissions(tender: Tender) -> list[int]:
     )
 
 
-def _all_requirements_met(tender: Tender, submission_ids: list[int], buyer: User, *, at: datetime) -> None:
+def _all_requirements_met(tender: Tender, submission_ids: list[int], buyer_id: int, *, at: datetime) -> None:
     db.session.execute(
         sa.insert(RequirementCheck),
         [
@@ -88,7 +79,7 @@ def _all_requirements_met(tender: Tender, submission_ids: list[int], buyer: User
                 "outcome": RequirementOutcome.MET,
                 "note": "",
                 "checked_at": at,
-                "checked_by_id": buyer.id,
+                "checked_by_id": buyer_id,
             }
             for s in submission_ids
             for r in tender.requirements

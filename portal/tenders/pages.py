@@ -83,7 +83,7 @@ def confirmed(
     return submitted(form, action, done, to)
 
 
-def status() -> int:
+def page_status() -> int:
     """A page shown again after a refused POST is a 422; a GET is the page itself."""
     return 422 if request.method == "POST" else 200
 

@@ -15,7 +15,7 @@ from portal import clock, uploads
 from portal.access import guard
 from portal.models import Law, Lot, Procedure, Tender, TenderStatus
 from portal.tenders import bp, forms, publication, queries, service
-from portal.tenders.pages import by, child_of, confirmed, manageable, status, submitted
+from portal.tenders.pages import by, child_of, confirmed, manageable, page_status, submitted
 from portal.web import Page
 
 # --- tenders ------------------------------------------------------------------------------------
@@ -63,7 +63,7 @@ def create() -> Page:
         _("Het inkooptraject is aangemaakt als concept."),
         lambda tender: url_for("tenders.show", tender_id=tender.id),
     )
-    return done or (render_template("tenders/create.html", form=form), status())
+    return done or (render_template("tenders/create.html", form=form), page_status())
 
 
 @bp.route("/beheer/<int:tender_id>/bewerken", methods=["GET", "POST"])
@@ -76,7 +76,7 @@ def edit(tender_id: int) -> Page:
         _("De wijzigingen zijn opgeslagen."),
         url_for("tenders.show", tender_id=tender.id),
     )
-    return done or (render_template("tenders/edit.html", form=form, tender=tender), status())
+    return done or (render_template("tenders/edit.html", form=form, tender=tender), page_status())
 
 
 # The fields of TenderData the form shows as they are; the others are converted for their field
@@ -144,7 +144,7 @@ def copy(tender_id: int) -> Page:
         _("De kopie is aangemaakt. Vul de data in."),
         lambda tender: url_for("tenders.edit", tender_id=tender.id),
     )
-    return done or (render_template("tenders/copy.html", form=form, tender=source), status())
+    return done or (render_template("tenders/copy.html", form=form, tender=source), page_status())
 
 
 @bp.post("/beheer/<int:tender_id>/archiveren")
@@ -185,7 +185,10 @@ def edit_lot(tender_id: int, lot_id: int) -> Page:
         _("Het perceel is opgeslagen."),
         url_for("tenders.show", tender_id=tender.id, _anchor="percelen"),
     )
-    return done or (render_template("tenders/edit_lot.html", tender=tender, lot=lot, form=form), status())
+    return done or (
+        render_template("tenders/edit_lot.html", tender=tender, lot=lot, form=form),
+        page_status(),
+    )
 
 
 def _lot_fields(form: forms.LotForm) -> dict[str, Any]:
@@ -248,7 +251,7 @@ def publish(tender_id: int) -> Page:
     checklist = publication.checklist(tender)
     return done or (
         render_template("tenders/publish.html", tender=tender, form=form, checklist=checklist),
-        status(),
+        page_status(),
     )
 
 
@@ -262,7 +265,7 @@ def rectify(tender_id: int) -> Page:
         _("De rectificatie is gepubliceerd en verstuurd."),
         url_for("tenders.show", tender_id=tender.id),
     )
-    return done or (render_template("tenders/rectify.html", tender=tender, form=form), status())
+    return done or (render_template("tenders/rectify.html", tender=tender, form=form), page_status())
 
 
 def _publish_rectification(tender: Tender, form: forms.RectificationForm) -> None:

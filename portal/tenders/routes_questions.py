@@ -12,7 +12,7 @@ from flask_login import current_user
 from portal import access, clock
 from portal.models import Question, Tender
 from portal.tenders import bp, forms, queries, questions
-from portal.tenders.pages import by, child_of, published_or_404, status, submitted
+from portal.tenders.pages import by, child_of, page_status, published_or_404, submitted
 from portal.tenders.service import TenderError
 from portal.web import Page
 
@@ -53,7 +53,10 @@ def ask(tender_id: int) -> Page:
         url_for("tenders.ask", tender_id=tender.id),
         field="text",
     )
-    return done or (render_template("tenders/ask.html", tender=tender, form=form, own=_own(tender)), status())
+    return done or (
+        render_template("tenders/ask.html", tender=tender, form=form, own=_own(tender)),
+        page_status(),
+    )
 
 
 def _own(tender: Tender) -> list[Question]:

@@ -23,7 +23,7 @@ from portal.models import (
 )
 from portal.tenders import bp, forms, queries, service
 from portal.tenders import requirements as requirement_service
-from portal.tenders.pages import by, child_of, confirmed, manageable, status, submitted
+from portal.tenders.pages import by, child_of, confirmed, manageable, page_status, submitted
 from portal.tenders.rules import Problem
 from portal.web import Page
 
@@ -67,7 +67,7 @@ def requirements(tender_id: int) -> Page:
         library_form=library_form,
         new_form=new_form,
         confirm=forms.ConfirmForm(),
-    ), status()
+    ), page_status()
 
 
 def _added(tender: Tender) -> tuple[str, str]:
@@ -114,7 +114,7 @@ def criteria(tender_id: int) -> Page:
     page = render_template(
         "tenders/criteria.html", tender=tender, form=form, total=_total(tender), confirm=forms.ConfirmForm()
     )
-    return page, status()
+    return page, page_status()
 
 
 def _add_criterion(tender: Tender, form: forms.CriterionForm) -> None:
