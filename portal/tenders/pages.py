@@ -63,11 +63,8 @@ def submitted(
         return None
     try:
         result = action()
-    except uploads.UploadRefused as refused:
-        web.show_refusal(form, refused, field="file")
-        return None
-    except TenderError as error:
-        web.show_refusal(form, error, field=field)
+    except (uploads.UploadRefused, TenderError) as refusal:
+        web.show_refusal(form, refusal, field="file" if isinstance(refusal, uploads.UploadRefused) else field)
         return None
     flash(done, "success")
     return redirect(to if isinstance(to, str) else to(result))
