@@ -187,11 +187,17 @@ class LibraryRequirementForm(FlaskForm):
 
 class RequirementForm(FlaskForm):
     kind = SelectField(
-        _l("Soort eis"), choices=options(RequirementKind.choices()), validators=[DataRequired()]
+        _l("Soort eis"),
+        choices=options(RequirementKind.choices()),
+        coerce=RequirementKind,
+        validators=[DataRequired()],
     )
     text = TextAreaField(_l("Tekst van de eis"), validators=[MultiLine(), DataRequired(), Length(max=5000)])
     answer_type = SelectField(
-        _l("Manier van antwoorden"), choices=options(AnswerType.choices()), validators=[DataRequired()]
+        _l("Manier van antwoorden"),
+        choices=options(AnswerType.choices()),
+        coerce=AnswerType,
+        validators=[DataRequired()],
     )
     evidence_required = BooleanField(_l("Bewijsstuk verplicht"))
     knockout = BooleanField(_l("Knock-out: een 'nee' of ontbrekend bewijs sluit de inschrijving uit"))

@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal import access, clock, uploads, web
-from portal.models import Tender, User
+from portal.models import Lot, Tender, User
 from portal.tenders import queries
 from portal.tenders.forms import ConfirmForm
 from portal.tenders.service import TenderError
@@ -36,6 +36,11 @@ def published_or_404(tender_id: int) -> Tender:
 def child_of(tender: Tender, model: type[queries.Part], object_id: int) -> queries.Part:
     """An object of this tender (lot, requirement, ...), or 404 for a tampered id."""
     return found(queries.part_of(tender.id, model, object_id))
+
+
+def chosen_lots(tender: Tender, ids: list[int] | None) -> list[Lot]:
+    """The percelen ticked in a select whose choices are this tender's lots (none ticked: none)."""
+    return [lot for lot in tender.lots if lot.id in set(ids or [])]
 
 
 def found(obj: T | None) -> T:

@@ -37,6 +37,7 @@ from portal.tenders.service import (
     TenderError,
     change_status,
     ensure_editable,
+    published_by,
     tender_data,
 )
 
@@ -109,8 +110,7 @@ def _recorded(tender: Tender, what: str, why: str, *, by: User | None, now: date
         tender_id=tender.id,
         what=what.strip(),
         why=why.strip(),
-        published_at=now,
-        published_by_id=getattr(by, "id", None),
+        **published_by(by, now),
     )
     db.session.add(rectification)
     db.session.flush()

@@ -31,7 +31,7 @@ from portal.models import (
 from portal.tenders import queries, rules
 from portal.tenders.publication import notify_concerned
 from portal.tenders.rules import Problem
-from portal.tenders.service import InvalidInput, TenderError
+from portal.tenders.service import InvalidInput, TenderError, published_by
 
 
 class QuestionRefused(TenderError):
@@ -151,8 +151,7 @@ def _next_nota(tender: Tender, announcements: str, *, by: User | None, now: date
         tender_id=tender.id,
         number=queries.last_nota_number(tender.id) + 1,
         announcements=announcements.strip(),
-        published_at=now,
-        published_by_id=getattr(by, "id", None),
+        **published_by(by, now),
     )
     db.session.add(nota)
     db.session.flush()

@@ -12,18 +12,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField
 
-from portal.models import (
-    AnswerType,
-    AwardCriterion,
-    Lot,
-    Requirement,
-    RequirementKind,
-    RequirementTemplate,
-    Tender,
-)
+from portal.models import AwardCriterion, Requirement, RequirementTemplate, Tender
 from portal.tenders import bp, forms, queries, service
 from portal.tenders import requirements as requirement_service
-from portal.tenders.pages import by, child_of, confirmed, manageable, page_status, submitted
+from portal.tenders.pages import by, child_of, chosen_lots, confirmed, manageable, page_status, submitted
 from portal.tenders.rules import Problem
 from portal.web import Page
 
@@ -37,10 +29,6 @@ def _total(tender: Tender) -> Decimal:
 def _lot_choices(tender: Tender, *fields: SelectMultipleField) -> None:
     for field in fields:
         field.choices = forms.options([(lot.id, lot.name) for lot in tender.lots])
-
-
-def _lots(tender: Tender, ids: list[int] | None) -> list[Lot]:
-    return [lot for lot in tender.lots if lot.id in set(ids or [])]
 
 
 # --- requirements ------------------------------------------------------------------------------------
@@ -77,7 +65,7 @@ def _added(tender: Tender) -> tuple[str, str]:
 def _add_from_library(
     tender: Tender, form: forms.LibraryRequirementForm, library: dict[int, RequirementTemplate]
 ) -> None:
-    lots = _lots(tender, form.lot_ids.data)
+    lots = chosen_lots(tender, form.lot_ids.data)
     for template_id in form.template_ids.data or []:
         requirement_service.add_from_library(tender, library[template_id], lots=lots, by=by())
 
@@ -85,12 +73,12 @@ def _add_from_library(
 def _add_typed(tender: Tender, form: forms.RequirementForm) -> None:
     requirement_service.add_requirement(
         tender,
-        kind=RequirementKind(form.kind.data),
+        kind=forms.filled(form.kind.data),
         text=forms.filled(form.text.data),
-        answer_type=AnswerType(form.answer_type.data),
+        answer_type=forms.filled(form.answer_type.data),
         evidence_required=form.evidence_required.data,
         knockout=form.knockout.data,
-        lots=_lots(tender, form.lot_ids.data),
+        lots=chosen_lots(tender, form.lot_ids.data),
         by=by(),
     )
 
@@ -126,7 +114,7 @@ def _add_criterion(tender: Tender, form: forms.CriterionForm) -> None:
         scale=_scale(form.scale.data or ""),
         word_limit=form.word_limit.data,
         minimum_score=form.minimum_score.data,
-        lots=_lots(tender, form.lot_ids.data),
+        lots=chosen_lots(tender, form.lot_ids.data),
         by=by(),
     )
 

@@ -92,6 +92,11 @@ class TenderData:
         )
 
 
+def published_by(by: User | None, now: datetime) -> dict[str, Any]:
+    """Who published a Nota or a rectification, and when."""
+    return {"published_at": now, "published_by_id": getattr(by, "id", None)}
+
+
 def ensure_editable(tender: Tender) -> None:
     if tender.status is not TenderStatus.DRAFT:
         raise TenderFrozen
