@@ -21,20 +21,24 @@ def _users_page(
 ) -> tuple[str, int]:
     filters = UserFilterForm(request.args)
     filters.validate()
-    users = queries.users(
+    return render_template(
+        "admin/users.html",
+        filters=filters,
+        users=_filtered_users(filters),
+        new_user=new_user or StaffUserForm(formdata=None),
+        button=ButtonForm(),
+        error=error,
+    ), status
+
+
+def _filtered_users(filters: UserFilterForm) -> list[User]:
+    """The users the filter boxes ask for (a refused box filters nothing; its refusal shows next to it)."""
+    return queries.users(
         q=filter_value(filters.q),
         kind=filter_value(filters.kind),
         role=filter_value(filters.role),
         status=filter_value(filters.status),
     )
-    return render_template(
-        "admin/users.html",
-        filters=filters,
-        users=users,
-        new_user=new_user or StaffUserForm(formdata=None),
-        button=ButtonForm(),
-        error=error,
-    ), status
 
 
 @bp.get("/gebruikers")
@@ -52,7 +56,10 @@ def create_user() -> Page:
         return _users_page(new_user=form, status=422)
     try:
         user = service.create_staff_user(
-            current_user(), name=form.name.data, email=form.email.data, roles=form.roles.data or []
+            current_user(),
+            name=form.name.data or "",
+            email=form.email.data or "",
+            roles=form.roles.data or [],
         )
     except FieldRefused as refusal:
         show_refusal(form, refusal)

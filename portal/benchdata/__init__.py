@@ -27,7 +27,8 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 import click
 
@@ -37,6 +38,8 @@ RUSH_REFERENCE = "NMD-BENCH-RUSH"
 PROVIDERS = 350
 RUSH_ORGANISATIONS = 400
 SEED = 2027
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -48,30 +51,38 @@ class Size:
         return Size(max(2, round(self.providers * factor)), max(2, round(self.rush_organisations * factor)))
 
 
+@dataclass
+class Steps:
+    """Each step of the build committed on its own, its seconds kept and echoed."""
+
+    echo: Callable[[str], None]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def run(self, name: str, fn: Callable[[], T]) -> T:
+        from portal.extensions import db
+
+        started = time.perf_counter()
+        value = fn()
+        db.session.commit()
+        self.timings[name] = round(time.perf_counter() - started, 1)
+        self.echo(f"  {name}: {self.timings[name]} s")
+        return value
+
+
 def build(
     size: Size = Size(), *, contracts: bool = True, echo: Callable[[str], None] = click.echo
 ) -> dict[str, float]:
     """Build the whole data set in an empty (migrated) database; returns seconds per step."""
     from portal.benchdata import providers, region, rush, scoring
-    from portal.extensions import db
     from portal.monitoring import benchdata as monitoring_bench
 
     rng = random.Random(SEED)  # noqa: S311 - reproducible bench data, not security
-    timings: dict[str, float] = {}
-
-    def step(name: str, fn: Callable[[], object]) -> object:
-        started = time.perf_counter()
-        value = fn()
-        db.session.commit()
-        timings[name] = round(time.perf_counter() - started, 1)
-        echo(f"  {name}: {timings[name]} s")
-        return value
-
-    staff = step("region and tender", region.build)
-    organisations = step("providers and bids", lambda: providers.build(staff, size.providers, rng))
-    step("assessment and decisions", lambda: scoring.build(staff, rng))
-    step("deadline-rush tender", lambda: rush.build(staff, organisations, size.rush_organisations, rng))
+    steps = Steps(echo)
+    staff = steps.run("region and tender", region.build)
+    organisations = steps.run("providers and bids", lambda: providers.build(staff, size.providers, rng))
+    steps.run("assessment and decisions", lambda: scoring.build(staff, rng))
+    steps.run("deadline-rush tender", lambda: rush.build(staff, organisations, size.rush_organisations, rng))
     if contracts:
-        step("contracts (without PDF)", lambda: scoring.number_contracts(staff))
-    step("monitoring", lambda: monitoring_bench.build(staff.contract_manager_id, rng))
-    return timings
+        steps.run("contracts (without PDF)", lambda: scoring.number_contracts(staff))
+    steps.run("monitoring", lambda: monitoring_bench.build(staff.contract_manager_id, rng))
+    return steps.timings

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
+from typing import TypeVar
 
 import sqlalchemy as sa
 
@@ -16,6 +18,7 @@ from portal.models import (
     AnswerType,
     Domain,
     Law,
+    Lot,
     Municipality,
     Procedure,
     RequirementKind,
@@ -26,6 +29,8 @@ from portal.models import (
 from portal.standards import demo as standards_demo
 from portal.tenders import demo as tender_demo
 from portal.tenders import matrix, publication, requirements, service
+
+M = TypeVar("M")
 
 # Per domain, four Jeugdwet and four Wmo hoofdresultaten: (name, product code)
 RESULTS = {
@@ -109,7 +114,18 @@ class Staff:
     tender_id: int
 
     def users(self, ids: list[int]) -> list[User]:
-        return [db.session.get(User, i) for i in ids]
+        return [existing(User, i) for i in ids]
+
+    def tender(self) -> Tender:
+        return existing(Tender, self.tender_id)
+
+
+def existing(model: type[M], object_id: int) -> M:
+    """A row an earlier step made: its absence is a broken build, not a page's 404."""
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        raise LookupError(f"{model.__name__} {object_id} is missing from the bench data")
+    return obj
 
 
 def build() -> Staff:
@@ -129,28 +145,35 @@ def build_tender(*, now: datetime) -> Tender:
     municipalities = list(db.session.scalars(sa.select(Municipality).order_by(Municipality.name)))
     domains = {d.name: d for d in db.session.scalars(sa.select(Domain))}
     published = now - timedelta(days=120)
-    closes = now - timedelta(days=30)
-    closes_local = clock.to_local(closes).date()
-    tender = service.create_tender(
-        service.TenderData(
-            reference=REFERENCE,
-            title="Jeugd en Wmo 2027 (regio NMD, benchmark)",
-            description="Open house voor de hele NMD-regio: 8 percelen, 160 resultaat-niveaus, 5 gemeenten.",
-            procedure=Procedure.OPEN_HOUSE,
-            law=Law.BOTH,
-            municipality_ids=[m.id for m in municipalities],
-            publication_at=published,
-            question_deadline=published + timedelta(days=30),
-            windows=[(published, closes)],
-            contract_start=date(closes_local.year + closes_local.month // 12, closes_local.month % 12 + 1, 1),
-            term_months=36,
-            extension_count=2,
-        ),
-        by=None,
-    )
+    tender = service.create_tender(_tender_data(municipalities, published, now - timedelta(days=30)), by=None)
     for number, description in tender_demo.LEVEL_DESCRIPTIONS.items():
         matrix.set_level(tender, number, description)
     _matrix(tender, domains, municipalities)
+    _requirements_and_criteria(tender)
+    publication.publish_tender(tender, by=None, now=published)
+    return tender
+
+
+def _tender_data(municipalities: list[Municipality], opens: datetime, closes: datetime) -> service.TenderData:
+    """An open house for the whole region: one admission window, contracts from the month after it closes."""
+    closes_local = clock.to_local(closes).date()
+    return service.TenderData(
+        reference=REFERENCE,
+        title="Jeugd en Wmo 2027 (regio NMD, benchmark)",
+        description="Open house voor de hele NMD-regio: 8 percelen, 160 resultaat-niveaus, 5 gemeenten.",
+        procedure=Procedure.OPEN_HOUSE,
+        law=Law.BOTH,
+        municipality_ids=[m.id for m in municipalities],
+        publication_at=opens,
+        question_deadline=opens + timedelta(days=30),
+        windows=[(opens, closes)],
+        contract_start=date(closes_local.year + closes_local.month // 12, closes_local.month % 12 + 1, 1),
+        term_months=36,
+        extension_count=2,
+    )
+
+
+def _requirements_and_criteria(tender: Tender) -> None:
     for fields in quality_requirements():
         requirements.add_requirement(tender, kind=RequirementKind.QUALITY, **fields)
     for question, weight in CRITERIA:
@@ -163,8 +186,6 @@ def build_tender(*, now: datetime) -> Tender:
             minimum_score=Decimal("4"),
             guidance="Kader 9 van de startnotitie: prestatieafspraken.",
         )
-    publication.publish_tender(tender, by=None, now=published)
-    return tender
 
 
 def quality_requirements() -> list[dict]:
@@ -184,7 +205,6 @@ def quality_requirements() -> list[dict]:
 
 def _matrix(tender: Tender, domains: dict[str, Domain], municipalities: list[Municipality]) -> None:
     """Per domain two percelen (Jeugdwet, Wmo), each 4 results × levels 4–8 with five tariffs."""
-    assert tender.contract_start is not None
     index = 0
     for domain_name, results in RESULTS.items():
         lots = {
@@ -198,15 +218,10 @@ def _matrix(tender: Tender, domains: dict[str, Domain], municipalities: list[Mun
                 tender, domain=domains[domain_name], code=code, name=name, law=law, product_code=product_code
             )
             standards_demo.apply(result)  # real iWmo/iJw productcategorie, eenheid, frequentie
-            for level in range(4, 9):
-                result_level = matrix.add_result_level(
-                    result, level=level, description=tender_demo.LEVEL_DESCRIPTIONS[level], lot=lots[law]
-                )
-                for m_index, municipality in enumerate(municipalities):
-                    matrix.set_tariff(
-                        result_level,
-                        municipality=municipality,
-                        valid_from=tender.contract_start,
-                        amount=demo.demo_tariff(level, index, m_index),
-                    )
+            tender_demo.add_priced_levels(result, partial(_same_lot, lots[law]), municipalities, index)
             index += 1
+
+
+def _same_lot(lot: Lot, level: int) -> Lot:
+    """Every level of a result in the perceel of its law."""
+    return lot

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from portal import clock
 from portal.benchdata import RUSH_REFERENCE
 from portal.benchdata.providers import Member, create_complete_bids, create_evidence, create_organisations
-from portal.benchdata.region import Staff
+from portal.benchdata.region import Staff, existing
 from portal.extensions import db
 from portal.models import EvidenceFile, Procedure, ResultLevel, Tender
 from portal.tenders import publication, service
@@ -24,9 +24,8 @@ def build(staff: Staff, members: list[Member], count: int, rng: random.Random) -
 
 def create_tender(staff: Staff) -> Tender:
     """A copy of the region's matrix as an aanbesteding, published, its deadline six hours away."""
-    source = db.session.get(Tender, staff.tender_id)
     tender = service.copy_tender(
-        source, reference=RUSH_REFERENCE, title="Jeugd en Wmo 2028 (termijnrush)", by=None
+        staff.tender(), reference=RUSH_REFERENCE, title="Jeugd en Wmo 2028 (termijnrush)", by=None
     )
     now = clock.now()
     data = service.tender_data(tender)
@@ -43,7 +42,7 @@ def create_tender(staff: Staff) -> Tender:
 
 def add_drafts(tender_id: int, members: list[Member], rng: random.Random) -> None:
     """A complete draft bid of each organisation (evidence made for those that have none yet)."""
-    tender = db.session.get(Tender, tender_id)
+    tender = existing(Tender, tender_id)
     evidence = _evidence_of(members)
     evidence.update(create_evidence([m for m in members if not evidence[m.organisation_id]], rng))
     levels = [rl for result in tender.results for rl in result.levels]

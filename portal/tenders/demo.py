@@ -5,18 +5,26 @@ Built through the same services a buyer uses (portal.tenders.service): no second
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 
 import sqlalchemy as sa
 
 from portal import clock
 from portal.extensions import db
-from portal.models import Domain, Law, Lot, Municipality, Procedure, RequirementTemplate, Tender
+from portal.models import Domain, Law, Lot, Municipality, Procedure, RequirementTemplate, Result, Tender
 from portal.standards import demo as standards_demo
 from portal.tenders import matrix, publication, requirements, service
 
 DEMO_REFERENCE = "NMD-2027-JW-01"
+DEMO_DESCRIPTION = (
+    "Open house-contractering van jeugdhulp (Jeugdwet) en maatschappelijke ondersteuning (Wmo), "
+    "inclusief dyslexie, Beschermd Wonen en Begeleiding Maatschappelijke Opvang, voor de vijf "
+    "NMD-gemeenten. Iedere zorgaanbieder die aan de eisen voldoet, krijgt een raamovereenkomst "
+    "tegen de vooraf vastgestelde tarieven. Er is geen volumegarantie."
+)
 
 # (domain, code, name, law, product code)
 DEMO_RESULTS = [
@@ -102,35 +110,8 @@ def seed_demo_tender(today: date) -> Tender:
         return existing
     municipalities = list(db.session.scalars(sa.select(Municipality).order_by(Municipality.name)))
     domains = {d.name: d for d in db.session.scalars(sa.select(Domain))}
-    now = clock.now()
-    published = now - timedelta(days=14)
-    first_close = _at(today + timedelta(days=42), 12)
-    tender = service.create_tender(
-        service.TenderData(
-            reference=DEMO_REFERENCE,
-            title="Jeugd en Wmo 2027",
-            description=(
-                "Open house-contractering van jeugdhulp (Jeugdwet) en maatschappelijke ondersteuning (Wmo), "
-                "inclusief dyslexie, Beschermd Wonen en Begeleiding Maatschappelijke Opvang, voor de vijf "
-                "NMD-gemeenten. Iedere zorgaanbieder die aan de eisen voldoet, krijgt een raamovereenkomst "
-                "tegen de vooraf vastgestelde tarieven. Er is geen volumegarantie."
-            ),
-            procedure=Procedure.OPEN_HOUSE,
-            law=Law.BOTH,
-            municipality_ids=[m.id for m in municipalities],
-            publication_at=published,
-            question_deadline=_at(today + timedelta(days=21), 12),
-            windows=[
-                (published, first_close),
-                (_at(today + timedelta(days=180), 9), _at(today + timedelta(days=210), 12)),
-            ],
-            contract_start=_contract_start(today, first_close),
-            term_months=36,
-            extension_count=2,
-            extension_months=12,
-        ),
-        by=None,
-    )
+    published = clock.now() - timedelta(days=14)
+    tender = service.create_tender(_demo_data(today, published, [m.id for m in municipalities]), by=None)
     for number, description in LEVEL_DESCRIPTIONS.items():
         matrix.set_level(tender, number, description)
     lots = [
@@ -142,6 +123,29 @@ def seed_demo_tender(today: date) -> Tender:
     _criteria(tender)
     publication.publish_tender(tender, by=None, now=published)
     return tender
+
+
+def _demo_data(today: date, published: datetime, municipality_ids: list[int]) -> service.TenderData:
+    """An open house of the whole region with two admission windows, the first open now."""
+    first_close = _at(today + timedelta(days=42), 12)
+    return service.TenderData(
+        reference=DEMO_REFERENCE,
+        title="Jeugd en Wmo 2027",
+        description=DEMO_DESCRIPTION,
+        procedure=Procedure.OPEN_HOUSE,
+        law=Law.BOTH,
+        municipality_ids=municipality_ids,
+        publication_at=published,
+        question_deadline=_at(today + timedelta(days=21), 12),
+        windows=[
+            (published, first_close),
+            (_at(today + timedelta(days=180), 9), _at(today + timedelta(days=210), 12)),
+        ],
+        contract_start=_contract_start(today, first_close),
+        term_months=36,
+        extension_count=2,
+        extension_months=12,
+    )
 
 
 def _contract_start(today: date, first_close: datetime) -> date:
@@ -156,25 +160,34 @@ def _contract_start(today: date, first_close: datetime) -> date:
 def _matrix(
     tender: Tender, domains: dict[str, Domain], municipalities: list[Municipality], lots: list[Lot]
 ) -> None:
-    from portal.demo import demo_tariff
-
-    assert tender.contract_start is not None
     for index, (domain, code, name, law, product_code) in enumerate(DEMO_RESULTS):
         result = matrix.add_result(
             tender, domain=domains[domain], code=code, name=name, law=law, product_code=product_code
         )
         standards_demo.apply(result)  # real iWmo/iJw productcategorie, eenheid, frequentie
-        for level in range(4, 9):
-            result_level = matrix.add_result_level(
-                result, level=level, description=LEVEL_DESCRIPTIONS[level], lot=_lot_for(lots, law, level)
+        add_priced_levels(result, partial(_lot_for, lots, law), municipalities, index)
+
+
+def add_priced_levels(
+    result: Result, lot_of: Callable[[int], Lot | None], municipalities: list[Municipality], index: int
+) -> None:
+    """Levels 4–8 of a demo result, each in its perceel (`lot_of(level)`), with a demo tariff per
+    municipality from the contract start; `index` is the result's place in the matrix."""
+    from portal.demo import demo_tariff
+
+    valid_from = result.tender.contract_start
+    assert valid_from is not None
+    for level in range(4, 9):
+        result_level = matrix.add_result_level(
+            result, level=level, description=LEVEL_DESCRIPTIONS[level], lot=lot_of(level)
+        )
+        for i, municipality in enumerate(municipalities):
+            matrix.set_tariff(
+                result_level,
+                municipality=municipality,
+                valid_from=valid_from,
+                amount=demo_tariff(level, index, i),
             )
-            for i, municipality in enumerate(municipalities):
-                matrix.set_tariff(
-                    result_level,
-                    municipality=municipality,
-                    valid_from=tender.contract_start,
-                    amount=demo_tariff(level, index, i),
-                )
 
 
 def _lot_for(lots: list[Lot], law: Law, level: int) -> Lot | None:
@@ -187,13 +200,7 @@ def _lot_for(lots: list[Lot], law: Law, level: int) -> Lot | None:
 def _requirements(tender: Tender) -> None:
     """Every requirement of the library (seed 004 §5.2 and §3.1), for all percelen."""
     for template in db.session.scalars(sa.select(RequirementTemplate).order_by(RequirementTemplate.id)):
-        requirements.add_requirement(
-            tender,
-            kind=template.kind,
-            text=template.text,
-            answer_type=template.answer_type,
-            template=template,
-        )
+        requirements.add_from_library(tender, template)
 
 
 def _criteria(tender: Tender) -> None:

@@ -5,7 +5,9 @@ Dates are entered as Europe/Amsterdam wall-clock times; `local_or_none` turns th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -24,7 +26,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # types-WTForms 3.2 predates it (WTForms 3.3)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -33,6 +35,7 @@ from portal.fields import MultiLine, NumberBetween, SingleLine, record_id, whole
 from portal.models import AnswerType, Law, Procedure, RequirementKind
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+V = TypeVar("V")
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -40,9 +43,16 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def options(pairs: object) -> list[SelectChoice]:
+def options(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
     """(value, label) pairs as wtforms 3.3 wants them (tuples are deprecated)."""
-    return [SelectChoice(value, str(label)) for value, label in pairs]  # type: ignore[attr-defined]
+    return [SelectChoice(value, str(label)) for value, label in pairs]
+
+
+def filled(value: V | None) -> V:
+    """A required field's value once its form validated (DataRequired or InputRequired saw it)."""
+    if value is None:
+        raise ValueError("a required field is empty after its form validated")
+    return value
 
 
 def local_or_none(value: datetime | None) -> datetime | None:
@@ -54,7 +64,7 @@ def to_form_value(value: datetime | None) -> datetime | None:
     return clock.to_local(value).replace(tzinfo=None) if value is not None else None
 
 
-def local_time_field(label: object, description: object = "") -> DateTimeLocalField:
+def local_time_field(label: str, description: str = "") -> DateTimeLocalField:
     """An optional date and time, typed in Dutch time."""
     return DateTimeLocalField(label, format=LOCAL_FORMAT, validators=[Optional()], description=description)
 
@@ -114,7 +124,7 @@ class CopyForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    """A POST with only the CSRF token: archive, publish, delete, follow."""
+    """A button's POST, with only the CSRF token: archive, publish, delete, follow."""
 
 
 class LotForm(FlaskForm):
@@ -177,11 +187,17 @@ class LibraryRequirementForm(FlaskForm):
 
 class RequirementForm(FlaskForm):
     kind = SelectField(
-        _l("Soort eis"), choices=options(RequirementKind.choices()), validators=[DataRequired()]
+        _l("Soort eis"),
+        choices=options(RequirementKind.choices()),
+        coerce=RequirementKind,
+        validators=[DataRequired()],
     )
     text = TextAreaField(_l("Tekst van de eis"), validators=[MultiLine(), DataRequired(), Length(max=5000)])
     answer_type = SelectField(
-        _l("Manier van antwoorden"), choices=options(AnswerType.choices()), validators=[DataRequired()]
+        _l("Manier van antwoorden"),
+        choices=options(AnswerType.choices()),
+        coerce=AnswerType,
+        validators=[DataRequired()],
     )
     evidence_required = BooleanField(_l("Bewijsstuk verplicht"))
     knockout = BooleanField(_l("Knock-out: een 'nee' of ontbrekend bewijs sluit de inschrijving uit"))

@@ -20,8 +20,7 @@ from portal.tenders.service import InvalidInput, check_lot, ensure_editable
 def set_level(tender: Tender, number: int, description: str, *, by: User | None = None) -> Level:
     """The general description of an interventieniveau in this tender."""
     ensure_editable(tender)
-    if number not in range(4, 9):
-        raise InvalidInput([Problem("level", _l("Een interventieniveau is 4, 5, 6, 7 of 8."))])
+    _check_level(number)
     level = next((lv for lv in tender.levels if lv.number == number), None)
     if level is None:
         level = Level(number=number)
@@ -44,12 +43,9 @@ def add_result(
     by: User | None = None,
 ) -> Result:
     ensure_editable(tender)
-    code = code.strip()
-    if any(r.code == code for r in tender.results):
-        raise InvalidInput([Problem("code", _l("Er is al een resultaat met code %(code)s.", code=code))])
     result = Result(
         domain=domain,
-        code=code,
+        code=_new_code(tender, code),
         name=name.strip(),
         law=law,
         description=description,
@@ -61,12 +57,24 @@ def add_result(
     return result
 
 
+def _check_level(number: int) -> None:
+    if number not in range(4, 9):
+        raise InvalidInput([Problem("level", _l("Een interventieniveau is 4, 5, 6, 7 of 8."))])
+
+
+def _new_code(tender: Tender, code: str) -> str:
+    """The result code, stripped, once no other result of the tender has it."""
+    code = code.strip()
+    if any(r.code == code for r in tender.results):
+        raise InvalidInput([Problem("code", _l("Er is al een resultaat met code %(code)s.", code=code))])
+    return code
+
+
 def add_result_level(
     result: Result, *, level: int, description: str = "", lot: Lot | None = None
 ) -> ResultLevel:
     ensure_editable(result.tender)
-    if level not in range(4, 9):
-        raise InvalidInput([Problem("level", _l("Een interventieniveau is 4, 5, 6, 7 of 8."))])
+    _check_level(level)
     if any(rl.level == level for rl in result.levels):
         raise InvalidInput([Problem("level", _l("Dit resultaat heeft niveau %(level)s al.", level=level))])
     check_lot(result.tender, lot)
@@ -93,22 +101,11 @@ def set_tariff(
     amount: Decimal,
     by: User | None = None,
 ) -> Tariff:
+    """The tariff of a result-level in a municipality from `valid_from`: new, or its amount replaced."""
     tender = result_level.result.tender
     ensure_editable(tender)
-    if amount < 0:
-        raise InvalidInput([Problem("amount", _l("Een tarief kan niet negatief zijn."))])
-    if municipality not in tender.municipalities:
-        raise InvalidInput(
-            [Problem("municipality", _l("Deze gemeente doet niet mee aan dit inkooptraject."))]
-        )
-    tariff = next(
-        (
-            t
-            for t in result_level.tariffs
-            if t.municipality_id == municipality.id and t.valid_from == valid_from
-        ),
-        None,
-    )
+    _check_tariff(tender, municipality, amount)
+    tariff = _tariff_from(result_level, municipality, valid_from)
     if tariff is None:
         tariff = Tariff(municipality=municipality, valid_from=valid_from, amount=amount)
         result_level.tariffs.append(tariff)
@@ -116,3 +113,22 @@ def set_tariff(
     db.session.flush()
     audit.record("tenders.set_tariff", tariff, actor=by, amount=amount)
     return tariff
+
+
+def _check_tariff(tender: Tender, municipality: Municipality, amount: Decimal) -> None:
+    if amount < 0:
+        raise InvalidInput([Problem("amount", _l("Een tarief kan niet negatief zijn."))])
+    if municipality not in tender.municipalities:
+        message = _l("Deze gemeente doet niet mee aan dit inkooptraject.")
+        raise InvalidInput([Problem("municipality", message)])
+
+
+def _tariff_from(result_level: ResultLevel, municipality: Municipality, valid_from: date) -> Tariff | None:
+    return next(
+        (
+            t
+            for t in result_level.tariffs
+            if t.municipality_id == municipality.id and t.valid_from == valid_from
+        ),
+        None,
+    )

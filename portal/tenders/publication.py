@@ -6,7 +6,9 @@ Rectification, mailed to every organisation that follows the tender or has a dra
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -21,6 +23,7 @@ from portal.models import (
     Opening,
     Procedure,
     Rectification,
+    ResultLevel,
     Tender,
     TenderFollow,
     TenderStatus,
@@ -28,7 +31,15 @@ from portal.models import (
 )
 from portal.tenders import rules
 from portal.tenders.rules import Problem, TenderOutline
-from portal.tenders.service import InvalidInput, PublicationRefused, TenderError, ensure_editable, tender_data
+from portal.tenders.service import (
+    InvalidInput,
+    PublicationRefused,
+    TenderError,
+    change_status,
+    ensure_editable,
+    published_by,
+    tender_data,
+)
 
 DEADLINES = ("question_deadline", "submission_deadline")  # what a rectification may move
 
@@ -36,25 +47,24 @@ DEADLINES = ("question_deadline", "submission_deadline")  # what a rectification
 def outline(tender: Tender) -> TenderOutline:
     """The plain data the publication checklist looks at."""
     municipalities = {m.id: m.name for m in tender.municipalities}
-    without_lot, missing, count = [], [], 0
-    for result in tender.results:
-        for rl in result.levels:
-            count += 1
-            label = f"{result.code} niveau {rl.level}"
-            if rl.lot_id is None:
-                without_lot.append(label)
-            priced = {t.municipality_id for t in rl.tariffs}
-            missing.extend(f"{label} in {name}" for mid, name in municipalities.items() if mid not in priced)
+    levels = [(f"{result.code} niveau {rl.level}", rl) for result in tender.results for rl in result.levels]
     return TenderOutline(
         dates=tender_data(tender).dates(),
         municipality_count=len(municipalities),
         lot_names=tuple(lot.name for lot in tender.lots),
         criterion_weights=tuple(c.weight for c in tender.criteria),
         requirement_count=len(tender.requirements),
-        result_level_count=count,
-        result_levels_without_lot=tuple(without_lot),
-        missing_tariffs=tuple(missing),
+        result_level_count=len(levels),
+        result_levels_without_lot=tuple(label for label, rl in levels if rl.lot_id is None),
+        missing_tariffs=tuple(_unpriced(levels, municipalities)),
     )
+
+
+def _unpriced(levels: list[tuple[str, ResultLevel]], municipalities: dict[int, str]) -> Iterator[str]:
+    """'<result> niveau <n> in <municipality>' for each participating municipality without a tariff."""
+    for label, rl in levels:
+        priced = {t.municipality_id for t in rl.tariffs}
+        yield from (f"{label} in {name}" for mid, name in municipalities.items() if mid not in priced)
 
 
 def checklist(tender: Tender) -> list[object]:
@@ -66,10 +76,7 @@ def publish_tender(tender: Tender, *, by: User | None, now: datetime) -> None:
     missing = checklist(tender)
     if missing:
         raise PublicationRefused(missing)
-    tender.status = TenderStatus.PUBLISHED
-    tender.published_at = now
-    db.session.flush()
-    audit.record("tenders.publish", tender, actor=by)
+    change_status(tender, TenderStatus.PUBLISHED, by=by, now=now)
 
 
 def publish_rectification(
@@ -82,12 +89,38 @@ def publish_rectification(
     question_deadline: datetime | None = None,
     submission_deadline: datetime | None = None,
 ) -> Rectification:
-    """A change after publication: recorded, shown publicly, mailed to drafters and followers.
+    """A change after publication: recorded, shown publicly, mailed to drafters and followers. It may move
+    the question or submission deadline (_move_refusal says when not); a moved deadline is the tender's
+    own from then on (every rule reads it there), audited with the old and the new time."""
+    moves = {"question_deadline": question_deadline, "submission_deadline": submission_deadline}
+    _check_rectification(tender, what, why, moves, now)
+    moved = _move_deadlines(tender, moves, by=by, now=now)
+    rectification = _recorded(tender, what, why, by=by, now=now)
+    subject = _("Rectificatie %(ref)s: %(title)s", ref=tender.reference, title=tender.title)
+    key = f"rectification-{rectification.id}"
+    notify_concerned(
+        tender, subject, "tenders_rectification", key, drafters=True, rectification=rectification, moved=moved
+    )
+    audit.record("tenders.rectify", tender, actor=by, rectification_id=rectification.id)
+    return rectification
 
-    It may move the question or submission deadline, but never one that has already passed, never into
-    the past and never once the vault has been opened. A moved deadline is the tender's own deadline
-    from then on (every rule reads it there), with an audit event naming the old and the new time.
-    """
+
+def _recorded(tender: Tender, what: str, why: str, *, by: User | None, now: datetime) -> Rectification:
+    rectification = Rectification(
+        tender_id=tender.id,
+        what=what.strip(),
+        why=why.strip(),
+        **published_by(by, now),
+    )
+    db.session.add(rectification)
+    db.session.flush()
+    return rectification
+
+
+def _check_rectification(
+    tender: Tender, what: str, why: str, moves: dict[str, datetime | None], now: datetime
+) -> None:
+    """A published tender; what changed and why filled in; every deadline move allowed."""
     if tender.status is not TenderStatus.PUBLISHED:
         raise TenderError(_l("Een rectificatie kan alleen bij een gepubliceerd inkooptraject."))
     problems = [
@@ -95,32 +128,9 @@ def publish_rectification(
         for name, value in (("what", what), ("why", why))
         if not value.strip()
     ]
-    moves = {"question_deadline": question_deadline, "submission_deadline": submission_deadline}
     problems.extend(_deadline_move_problems(tender, moves, now))
     if problems:
         raise InvalidInput(problems)
-    moved = _move_deadlines(tender, moves, by=by, now=now)
-    rectification = Rectification(
-        tender_id=tender.id,
-        what=what.strip(),
-        why=why.strip(),
-        published_at=now,
-        published_by_id=getattr(by, "id", None),
-    )
-    db.session.add(rectification)
-    db.session.flush()
-    for user in concerned_users(tender, drafters=True):
-        mail.queue(
-            user.email,
-            _("Rectificatie %(ref)s: %(title)s", ref=tender.reference, title=tender.title),
-            "tenders_rectification",
-            dedupe_key=f"rectification-{rectification.id}-{user.id}",
-            tender=tender,
-            rectification=rectification,
-            moved=moved,
-        )
-    audit.record("tenders.rectify", tender, actor=by, rectification_id=rectification.id)
-    return rectification
 
 
 def _move_deadlines(
@@ -135,19 +145,31 @@ def _move_deadlines(
         holder, attribute = _deadline_holder(tender, name, now)
         if value is None or holder is None or value == getattr(holder, attribute):
             continue
-        audit.record(
-            "tenders.deadline_moved",
-            tender,
-            actor=by,
-            field=name,
-            old=getattr(holder, attribute),
-            new=value,
-            window_id=getattr(holder, "id", "") if holder is not tender else "",
-        )
+        _audit_move(tender, name, holder, getattr(holder, attribute), value, by=by)
         setattr(holder, attribute, value)
         moved[name] = value
     db.session.flush()
     return moved
+
+
+def _audit_move(
+    tender: Tender,
+    name: str,
+    holder: Tender | AdmissionWindow,
+    old: datetime | None,
+    new: datetime,
+    *,
+    by: User | None,
+) -> None:
+    audit.record(
+        "tenders.deadline_moved",
+        tender,
+        actor=by,
+        field=name,
+        old=old,
+        new=new,
+        window_id=holder.id if isinstance(holder, AdmissionWindow) else "",
+    )
 
 
 def _deadline_holder(tender: Tender, name: str, now: datetime) -> tuple[Tender | AdmissionWindow | None, str]:
@@ -220,16 +242,28 @@ def _order_problems(tender: Tender, moves: dict[str, datetime | None], now: date
 
 def concerned_users(tender: Tender, *, drafters: bool) -> list[User]:
     """Active users of every organisation following the tender (and, if asked, with a draft bid)."""
-    organisation_ids = sa.select(TenderFollow.organisation_id).where(TenderFollow.tender_id == tender.id)
-    if drafters:
-        drafting = sa.select(Bid.organisation_id).where(
-            Bid.tender_id == tender.id, Bid.status == BidStatus.DRAFT
-        )
-        organisation_ids = organisation_ids.union(drafting)
     return list(
         db.session.scalars(
             sa.select(User)
-            .where(User.organisation_id.in_(organisation_ids), User.is_active.is_(True))
+            .where(
+                User.organisation_id.in_(_concerned_organisations(tender, drafters)), User.is_active.is_(True)
+            )
             .order_by(User.id)
         )
     )
+
+
+def _concerned_organisations(tender: Tender, drafters: bool) -> sa.Select[int] | sa.CompoundSelect[int]:
+    following = sa.select(TenderFollow.organisation_id).where(TenderFollow.tender_id == tender.id)
+    if not drafters:
+        return following
+    drafting = sa.select(Bid.organisation_id).where(Bid.tender_id == tender.id, Bid.status == BidStatus.DRAFT)
+    return following.union(drafting)
+
+
+def notify_concerned(
+    tender: Tender, subject: str, template: str, key: str, *, drafters: bool, **context: Any
+) -> None:
+    """Queue mail `template` to each concerned user, once per user (`key` and the user's id)."""
+    for user in concerned_users(tender, drafters=drafters):
+        mail.queue(user.email, subject, template, dedupe_key=f"{key}-{user.id}", tender=tender, **context)

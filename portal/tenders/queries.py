@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -11,6 +11,8 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.models import (
     AwardCriterion,
+    Domain,
+    Municipality,
     Nota,
     Question,
     Rectification,
@@ -24,6 +26,57 @@ from portal.models import (
 )
 
 PUBLIC_STATUSES = (TenderStatus.PUBLISHED, TenderStatus.CLOSED)
+
+
+class PartOfTender(Protocol):
+    """A lot, requirement, criterion, document or question: it names the tender it belongs to."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def tender_id(self) -> int: ...
+
+
+Part = TypeVar("Part", bound=PartOfTender)
+
+
+def part_of(tender_id: int, model: type[Part], object_id: int) -> Part | None:
+    """An object of this tender, or None (also for another tender's object: a tampered id)."""
+    obj = db.session.get(model, object_id)
+    return obj if obj is not None and obj.tender_id == tender_id else None
+
+
+def result_level(tender_id: int, result_level_id: int) -> ResultLevel | None:
+    """A result-level of this tender's matrix, or None."""
+    return db.session.scalar(
+        sa.select(ResultLevel)
+        .join(Result, ResultLevel.result_id == Result.id)
+        .where(ResultLevel.id == result_level_id, Result.tender_id == tender_id)
+    )
+
+
+def result_level_labels(tender_id: int) -> list[tuple[int, str, int]]:
+    """(result-level id, result code, level) of the tender's matrix, in reading order."""
+    rows = db.session.execute(
+        sa.select(ResultLevel.id, Result.code, ResultLevel.level)
+        .join(Result, ResultLevel.result_id == Result.id)
+        .where(Result.tender_id == tender_id)
+        .order_by(Result.code, ResultLevel.level)
+    )
+    return [(rl_id, code, level) for rl_id, code, level in rows]
+
+
+def municipalities() -> list[Municipality]:
+    return list(db.session.scalars(sa.select(Municipality).order_by(Municipality.name)))
+
+
+def domains() -> list[Domain]:
+    return list(db.session.scalars(sa.select(Domain).order_by(Domain.position)))
+
+
+def domain(domain_id: int) -> Domain | None:
+    return db.session.get(Domain, domain_id)
 
 
 def buyer_tenders() -> list[Tender]:
@@ -151,3 +204,18 @@ def requirement_library() -> list[RequirementTemplate]:
             sa.select(RequirementTemplate).order_by(RequirementTemplate.kind, RequirementTemplate.id)
         )
     )
+
+
+def last_nota_number(tender_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.max(Nota.number)).where(Nota.tender_id == tender_id)) or 0
+
+
+def last_question_number(tender_id: int) -> int:
+    """The highest number a published question of this tender has (0: none yet)."""
+    return (
+        db.session.scalar(sa.select(sa.func.max(Question.number)).where(Question.tender_id == tender_id)) or 0
+    )
+
+
+def merged_into(question_id: int) -> list[Question]:
+    return list(db.session.scalars(sa.select(Question).where(Question.merged_into_id == question_id)))

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal import audit, mail, pdf
+from portal import audit, pdf
 from portal.extensions import db
 from portal.i18n import local_datetime
 from portal.models import (
@@ -28,10 +28,10 @@ from portal.models import (
     TenderStatus,
     User,
 )
-from portal.tenders import rules
-from portal.tenders.publication import concerned_users
+from portal.tenders import queries, rules
+from portal.tenders.publication import notify_concerned
 from portal.tenders.rules import Problem
-from portal.tenders.service import InvalidInput, TenderError
+from portal.tenders.service import InvalidInput, TenderError, published_by
 
 
 class QuestionRefused(TenderError):
@@ -48,6 +48,31 @@ def ask_question(
     requirement_id: int | None = None,
     criterion_id: int | None = None,
 ) -> Question:
+    subjects = {"document_id": document_id, "requirement_id": requirement_id, "criterion_id": criterion_id}
+    _check_question(tender, text, subjects, now)
+    question = Question(
+        tender_id=tender.id,
+        organisation_id=user.organisation_id,
+        asked_by_id=user.id,
+        text=text.strip(),
+        asked_at=now,
+        **subjects,
+    )
+    db.session.add(question)
+    db.session.flush()
+    audit.record("tenders.ask_question", question, actor=user, tender_id=tender.id)
+    return question
+
+
+SUBJECT_MODELS: dict[str, type[queries.PartOfTender]] = {
+    "document_id": TenderDocument,
+    "requirement_id": Requirement,
+    "criterion_id": AwardCriterion,
+}
+
+
+def _check_question(tender: Tender, text: str, subjects: dict[str, int | None], now: datetime) -> None:
+    """A published tender before its question deadline, a question written, a subject of this tender."""
     if tender.status is not TenderStatus.PUBLISHED:
         raise QuestionRefused(_l("Bij dit inkooptraject kunt u geen vragen stellen."))
     if rules.question_deadline_passed(tender.question_deadline, now=now):
@@ -60,29 +85,9 @@ def ask_question(
         )
     if not text.strip():
         raise InvalidInput([Problem("text", _l("Schrijf uw vraag op."))])
-    for model, object_id, name in (
-        (TenderDocument, document_id, "document_id"),
-        (Requirement, requirement_id, "requirement_id"),
-        (AwardCriterion, criterion_id, "criterion_id"),
-    ):
-        if object_id is not None:
-            obj = db.session.get(model, object_id)
-            if obj is None or obj.tender_id != tender.id:
-                raise InvalidInput([Problem(name, _l("Dit onderdeel hoort niet bij dit inkooptraject."))])
-    question = Question(
-        tender_id=tender.id,
-        organisation_id=user.organisation_id,
-        asked_by_id=user.id,
-        text=text.strip(),
-        asked_at=now,
-        document_id=document_id,
-        requirement_id=requirement_id,
-        criterion_id=criterion_id,
-    )
-    db.session.add(question)
-    db.session.flush()
-    audit.record("tenders.ask_question", question, actor=user, tender_id=tender.id)
-    return question
+    for name, object_id in subjects.items():
+        if object_id is not None and queries.part_of(tender.id, SUBJECT_MODELS[name], object_id) is None:
+            raise InvalidInput([Problem(name, _l("Dit onderdeel hoort niet bij dit inkooptraject."))])
 
 
 def _ensure_open(question: Question) -> None:
@@ -131,55 +136,40 @@ def publish_nota(tender: Tender, *, announcements: str = "", by: User | None, no
     questions = publishable_questions(tender)
     if not questions and not announcements.strip():
         raise TenderError(_l("Er zijn geen beantwoorde vragen of mededelingen om te publiceren."))
-    last = db.session.scalar(sa.select(sa.func.max(Nota.number)).where(Nota.tender_id == tender.id)) or 0
-    previous = (
-        db.session.scalar(sa.select(sa.func.max(Question.number)).where(Question.tender_id == tender.id)) or 0
+    nota = _next_nota(tender, announcements, by=by, now=now)
+    _number_into(nota, questions, after=queries.last_question_number(tender.id))
+    subject = _("Nota van Inlichtingen %(number)s: %(ref)s", number=nota.number, ref=tender.reference)
+    notify_concerned(
+        tender, subject, "tenders_nota", f"nota-{nota.id}", drafters=False, nota=nota, count=len(questions)
     )
-    nota = Nota(
-        tender_id=tender.id,
-        number=last + 1,
-        announcements=announcements.strip(),
-        published_at=now,
-        published_by_id=getattr(by, "id", None),
-    )
-    db.session.add(nota)
-    db.session.flush()
-    for offset, question in enumerate(questions, start=1):
-        question.nota_id = nota.id
-        question.number = previous + offset
-        for duplicate in db.session.scalars(
-            sa.select(Question).where(Question.merged_into_id == question.id)
-        ):
-            duplicate.nota_id = nota.id
-    db.session.flush()
-    for user in concerned_users(tender, drafters=False):
-        mail.queue(
-            user.email,
-            _("Nota van Inlichtingen %(number)s: %(ref)s", number=nota.number, ref=tender.reference),
-            "tenders_nota",
-            dedupe_key=f"nota-{nota.id}-{user.id}",
-            tender=tender,
-            nota=nota,
-            count=len(questions),
-        )
     audit.record("tenders.publish_nota", nota, actor=by, tender_id=tender.id, questions=len(questions))
     return nota
 
 
+def _next_nota(tender: Tender, announcements: str, *, by: User | None, now: datetime) -> Nota:
+    nota = Nota(
+        tender_id=tender.id,
+        number=queries.last_nota_number(tender.id) + 1,
+        announcements=announcements.strip(),
+        **published_by(by, now),
+    )
+    db.session.add(nota)
+    db.session.flush()
+    return nota
+
+
+def _number_into(nota: Nota, questions: list[Question], *, after: int) -> None:
+    """The questions, numbered on from `after`, and the duplicates merged into them join the Nota."""
+    for offset, question in enumerate(questions, start=1):
+        question.nota_id = nota.id
+        question.number = after + offset
+        for duplicate in queries.merged_into(question.id):
+            duplicate.nota_id = nota.id
+    db.session.flush()
+
+
 def nota_context(tender: Tender, nota: Nota) -> dict[str, Any]:
     """Plain data for the Nota page and PDF: no asker, no organisation."""
-    items = []
-    for question in nota.questions:
-        if question.merged_into_id is not None:
-            continue
-        items.append(
-            {
-                "number": question.number,
-                "subject": _subject(question),
-                "question": question.text,
-                "answer": question.answer or "",
-            }
-        )
     return {
         "tender": {"reference": tender.reference, "title": tender.title},
         "nota": {
@@ -187,7 +177,16 @@ def nota_context(tender: Tender, nota: Nota) -> dict[str, Any]:
             "published_at": nota.published_at,
             "announcements": nota.announcements,
         },
-        "items": items,
+        "items": [_nota_item(q) for q in nota.questions if q.merged_into_id is None],
+    }
+
+
+def _nota_item(question: Question) -> dict[str, Any]:
+    return {
+        "number": question.number,
+        "subject": _subject(question),
+        "question": question.text,
+        "answer": question.answer or "",
     }
 
 

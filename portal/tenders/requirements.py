@@ -32,34 +32,38 @@ def add_requirement(
     evidence_required: bool = False,
     knockout: bool = False,
     lots: list[Lot] | None = None,
-    template: RequirementTemplate | None = None,
     by: User | None = None,
 ) -> Requirement:
-    """A new requirement; with `template` its fields come from the library. No lots: all lots."""
-    ensure_editable(tender)
-    for lot in lots or []:
-        check_lot(tender, lot)
-    if template is not None:
-        kind, text, answer_type = template.kind, template.text, template.answer_type
-        evidence_required, knockout = template.evidence_required, template.knockout
-    if not text.strip():
-        raise InvalidInput([Problem("text", _l("Vul de tekst van de eis in."))])
+    """A new requirement typed by the buyer. No lots: all lots."""
+    problems = [] if text.strip() else [Problem("text", _l("Vul de tekst van de eis in."))]
     requirement = Requirement(
         kind=kind,
         text=text.strip(),
         answer_type=answer_type,
         evidence_required=evidence_required,
         knockout=knockout,
-        lots=list(lots or []),
-        position=len(tender.requirements),
-        template_id=getattr(template, "id", None),
     )
-    tender.requirements.append(requirement)
-    return _added("requirement", requirement, tender, by)
+    return _add(tender, tender.requirements, requirement, lots, problems, by)
+
+
+def add_from_library(
+    tender: Tender, template: RequirementTemplate, *, lots: list[Lot] | None = None, by: User | None = None
+) -> Requirement:
+    """A requirement as the library states it, linked to its template. No lots: all lots."""
+    requirement = Requirement(
+        kind=template.kind,
+        text=template.text.strip(),
+        answer_type=template.answer_type,
+        evidence_required=template.evidence_required,
+        knockout=template.knockout,
+        template_id=template.id,
+    )
+    return _add(tender, tender.requirements, requirement, lots, [], by)
 
 
 def delete_requirement(requirement: Requirement, *, by: User | None = None) -> None:
-    _delete("requirement", requirement, requirement.tender.requirements, by)
+    tender = _remove(requirement, requirement.tender.requirements)
+    audit.record("tenders.delete_requirement", tender, actor=by, requirement_id=requirement.id)
 
 
 def add_criterion(
@@ -74,21 +78,6 @@ def add_criterion(
     lots: list[Lot] | None = None,
     by: User | None = None,
 ) -> AwardCriterion:
-    ensure_editable(tender)
-    problems = []
-    if not Decimal(0) <= weight <= Decimal(100):
-        problems.append(Problem("weight", _l("Een weging ligt tussen 0 en 100.")))
-    if not scale:
-        problems.append(
-            Problem("scale", _l("Geef de schaal op, bijvoorbeeld 0/2/4/6/8/10 met hun betekenis."))
-        )
-    scores = [Decimal(step["score"]) for step in scale]
-    if minimum_score is not None and scores and not min(scores) <= minimum_score <= max(scores):
-        problems.append(Problem("minimum_score", _l("De minimumscore moet op de schaal liggen.")))
-    if problems:
-        raise InvalidInput(problems)
-    for lot in lots or []:
-        check_lot(tender, lot)
     criterion = AwardCriterion(
         question=question.strip(),
         guidance=guidance,
@@ -96,30 +85,60 @@ def add_criterion(
         scale=scale,
         word_limit=word_limit,
         minimum_score=minimum_score,
-        lots=list(lots or []),
-        position=len(tender.criteria),
     )
-    tender.criteria.append(criterion)
-    return _added("criterion", criterion, tender, by)
+    return _add(tender, tender.criteria, criterion, lots, _criterion_problems(criterion), by)
+
+
+def _criterion_problems(criterion: AwardCriterion) -> list[Problem]:
+    """The weight lies between 0 and 100, the scale has steps and the minimum score lies on it."""
+    problems = []
+    if not Decimal(0) <= criterion.weight <= Decimal(100):
+        problems.append(Problem("weight", _l("Een weging ligt tussen 0 en 100.")))
+    if not criterion.scale:
+        problems.append(
+            Problem("scale", _l("Geef de schaal op, bijvoorbeeld 0/2/4/6/8/10 met hun betekenis."))
+        )
+    scores = [Decimal(step["score"]) for step in criterion.scale]
+    minimum = criterion.minimum_score
+    if minimum is not None and scores and not min(scores) <= minimum <= max(scores):
+        problems.append(Problem("minimum_score", _l("De minimumscore moet op de schaal liggen.")))
+    return problems
 
 
 def delete_criterion(criterion: AwardCriterion, *, by: User | None = None) -> None:
-    _delete("criterion", criterion, criterion.tender.criteria, by)
+    tender = _remove(criterion, criterion.tender.criteria)
+    audit.record("tenders.delete_criterion", tender, actor=by, criterion_id=criterion.id)
 
 
 T = TypeVar("T", Requirement, AwardCriterion)
+AUDIT_NAMES = {Requirement: "requirement", AwardCriterion: "criterion"}
 
 
-def _added(kind: str, item: T, tender: Tender, by: User | None) -> T:
+def _add(
+    tender: Tender,
+    siblings: list[T],
+    item: T,
+    lots: list[Lot] | None,
+    problems: list[Problem],
+    by: User | None,
+) -> T:
+    """A requirement or criterion added last to its draft tender, for the lots named (none: all lots)."""
+    ensure_editable(tender)
+    if problems:
+        raise InvalidInput(problems)
+    for lot in lots or []:
+        check_lot(tender, lot)
+    item.lots, item.position = list(lots or []), len(siblings)
+    siblings.append(item)
     db.session.flush()
-    audit.record(f"tenders.add_{kind}", item, actor=by, tender_id=tender.id)
+    audit.record(f"tenders.add_{AUDIT_NAMES[type(item)]}", item, actor=by, tender_id=tender.id)
     return item
 
 
-def _delete(kind: str, item: Requirement | AwardCriterion, siblings: list[Any], by: User | None) -> None:
-    """Remove a requirement or criterion from its draft tender; the audit names it by its id."""
+def _remove(item: Requirement | AwardCriterion, siblings: list[Any]) -> Tender:
+    """Remove a requirement or criterion from its draft tender; returns the tender."""
     tender = item.tender
     ensure_editable(tender)
     siblings.remove(item)
     db.session.flush()
-    audit.record(f"tenders.delete_{kind}", tender, actor=by, **{f"{kind}_id": item.id})
+    return tender

@@ -7,24 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from portal import clock, uploads
 from portal.access import guard
-from portal.extensions import db
-from portal.models import Law, Lot, Municipality, Procedure, Tender, TenderStatus
+from portal.models import Law, Lot, Procedure, Tender, TenderStatus
 from portal.tenders import bp, forms, publication, queries, service
-from portal.tenders.pages import by, child_of, manageable, submitted
-from portal.web import Page, show_refusal
-
-
-def _status() -> int:
-    """A page shown again after a refused POST is a 422; a GET is the page itself."""
-    return 422 if request.method == "POST" else 200
-
+from portal.tenders.pages import by, child_of, confirmed, manageable, page_status, submitted
+from portal.web import Page
 
 # --- tenders ------------------------------------------------------------------------------------
 
@@ -36,17 +28,16 @@ def index() -> Page:
 
 
 def _tender_form(form: forms.TenderForm) -> forms.TenderForm:
-    municipalities = db.session.scalars(sa.select(Municipality).order_by(Municipality.name))
     form.municipality_ids.choices = forms.options(
-        [(m.id, f"{m.name} ({m.cbs_code})") for m in municipalities]
+        [(m.id, f"{m.name} ({m.cbs_code})") for m in queries.municipalities()]
     )
     return form
 
 
 def _tender_data(form: forms.TenderForm) -> service.TenderData:
     return service.TenderData(
-        reference=form.reference.data,
-        title=form.title.data,
+        reference=forms.filled(form.reference.data),
+        title=forms.filled(form.title.data),
         description=form.description.data or "",
         procedure=Procedure(form.procedure.data),
         law=Law(form.law.data),
@@ -56,9 +47,9 @@ def _tender_data(form: forms.TenderForm) -> service.TenderData:
         submission_deadline=forms.local_or_none(form.submission_deadline.data),
         windows=form.window_pairs(),
         contract_start=form.contract_start.data,
-        term_months=form.term_months.data,
-        extension_count=form.extension_count.data,
-        extension_months=form.extension_months.data,
+        term_months=forms.filled(form.term_months.data),
+        extension_count=forms.filled(form.extension_count.data),
+        extension_months=forms.filled(form.extension_months.data),
     )
 
 
@@ -72,7 +63,7 @@ def create() -> Page:
         _("Het inkooptraject is aangemaakt als concept."),
         lambda tender: url_for("tenders.show", tender_id=tender.id),
     )
-    return done or (render_template("tenders/create.html", form=form), _status())
+    return done or (render_template("tenders/create.html", form=form), page_status())
 
 
 @bp.route("/beheer/<int:tender_id>/bewerken", methods=["GET", "POST"])
@@ -85,33 +76,34 @@ def edit(tender_id: int) -> Page:
         _("De wijzigingen zijn opgeslagen."),
         url_for("tenders.show", tender_id=tender.id),
     )
-    return done or (render_template("tenders/edit.html", form=form, tender=tender), _status())
+    return done or (render_template("tenders/edit.html", form=form, tender=tender), page_status())
+
+
+# The fields of TenderData the form shows as they are; the others are converted for their field
+PLAIN_FIELDS = (
+    "reference",
+    "title",
+    "description",
+    "municipality_ids",
+    "contract_start",
+    "term_months",
+    "extension_count",
+    "extension_months",
+)
+TIME_FIELDS = ("publication_at", "question_deadline", "submission_deadline")
 
 
 def _initial(tender: Tender) -> dict[str, Any]:
+    """The tender as the edit form shows it: times in Dutch wall-clock time, three window rows at least."""
     data = service.tender_data(tender)
     windows = [
         {"opens_at": forms.to_form_value(o), "closes_at": forms.to_form_value(c)} for o, c in data.windows
     ]
     return {
-        **{
-            k: getattr(data, k)
-            for k in (
-                "reference",
-                "title",
-                "description",
-                "municipality_ids",
-                "contract_start",
-                "term_months",
-                "extension_count",
-                "extension_months",
-            )
-        },
+        **{name: getattr(data, name) for name in PLAIN_FIELDS},
+        **{name: forms.to_form_value(getattr(data, name)) for name in TIME_FIELDS},
         "procedure": data.procedure.value,
         "law": data.law.value,
-        "publication_at": forms.to_form_value(data.publication_at),
-        "question_deadline": forms.to_form_value(data.question_deadline),
-        "submission_deadline": forms.to_form_value(data.submission_deadline),
         "windows": windows + [{}] * max(0, 3 - len(windows)),
     }
 
@@ -146,21 +138,24 @@ def copy(tender_id: int) -> Page:
     form = forms.CopyForm(title=source.title if request.method == "GET" else None)
     done = submitted(
         form,
-        lambda: service.copy_tender(source, reference=form.reference.data, title=form.title.data, by=by()),
+        lambda: service.copy_tender(
+            source, reference=forms.filled(form.reference.data), title=forms.filled(form.title.data), by=by()
+        ),
         _("De kopie is aangemaakt. Vul de data in."),
         lambda tender: url_for("tenders.edit", tender_id=tender.id),
     )
-    return done or (render_template("tenders/copy.html", form=form, tender=source), _status())
+    return done or (render_template("tenders/copy.html", form=form, tender=source), page_status())
 
 
 @bp.post("/beheer/<int:tender_id>/archiveren")
 def archive(tender_id: int) -> Page:
     tender = manageable(tender_id)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
-    service.archive_tender(tender, by=by(), now=clock.now())
-    flash(_("Het inkooptraject is gearchiveerd."), "success")
-    return redirect(url_for("tenders.index"))
+    done = confirmed(
+        lambda: service.archive_tender(tender, by=by(), now=clock.now()),
+        _("Het inkooptraject is gearchiveerd."),
+        url_for("tenders.index"),
+    )
+    return done or _show(tender, 422)
 
 
 # --- percelen and documents --------------------------------------------------------------------------
@@ -190,7 +185,10 @@ def edit_lot(tender_id: int, lot_id: int) -> Page:
         _("Het perceel is opgeslagen."),
         url_for("tenders.show", tender_id=tender.id, _anchor="percelen"),
     )
-    return done or (render_template("tenders/edit_lot.html", tender=tender, lot=lot, form=form), _status())
+    return done or (
+        render_template("tenders/edit_lot.html", tender=tender, lot=lot, form=form),
+        page_status(),
+    )
 
 
 def _lot_fields(form: forms.LotForm) -> dict[str, Any]:
@@ -206,15 +204,13 @@ def delete_lot(tender_id: int, lot_id: int) -> Page:
     tender = manageable(tender_id)
     lot = child_of(tender, Lot, lot_id)
     form = forms.ConfirmForm()
-    try:
-        if not form.validate_on_submit():
-            abort(400)
-        service.delete_lot(lot, by=by())
-    except service.TenderError as error:
-        show_refusal(form, error)
-        return _show(tender, 422, confirm=form)
-    flash(_("Het perceel is verwijderd."), "success")
-    return redirect(url_for("tenders.show", tender_id=tender.id, _anchor="percelen"))
+    done = confirmed(
+        lambda: service.delete_lot(lot, by=by()),
+        _("Het perceel is verwijderd."),
+        url_for("tenders.show", tender_id=tender.id, _anchor="percelen"),
+        form,
+    )
+    return done or _show(tender, 422, confirm=form)
 
 
 @bp.post("/beheer/<int:tender_id>/documenten")
@@ -255,7 +251,7 @@ def publish(tender_id: int) -> Page:
     checklist = publication.checklist(tender)
     return done or (
         render_template("tenders/publish.html", tender=tender, form=form, checklist=checklist),
-        _status(),
+        page_status(),
     )
 
 
@@ -263,21 +259,19 @@ def publish(tender_id: int) -> Page:
 def rectify(tender_id: int) -> Page:
     tender = manageable(tender_id)
     form = forms.RectificationForm()
-
-    def publish_it() -> None:
-        moves = {name: forms.local_or_none(form[name].data) for name in publication.DEADLINES}
-        publication.publish_rectification(
-            tender, what=form.what.data, why=form.why.data, by=by(), now=clock.now(), **moves
-        )
-        if form.file.data:
-            service.add_document(
-                tender, _stored(form), title=form.title.data or "", by=by(), rectification=True
-            )
-
     done = submitted(
         form,
-        publish_it,
+        lambda: _publish_rectification(tender, form),
         _("De rectificatie is gepubliceerd en verstuurd."),
         url_for("tenders.show", tender_id=tender.id),
     )
-    return done or (render_template("tenders/rectify.html", tender=tender, form=form), _status())
+    return done or (render_template("tenders/rectify.html", tender=tender, form=form), page_status())
+
+
+def _publish_rectification(tender: Tender, form: forms.RectificationForm) -> None:
+    """The rectification with the deadlines it moves, and the changed document if one is attached."""
+    moves = {name: forms.local_or_none(form[name].data) for name in publication.DEADLINES}
+    what, why = forms.filled(form.what.data), forms.filled(form.why.data)
+    publication.publish_rectification(tender, what=what, why=why, by=by(), now=clock.now(), **moves)
+    if form.file.data:
+        service.add_document(tender, _stored(form), title=form.title.data or "", by=by(), rectification=True)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from decimal import Decimal
+
 from flask import Response as FlaskResponse
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 
 from portal import audit
-from portal.extensions import db
-from portal.models import Domain, Law, Result, ResultLevel, Tender
+from portal.models import Law, Lot, ResultLevel, Tender
 from portal.tenders import (
     bp,
     forms,
@@ -20,8 +21,9 @@ from portal.tenders import (
     service,
 )
 from portal.tenders import matrix as matrix_service
+from portal.tenders.forms import SelectChoice
 from portal.tenders.notation import parse_money
-from portal.tenders.pages import by, manageable, submitted
+from portal.tenders.pages import attachment, by, found, manageable, submitted
 from portal.tenders.rules import Problem
 from portal.web import Page, show_refusal
 
@@ -29,56 +31,55 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _matrix_page(
-    tender_id: int, status: int = 200, errors: list[object] | None = None, **overrides: object
+    tender_id: int, status: int = 200, errors: list[str] | None = None, **overrides: FlaskForm
 ) -> Page:
     tender = manageable(tender_id)
-    page_forms: dict[str, object] = {
-        "import_form": forms.MatrixImportForm(),
-        "result_form": _result_form(tender, forms.ResultForm(prefix="result")),
-        "lot_form": _lot_form(tender, forms.AssignLotForm(prefix="lot")),
-        "tariff_form": _tariff_form(tender, forms.TariffForm(prefix="tariff")),
-        "level_form": forms.LevelForm(prefix="level"),
-    }
-    page_forms.update(overrides)
     return render_template(
         "tenders/matrix.html",
         tender=tender,
         results=queries.matrix_results(tender.id),
         import_errors=errors or [],
         frozen=tender.status is not service.TenderStatus.DRAFT,
-        **page_forms,
+        **{**_matrix_forms(tender), **overrides},
     ), status
 
 
+def _matrix_forms(tender: Tender) -> dict[str, FlaskForm]:
+    """The empty forms of the matrix page (a refused one replaces its own)."""
+    return {
+        "import_form": forms.MatrixImportForm(),
+        "result_form": _result_form(tender, forms.ResultForm(prefix="result")),
+        "lot_form": _lot_form(tender, forms.AssignLotForm(prefix="lot")),
+        "tariff_form": _tariff_form(tender, forms.TariffForm(prefix="tariff")),
+        "level_form": forms.LevelForm(prefix="level"),
+    }
+
+
+def _lot_options(tender: Tender) -> list[SelectChoice]:
+    return forms.options([(0, _("Geen perceel"))] + [(lot.id, lot.name) for lot in tender.lots])
+
+
 def _result_form(tender: Tender, form: forms.ResultForm) -> forms.ResultForm:
-    domains = db.session.scalars(sa.select(Domain).order_by(Domain.position))
-    form.domain_id.choices = forms.options([(d.id, d.name) for d in domains])
-    form.lot_id.choices = forms.options(
-        [(0, _("Geen perceel"))] + [(lot.id, lot.name) for lot in tender.lots]
-    )
+    form.domain_id.choices = forms.options([(d.id, d.name) for d in queries.domains()])
+    form.lot_id.choices = _lot_options(tender)
     return form
 
 
-def _level_choices(tender: Tender) -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        sa.select(ResultLevel.id, Result.code, ResultLevel.level)
-        .join(Result, ResultLevel.result_id == Result.id)
-        .where(Result.tender_id == tender.id)
-        .order_by(Result.code, ResultLevel.level)
+def _level_options(tender: Tender) -> list[SelectChoice]:
+    return forms.options(
+        (rl_id, _("%(code)s niveau %(level)s", code=code, level=level))
+        for rl_id, code, level in queries.result_level_labels(tender.id)
     )
-    return [(rl_id, _("%(code)s niveau %(level)s", code=code, level=level)) for rl_id, code, level in rows]
 
 
 def _lot_form(tender: Tender, form: forms.AssignLotForm) -> forms.AssignLotForm:
-    form.result_level_id.choices = forms.options(_level_choices(tender))
-    form.lot_id.choices = forms.options(
-        [(0, _("Geen perceel"))] + [(lot.id, lot.name) for lot in tender.lots]
-    )
+    form.result_level_id.choices = _level_options(tender)
+    form.lot_id.choices = _lot_options(tender)
     return form
 
 
 def _tariff_form(tender: Tender, form: forms.TariffForm) -> forms.TariffForm:
-    form.result_level_id.choices = forms.options(_level_choices(tender))
+    form.result_level_id.choices = _level_options(tender)
     form.municipality_id.choices = forms.options([(m.id, m.name) for m in tender.municipalities])
     return form
 
@@ -103,15 +104,16 @@ def import_matrix(tender_id: int) -> Page:
     except service.TenderError as error:
         show_refusal(form, error)
         return _matrix_page(tender_id, 422, import_form=form)
-    flash(
-        _(
-            "De matrix is ingelezen: %(results)s resultaten, %(tariffs)s tarieven.",
-            results=summary.results,
-            tariffs=summary.tariffs,
-        ),
-        "success",
-    )
+    flash(_imported(summary), "success")
     return redirect(_matrix_url(tender))
+
+
+def _imported(summary: matrix_import.ImportSummary) -> str:
+    return _(
+        "De matrix is ingelezen: %(results)s resultaten, %(tariffs)s tarieven.",
+        results=summary.results,
+        tariffs=summary.tariffs,
+    )
 
 
 @bp.get("/beheer/<int:tender_id>/matrix/export.<any(xlsx, csv):fmt>")
@@ -122,61 +124,61 @@ def export_matrix(tender_id: int, fmt: str) -> FlaskResponse:
     else:
         body, mimetype = matrix_export.export_csv(tender), "text/csv; charset=utf-8"
     audit.record("tenders.export_matrix", tender, format=fmt)
-    response = FlaskResponse(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="resultatenmatrix-{tender.reference}.{fmt}"'
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(body, mimetype, f'attachment; filename="resultatenmatrix-{tender.reference}.{fmt}"')
 
 
 @bp.post("/beheer/<int:tender_id>/matrix/resultaten")
 def add_result(tender_id: int) -> Page:
     tender = manageable(tender_id)
     form = _result_form(tender, forms.ResultForm(prefix="result"))
-
-    def add() -> None:
-        domain = db.session.get(Domain, form.domain_id.data)
-        lot = next((lot for lot in tender.lots if lot.id == form.lot_id.data), None)
-        result = matrix_service.add_result(
-            tender,
-            domain=domain,
-            code=form.code.data,
-            name=form.name.data,
-            law=Law(form.law.data),
-            product_code=form.product_code.data or "",
-            by=by(),
-        )
-        for level in form.levels.data or []:
-            matrix_service.add_result_level(result, level=level, lot=lot)
-
-    done = submitted(form, add, _("Het resultaat is toegevoegd."), _matrix_url(tender))
+    done = submitted(
+        form, lambda: _add_result(tender, form), _("Het resultaat is toegevoegd."), _matrix_url(tender)
+    )
     return done or _matrix_page(tender_id, 422, result_form=form)
+
+
+def _add_result(tender: Tender, form: forms.ResultForm) -> None:
+    """The result with the levels ticked, all in the perceel chosen (none: no perceel yet)."""
+    result = matrix_service.add_result(
+        tender,
+        domain=found(queries.domain(forms.filled(form.domain_id.data))),
+        code=forms.filled(form.code.data),
+        name=forms.filled(form.name.data),
+        law=Law(form.law.data),
+        product_code=form.product_code.data or "",
+        by=by(),
+    )
+    lot = _chosen_lot(tender, form.lot_id.data)
+    for level in form.levels.data or []:
+        matrix_service.add_result_level(result, level=level, lot=lot)
+
+
+def _chosen_lot(tender: Tender, lot_id: int | None) -> Lot | None:
+    """The perceel picked in a select whose choices are this tender's lots; 0 or None: no perceel."""
+    return next((lot for lot in tender.lots if lot.id == lot_id), None)
 
 
 def _matrix_url(tender: Tender) -> str:
     return url_for("tenders.matrix", tender_id=tender.id)
 
 
-def _result_level(tender: Tender, result_level_id: int) -> ResultLevel:
+def _result_level(tender: Tender, result_level_id: int | None) -> ResultLevel:
     """Only a result-level of this tender: the select's choices already refuse any other id."""
-    result_level = db.session.get(ResultLevel, result_level_id)
-    if result_level is None or result_level.result.tender_id != tender.id:
-        abort(404)
-    return result_level
+    return found(queries.result_level(tender.id, forms.filled(result_level_id)))
 
 
 @bp.post("/beheer/<int:tender_id>/matrix/perceel")
 def assign_lot(tender_id: int) -> Page:
     tender = manageable(tender_id)
     form = _lot_form(tender, forms.AssignLotForm(prefix="lot"))
-
-    def assign() -> None:
-        result_level = _result_level(tender, form.result_level_id.data)
-        lot = next((lot for lot in tender.lots if lot.id == form.lot_id.data), None)
-        matrix_service.assign_lot(result_level, lot, by=by())
-
-    done = submitted(form, assign, _("Het perceel is aangepast."), _matrix_url(tender))
+    done = submitted(
+        form,
+        lambda: matrix_service.assign_lot(
+            _result_level(tender, form.result_level_id.data), _chosen_lot(tender, form.lot_id.data), by=by()
+        ),
+        _("Het perceel is aangepast."),
+        _matrix_url(tender),
+    )
     return done or _matrix_page(tender_id, 422, lot_form=form)
 
 
@@ -186,19 +188,25 @@ def set_tariff(tender_id: int) -> Page:
     form = _tariff_form(tender, forms.TariffForm(prefix="tariff"))
 
     def save() -> None:
-        result_level = _result_level(tender, form.result_level_id.data)
-        try:
-            amount = parse_money(form.amount.data)
-        except ValueError as error:
-            message = _("Dit is geen bedrag. Schrijf bijvoorbeeld € 1.234,56.")
-            raise service.InvalidInput([Problem("amount", message)]) from error
-        municipality = next(m for m in tender.municipalities if m.id == form.municipality_id.data)
         matrix_service.set_tariff(
-            result_level, municipality=municipality, valid_from=form.valid_from.data, amount=amount, by=by()
+            _result_level(tender, form.result_level_id.data),
+            municipality=next(m for m in tender.municipalities if m.id == form.municipality_id.data),
+            valid_from=forms.filled(form.valid_from.data),
+            amount=_amount(form.amount.data),
+            by=by(),
         )
 
     done = submitted(form, save, _("Het tarief is opgeslagen."), _matrix_url(tender))
     return done or _matrix_page(tender_id, 422, tariff_form=form)
+
+
+def _amount(text: str | None) -> Decimal:
+    """An amount in Dutch notation; a refusal on the amount field otherwise."""
+    try:
+        return parse_money(forms.filled(text))
+    except ValueError as error:
+        message = _("Dit is geen bedrag. Schrijf bijvoorbeeld € 1.234,56.")
+        raise service.InvalidInput([Problem("amount", message)]) from error
 
 
 @bp.post("/beheer/<int:tender_id>/matrix/niveaus")
@@ -207,7 +215,9 @@ def set_level(tender_id: int) -> Page:
     form = forms.LevelForm(prefix="level")
     done = submitted(
         form,
-        lambda: matrix_service.set_level(tender, form.number.data, form.description.data, by=by()),
+        lambda: matrix_service.set_level(
+            tender, forms.filled(form.number.data), forms.filled(form.description.data), by=by()
+        ),
         _("De omschrijving van niveau %(n)s is opgeslagen.", n=form.number.data),
         _matrix_url(tender),
     )

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import access, clock
-from portal.extensions import db
 from portal.models import Question, Tender
 from portal.tenders import bp, forms, queries, questions
-from portal.tenders.pages import by, published_or_404
+from portal.tenders.pages import by, child_of, page_status, published_or_404, submitted
 from portal.tenders.service import TenderError
-from portal.web import Page, show_refusal
+from portal.web import Page
 
 
 def _subject_choices(tender: Tender) -> list[tuple[str, str]]:
@@ -38,28 +40,28 @@ def ask(tender_id: int) -> Page:
     access.require("tenders.ask_question", tender)
     form = forms.QuestionForm()
     form.subject.choices = forms.options(_subject_choices(tender))
-    if form.validate_on_submit():
-        try:
-            questions.ask_question(
-                tender, user=by(), text=form.text.data, now=clock.now(), **_subject(form.subject.data)
-            )
-        except TenderError as error:
-            show_refusal(form, error, field="text")
-        else:
-            flash(
-                _("Uw vraag is verstuurd. Het antwoord verschijnt in een Nota van Inlichtingen."), "success"
-            )
-            return redirect(url_for("tenders.ask", tender_id=tender.id))
-    status = 422 if request.method == "POST" else 200
-    own = queries.own_questions(tender.id, current_user.organisation_id)
-    return render_template("tenders/ask.html", tender=tender, form=form, own=own), status
+    done = submitted(
+        form,
+        lambda: questions.ask_question(
+            tender,
+            user=by(),
+            text=forms.filled(form.text.data),
+            now=clock.now(),
+            **_subject(form.subject.data),
+        ),
+        _("Uw vraag is verstuurd. Het antwoord verschijnt in een Nota van Inlichtingen."),
+        url_for("tenders.ask", tender_id=tender.id),
+        field="text",
+    )
+    return done or (
+        render_template("tenders/ask.html", tender=tender, form=form, own=_own(tender)),
+        page_status(),
+    )
 
 
-def _buyer_question(tender: Tender, question_id: int) -> Question:
-    question = db.session.get(Question, question_id)
-    if question is None or question.tender_id != tender.id:
-        abort(404)
-    return question
+def _own(tender: Tender) -> list[Question]:
+    """The questions the user's organisation asked in this tender."""
+    return queries.own_questions(tender.id, current_user.organisation_id)
 
 
 def _answerable(tender_id: int) -> Tender:
@@ -83,6 +85,19 @@ def _questions_page(tender: Tender, status: int = 200, error: str | None = None)
     ), status
 
 
+def _carried_out(
+    tender: Tender, action: Callable[[], Any], done: Callable[[Any], str], anchor: str = ""
+) -> Page:
+    """A buyer's action on the questions: `done` (made from its result) flashed and back to the questions
+    page, or the page again with the refusal at its top."""
+    try:
+        result = action()
+    except TenderError as error:
+        return _questions_page(tender, 422, str(error.message))
+    flash(done(result), "success")
+    return redirect(url_for("tenders.questions_index", tender_id=tender.id, _anchor=anchor or None))
+
+
 @bp.get("/beheer/<int:tender_id>/vragen")
 def questions_index(tender_id: int) -> Page:
     return _questions_page(_answerable(tender_id))
@@ -91,32 +106,35 @@ def questions_index(tender_id: int) -> Page:
 @bp.post("/beheer/<int:tender_id>/vragen/<int:question_id>/antwoord")
 def answer(tender_id: int, question_id: int) -> Page:
     tender = _answerable(tender_id)
-    question = _buyer_question(tender, question_id)
+    question = child_of(tender, Question, question_id)
     form = forms.AnswerForm()
     if not form.validate_on_submit():
         return _questions_page(tender, 422, _("Schrijf het antwoord op."))
-    try:
-        questions.answer_question(question, answer=form.answer.data, by=by(), now=clock.now())
-    except TenderError as error:
-        return _questions_page(tender, 422, str(error.message))
-    flash(_("Het antwoord is opgeslagen. Het wordt zichtbaar met de volgende Nota."), "success")
-    return redirect(url_for("tenders.questions_index", tender_id=tender.id, _anchor=f"vraag-{question.id}"))
+    return _carried_out(
+        tender,
+        lambda: questions.answer_question(
+            question, answer=forms.filled(form.answer.data), by=by(), now=clock.now()
+        ),
+        lambda _result: _("Het antwoord is opgeslagen. Het wordt zichtbaar met de volgende Nota."),
+        anchor=f"vraag-{question.id}",
+    )
 
 
 @bp.post("/beheer/<int:tender_id>/vragen/<int:question_id>/samenvoegen")
 def merge(tender_id: int, question_id: int) -> Page:
     tender = _answerable(tender_id)
-    duplicate = _buyer_question(tender, question_id)
+    duplicate = child_of(tender, Question, question_id)
     form = forms.MergeForm()
     form.into.choices = forms.options([(q.id, f"#{q.id}") for q in queries.questions_for_buyer(tender.id)])
     if not form.validate_on_submit():
         return _questions_page(tender, 422, _("Kies de vraag waarmee deze vraag wordt samengevoegd."))
-    try:
-        questions.merge_question(duplicate, into=_buyer_question(tender, form.into.data), by=by())
-    except TenderError as error:
-        return _questions_page(tender, 422, str(error.message))
-    flash(_("De vragen zijn samengevoegd."), "success")
-    return redirect(url_for("tenders.questions_index", tender_id=tender.id))
+    return _carried_out(
+        tender,
+        lambda: questions.merge_question(
+            duplicate, into=child_of(tender, Question, forms.filled(form.into.data)), by=by()
+        ),
+        lambda _result: _("De vragen zijn samengevoegd."),
+    )
 
 
 @bp.post("/beheer/<int:tender_id>/nota")
@@ -125,13 +143,12 @@ def publish_nota(tender_id: int) -> Page:
     form = forms.NotaForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        nota = questions.publish_nota(
+    return _carried_out(
+        tender,
+        lambda: questions.publish_nota(
             tender, announcements=form.announcements.data or "", by=by(), now=clock.now()
-        )
-    except TenderError as error:
-        return _questions_page(tender, 422, str(error.message))
-    flash(
-        _("Nota van Inlichtingen %(n)s is gepubliceerd en de volgers zijn gemaild.", n=nota.number), "success"
+        ),
+        lambda nota: _(
+            "Nota van Inlichtingen %(n)s is gepubliceerd en de volgers zijn gemaild.", n=nota.number
+        ),
     )
-    return redirect(url_for("tenders.questions_index", tender_id=tender.id))

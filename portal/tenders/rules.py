@@ -38,32 +38,28 @@ class TenderDates:
     contract_start: date | None = None
 
 
+QUESTIONS_AFTER_PUBLICATION = _l("De sluitingsdatum voor vragen moet na de publicatiedatum liggen.")
+SUBMISSION_AFTER_QUESTIONS = _l(
+    "De sluitingsdatum voor inschrijvingen moet na de sluitingsdatum voor vragen liggen."
+)
+SUBMISSION_AFTER_PUBLICATION = _l("De sluitingsdatum voor inschrijvingen moet na de publicatiedatum liggen.")
+
+
 def date_problems(dates: TenderDates) -> list[Problem]:
     """Every date that is in the wrong order, with the field it belongs to. Empty list: all fine."""
-    problems: list[Problem] = []
+    return [*_deadline_problems(dates), *_window_problems(dates), *_contract_start_problems(dates)]
+
+
+def _deadline_problems(dates: TenderDates) -> list[Problem]:
+    """Publication, then the question deadline, then the submission deadline."""
     pub, question, submission = dates.publication_at, dates.question_deadline, dates.submission_deadline
+    problems = []
     if pub and question and question <= pub:
-        problems.append(
-            Problem(
-                "question_deadline", _l("De sluitingsdatum voor vragen moet na de publicatiedatum liggen.")
-            )
-        )
+        problems.append(Problem("question_deadline", QUESTIONS_AFTER_PUBLICATION))
     if submission and question and submission <= question:
-        problems.append(
-            Problem(
-                "submission_deadline",
-                _l("De sluitingsdatum voor inschrijvingen moet na de sluitingsdatum voor vragen liggen."),
-            )
-        )
+        problems.append(Problem("submission_deadline", SUBMISSION_AFTER_QUESTIONS))
     elif submission and pub and submission <= pub:
-        problems.append(
-            Problem(
-                "submission_deadline",
-                _l("De sluitingsdatum voor inschrijvingen moet na de publicatiedatum liggen."),
-            )
-        )
-    problems.extend(_window_problems(dates))
-    problems.extend(_contract_start_problems(dates))
+        problems.append(Problem("submission_deadline", SUBMISSION_AFTER_PUBLICATION))
     return problems
 
 
@@ -140,15 +136,7 @@ def publication_checklist(outline: TenderOutline) -> list[object]:
         missing.append(_l("Er zijn geen deelnemende gemeenten gekozen."))
     if not outline.lot_names:
         missing.append(_l("Er zijn geen percelen."))
-    if outline.result_level_count == 0:
-        missing.append(_l("De resultatenmatrix is leeg."))
-    for name in outline.result_levels_without_lot[:20]:
-        missing.append(_l("%(item)s hoort bij geen enkel perceel.", item=name))
-    for name in outline.missing_tariffs[:20]:
-        missing.append(_l("Er is geen tarief voor %(item)s.", item=name))
-    hidden = max(0, len(outline.result_levels_without_lot) - 20) + max(0, len(outline.missing_tariffs) - 20)
-    if hidden:
-        missing.append(_l("En nog %(count)s ontbrekende onderdelen van de matrix.", count=hidden))
+    missing.extend(_matrix_gaps(outline))
     if outline.requirement_count == 0:
         missing.append(_l("Er zijn geen eisen."))
     total = sum(outline.criterion_weights, Decimal(0))
@@ -156,8 +144,23 @@ def publication_checklist(outline: TenderOutline) -> list[object]:
         missing.append(
             _l("De wegingen van de gunningscriteria tellen op tot %(total)s in plaats van 100.", total=total)
         )
-    missing.extend(outline.extra)
-    return missing
+    return missing + outline.extra
+
+
+def _matrix_gaps(outline: TenderOutline) -> list[object]:
+    """An empty matrix, or the first 20 result-levels without a perceel and without a tariff, and a count
+    of the rest."""
+    if outline.result_level_count == 0:
+        return [_l("De resultatenmatrix is leeg.")]
+    gaps: list[object] = [
+        _l("%(item)s hoort bij geen enkel perceel.", item=name)
+        for name in outline.result_levels_without_lot[:20]
+    ]
+    gaps.extend(_l("Er is geen tarief voor %(item)s.", item=name) for name in outline.missing_tariffs[:20])
+    hidden = max(0, len(outline.result_levels_without_lot) - 20) + max(0, len(outline.missing_tariffs) - 20)
+    if hidden:
+        gaps.append(_l("En nog %(count)s ontbrekende onderdelen van de matrix.", count=hidden))
+    return gaps
 
 
 def countdown(deadline: datetime | None, *, now: datetime) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -16,21 +17,17 @@ from portal import audit
 from portal.extensions import db
 from portal.models import (
     AdmissionWindow,
-    AwardCriterion,
     Law,
-    Level,
     Lot,
     Municipality,
     Procedure,
-    Requirement,
     Result,
-    ResultLevel,
-    Tariff,
     Tender,
     TenderDocument,
     TenderStatus,
     User,
 )
+from portal.models.base import Base
 from portal.refusals import DomainRefusal
 from portal.tenders import rules
 from portal.tenders.rules import Problem, TenderDates
@@ -93,6 +90,11 @@ class TenderData:
             windows=tuple(self.windows) if self.procedure is Procedure.OPEN_HOUSE else (),
             contract_start=self.contract_start,
         )
+
+
+def published_by(by: User | None, now: datetime) -> dict[str, Any]:
+    """Who published a Nota or a rectification, and when."""
+    return {"published_at": now, "published_by_id": getattr(by, "id", None)}
 
 
 def ensure_editable(tender: Tender) -> None:
@@ -177,89 +179,74 @@ def tender_data(tender: Tender) -> TenderData:
 
 def copy_tender(source: Tender, *, reference: str, title: str, by: User | None) -> Tender:
     """A new draft with everything of `source` except its dates, bids, questions and documents."""
-    data = tender_data(source)
-    data.reference, data.title = reference, title
-    data.publication_at = data.question_deadline = data.submission_deadline = None
-    data.windows, data.contract_start = [], None
-    copy = create_tender(data, by=by)
+    copy = create_tender(_undated(tender_data(source), reference, title), by=by)
     copy.copied_from_id = source.id
-    copy.levels = [Level(number=lv.number, description=lv.description) for lv in source.levels]
-    lots = {
-        lot.id: Lot(
-            name=lot.name, description=lot.description, max_providers=lot.max_providers, position=lot.position
-        )
-        for lot in source.lots
-    }
+    copy.levels = [_copy_row(level) for level in source.levels]
+    lots = {lot.id: _copy_row(lot) for lot in source.lots}
     copy.lots = list(lots.values())
     with db.session.no_autoflush:  # the copied levels join their lots before they join the session
-        for result in source.results:
-            copy.results.append(_copy_result(result, lots))
-    for req in source.requirements:
-        copy.requirements.append(
-            Requirement(
-                kind=req.kind,
-                text=req.text,
-                answer_type=req.answer_type,
-                knockout=req.knockout,
-                evidence_required=req.evidence_required,
-                position=req.position,
-                template_id=req.template_id,
-                lots=[lots[lot.id] for lot in req.lots],
-            )
-        )
-    for crit in source.criteria:
-        copy.criteria.append(
-            AwardCriterion(
-                question=crit.question,
-                guidance=crit.guidance,
-                weight=crit.weight,
-                scale=list(crit.scale),
-                word_limit=crit.word_limit,
-                minimum_score=crit.minimum_score,
-                position=crit.position,
-                lots=[lots[lot.id] for lot in crit.lots],
-            )
-        )
+        copy.results = [_copy_result(result, lots) for result in source.results]
+    copy.requirements = [_copy_row(r, lots=[lots[lot.id] for lot in r.lots]) for r in source.requirements]
+    copy.criteria = [
+        _copy_row(c, scale=list(c.scale), lots=[lots[lot.id] for lot in c.lots]) for c in source.criteria
+    ]
     db.session.flush()
     audit.record("tenders.copy", copy, actor=by, source_id=source.id)
     return copy
 
 
+def _undated(data: TenderData, reference: str, title: str) -> TenderData:
+    """A copy's data: its own reference and title, no dates (the buyer fills them in)."""
+    data.reference, data.title = reference, title
+    data.publication_at = data.question_deadline = data.submission_deadline = None
+    data.windows, data.contract_start = [], None
+    return data
+
+
+# The keys a copied row gets anew: its own id, and its place under the copied tender, result or level
+COPY_SKIPS = frozenset({"id", "tender_id", "result_id", "result_level_id", "lot_id"})
+
+Row = TypeVar("Row", bound=Base)
+
+
+def _copy_row(row: Row, **overrides: Any) -> Row:
+    """A new row of `row`'s model with the same column values (not its keys), then `overrides`."""
+    columns = sa.inspect(type(row)).column_attrs
+    values = {c.key: getattr(row, c.key) for c in columns if c.key not in COPY_SKIPS}
+    return type(row)(**{**values, **overrides})
+
+
 def _copy_result(result: Result, lots: dict[int, Lot]) -> Result:
-    copy = Result(
-        domain_id=result.domain_id,
-        code=result.code,
-        name=result.name,
-        law=result.law,
-        description=result.description,
-        product_code=result.product_code,
-        product_category=result.product_category,
-        unit=result.unit,
-        frequency=result.frequency,
-    )
-    for rl in result.levels:
-        level = ResultLevel(
-            level=rl.level, description=rl.description, lot=lots.get(rl.lot_id) if rl.lot_id else None
+    """A result with its levels (each in the copied perceel of its original) and their tariffs."""
+    levels = [
+        _copy_row(
+            rl,
+            lot=lots.get(rl.lot_id) if rl.lot_id else None,
+            tariffs=[_copy_row(t) for t in rl.tariffs],
         )
-        level.tariffs = [
-            Tariff(
-                municipality_id=t.municipality_id,
-                valid_from=t.valid_from,
-                valid_until=t.valid_until,
-                amount=t.amount,
-                unit=t.unit,
-            )
-            for t in rl.tariffs
-        ]
-        copy.levels.append(level)
-    return copy
+        for rl in result.levels
+    ]
+    return _copy_row(result, levels=levels)
 
 
 def archive_tender(tender: Tender, *, by: User | None, now: datetime) -> None:
-    tender.status = TenderStatus.ARCHIVED
-    tender.archived_at = now
+    change_status(tender, TenderStatus.ARCHIVED, by=by, now=now)
+
+
+# Each status a tender is moved to by hand: where the moment is kept and the audit action
+STATUS_CHANGES = {
+    TenderStatus.PUBLISHED: ("published_at", "tenders.publish"),
+    TenderStatus.ARCHIVED: ("archived_at", "tenders.archive"),
+}
+
+
+def change_status(tender: Tender, status: TenderStatus, *, by: User | None, now: datetime) -> None:
+    """The tender's new status with the moment it was reached, audited."""
+    moment, action = STATUS_CHANGES[status]
+    tender.status = status
+    setattr(tender, moment, now)
     db.session.flush()
-    audit.record("tenders.archive", tender, actor=by)
+    audit.record(action, tender, actor=by)
 
 
 # --- percelen and documents ------------------------------------------------------------
