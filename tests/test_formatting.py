@@ -26,9 +26,7 @@ HIDDEN = re.compile(r"<(script|style|textarea|code)\b.*?</\1>|<[^>]+>", re.DOTAL
 
 def _with_locale(app: Flask, locale: str, function, *args):  # type: ignore[no-untyped-def]
     with app.test_request_context():
-        from flask import session
-
-        from flask import g
+        from flask import g, session
         from flask_babel import refresh
 
         session["locale"] = locale
