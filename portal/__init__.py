@@ -67,6 +67,9 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (dashboard_bp, accounts_bp, admin_bp, tenders_bp, bids_bp, assessment_bp, agreements_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(opendata_bp)
+    from portal.help import bp as help_bp
+
+    app.register_blueprint(help_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

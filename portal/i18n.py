@@ -121,6 +121,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["decimal2"] = decimal2
+    app.jinja_env.globals["reader_locale"] = current_locale  # for macros, which are imported without context
     app.jinja_env.add_extension("jinja2.ext.i18n")
 
     @app.context_processor
