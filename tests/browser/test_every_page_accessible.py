@@ -85,7 +85,9 @@ def _check_page(page, url: str) -> list[str]:  # type: ignore[no-untyped-def]
     page.goto(url)
     if page.url.split("?")[0].endswith(LOGIN) and not url.endswith(LOGIN):
         return [f"{url}: sent to the log-in page"]
-    return axe_violations(page)
+    title = page.title()
+    untitled = [] if " – " in title else [f"{url}: the title {title!r} does not say which page this is"]
+    return untitled + axe_violations(page)
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
