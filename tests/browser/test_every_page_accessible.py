@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests import factories
+from tests.access.cases import ACTORS
 from tests.access.world import build_world
 from tests.conftest import CHROMIUM
 from tests.test_access_matrix import CASES
@@ -26,17 +27,7 @@ pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's Chromium is not installed"),
 ]
 
-ROLE_ORDER = (
-    "anonymous",
-    "provider_admin",
-    "provider_member",
-    "other_provider",
-    "buyer",
-    "assessor",
-    "contract_manager",
-    "viewer",
-    "admin",
-)
+ROLE_ORDER = ACTORS  # anonymous first (the public pages), then the provider roles, then staff
 ALWAYS = {"dashboard.home", "accounts.profile"}  # every role's own start page and account
 PROVIDER_VIEWS = {"tenders.public_index", "tenders.public_show"}  # public, but with buttons for providers
 

@@ -11,11 +11,12 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import AnswerType, BidStatus, BidSubmission, Role
+from portal.models import BidStatus, BidSubmission, Role
 from tests import factories
 from tests.conftest import CHROMIUM
 
 from .a11y import axe_violations, watch_console
+from .test_bid_journey import PDF, journey_data  # noqa: F401 - the fixture
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,7 +24,6 @@ pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's Chromium is not installed"),
 ]
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 FOCUS_SHOWN = """() => { const el = document.activeElement;
   if (!el || el === document.body) return '';  /* Tab went past the last element, to the browser */
   const s = getComputedStyle(el);
@@ -32,19 +32,9 @@ FOCUS_SHOWN = """() => { const el = document.activeElement;
 
 
 @pytest.fixture
-def bid_data(app):  # type: ignore[no-untyped-def]
+def bid_data(app, journey_data):  # type: ignore[no-untyped-def]  # noqa: F811 - the journey's tender
     with app.app_context():
-        tender = factories.tender_with_matrix(results=2, levels=(4, 5), municipalities=2)
-        factories.RequirementFactory(
-            tender=tender, answer_type=AnswerType.DECLARATION, text="Wij hebben een VOG-beleid"
-        )
-        factories.RequirementFactory(
-            tender=tender, answer_type=AnswerType.FILE, evidence_required=True, knockout=False,
-            text="Verzekeringspolis beroepsaansprakelijkheid",
-        )  # fmt: skip
-        factories.AwardCriterionFactory(tender=tender, word_limit=20)
-        user = factories.user_with_role(Role.PROVIDER_ADMIN)
-        data = {"email": user.email}
+        data = {"email": factories.user_with_role(Role.PROVIDER_ADMIN).email}
         db.session.remove()
     return data
 
