@@ -17,6 +17,7 @@ test: install assets translations browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -c pyproject.toml -r portal -ll -q
+	$(BIN)/mypy --check-untyped-defs portal bench
 	env -u TEST_DATABASE_URL $(BIN)/pytest -n 2 -q -m "not browser"
 	env -u TEST_DATABASE_URL $(BIN)/pytest -q -m browser
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \

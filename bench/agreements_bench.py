@@ -22,9 +22,14 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask import Flask
 from pypdf import PdfReader
+
+if TYPE_CHECKING:
+    from portal.models import Domain, Municipality, ResultLevel, Tender
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -35,7 +40,7 @@ MUNICIPALITIES = [("GM1680", "Aa en Hunze"), ("GM0106", "Assen"), ("GM1731", "Mi
                   ("GM1699", "Noordenveld"), ("GM1730", "Tynaarlo")]  # fmt: skip
 
 
-def make_app(database_url: str, upload_dir: str):  # type: ignore[no-untyped-def]
+def make_app(database_url: str, upload_dir: str) -> Flask:
     from config import Config
     from portal import create_app
 
@@ -86,7 +91,7 @@ def big_content(lines_per_lot: int) -> dict:
     }  # fmt: skip
 
 
-def fourteen_page_content(app, body: str, created: datetime) -> tuple[dict, int]:  # type: ignore[no-untyped-def]
+def fourteen_page_content(app: Flask, body: str, created: datetime) -> tuple[dict, int]:
     """The smallest big_content that renders to 14 pages (P3's document), and its page count."""
     from portal.agreements import document
 
@@ -111,7 +116,7 @@ def default_terms() -> str:
     return service.DEFAULT_TERMS.read_text(encoding="utf-8")
 
 
-def time_render(app, content: dict, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def time_render(app: Flask, content: dict, runs: int) -> tuple[float, float]:
     """Median wall and median CPU seconds of document.render (PDF/A-3b), after one warm-up render."""
     from portal.agreements import document
 
@@ -130,7 +135,7 @@ def time_render(app, content: dict, runs: int) -> tuple[float, float]:  # type: 
     return statistics.median(timings), statistics.median(cpu)
 
 
-def measure_one_contract(app, runs: int) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+def measure_one_contract(app: Flask, runs: int) -> tuple[float, int]:
     content, pages = fourteen_page_content(app, default_terms(), CREATED)
     median, cpu = time_render(app, content, runs)
     print(
@@ -151,7 +156,7 @@ def fresh_postgres() -> str:
     return sa.engine.make_url(PG_SERVER).set(database=BENCH_DB).render_as_string(hide_password=False)
 
 
-def build_tender(providers: int, reference: str = "NMD-BENCH-2027"):  # type: ignore[no-untyped-def]
+def build_tender(providers: int, reference: str = "NMD-BENCH-2027") -> int:
     """A tender like the bench data set's: 5 municipalities, 8 percelen of 4 results x levels 4-8 (160
     result-levels) with a tariff per municipality; each provider chose 50-120 result-levels (uniform) in
     3-5 municipalities (about 340 bid lines) and is admitted to every perceel it bid on. Seeded."""
@@ -177,7 +182,9 @@ def build_tender(providers: int, reference: str = "NMD-BENCH-2027"):  # type: ig
     return tender.id
 
 
-def _result_levels(tender, domains, municipalities) -> list:  # type: ignore[no-untyped-def]
+def _result_levels(
+    tender: Tender, domains: list[Domain], municipalities: list[Municipality]
+) -> list[ResultLevel]:
     from portal.extensions import db
     from portal.models import Law, Result, ResultLevel, Tariff
 
@@ -195,7 +202,9 @@ def _result_levels(tender, domains, municipalities) -> list:  # type: ignore[no-
     return levels
 
 
-def _admitted_bid(p: int, tender, chosen_rl: list, chosen_m: list, approved: datetime) -> None:  # type: ignore[no-untyped-def]
+def _admitted_bid(
+    p: int, tender: Tender, chosen_rl: list[ResultLevel], chosen_m: list[Municipality], approved: datetime
+) -> None:
     from portal.bids import canonical
     from portal.bids import service as bids
     from portal.extensions import db
@@ -223,7 +232,7 @@ def _admitted_bid(p: int, tender, chosen_rl: list, chosen_m: list, approved: dat
     )
     db.session.add(submission)
     db.session.flush()
-    for lot_id in sorted({rl.lot_id for rl in chosen_rl}):
+    for lot_id in sorted({rl.lot_id for rl in chosen_rl if rl.lot_id is not None}):  # every level has a lot
         db.session.add(Decision(submission_id=submission.id, lot_id=lot_id, outcome=DecisionOutcome.ADMITTED,
                                 motivation="Toegelaten.", approved_at=approved))  # fmt: skip
 
@@ -231,7 +240,7 @@ def _admitted_bid(p: int, tender, chosen_rl: list, chosen_m: list, approved: dat
 REFERENCE = "NMD-BENCH-2027"
 
 
-def prepare_bulk(app, providers: int) -> float:  # type: ignore[no-untyped-def]
+def prepare_bulk(app: Flask, providers: int) -> float:
     """Migrate the database and build the tender; returns the build's seconds."""
     from flask_migrate import upgrade
 

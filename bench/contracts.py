@@ -17,6 +17,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import psutil
 
 from bench import agreements_bench, pdf_compare
 
@@ -161,14 +165,14 @@ class RssSampler:
             for pid, (name, rss) in sorted(self.peaks.items())
         }
 
-    def _name(self, process) -> str:  # type: ignore[no-untyped-def]
+    def _name(self, process: psutil.Process) -> str:
         return "parent" if process.pid == self.root.pid else _role(process)
 
     def worker_cpu_seconds(self) -> float:
         return sum(self.cpu.get(pid, 0.0) for pid, (name, _) in self.peaks.items() if name == "worker")
 
 
-def _role(process) -> str:  # type: ignore[no-untyped-def]
+def _role(process: psutil.Process) -> str:
     """The pool's workers are spawned by multiprocessing; anything else below the job is a helper."""
     command = " ".join(process.cmdline())
     if "resource_tracker" in command:

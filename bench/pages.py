@@ -64,6 +64,7 @@ def heavy_pages(database_url: str, users: int = 20) -> list[Page]:
         ("assessor scoring page", [f"/beoordeling/inschrijving/{s}" for s in ids["submissions"]], [ids["assessor"]], False),
         ("contract register", ["/overeenkomsten/register"], [ids["contract_manager"]], False),
         ("tender result page", [f"/beoordeling/beheer/{ids['tender']}/resultaten"], [ids["buyer"]], False),
+        ("contract export per municipality", [f"/contracten/gemeenten/{ids['municipality']}/contracten.csv"], [ids["contract_manager"]], False),
     ]  # fmt: skip
     return [Page(name, urls, _login_as(emails), tuple(emails), own) for name, urls, emails, own in rows]
 
@@ -109,4 +110,5 @@ def _ids(connection: sa.Connection, users: int) -> dict:
         "assessor": staff("assessor"),
         "buyer": staff("buyer"),
         "contract_manager": staff("contract_manager"),
+        "municipality": connection.execute(sa.text("SELECT min(id) FROM municipality")).scalar_one(),
     }

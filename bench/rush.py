@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import sqlalchemy as sa
+from flask import Flask
 
 from bench.loadgen import LoadResult
 from bench.pages import csrf_token, log_in
@@ -87,7 +88,15 @@ async def _press(client: httpx.AsyncClient, bid_id: int, form: dict, result: Loa
         result.errors += 1
 
 
-async def _organisation(client, bid_id, form, at, double, start, result) -> None:  # type: ignore[no-untyped-def]
+async def _organisation(
+    client: httpx.AsyncClient,
+    bid_id: int,
+    form: dict,
+    at: float,
+    double: float | None,
+    start: float,
+    result: LoadResult,
+) -> None:
     await asyncio.sleep(max(0.0, start + at - time.monotonic()))
     presses = [_press(client, bid_id, form, result)]
     if double is not None:
@@ -95,7 +104,9 @@ async def _organisation(client, bid_id, form, at, double, start, result) -> None
     await asyncio.gather(*presses)
 
 
-async def _second_press(client, bid_id, form, delay, result) -> None:  # type: ignore[no-untyped-def]
+async def _second_press(
+    client: httpx.AsyncClient, bid_id: int, form: dict, delay: float, result: LoadResult
+) -> None:
     await asyncio.sleep(delay)
     await _press(client, bid_id, form, result)
 
@@ -146,7 +157,7 @@ class Count:
     receipts_ok: int
 
 
-def count(app, upload_dir: str) -> Count:  # type: ignore[no-untyped-def]
+def count(app: Flask, upload_dir: str) -> Count:
     """What the database holds after the rush, and whether every hash verifies."""
     from portal.bids import canonical, queries, receipt
     from portal.extensions import db

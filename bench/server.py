@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workers: int = 2):  # type: ignore[no-untyped-def]
+def gunicorn(env: dict[str, str], workers: int = 2) -> Iterator[str]:
     port = free_port()
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
@@ -58,7 +59,7 @@ def _wait_until_up(base_url: str, process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def background_workers(env: dict[str, str], count: int = 2):  # type: ignore[no-untyped-def]
+def background_workers(env: dict[str, str], count: int = 2) -> Iterator[list[subprocess.Popen[bytes]]]:
     """Background workers (worker.py, all queues), at a lower priority than the web workers."""
     command = ["nice", "-n", "10", sys.executable, str(ROOT / "worker.py"), "--logging-level", "WARNING"]
     processes = [subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}) for _ in range(count)]
@@ -75,7 +76,7 @@ def background_workers(env: dict[str, str], count: int = 2):  # type: ignore[no-
 
 
 @contextmanager
-def smtp_sink():  # type: ignore[no-untyped-def]
+def smtp_sink() -> Iterator[int]:
     """A real SMTP server (aiosmtpd) that accepts and drops every message; yields its port."""
     port = free_port()
     command = [

@@ -31,8 +31,8 @@ def create_app(config: type[Config] | Config | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from portal import database, i18n
-    from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from portal import database
+    from portal.extensions import csrf, db, limiter, migrate
 
     database.configure_engine_options(app)
     db.init_app(app)
@@ -40,14 +40,25 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    register_language(app)
+    register_login(app)
+
+
+def register_language(app: Flask) -> None:
+    """Translations, local time and the navigation the templates use."""
+    from portal import i18n, navigation
+    from portal.extensions import babel
+
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.register_template_helpers(app)
-    from portal import navigation
-
     navigation.register(app)
-    login_manager.init_app(app)
-    from portal import sessions
 
+
+def register_login(app: Flask) -> None:
+    from portal import sessions
+    from portal.extensions import login_manager
+
+    login_manager.init_app(app)
     sessions.configure_login_manager(login_manager)
 
 
@@ -67,6 +78,15 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (dashboard_bp, accounts_bp, admin_bp, tenders_bp, bids_bp, assessment_bp, agreements_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(opendata_bp)
+    from portal.standards import bp as standards_bp
+
+    app.register_blueprint(standards_bp)
+    from portal.verification import bp as verification_bp
+
+    app.register_blueprint(verification_bp)
+    from portal.api import bp as api_bp
+
+    app.register_blueprint(api_bp)
     from portal.help import bp as help_bp
 
     app.register_blueprint(help_bp)

@@ -24,7 +24,7 @@ Policy = Callable[[Any, Any], bool]
 
 POLICIES: dict[str, Policy] = {}
 # Actions without log-in (the public tender pages need no action at all; open data names its own).
-PUBLIC_ACTIONS = frozenset({"opendata.read", "help.read"})
+PUBLIC_ACTIONS = frozenset({"opendata.read", "verification.check", "api.read", "help.read"})
 
 
 class HiddenObject(Exception):
@@ -90,7 +90,7 @@ def guard(action: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
             require(action)
             return view(*args, **kwargs)
 
-        wrapped.access_action = action  # type: ignore[attr-defined]
+        wrapped.access_action = action  # type: ignore[attr-defined]  # a function attribute: the view's action
         return wrapped
 
     return decorate
@@ -102,7 +102,7 @@ def public(action: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         raise ValueError(f"{action!r} is not a public action")
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        view.access_action = action  # type: ignore[attr-defined]
+        view.access_action = action  # type: ignore[attr-defined]  # a function attribute: the view's action
         return view
 
     return decorate
@@ -272,11 +272,8 @@ def _score_submission(user: Any, submission: Any) -> bool:
     tender_id = submission.bid.tender_id
     if not (user.has_role(Role.ASSESSOR) and _appointed(user, tender_id)):
         return False
-    declaration = db.session.scalar(
-        sa.select(ConflictDeclaration).where(
-            ConflictDeclaration.tender_id == tender_id, ConflictDeclaration.user_id == user.id
-        )
-    )
+    where = (ConflictDeclaration.tender_id == tender_id, ConflictDeclaration.user_id == user.id)
+    declaration = db.session.scalar(sa.select(ConflictDeclaration).where(*where))
     if declaration is None:
         return False
     if submission.bid.organisation_id in {o.id for o in declaration.organisations}:
@@ -331,10 +328,35 @@ def _accept_agreement(user: Any, agreement: Any) -> bool:
     return user.has_role(Role.PROVIDER_ADMIN) and same_organisation(user, agreement.organisation_id)
 
 
+# --- open standards: the contract export for the municipalities' systems, API tokens ------------------
+
+_register_role_policies(
+    {
+        "standards.contract_export": (Role.BUYER, Role.CONTRACT_MANAGER, Role.ADMIN),
+        "api.manage_tokens": (Role.ADMIN,),
+    }
+)
+
+
 # --- open data (public: OCDS, without log-in) -----------------------------------------------------
 
 
 @policy("opendata.read")
 def _read_open_data(_user: Any, _obj: Any) -> bool:
     """Open data shows only what is public (portal/opendata/releases.py): everyone may read it."""
+    return True
+
+
+# --- verification and the API (public routes: the API checks its own per-system token) ------------
+
+
+@policy("verification.check")
+def _check_document(_user: Any, _obj: Any) -> bool:
+    """The verification page shows only kind, public reference, date and version (portal/verification)."""
+    return True
+
+
+@policy("api.read")
+def _read_api(_user: Any, _obj: Any) -> bool:
+    """Not a user's right: every API route requires a valid system token (portal/api/tokens.py)."""
     return True

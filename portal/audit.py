@@ -32,7 +32,7 @@ from sqlalchemy.engine import Engine
 
 from portal.extensions import db
 from portal.models import AuditEvent, AuditOutcome, Organisation, User
-from portal.models.audit import GENESIS, AuditEventImmutableError, chain_hash, fields_of
+from portal.models.audit import GENESIS, HASHED_FIELDS, AuditEventImmutableError, chain_hash, fields_of
 from portal.models.base import utcnow
 
 CHAIN_LOCK = 0x61756474  # pg_advisory_xact_lock key of the audit chain ("audt")
@@ -40,6 +40,7 @@ MAINTENANCE_SETTING = "portal.audit_maintenance"  # PostgreSQL: SET LOCAL portal
 SQLITE_MAINTENANCE_FUNCTION = "portal_audit_maintenance"  # SQLite: the triggers ask this function
 
 PENDING = "audit_events_pending"  # session.info key: events recorded in the transaction, added at its commit
+RECORDED_FIELDS = [name for name in HASHED_FIELDS if name not in ("seq", "prev_hash")]  # the chain is new
 FORBIDDEN_DETAIL_KEYS = frozenset({"password", "token", "content", "text", "secret", "answer"})
 
 
@@ -53,16 +54,14 @@ def record(
     **detail: Any,
 ) -> AuditEvent:
     """Add an audit event to the current transaction (it is committed with the request)."""
-    leaked = FORBIDDEN_DETAIL_KEYS.intersection(detail)
-    if leaked:
-        raise ValueError(f"audit detail may not contain {sorted(leaked)}")
+    _refuse_secrets(detail)
     actor = actor if actor is not None else _current_actor()
+    if organisation_id is None:
+        organisation_id = getattr(actor, "organisation_id", None)
     event = AuditEvent(
         at=utcnow(),
         actor_id=getattr(actor, "id", None),
-        organisation_id=organisation_id
-        if organisation_id is not None
-        else getattr(actor, "organisation_id", None),
+        organisation_id=organisation_id,
         action=action,
         object_type=type(obj).__name__ if obj is not None else None,
         object_id=getattr(obj, "id", None),
@@ -70,10 +69,21 @@ def record(
         ip=_origin_ip(),
         detail={k: str(v) for k, v in detail.items()},
     )
-    db.session().info.setdefault(PENDING, []).append(event)
-    if outcome is AuditOutcome.REFUSED and has_request_context():
-        g.setdefault("audit_refusals", []).append(event)
+    _keep(event)
     return event
+
+
+def _refuse_secrets(detail: dict[str, Any]) -> None:
+    leaked = FORBIDDEN_DETAIL_KEYS.intersection(detail)
+    if leaked:
+        raise ValueError(f"audit detail may not contain {sorted(leaked)}")
+
+
+def _keep(event: AuditEvent) -> None:
+    """Until the commit; a refusal also survives the rollback of a failed request (restore_refusals)."""
+    db.session().info.setdefault(PENDING, []).append(event)
+    if event.outcome is AuditOutcome.REFUSED and has_request_context():
+        g.setdefault("audit_refusals", []).append(event)
 
 
 def refused(action: str, obj: Any | None = None, **detail: Any) -> AuditEvent:
@@ -83,24 +93,12 @@ def refused(action: str, obj: Any | None = None, **detail: Any) -> AuditEvent:
 def restore_refusals() -> None:
     """After a failed request's rollback, keep the record of the refused access."""
     for event in g.pop("audit_refusals", []):
-        db.session.add(
-            AuditEvent(
-                at=event.at,
-                actor_id=event.actor_id,
-                organisation_id=event.organisation_id,
-                action=event.action,
-                object_type=event.object_type,
-                object_id=event.object_id,
-                outcome=event.outcome,
-                ip=event.ip,
-                detail=event.detail,
-            )
-        )
+        db.session.add(AuditEvent(**{name: getattr(event, name) for name in RECORDED_FIELDS}))
 
 
 def _current_actor() -> Any | None:
     if has_request_context() and getattr(current_user, "is_authenticated", False):
-        return current_user._get_current_object()  # type: ignore[attr-defined]
+        return current_user._get_current_object()
     return None
 
 
@@ -128,9 +126,7 @@ def _drop_pending_events(session: orm.Session, _previous: Any) -> None:
 
 @sa.event.listens_for(orm.Session, "before_flush")
 def _chain_new_events(session: orm.Session, _context: Any, _instances: Any) -> None:
-    new = sorted(
-        (obj for obj in session.new if isinstance(obj, AuditEvent)), key=lambda e: sa.inspect(e).insert_order
-    )
+    new = sorted((obj for obj in session.new if isinstance(obj, AuditEvent)), key=_insert_order)
     if not new:
         return
     connection = session.connection()
@@ -144,6 +140,12 @@ def _chain_new_events(session: orm.Session, _context: Any, _instances: Any) -> N
         event.detail = event.detail or {}
         event.seq, event.prev_hash = seq, prev_hash
         event.hash = prev_hash = chain_hash(fields_of(event))
+
+
+def _insert_order(event: AuditEvent) -> int:
+    order = sa.inspect(event).insert_order
+    assert order is not None  # every pending object has its place in the flush
+    return order
 
 
 def _lock_referenced_rows(connection: sa.Connection, events: list[AuditEvent]) -> None:

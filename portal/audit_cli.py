@@ -62,54 +62,75 @@ def chain_rows() -> Iterator[sa.Row]:
         result.close()  # a verify that stops at a break leaves the (server-side) cursor open otherwise
 
 
+@dataclass
+class _Walked:
+    """The last event of the chain that fitted, and how many events were read."""
+
+    seq: int = 0
+    hash: str = GENESIS
+    id: int | None = None
+    count: int = 0
+
+    def report(self, problem: ChainBreak | None) -> ChainReport:
+        return ChainReport(self.count, self.seq, self.hash, problem)
+
+
 def verify(rows: Iterable[sa.Row], *, expect_head: str | None = None) -> ChainReport:
     """Walk the chain in (seq, id) order; the first event that does not fit is named, and how."""
-    last_seq, last_hash, last_id, count, seen_head = 0, GENESIS, None, 0, expect_head is None
+    walked, seen_head = _Walked(), expect_head is None
     for row, following in pairwise(chain(rows, [None])):
-        count += 1
-        intact = chain_hash(fields_of(row)) == row.hash
-        links, in_place = row.prev_hash == last_hash, row.seq == last_seq + 1
-        if intact and links and in_place:
-            last_seq, last_hash, last_id = row.seq, row.hash, row.id
-            seen_head = seen_head or row.hash == expect_head
-            continue
-        skipped = following is not None and following.prev_hash == last_hash and following.seq == last_seq + 1
-        if row.seq <= last_seq or skipped:
-            problem = ChainBreak("inserted", row.id, row.seq, f"event {row.id} (#{row.seq}) was inserted")
-        elif links and in_place:
-            problem = ChainBreak("changed", row.id, row.seq, f"event {row.id} (#{row.seq}) was changed")
-        elif intact and row.seq > last_seq + 1:
-            missing = f"#{last_seq + 1}" + (f"-#{row.seq - 1}" if row.seq - 1 > last_seq + 1 else "")
-            where = f"after event {last_id}" if last_id is not None else "at the start"
-            problem = ChainBreak(
-                "deleted",
-                row.id,
-                last_seq + 1,
-                f"event(s) {missing} deleted: gap {where}, before event {row.id}",
-            )
-        elif intact and in_place and last_id is None:
-            problem = ChainBreak("inserted", row.id, row.seq, f"event {row.id} (#1) does not start the chain")
-        elif intact and in_place:
-            problem = ChainBreak(
-                "unlinked",
-                row.id,
-                row.seq,
-                f"event {row.id} (#{row.seq}) does not follow event {last_id}: "
-                f"event {row.id} was inserted or event {last_id} was changed and its hash rewritten",
-            )
-        else:
-            problem = ChainBreak("changed", row.id, row.seq, f"event {row.id} (#{row.seq}) was changed")
-        _close(rows)
-        return ChainReport(count, last_seq, last_hash, problem)
+        assert row is not None  # the None that ends the chain only ever stands second
+        walked.count += 1
+        problem = _misfit(row, following, walked)
+        if problem:
+            _close(rows)
+            return walked.report(problem)
+        walked.seq, walked.hash, walked.id = row.seq, row.hash, row.id
+        seen_head = seen_head or row.hash == expect_head
     if not seen_head:
-        problem = ChainBreak(
-            "head-missing",
-            None,
-            last_seq + 1,
-            f"the published head {expect_head} is not in the chain: events at its end were deleted or changed",
-        )
-        return ChainReport(count, last_seq, last_hash, problem)
-    return ChainReport(count, last_seq, last_hash, None)
+        return walked.report(_head_missing(expect_head, walked))
+    return walked.report(None)
+
+
+def _misfit(row: sa.Row, following: sa.Row | None, walked: _Walked) -> ChainBreak | None:
+    """None when `row` follows the last event that fitted; otherwise what happened to the chain there."""
+    intact = chain_hash(fields_of(row)) == row.hash
+    links, in_place = row.prev_hash == walked.hash, row.seq == walked.seq + 1
+    if intact and links and in_place:
+        return None
+    skipped = following is not None and following.prev_hash == walked.hash and following.seq == walked.seq + 1
+    if row.seq <= walked.seq or skipped:
+        return ChainBreak("inserted", row.id, row.seq, f"event {row.id} (#{row.seq}) was inserted")
+    if intact and row.seq > walked.seq + 1:
+        return _gap(row, walked)
+    if intact and in_place:
+        return _unlinked(row, walked)
+    return ChainBreak("changed", row.id, row.seq, f"event {row.id} (#{row.seq}) was changed")
+
+
+def _gap(row: sa.Row, walked: _Walked) -> ChainBreak:
+    missing = f"#{walked.seq + 1}" + (f"-#{row.seq - 1}" if row.seq - 1 > walked.seq + 1 else "")
+    where = f"after event {walked.id}" if walked.id is not None else "at the start"
+    message = f"event(s) {missing} deleted: gap {where}, before event {row.id}"
+    return ChainBreak("deleted", row.id, walked.seq + 1, message)
+
+
+def _unlinked(row: sa.Row, walked: _Walked) -> ChainBreak:
+    """An intact event in its place whose previous hash is not the last event's."""
+    if walked.id is None:
+        return ChainBreak("inserted", row.id, row.seq, f"event {row.id} (#1) does not start the chain")
+    message = (
+        f"event {row.id} (#{row.seq}) does not follow event {walked.id}: "
+        f"event {row.id} was inserted or event {walked.id} was changed and its hash rewritten"
+    )
+    return ChainBreak("unlinked", row.id, row.seq, message)
+
+
+def _head_missing(expect_head: str | None, walked: _Walked) -> ChainBreak:
+    message = (
+        f"the published head {expect_head} is not in the chain: events at its end were deleted or changed"
+    )
+    return ChainBreak("head-missing", None, walked.seq + 1, message)
 
 
 def _close(rows: Iterable[sa.Row]) -> None:
@@ -153,33 +174,40 @@ def recipient_refusal(recipient: str) -> str | None:
 
 def publish_head(day: date) -> tuple[DayHead, bool]:
     """Log the day's head and queue its mail (once per day: the outbox dedupes). True when queued now."""
-    from portal import mail
-
     head = day_head(day)
-    log.info(
-        "audit head %s: #%s %s (%s events that day)",
-        day.isoformat(),
-        head.seq,
-        head.hash,
-        head.events_that_day,
-    )
+    log.info("audit head %s: #%s %s (%s events that day)", day, head.seq, head.hash, head.events_that_day)
     recipient = current_app.config.get("AUDIT_HEAD_RECIPIENT") or ""
     if not recipient:
         return head, False
     refusal = recipient_refusal(recipient)
     if refusal:
         raise click.ClickException(refusal)
+    return head, _mail_head(recipient, head)
+
+
+def _mail_head(recipient: str, head: DayHead) -> bool:
+    from portal import mail
+
+    day = head.day.isoformat()
     queued = mail.queue(
         recipient,
-        _("Kophash van het auditlogboek van %(day)s", day=day.isoformat()),
+        _("Kophash van het auditlogboek van %(day)s", day=day),
         "audit_head",
-        dedupe_key=f"audit-head-{day.isoformat()}",
-        day=day.isoformat(),
+        dedupe_key=f"audit-head-{day}",
+        day=day,
         seq=head.seq,
         head_hash=head.hash,
         events=head.events_that_day,
     )
-    return head, queued is not None
+    return queued is not None
+
+
+def _stop_if_broken(report: ChainReport, consequence: str = "") -> None:
+    if report.first_break is None:
+        return
+    log.error("audit chain broken%s: %s", consequence, report.first_break.message)
+    click.echo(f"Audit chain BROKEN{consequence}: {report.first_break.message}", err=True)
+    raise SystemExit(1)
 
 
 @audit_cli.command("verify")
@@ -189,13 +217,8 @@ def publish_head(day: date) -> tuple[DayHead, bool]:
 def verify_command(expect_head: str | None) -> None:
     """Recompute the hash chain; name the first event changed, deleted or inserted (exit code 1)."""
     report = verify(chain_rows(), expect_head=expect_head)
-    if report.intact:
-        click.echo(f"Audit chain intact: {report.events} events, head #{report.head_seq} {report.head_hash}")
-        return
-    assert report.first_break is not None
-    log.error("audit chain broken: %s", report.first_break.message)
-    click.echo(f"Audit chain BROKEN: {report.first_break.message}", err=True)
-    raise SystemExit(1)
+    _stop_if_broken(report)
+    click.echo(f"Audit chain intact: {report.events} events, head #{report.head_seq} {report.head_hash}")
 
 
 @audit_cli.command("head")
@@ -207,21 +230,13 @@ def head_command(day: datetime | None) -> None:
     from portal import mail
 
     chosen = day.date() if day else clock.to_local(clock.now()).date() - timedelta(days=1)
-    report = verify(chain_rows())
-    if not report.intact:
-        assert report.first_break is not None
-        log.error("audit chain broken, head not published: %s", report.first_break.message)
-        click.echo(f"Audit chain BROKEN, head not published: {report.first_break.message}", err=True)
-        raise SystemExit(1)
+    _stop_if_broken(verify(chain_rows()), ", head not published")
     head, queued = publish_head(chosen)
     db.session.commit()
-    sent = mail.deliver_pending() if queued else 0
-    click.echo(
-        f"Audit head {chosen.isoformat()}: #{head.seq} {head.hash}"
-        + (f" (mailed, {sent} message(s) sent)" if queued else "")
-        + (
-            ""
-            if queued or current_app.config.get("AUDIT_HEAD_RECIPIENT")
-            else " (AUDIT_HEAD_RECIPIENT not set)"
-        )
-    )
+    if queued:
+        outcome = f" (mailed, {mail.deliver_pending()} message(s) sent)"
+    elif not current_app.config.get("AUDIT_HEAD_RECIPIENT"):
+        outcome = " (AUDIT_HEAD_RECIPIENT not set)"
+    else:
+        outcome = ""
+    click.echo(f"Audit head {chosen.isoformat()}: #{head.seq} {head.hash}{outcome}")

@@ -119,13 +119,22 @@ def in_processes(
     database, uploads and mail settings; `workers=0` runs them one after the other in this process.
     """
     if workers <= 0:
-        for args in calls:
-            try:
-                outcome = call(task, *args)
-            except Exception as error:  # one bad piece never stops the others
-                outcome = error
-            yield args, outcome
-        return
+        return _one_by_one(task, calls)
+    return _in_pool(task, calls, workers)
+
+
+def _one_by_one(task: str, calls: Sequence[tuple[Any, ...]]) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    for args in calls:
+        try:
+            outcome = call(task, *args)
+        except Exception as error:  # one bad piece never stops the others
+            outcome = error
+        yield args, outcome
+
+
+def _in_pool(
+    task: str, calls: Sequence[tuple[Any, ...]], workers: int
+) -> Iterator[tuple[tuple[Any, ...], Any]]:
     config = {key: current_app.config.get(key) for key in PROCESS_CONFIG_KEYS}
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited connections
     with ProcessPoolExecutor(

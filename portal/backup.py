@@ -25,6 +25,7 @@ import io
 import json
 import os
 import re
+import sqlite3
 import tarfile
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -37,6 +38,7 @@ from typing import IO, Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from portal.extensions import db
 from portal.models.base import Base
@@ -155,16 +157,17 @@ def _snapshot_engine() -> sa.Engine:
     if db.engine.dialect.name != "sqlite":
         return db.engine
     engine = sa.create_engine(db.engine.url, poolclass=sa.pool.NullPool, connect_args={"timeout": 30})
-
-    @sa.event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]  # DBAPI objects
-        dbapi_connection.isolation_level = None  # no pysqlite transaction handling: ours below
-
-    @sa.event.listens_for(engine, "begin")
-    def _begin(connection):  # type: ignore[no-untyped-def]  # DBAPI objects
-        connection.exec_driver_sql("BEGIN")
-
+    sa.event.listen(engine, "connect", _no_pysqlite_transactions)
+    sa.event.listen(engine, "begin", _begin_deferred)
     return engine
+
+
+def _no_pysqlite_transactions(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
+    dbapi_connection.isolation_level = None  # pysqlite's own transaction handling off: _begin_deferred's
+
+
+def _begin_deferred(connection: sa.Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def _snapshot(connection: sa.Connection) -> sa.Connection:
@@ -191,7 +194,7 @@ def _add(archive: tarfile.TarFile, name: str, source: IO[bytes], size: int, mtim
 
 
 def _add_table(
-    archive: tarfile.TarFile, name: str, rows: Iterable[dict[str, Any]], now: float
+    archive: tarfile.TarFile, name: str, rows: Iterable[dict[str, Any]], now: datetime
 ) -> tuple[int, str]:
     digest, count = hashlib.sha256(), 0
     with tempfile.TemporaryFile() as spool:
@@ -202,7 +205,7 @@ def _add_table(
             count += 1
         size = spool.tell()
         spool.seek(0)
-        _add(archive, f"{TABLES}{name}.jsonl", spool, size, now)
+        _add(archive, f"{TABLES}{name}.jsonl", spool, size, now.timestamp())
     return count, digest.hexdigest()
 
 
@@ -247,10 +250,7 @@ def default_name(now: datetime) -> str:
 
 def create(path: Path, *, now: datetime) -> Summary:
     """Write the archive at `path` (created new, readable by the owner only)."""
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError as error:
-        raise BackupError(f"{path} exists already; choose another name.") from error
+    descriptor = _new_file(path)
     summary = Summary(path=path)
     try:
         with (
@@ -267,8 +267,47 @@ def create(path: Path, *, now: datetime) -> Summary:
     return summary
 
 
+def _new_file(path: Path) -> int:
+    try:
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as error:
+        raise BackupError(f"{path} exists already; choose another name.") from error
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """What the archive's manifest says about the database read."""
+
+    revision: str
+    dialect: str
+    referenced: set[str]  # stored names the rows point at
+
+
 def _write(archive: tarfile.TarFile, summary: Summary, *, now: datetime) -> dict[str, Any]:
     files: dict[str, dict[str, Any]] = {}
+    snapshot = _write_tables(archive, summary, files, now=now)
+    folder = Path(current_app.config["UPLOAD_DIR"])
+    copied = _write_uploads(archive, folder, summary, files)
+    summary.missing = sorted(snapshot.referenced - copied)
+    return {
+        "format": FORMAT,
+        "alembic_revision": snapshot.revision,
+        "portal_version": portal_version(),
+        "created_at": now.astimezone(UTC).isoformat(),
+        "engine": snapshot.dialect,
+        "upload_dir": str(folder.resolve()),
+        "tables": summary.rows,
+        "table_order": [t.name for t in tables()],
+        "files": files,
+        "missing_files": summary.missing,
+        "skipped_entries": summary.skipped,
+    }
+
+
+def _write_tables(
+    archive: tarfile.TarFile, summary: Summary, files: dict[str, dict[str, Any]], *, now: datetime
+) -> _Snapshot:
+    """Every table's dump, all read in one transaction."""
     db.session.remove()
     engine = _snapshot_engine()
     with engine.connect() as plain:
@@ -277,15 +316,19 @@ def _write(archive: tarfile.TarFile, summary: Summary, *, now: datetime) -> dict
         if revision is None:
             raise BackupError("This database has no schema (no alembic_version table): nothing to back up.")
         for table in tables():
-            count, digest = _add_table(archive, table.name, _rows(connection, table), now.timestamp())
-            summary.rows[table.name] = count
+            summary.rows[table.name], digest = _add_table(archive, table.name, _rows(connection, table), now)
             files[f"{TABLES}{table.name}.jsonl"] = {"sha256": digest}
-        referenced = _referenced_names(connection)
-        dialect = connection.dialect.name
+        snapshot = _Snapshot(revision, connection.dialect.name, _referenced_names(connection))
         connection.rollback()  # read only: nothing to keep
     if engine is not db.engine:
         engine.dispose()
-    folder = Path(current_app.config["UPLOAD_DIR"])
+    return snapshot
+
+
+def _write_uploads(
+    archive: tarfile.TarFile, folder: Path, summary: Summary, files: dict[str, dict[str, Any]]
+) -> set[str]:
+    """The upload folder's files (those deleted meanwhile left out); the names copied."""
     copied: set[str] = set()
     files_found, summary.skipped = upload_files(folder)
     for path in files_found:
@@ -294,17 +337,4 @@ def _write(archive: tarfile.TarFile, summary: Summary, *, now: datetime) -> dict
             files[f"{UPLOADS}{path.name}"] = {"sha256": added[0], "size": added[1]}
             copied.add(path.name)
     summary.files = len(copied)
-    summary.missing = sorted(referenced - copied)
-    return {
-        "format": FORMAT,
-        "alembic_revision": revision,
-        "portal_version": portal_version(),
-        "created_at": now.astimezone(UTC).isoformat(),
-        "engine": dialect,
-        "upload_dir": str(folder.resolve()),
-        "tables": summary.rows,
-        "table_order": [t.name for t in tables()],
-        "files": files,
-        "missing_files": summary.missing,
-        "skipped_entries": summary.skipped,
-    }
+    return copied

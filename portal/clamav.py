@@ -25,19 +25,26 @@ from portal.uploads import ScannerUnavailable
 
 
 class _NetworkSocket(ClamdNetworkSocket):
+    connected = False
+
     def _init_socket(self) -> None:
-        self.clamd_socket = None
+        self.connected = False
         try:
             self.clamd_socket = socket.create_connection((self.host, self.port), timeout=self.timeout)
         except OSError as error:
             raise CommunicationError(f"Error connecting to {self.host}:{self.port}: {error}") from error
+        self.connected = True
 
     def _close_socket(self) -> None:
-        if self.clamd_socket is not None:
+        if self.connected:
             self.clamd_socket.close()
 
 
 class _UnixSocket(ClamdUnixSocket):
+    def __init__(self, path: str, timeout: float) -> None:  # the library types the timeout as int
+        super().__init__(path=path)
+        self.timeout = timeout
+
     def _init_socket(self) -> None:
         self.clamd_socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:

@@ -8,9 +8,12 @@ that read first never fails with "database is locked" when it comes to write.
 
 from __future__ import annotations
 
+import sqlite3
+
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import ConnectionPoolEntry
 
 
 def configure_engine_options(app: Flask) -> None:
@@ -40,7 +43,7 @@ def _make_sqlite_transactional(engine: Engine) -> None:
     """pysqlite's own transaction handling breaks SAVEPOINT; SQLAlchemy's documented recipe fixes it."""
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -50,5 +53,5 @@ def _make_sqlite_transactional(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection):  # type: ignore[no-untyped-def]
+    def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN" if connection.info.get(DEFERRED_BEGIN) else "BEGIN IMMEDIATE")

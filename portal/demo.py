@@ -6,6 +6,7 @@ The municipalities, domains and requirement library come from reference_data; th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -39,8 +40,18 @@ class DemoLogin:
     function: str = ""
 
 
+ORGANISATION_COLUMNS = (
+    "name",
+    "kvk_number",
+    "agb_code",
+    "street",
+    "postcode",
+    "city",
+    "signatory_name",
+    "signatory_function",
+)
 DEMO_ORGANISATIONS = [
-    # A table, kept as one row per organisation: name, KvK, AGB, street, postcode, city, signatory, function
+    # A table, kept as one row per organisation, in the order of ORGANISATION_COLUMNS
     ("Zorggroep De Drentse Hoeve", "60123456", "73730001", "Brink 12", "9401 HS", "Assen", "Anna de Vries", "Bestuurder"),
     ("Jeugdhulp Noordenveld B.V.", "61234567", None, "Hoofdstraat 3", "9301 AA", "Roden", "Bram Jansen", "Directeur"),
 ]  # fmt: skip
@@ -64,7 +75,7 @@ DEMO_LOGINS = [
 def seed(now_date: date | None = None) -> list[DemoLogin]:
     """Create what is missing; never duplicate, never overwrite what a person changed."""
     seed_master_data()
-    organisations = {kvk: _organisation(*row) for row in DEMO_ORGANISATIONS for kvk in [row[1]]}
+    organisations = {row[1]: _organisation(row) for row in DEMO_ORGANISATIONS}
     for login in DEMO_LOGINS:
         _user(login, organisations)
     from portal.tenders import demo as tender_demo
@@ -84,60 +95,43 @@ def seed_master_data() -> None:
             db.session.add(Domain(name=name, position=position))
     if db.session.scalar(sa.select(sa.func.count()).select_from(RequirementTemplate)) == 0:
         _requirement_library()
+    from portal.standards import reference as standards_reference
+
+    standards_reference.seed()  # the iStandaarden list (iWmo/iJw product categories, units)
     db.session.flush()
 
 
 def _requirement_library() -> None:
+    fields = ("kind", "text", "answer_type", "evidence_required", "knockout", "source")
+    db.session.add_all(RequirementTemplate(**dict(zip(fields, row, strict=True))) for row in _library_rows())
+
+
+def _library_rows() -> Iterator[tuple[object, ...]]:
+    """The requirement library: quality requirements shown by a document or ensured by a declaration
+    (both knock-out, article 4.5.2), and the suitability requirements (article 4.3.1) as listed."""
+    quality, source = RequirementKind.QUALITY, reference_data.SOURCE_004_5_2
     for text in reference_data.QUALITY_REQUIREMENTS_SHOWN:
-        db.session.add(
-            RequirementTemplate(
-                kind=RequirementKind.QUALITY,
-                text=text,
-                answer_type=AnswerType.FILE,
-                evidence_required=True,
-                knockout=True,
-                source=reference_data.SOURCE_004_5_2,
-            )
-        )
+        yield quality, text, AnswerType.FILE, True, True, source
     for text in reference_data.QUALITY_REQUIREMENTS_ENSURED:
-        db.session.add(
-            RequirementTemplate(
-                kind=RequirementKind.QUALITY,
-                text=text,
-                answer_type=AnswerType.DECLARATION,
-                evidence_required=False,
-                knockout=True,
-                source=reference_data.SOURCE_004_5_2,
-            )
-        )
+        yield quality, text, AnswerType.DECLARATION, False, True, source
     for text, answer_type, evidence, knockout in reference_data.SUITABILITY_REQUIREMENTS:
-        db.session.add(
-            RequirementTemplate(
-                kind=RequirementKind.SUITABILITY,
-                text=text,
-                answer_type=AnswerType(answer_type),
-                evidence_required=evidence,
-                knockout=knockout,
-                source=reference_data.SOURCE_004_3_1,
-            )
+        yield (
+            RequirementKind.SUITABILITY,
+            text,
+            AnswerType(answer_type),
+            evidence,
+            knockout,
+            reference_data.SOURCE_004_3_1,
         )
 
 
-def _organisation(
-    name: str, kvk: str, agb: str | None, street: str, postcode: str, city: str, signatory: str, function: str
-) -> Organisation:
-    organisation = db.session.scalar(sa.select(Organisation).where(Organisation.kvk_number == kvk))
+def _organisation(row: tuple[str | None, ...]) -> Organisation:
+    fields = dict(zip(ORGANISATION_COLUMNS, row, strict=True))
+    organisation = db.session.scalar(
+        sa.select(Organisation).where(Organisation.kvk_number == fields["kvk_number"])
+    )
     if organisation is None:
-        organisation = Organisation(
-            name=name,
-            kvk_number=kvk,
-            agb_code=agb,
-            street=street,
-            postcode=postcode,
-            city=city,
-            signatory_name=signatory,
-            signatory_function=function,
-        )
+        organisation = Organisation(**fields)
         db.session.add(organisation)
         db.session.flush()
     return organisation

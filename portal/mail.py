@@ -50,17 +50,13 @@ def queue(
     waits in the outbox until that task calls `release`. The subject is made one line here, whatever
     names or titles it holds.
     """
-    if dedupe_key and db.session.scalar(
-        sa.select(OutgoingMail.id).where(OutgoingMail.dedupe_key == dedupe_key)
-    ):
+    if dedupe_key and _queued_before(dedupe_key):
         return None
-    text = render_template(f"mail/{template}.txt", **context)
-    html = _render_optional(f"mail/{template}.html", context)
     message = OutgoingMail(
         recipient=single_line(recipient, RECIPIENT_LENGTH),
         subject=single_line(subject, SUBJECT_LENGTH),
-        body_text=text,
-        body_html=html,
+        body_text=render_template(f"mail/{template}.txt", **context),
+        body_html=_render_optional(f"mail/{template}.html", context),
         dedupe_key=dedupe_key,
         attachment_path=str(attachment) if attachment else None,
         attachment_name=single_line(attachment_name, 255) if attachment_name else None,
@@ -69,6 +65,12 @@ def queue(
     db.session.add(message)
     deliver_after_commit()
     return message
+
+
+def _queued_before(dedupe_key: str) -> bool:
+    return (
+        db.session.scalar(sa.select(OutgoingMail.id).where(OutgoingMail.dedupe_key == dedupe_key)) is not None
+    )
 
 
 def deliver_after_commit() -> None:

@@ -28,10 +28,13 @@ ITEMS: list[NavItem] = [
     NavItem("assessment.index", _l("Beoordeling"), "assessment.score"),
     NavItem("assessment.manage_index", _l("Besluiten"), "assessment.manage"),
     NavItem("agreements.register", _l("Contractregister"), "agreements.register"),
+    NavItem("standards.contract_exports", _l("Contracten per gemeente"), "standards.contract_export"),
     NavItem("agreements.mine", _l("Mijn overeenkomsten"), "bids.start", providers_only=True),
     NavItem("dashboard.figures", _l("Cijfers"), "dashboard.view"),
     NavItem("admin.users", _l("Gebruikers"), "admin.manage_users"),
     NavItem("admin.outbox", _l("E-mail"), "admin.manage_mail"),
+    NavItem("standards.reference_list", _l("iStandaarden"), "admin.manage_master_data"),
+    NavItem("api.tokens_page", _l("API-sleutels"), "api.manage_tokens"),
     NavItem("accounts.profile", _l("Mijn account"), "accounts.own_account"),
 ]
 

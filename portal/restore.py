@@ -17,6 +17,7 @@ import os
 import tarfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -71,13 +72,17 @@ def _open(archive_path: Path) -> tarfile.TarFile:
 
 def _manifest(archive: tarfile.TarFile) -> dict[str, Any]:
     try:
-        member = archive.getmember(MANIFEST)
-        source = archive.extractfile(member)
+        source = archive.extractfile(archive.getmember(MANIFEST))
         manifest = json.load(source) if source else None
     except (KeyError, ValueError, tarfile.TarError) as error:
         raise BackupError("The archive has no readable manifest.json: it is not a portal backup.") from error
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(f"The archive is not a portal backup of format {FORMAT}.")
+    _check_fits_this_code(manifest)
+    return manifest
+
+
+def _check_fits_this_code(manifest: dict[str, Any]) -> None:
     head = head_revision()
     if manifest.get("alembic_revision") != head:
         raise BackupError(
@@ -88,7 +93,6 @@ def _manifest(archive: tarfile.TarFile) -> dict[str, Any]:
     expected = {t.name for t in tables()}
     if set(manifest.get("table_order", [])) != expected or set(manifest.get("tables", {})) != expected:
         raise BackupError("The archive's tables are not this code's tables: it cannot be restored here.")
-    return manifest
 
 
 def _check_database(connection: sa.Connection, manifest: dict[str, Any]) -> None:
@@ -144,31 +148,48 @@ def _chunks(source: IO[bytes]) -> Iterator[bytes]:
     return iter(lambda: source.read(CHUNK), b"")
 
 
+def _member_file(archive: tarfile.TarFile, member: tarfile.TarInfo | str) -> IO[bytes]:
+    source = archive.extractfile(member)
+    if source is None:  # _verify admits regular files only
+        raise BackupError(f"{member} is not a file in the archive. Nothing was restored.")
+    return source
+
+
 def _verify(archive: tarfile.TarFile, manifest: dict[str, Any]) -> None:
     """Every member a regular file the manifest names, with its SHA-256; every named file present."""
     expected = _member_names(manifest)
     seen: set[str] = set()
     for member in archive:
-        if member.name == MANIFEST and MANIFEST not in seen:
-            seen.add(MANIFEST)
-            continue
-        if member.name not in expected or member.name in seen or not member.isreg():
-            raise BackupError(
-                f"The archive holds {member.name!r}, which its manifest does not name (once, as a file)."
-            )
-        seen.add(member.name)
-        digest = hashlib.sha256()
-        for chunk in _chunks(archive.extractfile(member)):  # type: ignore[arg-type]  # a regular file
-            digest.update(chunk)
-        if digest.hexdigest() != manifest["files"][member.name]["sha256"]:
-            raise BackupError(
-                f"{member.name} in the archive does not match the SHA-256 in its manifest: the archive is "
-                "damaged or was changed. Nothing was restored."
-            )
+        if _admit(member, expected, seen):
+            _check_digest(archive, member, manifest["files"][member.name]["sha256"])
     missing = expected - seen
     if missing:
         raise BackupError(
             f"The archive lacks {len(missing)} member(s) its manifest names, e.g. {min(missing)}."
+        )
+
+
+def _admit(member: tarfile.TarInfo, expected: set[str], seen: set[str]) -> bool:
+    """Whether the member is one to check (not the manifest); refused unless named once, as a file."""
+    if member.name == MANIFEST and MANIFEST not in seen:
+        seen.add(MANIFEST)
+        return False
+    if member.name not in expected or member.name in seen or not member.isreg():
+        raise BackupError(
+            f"The archive holds {member.name!r}, which its manifest does not name (once, as a file)."
+        )
+    seen.add(member.name)
+    return True
+
+
+def _check_digest(archive: tarfile.TarFile, member: tarfile.TarInfo, expected_sha256: str) -> None:
+    digest = hashlib.sha256()
+    for chunk in _chunks(_member_file(archive, member)):
+        digest.update(chunk)
+    if digest.hexdigest() != expected_sha256:
+        raise BackupError(
+            f"{member.name} in the archive does not match the SHA-256 in its manifest: the archive is "
+            "damaged or was changed. Nothing was restored."
         )
 
 
@@ -177,13 +198,7 @@ def _load(archive: tarfile.TarFile, manifest: dict[str, Any], folder: Path) -> R
     written: list[Path] = []
     try:
         with db.engine.begin() as connection:
-            for table in tables():
-                count = _insert_table(connection, table, archive, manifest, folder)
-                if count != manifest["tables"][table.name]:
-                    raise BackupError(
-                        f"{table.name}: {count} rows in the archive, the manifest says otherwise."
-                    )
-                restored.rows[table.name] = count
+            _insert_tables(connection, archive, manifest, folder, restored)
             if connection.dialect.name == "postgresql":
                 _reset_sequences(connection)
             _write_files(archive, manifest, folder, written)
@@ -195,59 +210,89 @@ def _load(archive: tarfile.TarFile, manifest: dict[str, Any], folder: Path) -> R
     return restored
 
 
+def _insert_tables(
+    connection: sa.Connection,
+    archive: tarfile.TarFile,
+    manifest: dict[str, Any],
+    folder: Path,
+    restored: Restored,
+) -> None:
+    for table in tables():
+        count = _insert_table(connection, table, _rows(table, archive, manifest, folder))
+        if count != manifest["tables"][table.name]:
+            raise BackupError(f"{table.name}: {count} rows in the archive, the manifest says otherwise.")
+        restored.rows[table.name] = count
+
+
 def _lines(archive: tarfile.TarFile, name: str, expected_sha256: str) -> Iterator[bytes]:
     """The member's lines; its SHA-256 checked again at the end (the archive may change meanwhile)."""
     digest = hashlib.sha256()
-    source = archive.extractfile(archive.getmember(name))
-    for line in source:  # type: ignore[union-attr]  # verified a regular file
+    for line in _member_file(archive, name):
         digest.update(line)
         yield line
     if digest.hexdigest() != expected_sha256:
         raise BackupError(f"{name} changed while it was being restored. Nothing was restored.")
 
 
-def _insert_table(
-    connection: sa.Connection,
-    table: sa.Table,
-    archive: tarfile.TarFile,
-    manifest: dict[str, Any],
-    folder: Path,
-) -> int:
+def _rows(
+    table: sa.Table, archive: tarfile.TarFile, manifest: dict[str, Any], folder: Path
+) -> Iterator[dict[str, Any]]:
+    """The table's rows as decoded from its dump, paths into the old upload folder moved to `folder`."""
     name = f"{TABLES}{table.name}.jsonl"
     columns = {column.name: column for column in table.columns}
-    self_references = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
-    inserted: set[Any] = set()  # ids of this table so far, when it refers to itself
-    later: list[dict[str, Any]] = []
-    batch: list[dict[str, Any]] = []
-    count = 0
+    old_folder = Path(str(manifest.get("upload_dir", "")))
     for line in _lines(archive, name, manifest["files"][name]["sha256"]):
-        try:
-            raw = json.loads(line)
-        except ValueError as error:
-            raise BackupError(f"{name}: a line is not JSON. Nothing was restored.") from error
-        if not isinstance(raw, dict) or set(raw) != set(columns):
-            raise BackupError(f"{name}: a row's columns differ from the table's. Nothing was restored.")
+        raw = _json_row(name, line, set(columns))
         row = {key: decode(columns[key], value) for key, value in raw.items()}
-        _relocate(table.name, row, Path(str(manifest.get("upload_dir", ""))), folder)
-        if self_references:  # a reference to a row further on is set once that row is in
-            pending = {
-                key: row[key] for key in self_references if row[key] is not None and row[key] not in inserted
-            }
-            if pending:
-                later.append({"_id": row["id"], **pending})
-                row.update(dict.fromkeys(pending))
-            inserted.add(row["id"])
-        batch.append(row)
-        count += 1
-        if len(batch) >= BATCH:
-            connection.execute(table.insert(), batch)
-            batch = []
-    if batch:
+        _relocate(table.name, row, old_folder, folder)
+        yield row
+
+
+def _json_row(name: str, line: bytes, columns: set[str]) -> dict[str, Any]:
+    try:
+        raw = json.loads(line)
+    except ValueError as error:
+        raise BackupError(f"{name}: a line is not JSON. Nothing was restored.") from error
+    if not isinstance(raw, dict) or set(raw) != columns:
+        raise BackupError(f"{name}: a row's columns differ from the table's. Nothing was restored.")
+    return raw
+
+
+def _insert_table(connection: sa.Connection, table: sa.Table, rows: Iterator[dict[str, Any]]) -> int:
+    later = _ForwardReferences(table)
+    deferred = (later.defer(row) for row in rows)
+    count = 0
+    while batch := list(islice(deferred, BATCH)):
         connection.execute(table.insert(), batch)
-    for update in later:
-        values = {key: value for key, value in update.items() if key != "_id"}
-        connection.execute(table.update().where(table.c.id == update["_id"]).values(**values))
+        count += len(batch)
+    later.set(connection)
     return count
+
+
+class _ForwardReferences:
+    """A row's reference to a row of its own table further on: left empty at the insert, set at the end."""
+
+    def __init__(self, table: sa.Table) -> None:
+        self.table = table
+        self.columns = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+        self.inserted: set[Any] = set()  # ids of this table so far
+        self.updates: list[tuple[Any, dict[str, Any]]] = []
+
+    def defer(self, row: dict[str, Any]) -> dict[str, Any]:
+        if not self.columns:
+            return row
+        pending = {
+            key: row[key] for key in self.columns if row[key] is not None and row[key] not in self.inserted
+        }
+        if pending:
+            self.updates.append((row["id"], pending))
+            row.update(dict.fromkeys(pending))
+        self.inserted.add(row["id"])
+        return row
+
+    def set(self, connection: sa.Connection) -> None:
+        for row_id, values in self.updates:
+            connection.execute(self.table.update().where(self.table.c.id == row_id).values(**values))
 
 
 def _relocate(table: str, row: dict[str, Any], old_folder: Path, folder: Path) -> None:
@@ -283,7 +328,7 @@ def _write_files(
         written.append(target)
         digest = hashlib.sha256()
         with os.fdopen(descriptor, "wb") as output:
-            for chunk in _chunks(archive.extractfile(archive.getmember(name))):  # type: ignore[arg-type]
+            for chunk in _chunks(_member_file(archive, name)):
                 digest.update(chunk)
                 output.write(chunk)
         if digest.hexdigest() != manifest["files"][name]["sha256"]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from portal.extensions import db
 from portal.models import AuditEvent, Bid, BidSubmission, Nota, Opening, OutgoingMail, Rectification, Tender
@@ -53,23 +54,24 @@ def audit_event_tender() -> sa.ColumnElement:
     Bid events name their bid as the object or as `bid_id` in the detail; tender events name the tender
     as the object or as `tender_id` in the detail (both as the feature records them).
     """
-    bid_id = sa.case(
-        (AuditEvent.object_type == "Bid", AuditEvent.object_id),
-        (
-            AuditEvent.object_type == "BidSubmission",
-            sa.select(BidSubmission.bid_id)
-            .where(BidSubmission.id == AuditEvent.object_id)
-            .correlate(AuditEvent)  # two levels deep: auto-correlation reaches one level only
-            .scalar_subquery(),
-        ),
-        else_=_detail_id("bid_id"),
-    )
+    bid_tender = sa.select(Bid.tender_id).where(Bid.id == _audit_event_bid()).correlate(AuditEvent)
     return sa.case(
         (AuditEvent.object_type == "Tender", AuditEvent.object_id),
-        else_=sa.func.coalesce(
-            _detail_id("tender_id"),
-            sa.select(Bid.tender_id).where(Bid.id == bid_id).correlate(AuditEvent).scalar_subquery(),
-        ),
+        else_=sa.func.coalesce(_detail_id("tender_id"), bid_tender.scalar_subquery()),
+    )
+
+
+def _audit_event_bid() -> sa.ColumnElement:
+    """The bid an audit event is about: its object (a bid or a submission) or `bid_id` in the detail."""
+    submission_bid = (
+        sa.select(BidSubmission.bid_id)
+        .where(BidSubmission.id == AuditEvent.object_id)
+        .correlate(AuditEvent)  # two levels deep: auto-correlation reaches one level only
+    )
+    return sa.case(
+        (AuditEvent.object_type == "Bid", AuditEvent.object_id),
+        (AuditEvent.object_type == "BidSubmission", submission_bid.scalar_subquery()),
+        else_=_detail_id("bid_id"),
     )
 
 
@@ -101,18 +103,16 @@ def outgoing_mail_sealed(now: datetime) -> sa.ColumnElement[bool]:
     followers), placed by the dedupe key their feature gives them.
     """
     opened = _opened_tenders(now)
-
-    def keyed(prefix: str, key_id: sa.ColumnElement, separator: str) -> sa.ColumnElement:
-        return OutgoingMail.dedupe_key.like(sa.literal(prefix) + sa.cast(key_id, sa.String) + f"{separator}%")
-
+    receipt = _keyed("bids.receipt:", BidSubmission.id, ":")
     return sa.or_(
+        sa.exists().where(BidSubmission.bid_id == Bid.id, Bid.tender_id.not_in(opened), receipt),
         sa.exists().where(
-            BidSubmission.bid_id == Bid.id,
-            Bid.tender_id.not_in(opened),
-            keyed("bids.receipt:", BidSubmission.id, ":"),
+            Rectification.tender_id.not_in(opened), _keyed("rectification-", Rectification.id, "-")
         ),
-        sa.exists().where(
-            Rectification.tender_id.not_in(opened), keyed("rectification-", Rectification.id, "-")
-        ),
-        sa.exists().where(Nota.tender_id.not_in(opened), keyed("nota-", Nota.id, "-")),
+        sa.exists().where(Nota.tender_id.not_in(opened), _keyed("nota-", Nota.id, "-")),
     )
+
+
+def _keyed(prefix: str, key_id: orm.QueryableAttribute[int], separator: str) -> sa.ColumnElement[bool]:
+    """The message's dedupe key is `prefix`, the id and `separator`, then anything."""
+    return OutgoingMail.dedupe_key.like(sa.literal(prefix) + sa.cast(key_id, sa.String) + f"{separator}%")

@@ -10,6 +10,7 @@ import secrets
 
 import sqlalchemy as sa
 from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, logout_user
 from werkzeug.wrappers import Response
@@ -63,26 +64,29 @@ def end(user: User | None) -> None:
 
 
 def register(app: Flask) -> None:
-    @app.before_request
-    def _enforce_timeouts() -> Response | None:
-        if request.endpoint == "static" or not current_user.is_authenticated:
-            return None
-        now = clock.now().timestamp()
-        started = session.get(SESSION_STARTED, now)
-        seen = session.get(SESSION_SEEN, now)
-        idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
-        absolute = current_app.config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds()
-        if now - seen > idle or now - started > absolute:
-            logout_user()
-            session.clear()
-            message = _l("U was te lang niet actief. Log opnieuw in; wat u had opgeslagen is bewaard.")
-            if now - started > absolute:
-                message = _l(
-                    "Uw sessie is na 12 uur verlopen. Log opnieuw in; wat u had opgeslagen is bewaard."
-                )
-            flash(message, "warning")
-            return redirect(
-                url_for("accounts.login", next=request.full_path if request.method == "GET" else None)
-            )
+    app.before_request(_enforce_timeouts)
+
+
+def _enforce_timeouts() -> Response | None:
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now = clock.now().timestamp()
+    expired = _expiry(now)
+    if expired is None:
         session[SESSION_SEEN] = now
         return None
+    logout_user()
+    session.clear()
+    flash(expired, "warning")
+    return redirect(url_for("accounts.login", next=request.full_path if request.method == "GET" else None))
+
+
+def _expiry(now: float) -> LazyString | None:
+    """Why this session has ended (too long idle, or past its absolute limit); None while it lasts."""
+    started = session.get(SESSION_STARTED, now)
+    seen = session.get(SESSION_SEEN, now)
+    if now - started > current_app.config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds():
+        return _l("Uw sessie is na 12 uur verlopen. Log opnieuw in; wat u had opgeslagen is bewaard.")
+    if now - seen > current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds():
+        return _l("U was te lang niet actief. Log opnieuw in; wat u had opgeslagen is bewaard.")
+    return None

@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Protocol, TypedDict, Unpack
 from xml.parsers import expat
 
 import filetype
@@ -125,11 +125,7 @@ def check_archive(data: bytes) -> None:
     The one archive-limit check of the portal: evidence, tender documents and the matrix import use it.
     """
     refused = _archive_refused()
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
-        raise refused from error
+    entries = _entries(data)
     if len(entries) > ZIP_MAX_ENTRIES:
         raise refused
     total = sum(entry.file_size for entry in entries)
@@ -139,6 +135,14 @@ def check_archive(data: bytes) -> None:
     for entry in entries:
         if entry.compress_size and entry.file_size / entry.compress_size > ZIP_MAX_RATIO:
             raise refused
+
+
+def _entries(data: bytes) -> list[zipfile.ZipInfo]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise _archive_refused() from error
 
 
 @dataclass
@@ -160,19 +164,21 @@ def archive_members(
     budget = budget or ArchiveBudget(entries=ZIP_MAX_ENTRIES, size=ZIP_MAX_UNCOMPRESSED)
     check_archive(data)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for info in archive.infolist():
-            if info.is_dir():
-                continue
-            budget.entries -= 1
+        for info in (info for info in archive.infolist() if not info.is_dir()):
             content = _extract(archive, info, budget)
             yield info.filename, content
             if content.startswith(b"PK\x03\x04"):
-                if depth >= ZIP_MAX_DEPTH:
-                    raise _archive_refused()
-                yield from archive_members(content, budget=budget, depth=depth + 1)
+                yield from _nested_members(content, budget, depth)
+
+
+def _nested_members(content: bytes, budget: ArchiveBudget, depth: int) -> Iterator[tuple[str, bytes]]:
+    if depth >= ZIP_MAX_DEPTH:
+        raise _archive_refused()
+    yield from archive_members(content, budget=budget, depth=depth + 1)
 
 
 def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: ArchiveBudget) -> bytes:
+    budget.entries -= 1
     if budget.entries < 0:
         raise _archive_refused()
     try:
@@ -210,21 +216,18 @@ def _content_types(content: bytes) -> list[str]:
     if len(content) > CONTENT_TYPES_MAX_BYTES:
         raise _archive_refused()
     found: list[str] = []
-
-    def doctype(*_declaration: object) -> None:
-        raise _DoctypeFound
-
-    def element(_name: str, attributes: dict[str, str]) -> None:
-        found.append(attributes.get("ContentType", ""))
-
     parser = expat.ParserCreate()
-    parser.StartDoctypeDeclHandler = doctype
-    parser.StartElementHandler = element
+    parser.StartDoctypeDeclHandler = _refuse_doctype
+    parser.StartElementHandler = lambda _name, attributes: found.append(attributes.get("ContentType", ""))
     try:
         parser.Parse(content, True)
     except (expat.ExpatError, _DoctypeFound) as error:
         raise _archive_refused() from error
     return found
+
+
+def _refuse_doctype(*_declaration: object) -> None:
+    raise _DoctypeFound
 
 
 def inspect_archive(data: bytes) -> None:
@@ -292,6 +295,18 @@ def receive(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Received:
     """Size, archive limits, type by content, macros and virus scan (of the file and of every member)."""
+    data = _read(stream, max_bytes)
+    is_zip = data.startswith(b"PK")
+    if is_zip:
+        check_archive(data)
+    content_type = _allowed_type(data if is_zip else data[:8192], allowed)
+    if is_zip:
+        inspect_archive(data)
+    scan(data)
+    return Received(data=data, original_name=safe_display_name(original_name), content_type=content_type)
+
+
+def _read(stream: IO[bytes], max_bytes: int) -> bytes:
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise UploadRefused(
@@ -299,19 +314,17 @@ def receive(
         )
     if not data:
         raise UploadRefused(_("Het bestand is leeg. Kies het bestand opnieuw."))
-    is_zip = data.startswith(b"PK")
-    if is_zip:
-        check_archive(data)
-    content_type = detect_type(data if is_zip else data[:8192])
+    return data
+
+
+def _allowed_type(head: bytes, allowed: frozenset[str]) -> str:
+    content_type = detect_type(head)
     if content_type not in allowed:
         kinds = ", ".join(sorted(KIND_LABELS[k] for k in allowed))
         raise UploadRefused(
             _("Dit type bestand nemen wij niet aan. Toegestaan zijn: %(kinds)s.", kinds=kinds)
         )
-    if is_zip:
-        inspect_archive(data)
-    scan(data)
-    return Received(data=data, original_name=safe_display_name(original_name), content_type=content_type)
+    return content_type
 
 
 def save(received: Received) -> StoredFile:
@@ -327,14 +340,15 @@ def save(received: Received) -> StoredFile:
     )
 
 
-def store(
-    stream: IO[bytes],
-    original_name: str | None,
-    *,
-    allowed: frozenset[str] = EVIDENCE_TYPES,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-) -> StoredFile:
-    return save(receive(stream, original_name, allowed=allowed, max_bytes=max_bytes))
+class Limits(TypedDict, total=False):
+    """What `receive` accepts: the allowed types, the largest size."""
+
+    allowed: frozenset[str]
+    max_bytes: int
+
+
+def store(stream: IO[bytes], original_name: str | None, **limits: Unpack[Limits]) -> StoredFile:
+    return save(receive(stream, original_name, **limits))
 
 
 def send(stored_name: str, download_name: str, content_type: str) -> Response:

@@ -22,7 +22,7 @@ Page = Response | str | tuple[str, int]
 
 def current_user() -> User:
     """The logged-in user as the model object (routes behind access.guard/require only)."""
-    user: User = flask_login.current_user._get_current_object()  # type: ignore[attr-defined]  # werkzeug's proxy
+    user: User = flask_login.current_user._get_current_object()  # werkzeug's proxy
     return user
 
 

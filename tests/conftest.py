@@ -18,23 +18,21 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import orm
 
 from config import TestConfig
 from portal import audit, create_app, database, sessions
-from portal.bids import matrix_page
 from portal.extensions import db, limiter
 from portal.models import Role, User
 from tests import factories
 from tests.clamav import CLAMD, NOT_INSTALLED, ClamdServer
+from tests.databases import throwaway_database
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")  # Debian's, for browser tests
 
@@ -49,19 +47,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server_url = os.environ.get("TEST_DATABASE_URL")
-    if not server_url:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
-        return
-    name = f"portal_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    sqlite_file = tmp_path_factory.mktemp("db") / "test.sqlite"
+    with throwaway_database("portal_test", sqlite_file, os.environ.get("TEST_DATABASE_URL")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -93,7 +81,6 @@ def _isolation(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
     # xdist workers count each other's requests in that shared Redis.
     limiter._storage, limiter._limiter = _LIMITER_STATE["test app"]
     limiter.reset()
-    matrix_page.forget()  # rolled-back tenders' ids come back in the next test
     if "committed" in request.keywords:
         yield
         _empty_tables(app)

@@ -50,7 +50,8 @@ def test_access(app, client, auth, no_csrf, case: Case, actor: str):
     if actor != "anonymous":
         auth.login(world.users[actor])
     url = case.url(world)
-    response = client.open(url, method=case.method, data=case.data)
+    headers = case.headers(world) if case.headers else None
+    response = client.open(url, method=case.method, data=case.data, headers=headers)
     expected = case.expected(actor)
     location = response.headers.get("Location", "")
     if expected == "allowed":

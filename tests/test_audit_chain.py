@@ -8,9 +8,9 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from portal.extensions import db
 from portal.models import AuditEvent, AuditOutcome, Organisation, Role
 from portal.models.audit import GENESIS, AuditEventImmutableError, chain_hash, fields_of
 from tests import factories
+from tests.databases import throwaway_database
 
 
 def _record(count: int) -> list[AuditEvent]:
@@ -276,19 +277,10 @@ def _flask(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def empty_database(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    server_url = os.environ.get("TEST_DATABASE_URL")
-    if not server_url:
-        yield f"sqlite:///{tmp_path / 'migrated.sqlite'}"
-        return
-    name = f"portal_migration_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+def empty_database(tmp_path: Path) -> Iterator[str]:
+    sqlite_file = tmp_path / "migrated.sqlite"
+    with throwaway_database("portal_migration", sqlite_file, os.environ.get("TEST_DATABASE_URL")) as url:
+        yield url
 
 
 def test_the_migration_chains_the_existing_events_in_id_order(tmp_path, empty_database):

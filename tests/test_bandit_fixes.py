@@ -11,7 +11,6 @@ import zipfile
 import pytest
 
 from portal import uploads
-from portal.bids import matrix_page
 
 
 def _docx_with_content_types(content_types: bytes) -> bytes:
@@ -48,9 +47,3 @@ def test_content_types_without_a_dtd_are_read_in_either_encoding(app, encoding):
     )
     with pytest.raises(uploads.UploadRefused, match="macro's"):
         uploads.store(io.BytesIO(_docx_with_content_types(macro.encode(encoding.lower()))), "m.docx")
-
-
-def test_the_matrix_marker_escapes_what_it_is_given():
-    """B704: the marker is built with Markup.format, so a value is escaped even if it were not an integer."""
-    assert matrix_page.mark(12, 3) == "\x0012:3\x00"
-    assert "<script>" not in matrix_page.mark("<script>", 3)  # type: ignore[arg-type]  # the point of the test

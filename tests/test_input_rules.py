@@ -173,14 +173,14 @@ def test_a_tender_title_with_a_bidi_override_is_refused_and_not_created(client, 
 
 def test_a_bid_answer_with_a_nul_is_refused_and_the_saved_answer_is_kept(client, auth, no_csrf):
     from portal import clock
-    from portal.bids import service
+    from portal.bids import service, versioned
     from portal.models import CriterionAnswer
 
     provider = factories.user_with_role(Role.PROVIDER_ADMIN)
     tender = factories.tender_with_matrix(results=1, levels=(4,), municipalities=1, lots=1)
     criterion = factories.AwardCriterionFactory(tender=tender)
     bid = service.start_bid(tender, provider.organisation, provider, now=clock.now())
-    service.save_criterion_answer(
+    versioned.save_criterion_answer(
         bid, criterion, "Wij luisteren eerst.", version=0, user=provider, now=clock.now()
     )
     db.session.commit()

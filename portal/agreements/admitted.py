@@ -28,92 +28,101 @@ def admitted_content(tender: Tender, organisation: Organisation, number: str) ->
     if not lines:
         raise AgreementRefused(_l("Deze zorgaanbieder is voor dit inkooptraject niet toegelaten."))
     decided_on = to_local(found[0].decided_at).date()
-    municipalities = sorted(
-        {line.municipality.id: line.municipality for line in lines}.values(), key=lambda m: m.name
-    )
-    start = max(tender.contract_start or decided_on, decided_on)
-    end = rules.contract_end(tender.contract_start or decided_on, tender.term_months)
+    municipalities = _municipalities(lines)
     return {
         "number": number,
-        "tender": {
-            "reference": tender.reference,
-            "title": tender.title,
-            "procedure": str(tender.procedure.label),
-            "law": str(tender.law.label),
-        },
-        "provider": _provider(organisation),
-        "municipalities": [_municipality(m) for m in municipalities],
-        "term": {
-            "start": start.isoformat(),
-            "end": end.isoformat(),
-            "term_months": tender.term_months,
-            "extension_count": tender.extension_count,
-            "extension_months": tender.extension_months,
-            "extensions_used": 0,
-            "ended_on": None,
-        },
+        "tender": _tender(tender),
+        "provider": _fields(organisation, PROVIDER_FIELDS),
+        "municipalities": [_fields(m, MUNICIPALITY_FIELDS) for m in municipalities],
+        "term": _term(tender, decided_on),
         "decided_on": decided_on.isoformat(),
         "submission_id": found[0].submission_id,
         "lots": lots_content(lines, decided_on),
     }
 
 
+def _municipalities(lines: list[queries.AdmittedLine]) -> list[Municipality]:
+    """The municipalities of the admitted lines, each once, by name."""
+    return sorted({line.municipality.id: line.municipality for line in lines}.values(), key=lambda m: m.name)
+
+
+def _tender(tender: Tender) -> dict[str, Any]:
+    labels = {"procedure": str(tender.procedure.label), "law": str(tender.law.label)}
+    return {"reference": tender.reference, "title": tender.title, **labels}
+
+
+def _term(tender: Tender, decided_on: date) -> dict[str, Any]:
+    """The term runs from the contract start (never before the decision) for the tender's term_months."""
+    start = max(tender.contract_start or decided_on, decided_on)
+    end = rules.contract_end(tender.contract_start or decided_on, tender.term_months)
+    return {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "term_months": tender.term_months,
+        "extension_count": tender.extension_count,
+        "extension_months": tender.extension_months,
+        "extensions_used": 0,
+        "ended_on": None,
+    }
+
+
 def lots_content(lines: list[queries.AdmittedLine], decided_on: date) -> list[dict[str, Any]]:
-    periods: dict[tuple[int, int], list[rules.TariffPeriod]] = defaultdict(list)
-    for tariff in queries.tariffs_for({line.result_level.id for line in lines}):
-        periods[(tariff.result_level_id, tariff.municipality_id)].append(
-            rules.TariffPeriod(tariff.valid_from, tariff.valid_until, tariff.amount, tariff.unit)
-        )
+    """Per perceel its lines (result × level) with the tariff of each municipality on `decided_on`."""
+    periods = _tariff_periods(lines)
     lots: dict[int, dict[str, Any]] = {}
     for line in lines:
         lot = lots.setdefault(line.lot.id, {"name": line.lot.name, "lines": {}})
-        key = (line.result.code, line.result_level.level)
-        entry = lot["lines"].setdefault(
-            key,
-            {
-                "result_code": line.result.code,
-                "result_name": line.result.name,
-                "domain": line.domain.name,
-                "level": line.result_level.level,
-                "unit": "per maand",
-                "tariffs": {},
-            },
-        )
+        entry = lot["lines"].setdefault((line.result.code, line.result_level.level), _entry(line))
         period = rules.tariff_on(periods[(line.result_level.id, line.municipality.id)], decided_on)
         if period is None:
-            raise AgreementRefused(
-                _l(
-                    "Voor %(code)s niveau %(level)s in %(name)s is geen tarief vastgesteld.",
-                    code=line.result.code,
-                    level=line.result_level.level,
-                    name=line.municipality.name,
-                )
-            )
+            raise _no_tariff(line)
         entry["tariffs"][line.municipality.cbs_code] = str(period.amount.quantize(rules.CENT))
         entry["unit"] = period.unit
     return [{"name": lot["name"], "lines": list(lot["lines"].values())} for lot in lots.values()]
 
 
-def _provider(organisation: Organisation) -> dict[str, Any]:
-    return {
-        "name": organisation.name,
-        "kvk_number": organisation.kvk_number,
-        "agb_code": organisation.agb_code,
-        "street": organisation.street,
-        "postcode": organisation.postcode,
-        "city": organisation.city,
-        "signatory_name": organisation.signatory_name,
-        "signatory_function": organisation.signatory_function,
-    }
+def _tariff_periods(lines: list[queries.AdmittedLine]) -> dict[tuple[int, int], list[rules.TariffPeriod]]:
+    """Every tariff period of the lines' result levels, per (result level id, municipality id)."""
+    periods: dict[tuple[int, int], list[rules.TariffPeriod]] = defaultdict(list)
+    for tariff in queries.tariffs_for({line.result_level.id for line in lines}):
+        period = rules.TariffPeriod(tariff.valid_from, tariff.valid_until, tariff.amount, tariff.unit)
+        periods[(tariff.result_level_id, tariff.municipality_id)].append(period)
+    return periods
 
 
-def _municipality(municipality: Municipality) -> dict[str, Any]:
-    return {
-        "cbs_code": municipality.cbs_code,
-        "name": municipality.name,
-        "signatory_name": municipality.signatory_name,
-        "signatory_function": municipality.signatory_function,
-    }
+def _entry(line: queries.AdmittedLine) -> dict[str, Any]:
+    result, level = line.result, line.result_level.level
+    named = {"result_code": result.code, "result_name": result.name, "domain": line.domain.name}
+    return {**named, "level": level, "unit": "per maand", "tariffs": {}}
+
+
+def _no_tariff(line: queries.AdmittedLine) -> AgreementRefused:
+    return AgreementRefused(
+        _l(
+            "Voor %(code)s niveau %(level)s in %(name)s is geen tarief vastgesteld.",
+            code=line.result.code,
+            level=line.result_level.level,
+            name=line.municipality.name,
+        )
+    )
+
+
+PROVIDER_FIELDS = (
+    "name",
+    "kvk_number",
+    "agb_code",
+    "street",
+    "postcode",
+    "city",
+    "signatory_name",
+    "signatory_function",
+)
+MUNICIPALITY_FIELDS = ("cbs_code", "name", "signatory_name", "signatory_function")
+
+
+def _fields(party: Organisation | Municipality, names: tuple[str, ...]) -> dict[str, Any]:
+    """A party as the contract names it: these of its columns, as they stand today."""
+    return {name: getattr(party, name) for name in names}
 
 
 def municipalities_of(content: dict[str, Any]) -> list[Municipality]:

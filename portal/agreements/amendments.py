@@ -33,29 +33,23 @@ def amend(
     `render=False` leaves the PDF to the bulk job (jobs.create_job picks up versions without one).
     """
     rules.check_can_amend(agreement.status)
-    template = queries.current_template() or service.seed_default_template()
-    version = AgreementVersion(
-        version=agreement.versions[-1].version + 1,
-        reason=reason,
-        change_summary=summary,
-        content=content,
-        template_id=template.id,
-        created_at=now,
-        created_by_id=user.id if user else None,
-    )
+    number = agreement.versions[-1].version + 1
+    version = service.new_version(content, number=number, reason=reason, summary=summary, user=user, now=now)
     agreement.versions.append(version)
     agreement.municipalities = admitted.municipalities_of(content)
     db.session.flush()
     if render:
         service.attach_pdf(version)
-    if agreement.status is not AgreementStatus.DRAFT:
-        service.mail_provider(
-            agreement,
-            "agreements_amended",
-            _l("Wijziging van raamovereenkomst %(number)s", number=agreement.number),
-        )
+    _tell_provider(agreement)
     audit.record("agreements.amended", version, actor=user, number=agreement.number, version=version.version)
     return version
+
+
+def _tell_provider(agreement: Agreement) -> None:
+    """The provider hears of a change to a contract it has seen (not of one still a draft)."""
+    if agreement.status is not AgreementStatus.DRAFT:
+        subject = _l("Wijziging van raamovereenkomst %(number)s", number=agreement.number)
+        service.mail_provider(agreement, "agreements_amended", subject)
 
 
 def index_tariffs(
@@ -72,10 +66,7 @@ def index_tariffs(
     With `render=False` the new versions get their PDFs from a generation job (the route starts one),
     so indexing 350 contracts does not render 350 PDFs inside one request.
     """
-    if percentage <= Decimal(-100) or percentage.as_tuple().exponent < -2:
-        raise AgreementRefused(
-            _l("Geef een percentage groter dan -100 met ten hoogste twee decimalen."), "percentage"
-        )
+    _check_percentage(percentage)
     reason = f"Indexatie van de tarieven met {document.percentage(percentage)} per {document.long_date(valid_from)}"
     versions = []
     for agreement in queries.tender_agreements(tender.id):
@@ -94,6 +85,15 @@ def index_tariffs(
     return versions
 
 
+def _check_percentage(percentage: Decimal) -> None:
+    """Greater than -100 (a tariff stays positive), in hundredths at the finest."""
+    exponent = percentage.as_tuple().exponent
+    if not isinstance(exponent, int) or percentage <= Decimal(-100) or exponent < -2:
+        raise AgreementRefused(
+            _l("Geef een percentage groter dan -100 met ten hoogste twee decimalen."), "percentage"
+        )
+
+
 def extend_term(agreement: Agreement, *, reason: str, user: User | None, now: datetime) -> AgreementVersion:
     content = rules.extended_content(agreement.versions[-1].content)
     summary = f"Looptijd verlengd tot en met {document.long_date(content['term']['end'])}"
@@ -104,7 +104,7 @@ def add_admitted_results(
     agreement: Agreement, *, reason: str, user: User | None, now: datetime
 ) -> AgreementVersion:
     """After a toetreding: the newly admitted results (and municipalities) are added as a new version."""
-    tender = db.session.get(Tender, agreement.tender_id)
+    tender = db.session.get_one(Tender, agreement.tender_id)
     fresh = admitted.admitted_content(tender, agreement.organisation, agreement.number)
     content, added = rules.merged_lines(agreement.versions[-1].content, fresh["lots"])
     if not added:

@@ -118,31 +118,39 @@ def parse_terms(body: str) -> tuple[Article, ...]:
     """The template's fixed structure, before any value is filled in: a line "## " starts an article,
     a line "### " is a sub-heading, other lines form paragraphs separated by blank lines. Text before
     the first article belongs to an article "Algemene bepalingen"."""
-    articles: list[tuple[str, list[tuple[str, Text]]]] = []
-    paragraph: list[str] = []
-
-    def add(kind: str, text: str) -> None:
-        if not articles:
-            articles.append((DEFAULT_TITLE, []))
-        articles[-1][1].append((kind, Text.parse(text)))
-
-    def end_paragraph() -> None:
-        if paragraph:
-            add("p", "\n".join(paragraph))
-            paragraph.clear()
-
+    terms = _Terms()
     for raw in body.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = raw.strip()
+        terms.read(raw.strip())
+    terms.end_paragraph()
+    return tuple(Article(Text.parse(title), tuple(blocks)) for title, blocks in terms.articles)
+
+
+class _Terms:
+    """The articles read so far, and the lines of the paragraph being read."""
+
+    def __init__(self) -> None:
+        self.articles: list[tuple[str, list[tuple[str, Text]]]] = []
+        self.paragraph: list[str] = []
+
+    def read(self, line: str) -> None:
         if not line or line.startswith(("## ", "### ")):
-            end_paragraph()
+            self.end_paragraph()
         if line.startswith("## "):
-            articles.append((line[3:].strip(), []))
+            self.articles.append((line[3:].strip(), []))
         elif line.startswith("### "):
-            add("h3", line[4:].strip())
+            self.add("h3", line[4:].strip())
         elif line:
-            paragraph.append(line)
-    end_paragraph()
-    return tuple(Article(Text.parse(title), tuple(blocks)) for title, blocks in articles)
+            self.paragraph.append(line)
+
+    def add(self, kind: str, text: str) -> None:
+        if not self.articles:
+            self.articles.append((DEFAULT_TITLE, []))
+        self.articles[-1][1].append((kind, Text.parse(text)))
+
+    def end_paragraph(self) -> None:
+        if self.paragraph:
+            self.add("p", "\n".join(self.paragraph))
+            self.paragraph.clear()
 
 
 def template_sections(body: str, values: dict[str, str]) -> list[dict[str, Any]]:
@@ -168,14 +176,8 @@ def _lot_groups(lot: dict[str, Any], codes: list[str]) -> list[dict[str, Any]]:
         result = f"{line['result_code']} {line['result_name']}"
         if not groups or groups[-1]["result"] != result:
             groups.append({"result": result, "domain": line["domain"], "unit": line["unit"], "levels": []})
-        groups[-1]["levels"].append(
-            {
-                "level": line["level"],
-                "cells": [
-                    money(line["tariffs"][code]) if code in line["tariffs"] else NO_TARIFF for code in codes
-                ],
-            }
-        )
+        cells = [money(line["tariffs"][code]) if code in line["tariffs"] else NO_TARIFF for code in codes]
+        groups[-1]["levels"].append({"level": line["level"], "cells": cells})
     return groups
 
 
@@ -183,13 +185,7 @@ def build_context(
     content: dict[str, Any], *, version: int, reason: str, created_at: datetime, template_body: str
 ) -> dict[str, Any]:
     """Everything the PDF template shows, as plain strings."""
-    values = placeholder_values(content)
     codes = [m["cbs_code"] for m in content["municipalities"]]
-    term = content["term"]
-    lots = [
-        {"name": lot["name"], "anchor": f"perceel-{i + 1}", "groups": _lot_groups(lot, codes)}
-        for i, lot in enumerate(content["lots"])
-    ]
     return {
         "number": content["number"],
         "version": version,
@@ -199,21 +195,27 @@ def build_context(
         "provider": content["provider"],
         "municipalities": content["municipalities"],
         "tender": content["tender"],
-        "term": {
-            "start": long_date(term["start"]),
-            "end": long_date(term["end"]),
-            "months": term["term_months"],
-            "extension_count": term["extension_count"],
-            "extension_months": term["extension_months"],
-            "extensions_used": term["extensions_used"],
-            "ended_on": long_date(term.get("ended_on")),
-        },
+        "term": _term(content["term"]),
         "decided": long_date(content["decided_on"]),
         "tariffs_from": long_date(content.get("tariffs_valid_from")),
-        "lots": lots,
-        "sections": template_sections(template_body, values),
+        "lots": _lots(content["lots"], codes),
+        "sections": template_sections(template_body, placeholder_values(content)),
         "keywords": keywords(content),
     }
+
+
+def _lots(lots: list[dict[str, Any]], codes: list[str]) -> list[dict[str, Any]]:
+    """Each perceel with its anchor in the document and its lines grouped per result."""
+    return [
+        {"name": lot["name"], "anchor": f"perceel-{i}", "groups": _lot_groups(lot, codes)}
+        for i, lot in enumerate(lots, start=1)
+    ]
+
+
+def _term(term: dict[str, Any]) -> dict[str, Any]:
+    dates = {name: long_date(term.get(name)) for name in ("start", "end", "ended_on")}
+    counts = {name: term[name] for name in ("extension_count", "extension_months", "extensions_used")}
+    return {**dates, "months": term["term_months"], **counts}
 
 
 def keyword_list(content: dict[str, Any]) -> list[str]:

@@ -27,30 +27,34 @@ HEADER = [
 
 
 def rows(register: list[RegisterRow]) -> list[list[Any]]:
-    out = []
-    for row in register:
-        content, version, agreement = row.content, row.version, row.agreement
-        results = sorted(
-            {f"{line['result_code']}/{line['level']}" for lot in content["lots"] for line in lot["lines"]}
-        )
-        out.append(
-            [
-                agreement.number,
-                content["provider"]["name"],
-                content["provider"]["kvk_number"],
-                row.tender_reference,
-                ", ".join(m["name"] for m in content["municipalities"]),
-                ", ".join(lot["name"] for lot in content["lots"]),
-                ", ".join(results),
-                str(agreement.status.label),
-                version.version,
-                content["term"]["start"],
-                content["term"].get("ended_on") or content["term"]["end"],
-                version.accepted_at.isoformat() if version.accepted_at else "",
-                version.pdf_sha256 or "",
-            ]
-        )
-    return out
+    return [_row(row) for row in register]
+
+
+def _row(row: RegisterRow) -> list[Any]:
+    content, version, agreement = row.content, row.version, row.agreement
+    term = content["term"]
+    return [
+        agreement.number,
+        content["provider"]["name"],
+        content["provider"]["kvk_number"],
+        row.tender_reference,
+        ", ".join(m["name"] for m in content["municipalities"]),
+        ", ".join(lot["name"] for lot in content["lots"]),
+        ", ".join(_results(content)),
+        str(agreement.status.label),
+        version.version,
+        term["start"],
+        term.get("ended_on") or term["end"],
+        version.accepted_at.isoformat() if version.accepted_at else "",
+        version.pdf_sha256 or "",
+    ]
+
+
+def _results(content: dict[str, Any]) -> list[str]:
+    """Each result and level in the contract, as "<code>/<level>"."""
+    return sorted(
+        {f"{line['result_code']}/{line['level']}" for lot in content["lots"] for line in lot["lines"]}
+    )
 
 
 def to_csv(register: list[RegisterRow]) -> bytes:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -21,8 +25,13 @@ from portal.fields import MultiLine, NumberBetween, SingleLine
 from portal.models import AgreementStatus
 
 
-def choices(pairs: list[tuple[str, object]]) -> list[SelectChoice]:
+def choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def optional_choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
+    """The choices of a filter, after "—" for no filter."""
+    return choices([("", "—"), *pairs])
 
 
 class ConfirmForm(FlaskForm):
@@ -39,11 +48,11 @@ class RegisterFilterForm(FlaskForm):
     result = StringField(_l("Resultaat (code)"), validators=[SingleLine(), Optional(), Length(max=20)])
     level = SelectField(
         _l("Interventieniveau"),
-        choices=choices([("", "—")] + [(str(n), str(n)) for n in range(4, 9)]),
+        choices=optional_choices((str(n), str(n)) for n in range(4, 9)),
         validators=[Optional()],
     )
     status = SelectField(
-        _l("Status"), choices=choices([("", "—"), *AgreementStatus.choices()]), validators=[Optional()]
+        _l("Status"), choices=optional_choices(AgreementStatus.choices()), validators=[Optional()]
     )
     provider = StringField(_l("Zorgaanbieder"), validators=[SingleLine(), Optional(), Length(max=200)])
 
@@ -86,6 +95,12 @@ class IndexationForm(FlaskForm):
         description=_l("Bijvoorbeeld 2,5. Alle tarieven van alle lopende overeenkomsten van dit traject."),
     )
     valid_from = DateField(_l("Geldig vanaf"), validators=[InputRequired()])
+
+    def indexation(self) -> tuple[Decimal, date]:
+        """The percentage and the date it applies from (both required: read after validation)."""
+        if self.percentage.data is None or self.valid_from.data is None:
+            raise ValueError("the indexation form is read before it was validated")
+        return self.percentage.data, self.valid_from.data
 
 
 class TemplateForm(FlaskForm):

@@ -26,7 +26,7 @@ from portal import audit, background, clock
 from portal.agreements import document, queries, service
 from portal.agreements.rules import AgreementRefused
 from portal.extensions import db
-from portal.models import GenerationJob, GenerationJobItem, JobStatus, Organisation, Tender, User
+from portal.models import Agreement, GenerationJob, GenerationJobItem, JobStatus, Organisation, Tender, User
 
 log = logging.getLogger(__name__)
 WORKERS = background.PROCESSES
@@ -40,22 +40,24 @@ LOCKED_RETRIES = 5
 def create_job(tender: Tender, *, user: User | None) -> GenerationJob:
     """A job with one item per admitted provider; providers whose contract is complete count as done."""
     job = GenerationJob(tender_id=tender.id, status=JobStatus.QUEUED, created_by_id=user.id if user else None)
-    for admission in queries.admissions(tender.id):
-        agreement = queries.agreement_for(tender.id, admission.organisation_id)
-        done = agreement is not None and bool(agreement.versions[-1].pdf_sha256)
-        job.items.append(
-            GenerationJobItem(
-                organisation_id=admission.organisation_id,
-                status=JobStatus.DONE if done else JobStatus.QUEUED,
-                agreement_id=agreement.id if done else None,
-            )
-        )
+    job.items.extend(
+        _item(tender.id, admission.organisation_id) for admission in queries.admissions(tender.id)
+    )
     db.session.add(job)
     db.session.flush()
     audit.record(
         "agreements.generation_started", job, actor=user, tender=tender.reference, items=len(job.items)
     )
     return job
+
+
+def _item(tender_id: int, organisation_id: int) -> GenerationJobItem:
+    """Queued, or done when the provider's contract and its PDF exist already."""
+    item = GenerationJobItem(organisation_id=organisation_id, status=JobStatus.QUEUED)
+    agreement = queries.agreement_for(tender_id, organisation_id)
+    if agreement is not None and agreement.versions[-1].pdf_sha256:
+        item.status, item.agreement_id = JobStatus.DONE, agreement.id
+    return item
 
 
 def retry_failures(job: GenerationJob, *, user: User | None) -> int:
@@ -106,7 +108,7 @@ def _generate_items(calls: list[tuple[int, int]], item_ids: dict[int, int], work
 
 def _record(item_id: int, outcome: dict[str, Any]) -> None:
     for attempt in range(LOCKED_RETRIES):
-        item = db.session.get(GenerationJobItem, item_id)
+        item = db.session.get_one(GenerationJobItem, item_id)
         if outcome.get("error"):
             item.status, item.error = JobStatus.FAILED, outcome["error"]
         else:
@@ -122,7 +124,7 @@ def _record(item_id: int, outcome: dict[str, Any]) -> None:
 
 
 def _finish(job_id: int, *, complete: bool) -> GenerationJob:
-    job = db.session.get(GenerationJob, job_id)
+    job = db.session.get_one(GenerationJob, job_id)
     db.session.refresh(job)
     statuses = [item.status for item in job.items]
     if complete:
@@ -135,26 +137,13 @@ def _finish(job_id: int, *, complete: bool) -> GenerationJob:
 def generate_one(tender_id: int, organisation_id: int) -> dict[str, Any]:
     """One whole agreement in two commits; safe to run again for the same organisation."""
     try:
-        agreement = queries.agreement_for(tender_id, organisation_id)
-        if agreement is None:
-            tender = db.session.get(Tender, tender_id)
-            organisation = db.session.get(Organisation, organisation_id)
-            agreement = service.create_agreement(tender, organisation, now=clock.now())
-            db.session.commit()
-        version = agreement.versions[-1]
-        if not version.pdf_sha256:
-            data = document.render_version(version)
-            db.session.commit()  # end the read transaction before rendering is stored (SQLite: no held lock)
-            service.attach_pdf(version, data)
-            db.session.commit()
-        return {"agreement_id": agreement.id}
+        return {"agreement_id": _generate(tender_id, organisation_id).id}
     except AgreementRefused as refusal:
         db.session.rollback()
         return {"error": str(refusal)}
     except IntegrityError:  # another job generated it at the same moment: it exists now
         db.session.rollback()
-        agreement = queries.agreement_for(tender_id, organisation_id)
-        return {"agreement_id": agreement.id} if agreement else {"error": "IntegrityError"}
+        return _made_elsewhere(tender_id, organisation_id)
     except OperationalError as error:  # SQLite: two writers met; the worker tries again
         db.session.rollback()
         log.warning("agreement of organisation %s: %s", organisation_id, error.orig)
@@ -163,6 +152,30 @@ def generate_one(tender_id: int, organisation_id: int) -> dict[str, Any]:
         log.exception("generating the agreement of organisation %s failed", organisation_id)
         db.session.rollback()
         return {"error": f"{type(error).__name__}: {error}"}
+
+
+def _made_elsewhere(tender_id: int, organisation_id: int) -> dict[str, Any]:
+    agreement = queries.agreement_for(tender_id, organisation_id)
+    return {"agreement_id": agreement.id} if agreement else {"error": "IntegrityError"}
+
+
+def _generate(tender_id: int, organisation_id: int) -> Agreement:
+    """(1) the agreement and version 1, committed; (2) its PDF, committed. Each step only when missing."""
+    agreement = queries.agreement_for(tender_id, organisation_id)
+    if agreement is None:
+        tender, organisation = (
+            db.session.get_one(Tender, tender_id),
+            db.session.get_one(Organisation, organisation_id),
+        )
+        agreement = service.create_agreement(tender, organisation, now=clock.now())
+        db.session.commit()
+    version = agreement.versions[-1]
+    if not version.pdf_sha256:
+        data = document.render_version(version)
+        db.session.commit()  # end the read transaction before rendering is stored (SQLite: no held lock)
+        service.attach_pdf(version, data)
+        db.session.commit()
+    return agreement
 
 
 def generate(tender_id: int, organisation_id: int) -> dict[str, Any]:

@@ -61,6 +61,34 @@ def admissions(tender_id: int, organisation_id: int | None = None) -> list[Admis
     Columns only: a submission's content (~90 kB of JSON, once per decision row) is never loaded here,
     so a bulk job over 350 providers stays small in memory.
     """
+    latest: dict[int, Admission] = {}
+    for admission in _admitted_submissions(tender_id, organisation_id):
+        known = latest.get(admission.organisation_id)
+        if known is None or known.submission_version < admission.submission_version:
+            latest[admission.organisation_id] = admission
+    return [latest[key] for key in sorted(latest)]
+
+
+def _admitted_submissions(tender_id: int, organisation_id: int | None) -> list[Admission]:
+    """Each submission with approved ADMITTED decisions: its percelen and the last approval."""
+    lots: dict[int, set[int]] = {}
+    decided: dict[int, tuple[int, int, int, datetime]] = {}
+    for lot_id, approved_at, submission_id, version, bid_id, org_id in _admitted_rows(
+        tender_id, organisation_id
+    ):
+        lots.setdefault(submission_id, set()).add(lot_id)
+        earlier = decided.get(submission_id)
+        if approved_at is not None and (earlier is None or earlier[3] < approved_at):
+            decided[submission_id] = (org_id, version, bid_id, approved_at)
+    return [
+        Admission(org_id, submission_id, version, bid_id, frozenset(lots[submission_id]), approved_at)
+        for submission_id, (org_id, version, bid_id, approved_at) in decided.items()
+    ]
+
+
+def _admitted_rows(
+    tender_id: int, organisation_id: int | None
+) -> sa.Result[int, datetime | None, int, int, int, int]:
     query = (
         sa.select(
             Decision.lot_id,
@@ -82,26 +110,13 @@ def admissions(tender_id: int, organisation_id: int | None = None) -> list[Admis
     )
     if organisation_id is not None:
         query = query.where(Bid.organisation_id == organisation_id)
-    per_submission: dict[int, tuple[int, int, int, set[int], list[datetime]]] = {}
-    for lot_id, approved_at, submission_id, version, bid_id, org_id in db.session.execute(query):
-        entry = per_submission.setdefault(submission_id, (org_id, version, bid_id, set(), []))
-        entry[3].add(lot_id)
-        entry[4].append(approved_at)
-    latest: dict[int, Admission] = {}
-    for submission_id, (org_id, version, bid_id, lot_ids, times) in per_submission.items():
-        known = latest.get(org_id)
-        if known is None or known.submission_version < version:
-            latest[org_id] = Admission(org_id, submission_id, version, bid_id, frozenset(lot_ids), max(times))
-    return [latest[key] for key in sorted(latest)]
+    return db.session.execute(query)
 
 
 def admitted_lines(admission: Admission) -> list[AdmittedLine]:
     """The lines (result-level × municipality) in the admitted percelen, in matrix order, as the admitted
     submission froze them: never the bid's working copy, which the provider may edit for a later round."""
-    content = SubmittedContent.from_json(
-        db.session.scalar(sa.select(BidSubmission.content).where(BidSubmission.id == admission.submission_id))
-    )
-    pairs = {(c.result_level_id, c.municipality_id) for c in content.choice if c.lot_id in admission.lot_ids}
+    pairs = _admitted_pairs(admission)
     if not pairs:
         return []
     rows = db.session.execute(
@@ -115,6 +130,13 @@ def admitted_lines(admission: Admission) -> list[AdmittedLine]:
         .order_by(Lot.position, Lot.name, Result.code, ResultLevel.level, Municipality.name)
     )
     return [AdmittedLine(*row) for row in rows if (row[3].id, row[4].id) in pairs]
+
+
+def _admitted_pairs(admission: Admission) -> set[tuple[int, int]]:
+    """The (result level, municipality) pairs the submission chose in its admitted percelen."""
+    frozen = sa.select(BidSubmission.content).where(BidSubmission.id == admission.submission_id)
+    content = SubmittedContent.from_json(db.session.execute(frozen).scalar_one())
+    return {(c.result_level_id, c.municipality_id) for c in content.choice if c.lot_id in admission.lot_ids}
 
 
 def tariffs_for(result_level_ids: set[int]) -> list[Tariff]:
@@ -143,38 +165,31 @@ def agreement_for(tender_id: int, organisation_id: int) -> Agreement | None:
 
 
 def agreement_page(agreement_id: int) -> Agreement | None:
-    return db.session.scalar(
-        sa.select(Agreement)
-        .where(Agreement.id == agreement_id)
-        .options(
-            selectinload(Agreement.versions),
-            selectinload(Agreement.municipalities),
-            selectinload(Agreement.organisation),
-        )
+    """The contract with its versions, parties and municipalities (the contract page shows all)."""
+    loaded = (
+        selectinload(Agreement.versions),
+        selectinload(Agreement.municipalities),
+        selectinload(Agreement.organisation),
     )
+    return db.session.scalar(sa.select(Agreement).where(Agreement.id == agreement_id).options(*loaded))
 
 
 def tender_agreements(tender_id: int, *, include_ended: bool = False) -> list[Agreement]:
-    query = (
-        sa.select(Agreement)
-        .where(Agreement.tender_id == tender_id)
-        .options(selectinload(Agreement.versions), selectinload(Agreement.organisation))
-        .order_by(Agreement.sequence)
-    )
+    query = sa.select(Agreement).where(Agreement.tender_id == tender_id).order_by(Agreement.sequence)
     if not include_ended:
         query = query.where(Agreement.status != AgreementStatus.ENDED)
-    return list(db.session.scalars(query))
+    return list(
+        db.session.scalars(
+            query.options(selectinload(Agreement.versions), selectinload(Agreement.organisation))
+        )
+    )
 
 
 def own_agreements(organisation_id: int) -> list[Agreement]:
-    return list(
-        db.session.scalars(
-            sa.select(Agreement)
-            .where(Agreement.organisation_id == organisation_id, Agreement.status != AgreementStatus.DRAFT)
-            .options(selectinload(Agreement.versions))
-            .order_by(Agreement.year.desc(), Agreement.sequence.desc())
-        )
-    )
+    """The provider's contracts once sent (a draft is not shown), newest first."""
+    sent = Agreement.organisation_id == organisation_id, Agreement.status != AgreementStatus.DRAFT
+    query = sa.select(Agreement).where(*sent).options(selectinload(Agreement.versions))
+    return list(db.session.scalars(query.order_by(Agreement.year.desc(), Agreement.sequence.desc())))
 
 
 def tenders() -> list[Tender]:
@@ -186,13 +201,10 @@ def tender_by_reference(reference: str) -> Tender | None:
 
 
 def latest_job(tender_id: int) -> GenerationJob | None:
-    return db.session.scalars(
-        sa.select(GenerationJob)
-        .where(GenerationJob.tender_id == tender_id)
-        .options(selectinload(GenerationJob.items))
-        .order_by(GenerationJob.id.desc())
-        .limit(1)
-    ).first()
+    newest = (
+        sa.select(GenerationJob).where(GenerationJob.tender_id == tender_id).order_by(GenerationJob.id.desc())
+    )
+    return db.session.scalars(newest.options(selectinload(GenerationJob.items)).limit(1)).first()
 
 
 def organisation_names(ids: set[int]) -> dict[int, str]:
@@ -242,33 +254,9 @@ def register(filters: RegisterFilter, *, with_content: bool = False) -> list[Reg
     The page shows columns only (the provider's name, the parties, the version's last day); the whole
     content (~25 kB per contract) is loaded only for the export or a filter on the matrix.
     """
-    current = (
-        sa.select(AgreementVersion.agreement_id, sa.func.max(AgreementVersion.version).label("version"))
-        .group_by(AgreementVersion.agreement_id)
-        .subquery()
-    )
-    query = (
-        sa.select(Agreement, AgreementVersion, Tender.reference, Organisation.name)
-        .join(Tender, Agreement.tender_id == Tender.id)
-        .join(Organisation, Agreement.organisation_id == Organisation.id)
-        .join(current, current.c.agreement_id == Agreement.id)
-        .join(
-            AgreementVersion,
-            sa.and_(
-                AgreementVersion.agreement_id == Agreement.id, AgreementVersion.version == current.c.version
-            ),
-        )
-        .options(selectinload(Agreement.municipalities))
-        .order_by(Agreement.year, Agreement.sequence)
-    )
+    query = _filtered(_register_query(), filters)
     if not (with_content or _needs_content(filters)):
         query = query.options(defer(AgreementVersion.content))
-    if filters.tender_id:
-        query = query.where(Agreement.tender_id == filters.tender_id)
-    if filters.status:
-        query = query.where(Agreement.status == filters.status)
-    if filters.provider:
-        query = query.where(Organisation.name.ilike(f"%{filters.provider}%"))
     rows = [
         RegisterRow(
             agreement,
@@ -283,6 +271,42 @@ def register(filters: RegisterFilter, *, with_content: bool = False) -> list[Reg
     if _needs_content(filters):
         rows = [row for row in rows if _matches(row.content, filters)]
     return rows
+
+
+def _register_query() -> sa.Select[Agreement, AgreementVersion, str, str]:
+    """Every contract with its current (highest) version, tender reference and provider name."""
+    current = _current_versions()
+    is_current = sa.and_(
+        AgreementVersion.agreement_id == Agreement.id, AgreementVersion.version == current.c.version
+    )
+    return (
+        sa.select(Agreement, AgreementVersion, Tender.reference, Organisation.name)
+        .join(Tender, Agreement.tender_id == Tender.id)
+        .join(Organisation, Agreement.organisation_id == Organisation.id)
+        .join(current, current.c.agreement_id == Agreement.id)
+        .join(AgreementVersion, is_current)
+        .options(selectinload(Agreement.municipalities))
+        .order_by(Agreement.year, Agreement.sequence)
+    )
+
+
+def _current_versions() -> sa.Subquery:
+    """Per contract its highest version number."""
+    latest = sa.func.max(AgreementVersion.version).label("version")
+    return sa.select(AgreementVersion.agreement_id, latest).group_by(AgreementVersion.agreement_id).subquery()
+
+
+def _filtered(
+    query: sa.Select[Agreement, AgreementVersion, str, str], filters: RegisterFilter
+) -> sa.Select[Agreement, AgreementVersion, str, str]:
+    """The filters on columns; those on the matrix are applied to the content (_matches)."""
+    if filters.tender_id:
+        query = query.where(Agreement.tender_id == filters.tender_id)
+    if filters.status:
+        query = query.where(Agreement.status == filters.status)
+    if filters.provider:
+        query = query.where(Organisation.name.ilike(f"%{filters.provider}%"))
+    return query
 
 
 def _matches(content: dict, filters: RegisterFilter) -> bool:

@@ -121,19 +121,26 @@ def merged_lines(
         lot = lots.setdefault(fresh["name"], {"name": fresh["name"], "lines": []})
         if lot not in result["lots"]:
             result["lots"].append(lot)
-        known = {(line["result_code"], line["level"]): line for line in lot["lines"]}
-        for line in fresh["lines"]:
-            existing = known.get((line["result_code"], line["level"]))
-            if existing is None:
-                lot["lines"].append(copy.deepcopy(line))
-                added.append(f"{line['result_code']} niveau {line['level']}")
-                continue
-            for code, amount in line["tariffs"].items():
-                if code not in existing["tariffs"]:
-                    existing["tariffs"][code] = amount
-                    added.append(f"{line['result_code']} niveau {line['level']} ({code})")
-        lot["lines"].sort(key=lambda item: (item["result_code"], item["level"]))
+        added += _merge_lot(lot, fresh["lines"])
     return result, added
+
+
+def _merge_lot(lot: dict[str, Any], fresh_lines: list[dict[str, Any]]) -> list[str]:
+    """New lines go in whole; a known line only gets the municipalities it had no tariff for."""
+    known = {(line["result_code"], line["level"]): line for line in lot["lines"]}
+    added: list[str] = []
+    for line in fresh_lines:
+        name = f"{line['result_code']} niveau {line['level']}"
+        existing = known.get((line["result_code"], line["level"]))
+        if existing is None:
+            lot["lines"].append(copy.deepcopy(line))
+            added.append(name)
+            continue
+        new = {code: amount for code, amount in line["tariffs"].items() if code not in existing["tariffs"]}
+        existing["tariffs"].update(new)
+        added += [f"{name} ({code})" for code in new]
+    lot["lines"].sort(key=lambda item: (item["result_code"], item["level"]))
+    return added
 
 
 # --- status -----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -76,35 +77,36 @@ def create_agreement(
     """Number, agreement and version 1 (content only). The PDF follows in attach_pdf, outside the lock."""
     if queries.agreement_for(tender.id, organisation.id) is not None:
         raise AgreementRefused(_l("Voor deze zorgaanbieder bestaat al een overeenkomst in dit traject."))
-    template = seed_default_template()
     year = to_local(now).year
     sequence, number = numbering.next_number(year)
     content = admitted.admitted_content(tender, organisation, number)
     agreement = Agreement(
-        number=number,
-        year=year,
-        sequence=sequence,
-        tender_id=tender.id,
-        organisation=organisation,
-        status=AgreementStatus.DRAFT,
-        created_at=now,
+        number=number, year=year, sequence=sequence, tender_id=tender.id, organisation=organisation
     )
+    agreement.status, agreement.created_at = AgreementStatus.DRAFT, now
     agreement.municipalities = admitted.municipalities_of(content)
-    agreement.versions.append(
-        AgreementVersion(
-            version=1,
-            reason="Eerste versie",
-            change_summary="",
-            content=content,
-            template_id=template.id,
-            created_at=now,
-            created_by_id=user.id if user else None,
-        )
-    )
+    first = new_version(content, number=1, reason="Eerste versie", summary="", user=user, now=now)
+    agreement.versions.append(first)
     db.session.add(agreement)
     db.session.flush()
     audit.record("agreements.generated", agreement, actor=user, number=number)
     return agreement
+
+
+def new_version(
+    content: dict[str, Any], *, number: int, reason: str, summary: str, user: User | None, now: datetime
+) -> AgreementVersion:
+    """A contract version of `content` on the current template (its PDF follows in attach_pdf)."""
+    template = seed_default_template()
+    return AgreementVersion(
+        version=number,
+        reason=reason,
+        change_summary=summary,
+        content=content,
+        template_id=template.id,
+        created_at=now,
+        created_by_id=user.id if user else None,
+    )
 
 
 def attach_pdf(version: AgreementVersion, data: bytes | None = None) -> AgreementVersion:
@@ -151,18 +153,9 @@ def send_agreement(agreement: Agreement, *, user: User | None, now: datetime) ->
 
 
 def mail_provider(agreement: Agreement, template: str, subject: object) -> None:
+    """Queue the mail to each active admin of the provider, once per contract version."""
     version = agreement.versions[-1]
-    admins = db.session.scalars(
-        sa.select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(
-            User.organisation_id == agreement.organisation_id,
-            User.is_active,
-            UserRole.role == Role.PROVIDER_ADMIN,
-        )
-        .order_by(User.id)
-    )
-    for admin in admins:
+    for admin in _provider_admins(agreement.organisation_id):
         mail.queue(
             admin.email,
             str(subject),
@@ -173,6 +166,19 @@ def mail_provider(agreement: Agreement, template: str, subject: object) -> None:
             version=version.version,
             reason=version.reason,
         )
+
+
+def _provider_admins(organisation_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(
+                User.organisation_id == organisation_id, User.is_active, UserRole.role == Role.PROVIDER_ADMIN
+            )
+            .order_by(User.id)
+        )
+    )
 
 
 def accept_version(
@@ -186,6 +192,28 @@ def accept_version(
     now: datetime,
 ) -> AgreementVersion:
     """The provider's signatory accepts one version; a version that is no longer current is refused."""
+    version = _acceptable(agreement, version_number)
+    version.accepted_at, version.accepted_by_id = now, user.id
+    version.accepted_name, version.accepted_function, version.accepted_ip = name, function, ip
+    if agreement.status is AgreementStatus.SENT:
+        agreement.status = AgreementStatus.ACCEPTED
+    db.session.flush()
+    _audit_acceptance(agreement, version, user)
+    return version
+
+
+def _audit_acceptance(agreement: Agreement, version: AgreementVersion, user: User) -> None:
+    audit.record(
+        "agreements.accepted",
+        version,
+        actor=user,
+        number=agreement.number,
+        version=version.version,
+        pdf_sha256=version.pdf_sha256,
+    )
+
+
+def _acceptable(agreement: Agreement, version_number: int) -> AgreementVersion:
     version = next((v for v in agreement.versions if v.version == version_number), None)
     if version is None:
         raise AgreementRefused(_l("Deze versie bestaat niet."))
@@ -194,19 +222,6 @@ def accept_version(
         is_current=version is agreement.versions[-1],
         already_accepted=version.accepted_at is not None,
         has_pdf=bool(version.pdf_sha256),
-    )
-    version.accepted_at, version.accepted_by_id = now, user.id
-    version.accepted_name, version.accepted_function, version.accepted_ip = name, function, ip
-    if agreement.status is AgreementStatus.SENT:
-        agreement.status = AgreementStatus.ACCEPTED
-    db.session.flush()
-    audit.record(
-        "agreements.accepted",
-        version,
-        actor=user,
-        number=agreement.number,
-        version=version.version,
-        pdf_sha256=version.pdf_sha256,
     )
     return version
 

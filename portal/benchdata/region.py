@@ -23,6 +23,7 @@ from portal.models import (
     Tender,
     User,
 )
+from portal.standards import demo as standards_demo
 from portal.tenders import demo as tender_demo
 from portal.tenders import matrix, publication, requirements, service
 
@@ -196,6 +197,7 @@ def _matrix(tender: Tender, domains: dict[str, Domain], municipalities: list[Mun
             result = matrix.add_result(
                 tender, domain=domains[domain_name], code=code, name=name, law=law, product_code=product_code
             )
+            standards_demo.apply(result)  # real iWmo/iJw productcategorie, eenheid, frequentie
             for level in range(4, 9):
                 result_level = matrix.add_result_level(
                     result, level=level, description=tender_demo.LEVEL_DESCRIPTIONS[level], lot=lots[law]

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from portal.bids.content import SCHEMA
-from portal.models import Bid, Lot, Municipality, Requirement, ResultLevel
+from portal.models import AwardCriterion, Bid, Lot, Municipality, Organisation, Requirement, ResultLevel
 
 
 def canonical_json(content: dict[str, Any]) -> bytes:
@@ -30,7 +30,7 @@ def bid_content(
     municipalities: dict[int, Municipality],
     lots: dict[int, Lot],
     requirements: list[Requirement],
-    criteria: list[Any],
+    criteria: list[AwardCriterion],
     signatory: dict[str, str],
 ) -> dict[str, Any]:
     """Plain data of everything submitted; `requirements`/`criteria` are those that apply to the choice.
@@ -38,32 +38,30 @@ def bid_content(
     The shape is read back only through content.SubmittedContent (its version: content.SCHEMA).
     """
     answers = {a.requirement_id: a for a in bid.requirement_answers}
-    criterion_answers = {a.criterion_id: a for a in bid.criterion_answers}
+    lines = sorted(bid.lines, key=lambda x: (x.lot_id, x.result_level_id, x.municipality_id))
     return {
         "schema": SCHEMA,
         "tender": {"id": bid.tender.id, "reference": bid.tender.reference, "title": bid.tender.title},
-        "organisation": {
-            "id": bid.organisation.id,
-            "name": bid.organisation.name,
-            "kvk_number": bid.organisation.kvk_number,
-        },
+        "organisation": _organisation(bid.organisation),
         "signatory": signatory,
         "choice": [
             _line(
                 line.lot_id, result_levels[line.result_level_id], municipalities[line.municipality_id], lots
             )
-            for line in sorted(bid.lines, key=lambda x: (x.lot_id, x.result_level_id, x.municipality_id))
+            for line in lines
         ],
         "requirements": [_requirement(r, answers.get(r.id)) for r in requirements],
-        "criteria": [
-            {
-                "id": c.id,
-                "question": c.question,
-                "answer": criterion_answers[c.id].text if c.id in criterion_answers else "",
-            }
-            for c in criteria
-        ],
+        "criteria": _criteria(bid, criteria),
     }
+
+
+def _organisation(organisation: Organisation) -> dict[str, Any]:
+    return {"id": organisation.id, "name": organisation.name, "kvk_number": organisation.kvk_number}
+
+
+def _criteria(bid: Bid, criteria: list[AwardCriterion]) -> list[dict[str, Any]]:
+    texts = {a.criterion_id: a.text for a in bid.criterion_answers}
+    return [{"id": c.id, "question": c.question, "answer": texts.get(c.id, "")} for c in criteria]
 
 
 def _line(lot_id: int, rl: ResultLevel, municipality: Municipality, lots: dict[int, Lot]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from portal import uploads
 from portal.bids.content import SubmittedContent
+from portal.bids.service import affected_rows
 from portal.extensions import db
 from portal.models import Bid, BidSubmission, EvidenceFile
 from portal.models.bid import answer_evidence
@@ -42,30 +43,32 @@ def forget_unattached(*, now: datetime, kept: timedelta) -> CleanupReport:
     Only flushes: the caller commits, then calls remove_files(report) so no row outlives its file's
     removal by accident and no file is removed while its row might still be rolled back.
     """
-    report = CleanupReport()
+    report = CleanupReport(marked=_mark_unattached(now))
+    due = _due(now - kept)
+    submitted = _submitted_evidence({e.organisation_id for e in due})
+    for evidence in due:
+        if evidence.id not in submitted and evidence.sha256 not in submitted:
+            _forget(evidence, report)
+    return report
+
+
+def _mark_unattached(now: datetime) -> int:
+    """Unmark the files attached again, mark the newly unattached ones; how many were marked."""
     db.session.execute(
         sa.update(EvidenceFile)
         .where(EvidenceFile.id.in_(_attached()), EvidenceFile.unattached_since.is_not(None))
         .values(unattached_since=None)
     )
-    report.marked = db.session.execute(
+    return affected_rows(
         sa.update(EvidenceFile)
         .where(EvidenceFile.id.not_in(_attached()), EvidenceFile.unattached_since.is_(None))
         .values(unattached_since=now)
-    ).rowcount
-    due = list(
-        db.session.scalars(
-            sa.select(EvidenceFile)
-            .where(EvidenceFile.id.not_in(_attached()), EvidenceFile.unattached_since <= now - kept)
-            .order_by(EvidenceFile.id)
-        )
     )
-    submitted = _submitted_evidence({e.organisation_id for e in due})
-    for evidence in due:
-        if evidence.id in submitted or evidence.sha256 in submitted:
-            continue
-        _forget(evidence, report)
-    return report
+
+
+def _due(unattached_before: datetime) -> list[EvidenceFile]:
+    due = EvidenceFile.id.not_in(_attached()), EvidenceFile.unattached_since <= unattached_before
+    return list(db.session.scalars(sa.select(EvidenceFile).where(*due).order_by(EvidenceFile.id)))
 
 
 def _submitted_evidence(organisation_ids: set[int]) -> set[int | str]:
@@ -91,12 +94,7 @@ def _forget(evidence: EvidenceFile, report: CleanupReport) -> None:
         path = uploads.path_of(evidence.stored_name)
         if path.exists() and not path.is_file():
             raise OSError(f"not a regular file: {path.name}")
-        with db.session.begin_nested():
-            deleted = db.session.execute(
-                sa.delete(EvidenceFile)
-                .where(EvidenceFile.id == evidence.id, EvidenceFile.id.not_in(_attached()))
-                .execution_options(synchronize_session=False)
-            ).rowcount
+        deleted = _delete_if_unattached(evidence)
     except (sa.exc.SQLAlchemyError, OSError, ValueError) as error:
         log.warning("uploads-cleanup: evidence file %s not removed: %r", evidence.id, error)
         report.failed.append(f"evidence {evidence.id}: {error!r}")
@@ -104,6 +102,15 @@ def _forget(evidence: EvidenceFile, report: CleanupReport) -> None:
     db.session.expunge(evidence)
     if deleted:
         report.removed.append(path)
+
+
+def _delete_if_unattached(evidence: EvidenceFile) -> int:
+    with db.session.begin_nested():
+        return affected_rows(
+            sa.delete(EvidenceFile)
+            .where(EvidenceFile.id == evidence.id, EvidenceFile.id.not_in(_attached()))
+            .execution_options(synchronize_session=False)
+        )
 
 
 def remove_files(report: CleanupReport) -> None:

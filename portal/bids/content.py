@@ -74,7 +74,7 @@ class SubmittedContent:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SubmittedContent:
-        schema = data.get("schema", 1)
+        schema = data.get("schema")  # content without its schema is not guessed at
         if schema != SCHEMA:
             raise UnknownContentSchema(f"submitted content of schema {schema!r}; this portal reads {SCHEMA}")
         return cls(
@@ -117,12 +117,7 @@ def _choice_line(line: Mapping[str, Any]) -> ChoiceLine:
 
 
 def _requirement(item: Mapping[str, Any]) -> RequirementAnswer:
-    return RequirementAnswer(
-        id=item["id"],
-        text=item["text"],
-        answer_type=item["answer_type"],
-        declaration=item["declaration"],
-        explanation=item["explanation"],
-        date=date.fromisoformat(item["date"]) if item["date"] else None,
-        evidence=tuple(Evidence(e["id"], e["name"], e["sha256"], e["size"]) for e in item["evidence"]),
-    )
+    as_stored = {name: item[name] for name in ("id", "text", "answer_type", "declaration", "explanation")}
+    answered_on = date.fromisoformat(item["date"]) if item["date"] else None
+    evidence = tuple(Evidence(e["id"], e["name"], e["sha256"], e["size"]) for e in item["evidence"])
+    return RequirementAnswer(**as_stored, date=answered_on, evidence=evidence)

@@ -8,6 +8,7 @@ is removed a day later by `flask uploads-cleanup` (portal/bids/cleanup.py).
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import IO
 
@@ -18,7 +19,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import audit, clock, uploads
-from portal.bids.service import NotOfThisBid, ensure_editable
+from portal.bids.rules import NotOfThisBid
+from portal.bids.service import ensure_editable
+from portal.bids.versioned import ensure_answerable
 from portal.extensions import db
 from portal.models import Bid, EvidenceFile, Organisation, Requirement, RequirementAnswer, ScanStatus, User
 
@@ -44,31 +47,29 @@ def attach(
     bid: Bid, requirement: Requirement, stream: IO[bytes], name: str | None, *, user: User, now: datetime
 ) -> EvidenceFile:
     """Upload (type by content, size, virus scan, archive-bomb check) and attach to the requirement."""
-    ensure_editable(bid, now=now)
-    if requirement.tender_id != bid.tender_id:
-        raise NotOfThisBid(_l("Deze eis hoort niet bij dit inkooptraject."))
-    _lock_organisation(bid.organisation_id)  # colleagues' uploads queue, so the limits below are exact
-    check_upload_rate(bid.organisation_id, now=now)
-    received = uploads.receive(stream, name, allowed=uploads.EVIDENCE_TYPES)
-    check_storage_quota(bid.organisation_id, len(received.data))
-    stored = uploads.save(received)
+    ensure_answerable(bid, requirement, now=now)
+    stored = _store_within_limits(bid.organisation_id, stream, name, now=now)
     evidence = EvidenceFile(
-        organisation_id=bid.organisation_id,
-        original_name=stored.original_name,
-        stored_name=stored.stored_name,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256,
-        scan_status=ScanStatus.CLEAN,
-        uploaded_at=now,
-        uploaded_by_id=user.id,
+        organisation_id=bid.organisation_id, **asdict(stored), scan_status=ScanStatus.CLEAN
     )
+    evidence.uploaded_at, evidence.uploaded_by_id = now, user.id
     db.session.add(evidence)
     answer = _answer_for(bid, requirement, user, now)
     answer.evidence.append(evidence)
     db.session.flush()
     audit.record("bids.upload_evidence", evidence, bid_id=bid.id, requirement_id=requirement.id)
     return evidence
+
+
+def _store_within_limits(
+    organisation_id: int, stream: IO[bytes], name: str | None, *, now: datetime
+) -> uploads.StoredFile:
+    """The checked file on disk, within the organisation's hourly rate and storage quota."""
+    _lock_organisation(organisation_id)  # colleagues' uploads queue, so the limits below are exact
+    check_upload_rate(organisation_id, now=now)
+    received = uploads.receive(stream, name, allowed=uploads.EVIDENCE_TYPES)
+    check_storage_quota(organisation_id, len(received.data))
+    return uploads.save(received)
 
 
 def _lock_organisation(organisation_id: int) -> None:
@@ -87,45 +88,47 @@ def check_upload_rate(organisation_id: int, *, now: datetime) -> None:
         )
     )
     if len(recent) >= limit:
-        again = clock.to_local(recent[-1] + HOUR).strftime("%H:%M")
-        raise uploads.UploadRefused(
-            _(
-                "Uw organisatie heeft het afgelopen uur al %(count)s bestanden geüpload; meer kan "
-                "niet binnen een uur. U kunt weer uploaden vanaf %(time)s, of nu een eerder "
-                "geüpload bewijsstuk koppelen.",
-                count=limit,
-                time=again,
-            )
-        )
+        raise uploads.UploadRefused(_rate_reached(limit, again=recent[-1] + HOUR))
+
+
+def _rate_reached(limit: int, *, again: datetime) -> str:
+    return _(
+        "Uw organisatie heeft het afgelopen uur al %(count)s bestanden geüpload; meer kan "
+        "niet binnen een uur. U kunt weer uploaden vanaf %(time)s, of nu een eerder "
+        "geüpload bewijsstuk koppelen.",
+        count=limit,
+        time=clock.to_local(again).strftime("%H:%M"),
+    )
 
 
 def check_storage_quota(organisation_id: int, size: int) -> None:
     """The organisation's stored evidence files, this one included, fit in UPLOAD_QUOTA_MB."""
     quota = current_app.config["UPLOAD_QUOTA_MB"] * MB
-    used = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(EvidenceFile.size), 0)).where(
-            EvidenceFile.organisation_id == organisation_id
+    used = (
+        db.session.scalar(
+            sa.select(sa.func.sum(EvidenceFile.size)).where(EvidenceFile.organisation_id == organisation_id)
         )
+        or 0
     )
     if used + size > quota:
-        raise uploads.UploadRefused(
-            _(
-                "De opslagruimte van uw organisatie is vol: %(used)s van %(quota)s MB in gebruik, "
-                "en dit bestand is %(size)s MB. Koppel een eerder geüpload bewijsstuk in plaats van "
-                "het opnieuw te uploaden; bestanden die aan geen inschrijving meer gekoppeld zijn, "
-                "worden na een dag verwijderd.",
-                used=format_decimal(used / MB, format="#,##0.0"),
-                quota=current_app.config["UPLOAD_QUOTA_MB"],
-                size=format_decimal(size / MB, format="#,##0.0"),
-            )
-        )
+        raise uploads.UploadRefused(_quota_full(used, size))
+
+
+def _quota_full(used: int, size: int) -> str:
+    return _(
+        "De opslagruimte van uw organisatie is vol: %(used)s van %(quota)s MB in gebruik, "
+        "en dit bestand is %(size)s MB. Koppel een eerder geüpload bewijsstuk in plaats van "
+        "het opnieuw te uploaden; bestanden die aan geen inschrijving meer gekoppeld zijn, "
+        "worden na een dag verwijderd.",
+        used=format_decimal(used / MB, format="#,##0.0"),
+        quota=current_app.config["UPLOAD_QUOTA_MB"],
+        size=format_decimal(size / MB, format="#,##0.0"),
+    )
 
 
 def reuse(bid: Bid, requirement: Requirement, evidence_id: int, *, user: User, now: datetime) -> EvidenceFile:
     """Attach an evidence file the organisation uploaded earlier (another organisation's id is refused)."""
-    ensure_editable(bid, now=now)
-    if requirement.tender_id != bid.tender_id:
-        raise NotOfThisBid(_l("Deze eis hoort niet bij dit inkooptraject."))
+    ensure_answerable(bid, requirement, now=now)
     evidence = db.session.get(EvidenceFile, evidence_id)
     if evidence is None or evidence.organisation_id != bid.organisation_id:
         raise NotOfThisBid(_l("Dit bewijsstuk is niet van uw organisatie."))

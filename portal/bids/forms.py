@@ -13,7 +13,6 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -26,6 +25,10 @@ class VersionedForm(FlaskForm):
     """Every section form carries the version it was loaded with: a stale save is refused, not merged."""
 
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), whole_number()], default=0)
+
+    def started_from(self) -> int:
+        """The version the page was loaded with (after validation: a whole number)."""
+        return self.version.data or 0
 
 
 class ActionForm(FlaskForm):
@@ -69,11 +72,6 @@ class SubmitForm(FlaskForm):
         validators=[DataRequired(message=_l("Bevestig de verklaring om in te dienen."))],
     )
 
-
-class VerifyForm(FlaskForm):
-    sha256 = StringField(
-        _l("Hash van de inschrijving (SHA-256)"),
-        description=_l("64 tekens, zoals op het ontvangstbewijs onder 'Hash van de inschrijving'."),
-        validators=[SingleLine(), Optional(), Length(max=200)],
-    )
-    receipt = FileField(_l("Of upload het ontvangstbewijs (PDF)"))
+    def key(self) -> str:
+        """The idempotency key the page was loaded with (after validation: 16 to 64 characters)."""
+        return self.idempotency_key.data or ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -14,7 +14,9 @@ from portal.extensions import db
 from portal.models import (
     AwardCriterion,
     Bid,
+    BidLine,
     BidSubmission,
+    Domain,
     EvidenceFile,
     Lot,
     Municipality,
@@ -22,32 +24,22 @@ from portal.models import (
     RequirementAnswer,
     Result,
     ResultLevel,
+    Tariff,
     Tender,
     TenderStatus,
     User,
 )
+from portal.models.enums import Law
 
 
 def my_bids(organisation_id: int) -> list[Bid]:
-    return list(
-        db.session.scalars(
-            sa.select(Bid)
-            .where(Bid.organisation_id == organisation_id)
-            .options(selectinload(Bid.tender), selectinload(Bid.submissions))
-            .order_by(Bid.created_at.desc())
-        )
-    )
+    query = sa.select(Bid).where(Bid.organisation_id == organisation_id).order_by(Bid.created_at.desc())
+    return list(db.session.scalars(query.options(selectinload(Bid.tender), selectinload(Bid.submissions))))
 
 
 def open_tenders() -> list[Tender]:
-    return list(
-        db.session.scalars(
-            sa.select(Tender)
-            .where(Tender.status == TenderStatus.PUBLISHED)
-            .options(selectinload(Tender.windows))
-            .order_by(Tender.reference)
-        )
-    )
+    query = sa.select(Tender).where(Tender.status == TenderStatus.PUBLISHED).order_by(Tender.reference)
+    return list(db.session.scalars(query.options(selectinload(Tender.windows))))
 
 
 def load_bid(bid: Bid) -> Bid:
@@ -72,7 +64,7 @@ def load_bid(bid: Bid) -> Bid:
 
 def offerable(tender: Tender) -> rules.Offerable:
     rows = db.session.execute(
-        sa.select(ResultLevel.id, ResultLevel.lot_id)
+        sa.select(ResultLevel.id, Lot.id)
         .join(Result, Result.id == ResultLevel.result_id)
         .join(Lot, Lot.id == ResultLevel.lot_id)
         .where(Result.tender_id == tender.id, Lot.tender_id == tender.id)
@@ -81,41 +73,92 @@ def offerable(tender: Tender) -> rules.Offerable:
     return rules.Offerable(lot_of={rl: lot for rl, lot in rows}, municipality_ids=municipalities)
 
 
+@dataclass(frozen=True)
+class MatrixResult:
+    id: int
+    code: str
+    name: str
+    law: Law
+    product_code: str
+    domain_id: int
+    domain_name: str
+
+
+@dataclass(frozen=True)
+class MatrixLevel:
+    id: int
+    result_id: int
+    lot_id: int
+    level: int
+    description: str
+
+
 @dataclass
 class Matrix:
-    """The choice page's data: per perceel its results (grouped by domain) × levels × municipality tariffs."""
+    """The choice page's data, as columns: per perceel its results (in domain order) × levels, and the
+    tariff of each level in each municipality."""
 
     lots: list[Lot]
     municipalities: list[Municipality]
-    rows: dict[int, list[tuple[Any, Result, list[ResultLevel]]]]  # lot id → (domain, result, levels)
-    tariffs: dict[tuple[int, int], Any]  # (result_level id, municipality id) → Tariff
+    rows: dict[int, list[tuple[MatrixResult, list[MatrixLevel]]]]  # lot id → (result, its levels)
+    tariffs: dict[tuple[int, int], tuple[Decimal, str]]  # (level id, municipality id) → (amount, unit)
 
 
 def matrix(tender: Tender) -> Matrix:
-    results = db.session.scalars(
-        sa.select(Result)
-        .where(Result.tender_id == tender.id)
-        .options(
-            selectinload(Result.domain),
-            selectinload(Result.levels).selectinload(ResultLevel.tariffs),
-        )
-        .order_by(Result.code)
-    ).all()
-    rows: dict[int, list[tuple[Any, Result, list[ResultLevel]]]] = {lot.id: [] for lot in tender.lots}
-    tariffs: dict[tuple[int, int], Any] = {}
-    for result in sorted(results, key=lambda r: (r.domain.position, r.domain.name, r.code)):
-        by_lot: dict[int, list[ResultLevel]] = {}
-        for rl in result.levels:
-            if rl.lot_id is None or rl.lot_id not in rows:
-                continue
-            by_lot.setdefault(rl.lot_id, []).append(rl)
-            for tariff in sorted(rl.tariffs, key=lambda t: t.valid_from):
-                tariffs.setdefault((rl.id, tariff.municipality_id), tariff)
-        for lot_id, levels in by_lot.items():
-            rows[lot_id].append((result.domain, result, levels))
-    return Matrix(
-        lots=list(tender.lots), municipalities=list(tender.municipalities), rows=rows, tariffs=tariffs
+    """Three column reads, whatever the matrix's size; a result's levels go to the rows of their lots."""
+    rows: dict[int, list[tuple[MatrixResult, list[MatrixLevel]]]] = {lot.id: [] for lot in tender.lots}
+    levels = _matrix_levels(tender.id)
+    for result in _matrix_results(tender.id):
+        by_lot: dict[int, list[MatrixLevel]] = {}
+        for level in levels.get(result.id, []):
+            if level.lot_id in rows:
+                by_lot.setdefault(level.lot_id, []).append(level)
+        for lot_id, of_lot in by_lot.items():
+            rows[lot_id].append((result, of_lot))
+    municipalities = list(tender.municipalities)
+    return Matrix(list(tender.lots), municipalities, rows, _matrix_tariffs(tender.id))
+
+
+def _matrix_results(tender_id: int) -> list[MatrixResult]:
+    """The tender's results in domain order (the domain's position, then its name), then by code."""
+    rows = sorted(
+        db.session.execute(
+            sa.select(Domain.position, Result.id, Result.code, Result.name, Result.law, Result.product_code)
+            .add_columns(Domain.id, Domain.name)
+            .join(Domain, Domain.id == Result.domain_id)
+            .where(Result.tender_id == tender_id)
+        ),
+        key=lambda row: (row[0], row[-1], row[2], row[1]),
     )
+    return [MatrixResult(*row[1:]) for row in rows]
+
+
+def _matrix_levels(tender_id: int) -> dict[int, list[MatrixLevel]]:
+    """Per result id its levels in a perceel, by level."""
+    levels: dict[int, list[MatrixLevel]] = {}
+    for row in db.session.execute(
+        sa.select(ResultLevel.id, ResultLevel.result_id, Lot.id, ResultLevel.level, ResultLevel.description)
+        .join(Result, Result.id == ResultLevel.result_id)
+        .join(Lot, Lot.id == ResultLevel.lot_id)
+        .where(Result.tender_id == tender_id)
+        .order_by(ResultLevel.level, ResultLevel.id)
+    ):
+        levels.setdefault(row[1], []).append(MatrixLevel(*row))
+    return levels
+
+
+def _matrix_tariffs(tender_id: int) -> dict[tuple[int, int], tuple[Decimal, str]]:
+    """The first tariff (by valid_from) of each level in each municipality."""
+    tariffs: dict[tuple[int, int], tuple[Decimal, str]] = {}
+    for level_id, municipality_id, amount, unit in db.session.execute(
+        sa.select(Tariff.result_level_id, Tariff.municipality_id, Tariff.amount, Tariff.unit)
+        .join(ResultLevel, ResultLevel.id == Tariff.result_level_id)
+        .join(Result, Result.id == ResultLevel.result_id)
+        .where(Result.tender_id == tender_id)
+        .order_by(Tariff.valid_from, Tariff.id)
+    ):
+        tariffs.setdefault((level_id, municipality_id), (amount, unit))
+    return tariffs
 
 
 def labels(tender: Tender) -> tuple[dict[int, ResultLevel], dict[int, Municipality], dict[int, Lot]]:
@@ -137,6 +180,23 @@ def organisation_evidence(organisation_id: int) -> list[EvidenceFile]:
             sa.select(EvidenceFile)
             .where(EvidenceFile.organisation_id == organisation_id)
             .order_by(EvidenceFile.uploaded_at.desc(), EvidenceFile.id.desc())
+        )
+    )
+
+
+def chosen_pairs(bid_id: int) -> set[tuple[int, int]]:
+    """The bid's stored choice as (result level id, municipality id) pairs: columns, not its lines."""
+    rows = db.session.execute(
+        sa.select(BidLine.result_level_id, BidLine.municipality_id).where(BidLine.bid_id == bid_id)
+    )
+    return {(level_id, municipality_id) for level_id, municipality_id in rows}
+
+
+def evidence_of(organisation_id: int, evidence_id: int) -> EvidenceFile | None:
+    """One of the organisation's evidence files; None for another organisation's id."""
+    return db.session.scalar(
+        sa.select(EvidenceFile).where(
+            EvidenceFile.id == evidence_id, EvidenceFile.organisation_id == organisation_id
         )
     )
 
@@ -200,4 +260,4 @@ def verify_hash(sha256: str) -> Verification | None:
     ).first()
     if row is None:
         return None
-    return Verification(row[0], rules._aware(row[1]), row[2], row[3] is not None)
+    return Verification(row[0], rules.as_utc(row[1]), row[2], row[3] is not None)

@@ -29,10 +29,6 @@ _ANY_HASH = re.compile(r"\b[0-9a-fA-F]{64}\b")
 
 def context(submission: BidSubmission) -> dict[str, Any]:
     content = submission.content
-    choice: dict[str, dict[str, list[str]]] = {}
-    for line in content["choice"]:
-        label = f"{line['result']['code']} {line['result']['name']} – niveau {line['result_level']['level']}"
-        choice.setdefault(line["lot"]["name"], {}).setdefault(label, []).append(line["municipality"]["name"])
     return {
         "tender": content["tender"],
         "organisation": content["organisation"],
@@ -40,7 +36,7 @@ def context(submission: BidSubmission) -> dict[str, Any]:
         "version": submission.version,
         "received_at": to_local(submission.submitted_at),
         "withdrawn_at": to_local(submission.withdrawn_at) if submission.withdrawn_at else None,
-        "choice": {lot: sorted(rows.items()) for lot, rows in sorted(choice.items())},
+        "choice": _choice_by_lot(content["choice"]),
         "requirements": content["requirements"],
         "criteria": [
             {"question": c["question"], "words": len(c["answer"].split())} for c in content["criteria"]
@@ -49,6 +45,15 @@ def context(submission: BidSubmission) -> dict[str, Any]:
         "sha256": submission.sha256,
         "hash_label": HASH_LABEL,
     }
+
+
+def _choice_by_lot(lines: list[dict[str, Any]]) -> dict[str, list[tuple[str, list[str]]]]:
+    """Per perceel (by name) each result and level with the municipalities chosen for it."""
+    choice: dict[str, dict[str, list[str]]] = {}
+    for line in lines:
+        label = f"{line['result']['code']} {line['result']['name']} – niveau {line['result_level']['level']}"
+        choice.setdefault(line["lot"]["name"], {}).setdefault(label, []).append(line["municipality"]["name"])
+    return {lot: sorted(rows.items()) for lot, rows in sorted(choice.items())}
 
 
 def render(submission: BidSubmission) -> bytes:
@@ -89,20 +94,25 @@ def queue_receipt(submission: BidSubmission, organisation: Organisation) -> int:
         .order_by(User.id)
     ).all()
     for user in users:
-        mail.queue(
-            user.email,
-            _("Ontvangstbewijs inschrijving %(ref)s", ref=submission.content["tender"]["reference"]),
-            "bids_receipt",
-            dedupe_key=f"{MAIL_KEY}{submission.id}:{user.id}",
-            attachment=uploads.path_of(stored_name(submission)),
-            attachment_name=file_name(submission),
-            attachment_pending=True,
-            user=user,
-            submission=submission,
-            received_at=to_local(submission.submitted_at),
-        )
+        _queue_mail(submission, user)
     background.after_commit("portal.bids.receipt.make", submission.id)
     return len(users)
+
+
+def _queue_mail(submission: BidSubmission, user: User) -> None:
+    """One user's receipt mail, its PDF attached once `make` has rendered it."""
+    mail.queue(
+        user.email,
+        _("Ontvangstbewijs inschrijving %(ref)s", ref=submission.content["tender"]["reference"]),
+        "bids_receipt",
+        dedupe_key=f"{MAIL_KEY}{submission.id}:{user.id}",
+        attachment=uploads.path_of(stored_name(submission)),
+        attachment_name=file_name(submission),
+        attachment_pending=True,
+        user=user,
+        submission=submission,
+        received_at=to_local(submission.submitted_at),
+    )
 
 
 MAIL_KEY = "bids.receipt:"
@@ -116,7 +126,7 @@ def make(submission_id: int, *, deliver: bool = True) -> None:
     path = uploads.path_of(stored_name(submission))
     if not path.exists():
         partial = path.with_name(f"{path.name}.{secrets.token_hex(4)}.part")
-        partial.write_bytes(render(submission))
+        partial.write_bytes(_registered(render(submission), submission))
         partial.replace(path)  # atomic: a mail never attaches half a file
     mail.release(f"{MAIL_KEY}{submission.id}:")
     db.session.commit()
@@ -144,7 +154,14 @@ def make_missing() -> int:
 def pdf_bytes(submission: BidSubmission) -> bytes:
     """The stored receipt when it was made, else rendered now (the same text either way)."""
     path = uploads.path_of(stored_name(submission))
-    return path.read_bytes() if path.exists() else render(submission)
+    return _registered(path.read_bytes() if path.exists() else render(submission), submission)
+
+
+def _registered(data: bytes, submission: BidSubmission) -> bytes:
+    """The exact bytes known to the verification page (portal/verification), then handed out."""
+    from portal.verification import registry
+
+    return registry.record(data, "receipt", submission.id)
 
 
 def hash_from_pdf(data: bytes) -> str | None:
@@ -155,7 +172,8 @@ def hash_from_pdf(data: bytes) -> str | None:
     read from the text after the label."""
     try:
         reader = PdfReader(io.BytesIO(data))
-        stored = str((reader.metadata or {}).get(f"/{HASH_KEY}", ""))
+        metadata = reader.metadata
+        stored = str(metadata.get(f"/{HASH_KEY}", "")) if metadata is not None else ""
         if re.fullmatch(r"[0-9a-f]{64}", stored):
             return stored
         text = "\n".join(page.extract_text() or "" for page in reader.pages)

@@ -7,15 +7,17 @@ List and start, overview, choice, submit, receipt, withdraw and the public verif
 from __future__ import annotations
 
 import contextlib
+import io
+from datetime import datetime
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal import access, audit, clock
 from portal.bids import bp, forms, matrix_page, queries, receipt, rules, service
-from portal.bids.pages import acting_user, bid_or_404, editable, refused
+from portal.bids.pages import acting_organisation, acting_user, bid_or_404, editable, page, refused
 from portal.extensions import limiter
 from portal.models import Bid, BidSubmission, Tender
 from portal.web import Page
@@ -26,17 +28,19 @@ from portal.web import Page
 @bp.get("")
 @access.guard("bids.start")
 def index() -> Page:
-    user = acting_user()
-    bids = queries.my_bids(user.organisation_id)
-    started = {bid.tender_id for bid in bids}
+    bids = queries.my_bids(acting_organisation().id)
     now = clock.now()
-    tenders = [
-        t for t in queries.open_tenders() if t.id not in started and rules.open_period(t, now=now) is not None
-    ]
     timings = {bid.id: rules.timing(bid.tender, now=now) for bid in bids}
+    tenders = _startable({bid.tender_id for bid in bids}, now)
     return render_template(
         "bids/index.html", bids=bids, tenders=tenders, timings=timings, form=forms.ActionForm()
     )
+
+
+def _startable(started: set[int], now: datetime) -> list[Tender]:
+    """Published tenders open now on which the organisation has no bid yet."""
+    open_now = (t for t in queries.open_tenders() if rules.open_period(t, now=now) is not None)
+    return [t for t in open_now if t.id not in started]
 
 
 @bp.post("/start/<int:tender_id>")
@@ -44,9 +48,8 @@ def start(tender_id: int) -> Page:
     tender = access.get_or_404(Tender, tender_id, "bids.start")
     if not forms.ActionForm().validate_on_submit():
         abort(400)
-    user = acting_user()
     try:
-        bid = service.start_bid(tender, user.organisation, user, now=clock.now())
+        bid = service.start_bid(tender, acting_organisation(), acting_user(), now=clock.now())
     except rules.BidRefused as error:
         refused("bids.start", None, error)
         flash(str(error), "error")
@@ -59,22 +62,23 @@ def start(tender_id: int) -> Page:
 
 @bp.get("/<int:bid_id>")
 def overview(bid_id: int) -> Page:
-    bid = queries.load_bid(bid_or_404(bid_id))
-    return render_template("bids/overview.html", **_overview_context(bid))
+    return _overview_page(queries.load_bid(bid_or_404(bid_id)))
 
 
-def _overview_context(bid: Bid) -> dict[str, Any]:
+def _overview_page(bid: Bid, status: int = 200) -> Page:
     missing = service.missing(bid)
-    now = clock.now()
-    return {
-        "bid": bid,
-        "missing": missing,
-        "progress": rules.section_progress(missing),
-        "timing": (timing := rules.timing(bid.tender, now=now)),
-        "is_open": timing.is_open,
-        "withdraw_form": forms.ActionForm(),
-        "changed_by": queries.last_changes(bid),
-    }
+    timing = rules.timing(bid.tender, now=clock.now())
+    return page(
+        "bids/overview.html",
+        status,
+        bid=bid,
+        missing=missing,
+        progress=rules.section_progress(missing),
+        timing=timing,
+        is_open=timing.is_open,
+        withdraw_form=forms.ActionForm(),
+        changed_by=queries.last_changes(bid),
+    )
 
 
 # --- choice ----------------------------------------------------------------------------------------
@@ -85,27 +89,36 @@ def choice(bid_id: int) -> Page:
     bid = bid_or_404(bid_id, "bids.edit" if request.method == "POST" else "bids.view")
     form = forms.ChoiceForm(data={"version": bid.choice_version})
     if request.method == "GET":
-        return _choice_page(bid, form)
+        return _choice_page(bid, form, queries.chosen_pairs(bid.id))
     matrix = queries.matrix(bid.tender)
     if not form.validate_on_submit():
-        return _choice_page(bid, form, matrix, status=422)
+        return _choice_page(bid, form, queries.chosen_pairs(bid.id), matrix, status=422)
+    return _save_choice(bid, form, matrix)
+
+
+def _save_choice(bid: Bid, form: forms.ChoiceForm, matrix: queries.Matrix) -> Page:
     try:
         pairs = _choice_pairs(matrix)
-        service.save_choice(bid, pairs, version=form.version.data, user=acting_user(), now=clock.now())
-    except service.StaleEdit as stale:
+        service.save_choice(bid, pairs, version=form.started_from(), user=acting_user(), now=clock.now())
+    except rules.StaleEdit as stale:
         refused("bids.save_choice", bid, stale)
-        return _choice_page(
-            bid,
-            forms.ChoiceForm(formdata=None, data={"version": bid.choice_version}),
-            matrix,
-            stale=stale,
-            status=409,
-        )
+        fresh = forms.ChoiceForm(formdata=None, data={"version": bid.choice_version})
+        mine = set(stale.yours)  # the person's own choice stays in the form
+        return _choice_page(bid, fresh, mine, matrix, stale=stale, status=409)
     except rules.BidRefused as error:
         refused("bids.save_choice", bid, error)
-        return _choice_page(bid, form, matrix, error=error, status=422)
+        return _choice_page(
+            bid, form, _posted_or(queries.chosen_pairs(bid.id)), matrix, error=error, status=422
+        )
     flash(_("Uw keuze is opgeslagen."), "success")
     return redirect(url_for("bids.choice", bid_id=bid.id))
+
+
+def _posted_or(stored: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The boxes as posted, so a refused choice is shown as the person made it (stored if unreadable)."""
+    with contextlib.suppress(rules.InvalidChoice):
+        return rules.parse_pairs(request.form.getlist("keuze"))
+    return stored
 
 
 def _choice_pairs(matrix: queries.Matrix) -> set[tuple[int, int]]:
@@ -115,71 +128,45 @@ def _choice_pairs(matrix: queries.Matrix) -> set[tuple[int, int]]:
         return pairs
     levels_of: dict[tuple[int, int], list[int]] = {}
     for lot_id, rows in matrix.rows.items():
-        for _domain, result, levels in rows:
-            levels_of[(result.id, lot_id)] = [rl.id for rl in levels]
+        for result, levels in rows:
+            levels_of[(result.id, lot_id)] = [level.id for level in levels]
     added, cleared_lot = rules.helper_selection(
         action, levels_of=levels_of, municipality_ids=[m.id for m in matrix.municipalities]
     )
     if cleared_lot is not None:
-        in_lot = {rl for (_r, lot), rls in levels_of.items() if lot == cleared_lot for rl in rls}
+        in_lot = rules.levels_in_lot(levels_of, cleared_lot)
         pairs = {p for p in pairs if p[0] not in in_lot}
     return pairs | added
 
 
 def _choice_page(
     bid: Bid,
-    form: Any,
+    form: forms.ChoiceForm,
+    chosen: set[tuple[int, int]],
     matrix: queries.Matrix | None = None,
     *,
-    stale: Any = None,
-    error: Any = None,
+    stale: rules.StaleEdit | None = None,
+    error: rules.BidRefused | None = None,
     status: int = 200,
 ) -> Page:
-    chosen = {(line.result_level_id, line.municipality_id) for line in bid.lines}
-    if error is not None:
-        with contextlib.suppress(rules.InvalidChoice):
-            chosen = rules.parse_pairs(request.form.getlist("keuze"))
-    if stale is not None:
-        chosen = set(stale.yours)  # the person's own choice stays in the form
-    labels = None
-    if stale is not None:
-        result_levels, municipalities, _lots = queries.labels(bid.tender)
-        labels = {
-            "theirs": _pair_labels(stale.theirs, result_levels, municipalities),
-            "yours": _pair_labels(stale.yours, result_levels, municipalities),
-        }
-    may_edit = editable(bid)
-    matrix_html = matrix_page.render(
-        bid.tender, chosen, editable=may_edit, matrix=lambda: matrix or queries.matrix(bid.tender)
-    )
-    html = render_template(
+    return page(
         "bids/choice.html",
+        status,
         bid=bid,
         form=form,
-        matrix_html=matrix_html,
+        matrix=matrix_page.view(matrix or queries.matrix(bid.tender)),
+        ticked=matrix_page.ticked(chosen),
         stale=stale,
-        stale_labels=labels,
+        stale_labels=_stale_labels(bid, stale) if stale is not None else None,
         error=error,
-        editable=may_edit,
+        editable=editable(bid),
     )
-    return (html, status) if status != 200 else html
 
 
-def _pair_labels(pairs: set[tuple[int, int]], result_levels: dict, municipalities: dict) -> list[str]:
-    out = []
-    for rl_id, m_id in sorted(pairs):
-        rl, m = result_levels.get(rl_id), municipalities.get(m_id)
-        if rl is not None and m is not None:
-            out.append(
-                _(
-                    "%(code)s %(result)s – niveau %(level)s – %(municipality)s",
-                    code=rl.result.code,
-                    result=rl.result.name,
-                    level=rl.level,
-                    municipality=m.name,
-                )
-            )
-    return out
+def _stale_labels(bid: Bid, stale: rules.StaleEdit) -> dict[str, list[str]]:
+    """The colleague's stored choice and the person's own, as readable lines."""
+    theirs, yours = matrix_page.pair_labels(bid.tender, stale.theirs, stale.yours)
+    return {"theirs": theirs, "yours": yours}
 
 
 # --- sign, submit, receipt, withdraw -------------------------------------------------------------------
@@ -195,38 +182,42 @@ def submit(bid_id: int) -> Page:
     if not form.validate_on_submit():
         return _submit_page(bid, form, status=422)
     try:
-        submission = service.submit(
-            bid, user=acting_user(), idempotency_key=form.idempotency_key.data, now=clock.now()
-        )
-    except rules.IncompleteBid as error:
-        refused("bids.submit", bid, error)
-        return _submit_page(bid, form, missing=error.missing, error=error, status=422)
+        submission = service.submit(bid, user=acting_user(), idempotency_key=form.key(), now=clock.now())
     except rules.BidRefused as error:
         refused("bids.submit", bid, error)
-        return _submit_page(bid, form, error=error, status=422)
+        missing = error.missing if isinstance(error, rules.IncompleteBid) else None
+        return _submit_page(bid, form, missing=missing, error=error, status=422)
     receipt.queue_receipt(submission, bid.organisation)
-    flash(
-        _(
-            "Uw inschrijving is ontvangen. Het ontvangstbewijs (PDF) komt binnen enkele minuten per e-mail en kunt u hier ook downloaden."
-        ),
-        "success",
-    )
+    _flash_received()
     return redirect(url_for("bids.submitted", bid_id=bid.id, version=submission.version))
 
 
-def _submit_page(bid: Bid, form: Any, *, missing: Any = None, error: Any = None, status: int = 200) -> Page:
+def _flash_received() -> None:
+    message = _(
+        "Uw inschrijving is ontvangen. Het ontvangstbewijs (PDF) komt binnen enkele minuten per e-mail en kunt u hier ook downloaden."
+    )
+    flash(message, "success")
+
+
+def _submit_page(
+    bid: Bid,
+    form: forms.SubmitForm,
+    *,
+    missing: list[rules.Missing] | None = None,
+    error: rules.BidRefused | None = None,
+    status: int = 200,
+) -> Page:
     bid = queries.load_bid(bid)
-    now = clock.now()
-    html = render_template(
+    return page(
         "bids/submit.html",
+        status,
         bid=bid,
         form=form,
         error=error,
         missing=missing if missing is not None else service.missing(bid),
-        timing=rules.timing(bid.tender, now=now),
+        timing=rules.timing(bid.tender, now=clock.now()),
         editable=editable(bid),
     )
-    return (html, status) if status != 200 else html
 
 
 def _submission_or_404(bid: Bid, version: int) -> BidSubmission:
@@ -248,10 +239,8 @@ def receipt_pdf(bid_id: int, version: int) -> Response:
     bid = bid_or_404(bid_id)
     submission = _submission_or_404(bid, version)
     audit.record("bids.download_receipt", submission, bid_id=bid.id, version=version)
-    response = Response(receipt.pdf_bytes(submission), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{receipt.file_name(submission)}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    pdf = io.BytesIO(receipt.pdf_bytes(submission))
+    return send_file(pdf, "application/pdf", as_attachment=True, download_name=receipt.file_name(submission))
 
 
 @bp.post("/<int:bid_id>/intrekken")
@@ -264,7 +253,7 @@ def withdraw(bid_id: int) -> Page:
     except rules.BidRefused as error:
         refused("bids.withdraw", bid, error)
         flash(str(error), "error")
-        return render_template("bids/overview.html", **_overview_context(queries.load_bid(bid))), 422
+        return _overview_page(queries.load_bid(bid), status=422)
     flash(_("Uw inschrijving is ingetrokken. U kunt haar aanpassen en opnieuw indienen."), "success")
     return redirect(url_for("bids.overview", bid_id=bid.id))
 
@@ -273,22 +262,10 @@ def withdraw(bid_id: int) -> Page:
 
 
 def verify() -> Page:
-    """Anyone holding a receipt checks its hash: only tender reference, time and version are shown."""
-    form = forms.VerifyForm()
-    result = None
-    checked = None
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            return render_template("bids/verify.html", form=form, result=None, checked=None), 422
-        checked = receipt.normalise_hash(form.sha256.data)
-        if checked is None and form.receipt.data:
-            checked = receipt.hash_from_pdf(form.receipt.data.read(5 * 1024 * 1024))
-        if checked is None:
-            form.sha256.errors = [_("Vul een hash van 64 tekens in of upload het ontvangstbewijs (PDF).")]
-            return render_template("bids/verify.html", form=form, result=None, checked=None), 422
-        result = queries.verify_hash(checked)
-        audit.record("bids.verify_receipt", None, found=result is not None)
-    return render_template("bids/verify.html", form=form, result=result, checked=checked)
+    """The receipt's old address: the verification page of every document (portal/verification)."""
+    from portal.verification.routes import verify_page
+
+    return verify_page()
 
 
 # Public and reads an uploaded PDF: limited per IP address (POSTs only). Decorated once, at import: a

@@ -42,6 +42,28 @@ class WordLimitExceeded(BidRefused):
         self.limit = limit
 
 
+class StaleEdit(BidRefused):
+    """Someone saved this section after the version the person started from; nothing was overwritten.
+
+    `theirs` is what is stored now, `yours` what the person tried to save: the page shows both.
+    """
+
+    def __init__(self, changed_by: str, changed_at: datetime | None, theirs: Any, yours: Any) -> None:
+        super().__init__(str(_l("Dit onderdeel is intussen gewijzigd door %(name)s.", name=changed_by)))
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        self.theirs = theirs
+        self.yours = yours
+
+
+class BidLocked(BidRefused):
+    """A submitted bid is immutable: withdraw it first (before the deadline) to change it."""
+
+
+class NotOfThisBid(BidRefused):
+    """An id in the form that does not belong to this bid's tender or organisation (a tampered form)."""
+
+
 @dataclass(frozen=True)
 class Missing:
     """One missing item: its section (choice, requirements, criteria, signatory), the item and why."""
@@ -74,13 +96,13 @@ def open_period(tender: Any, *, now: datetime) -> Period | None:
         return None
     if tender.procedure is Procedure.OPEN_HOUSE:
         for window in tender.windows:
-            if _aware(window.opens_at) <= now < _aware(window.closes_at):
-                return Period(deadline=_aware(window.closes_at), window=window)
+            if as_utc(window.opens_at) <= now < as_utc(window.closes_at):
+                return Period(deadline=as_utc(window.closes_at), window=window)
         return None
     deadline = tender.submission_deadline
-    if deadline is None or now >= _aware(deadline):
+    if deadline is None or now >= as_utc(deadline):
         return None
-    return Period(deadline=_aware(deadline))
+    return Period(deadline=as_utc(deadline))
 
 
 def check_open(tender: Any, *, now: datetime) -> Period:
@@ -114,16 +136,16 @@ def timing(tender: Any, *, now: datetime) -> Timing:
     if period is not None:
         return Timing(deadline=period.deadline)
     if tender.procedure is Procedure.OPEN_HOUSE:
-        ends = [_aware(w.closes_at) for w in tender.windows if _aware(w.closes_at) <= now]
-        starts = [_aware(w.opens_at) for w in tender.windows if _aware(w.opens_at) > now]
+        ends = [as_utc(w.closes_at) for w in tender.windows if as_utc(w.closes_at) <= now]
+        starts = [as_utc(w.opens_at) for w in tender.windows if as_utc(w.opens_at) > now]
         return Timing(closed_at=max(ends, default=None), opens_at=min(starts, default=None))
     deadline = tender.submission_deadline
-    if deadline is not None and _aware(deadline) <= now:
-        return Timing(closed_at=_aware(deadline))
+    if deadline is not None and as_utc(deadline) <= now:
+        return Timing(closed_at=as_utc(deadline))
     return Timing()
 
 
-def _aware(value: datetime) -> datetime:
+def as_utc(value: datetime) -> datetime:
     """SQLite hands back naive datetimes; every stored time is UTC."""
     from datetime import UTC
 
@@ -151,8 +173,8 @@ def content_visible(tender: Any, window: Any | None, *, now: datetime) -> bool:
     the admission window the submission was received in.
     """
     if tender.procedure is Procedure.OPEN_HOUSE:
-        return window is not None and now >= _aware(window.closes_at)
-    return tender.submission_deadline is not None and now >= _aware(tender.submission_deadline)
+        return window is not None and now >= as_utc(window.closes_at)
+    return tender.submission_deadline is not None and now >= as_utc(tender.submission_deadline)
 
 
 # --- choice ---------------------------------------------------------------------------------------
@@ -174,27 +196,25 @@ def validate_choice(offerable: Offerable, pairs: Iterable[tuple[int, int]]) -> s
     Ids of another tender or invented ones fall under the same refusals: nothing is saved.
     """
     chosen = set(pairs)
-    problems: list[str] = []
-    for result_level_id, municipality_id in sorted(chosen):
-        if result_level_id not in offerable.lot_of:
-            problems.append(
-                str(
-                    _l(
-                        "Resultaat/niveau %(id)s hoort niet bij een perceel van dit inkooptraject.",
-                        id=result_level_id,
-                    )
-                )
-            )
-        if municipality_id not in offerable.municipality_ids:
-            problems.append(
-                str(_l("Gemeente %(id)s doet niet mee aan dit inkooptraject.", id=municipality_id))
-            )
+    problems = {problem for pair in sorted(chosen) for problem in _pair_problems(offerable, *pair)}
     if problems:
         raise InvalidChoice(
             _l("Uw keuze bevat onderdelen die niet bij dit inkooptraject horen. Er is niets opgeslagen."),
-            sorted(set(problems)),
+            sorted(problems),
         )
     return chosen
+
+
+def _pair_problems(offerable: Offerable, result_level_id: int, municipality_id: int) -> list[str]:
+    problems = []
+    if result_level_id not in offerable.lot_of:
+        message = _l(
+            "Resultaat/niveau %(id)s hoort niet bij een perceel van dit inkooptraject.", id=result_level_id
+        )
+        problems.append(str(message))
+    if municipality_id not in offerable.municipality_ids:
+        problems.append(str(_l("Gemeente %(id)s doet niet mee aan dit inkooptraject.", id=municipality_id)))
+    return problems
 
 
 def parse_pairs(values: Iterable[str]) -> set[tuple[int, int]]:
@@ -260,27 +280,36 @@ def missing_items(
     missing: list[Missing] = []
     if not pairs:
         missing.append(Missing("choice", str(_l("Kies ten minste één perceel, gemeente en resultaat."))))
-    for requirement in requirements:
-        if not requirement_answered(
-            requirement.answer_type, requirement.evidence_required, answers.get(requirement.id)
-        ):
-            missing.append(Missing("requirements", _short(requirement.text), requirement.id))
+    missing += [_requirement_missing(r) for r in requirements if not _answered(r, answers.get(r.id))]
     for criterion in criteria:
-        answer = criterion_answers.get(criterion.id)
-        text = answer.text if answer is not None else ""
-        if not (text or "").strip():
-            missing.append(Missing("criteria", _short(criterion.question), criterion.id))
-        elif criterion.word_limit is not None and word_count(text) > criterion.word_limit:
-            missing.append(
-                Missing(
-                    "criteria", str(_l("Te veel woorden: %(q)s", q=_short(criterion.question))), criterion.id
-                )
-            )
+        problem = _criterion_missing(criterion, criterion_answers.get(criterion.id))
+        if problem is not None:
+            missing.append(problem)
     if not (signatory_name or "").strip():
         missing.append(
             Missing("signatory", str(_l("Uw organisatie heeft nog geen tekenbevoegde geregistreerd.")))
         )
     return missing
+
+
+def _answered(requirement: Any, answer: Any | None) -> bool:
+    return requirement_answered(requirement.answer_type, requirement.evidence_required, answer)
+
+
+def _requirement_missing(requirement: Any) -> Missing:
+    return Missing("requirements", _short(requirement.text), requirement.id)
+
+
+def _criterion_missing(criterion: Any, answer: Any | None) -> Missing | None:
+    """An award criterion's answer is missing when empty, and does not count when over its word limit."""
+    text = (answer.text if answer is not None else "") or ""
+    if not text.strip():
+        return Missing("criteria", _short(criterion.question), criterion.id)
+    if criterion.word_limit is not None and word_count(text) > criterion.word_limit:
+        return Missing(
+            "criteria", str(_l("Te veel woorden: %(q)s", q=_short(criterion.question))), criterion.id
+        )
+    return None
 
 
 def _short(text: str, limit: int = 90) -> str:
@@ -308,21 +337,30 @@ def helper_selection(
     "municipality:<lot_id>:<municipality_id>" (every result-level of the perceel in that municipality),
     "clear:<lot_id>". `levels_of` maps (result_id, lot_id) → result-level ids. Unknown ids add nothing.
     """
-    kind, _sep, rest = action.partition(":")
-    parts = rest.split(":")
-    if not all(p.isdigit() for p in parts):
-        raise InvalidChoice(_l("Het formulier is niet goed ontvangen. Er is niets opgeslagen."))
-    numbers = [int(p) for p in parts]
+    kind, numbers = _helper_action(action)
     municipalities = set(municipality_ids)
     if kind == "result" and len(numbers) == 2:
         levels = levels_of.get((numbers[0], numbers[1]), [])
         return {(rl, m) for rl in levels for m in municipalities}, None
     if kind == "municipality" and len(numbers) == 2 and numbers[1] in municipalities:
-        levels = [rl for (_r, lot), rls in levels_of.items() if lot == numbers[0] for rl in rls]
-        return {(rl, numbers[1]) for rl in levels}, None
+        return {(rl, numbers[1]) for rl in levels_in_lot(levels_of, numbers[0])}, None
     if kind == "clear" and len(numbers) == 1:
         return set(), numbers[0]
     raise InvalidChoice(_l("Het formulier is niet goed ontvangen. Er is niets opgeslagen."))
+
+
+def levels_in_lot(levels_of: Mapping[tuple[int, int], list[int]], lot_id: int) -> set[int]:
+    """Every result-level id of the perceel; `levels_of` maps (result_id, lot_id) → result-level ids."""
+    return {rl for (_result, lot), rls in levels_of.items() if lot == lot_id for rl in rls}
+
+
+def _helper_action(action: str) -> tuple[str, list[int]]:
+    """ "<kind>:<id>[:<id>]" as the kind and its ids; anything else is a tampered form."""
+    kind, _sep, rest = action.partition(":")
+    parts = rest.split(":")
+    if not all(p.isdigit() for p in parts):
+        raise InvalidChoice(_l("Het formulier is niet goed ontvangen. Er is niets opgeslagen."))
+    return kind, [int(p) for p in parts]
 
 
 def requirement_title(text: str, *, limit: int = 80) -> str:

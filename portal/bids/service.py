@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,38 +23,13 @@ from portal.models import (
     BidLine,
     BidStatus,
     BidSubmission,
-    CriterionAnswer,
     Organisation,
     Requirement,
-    RequirementAnswer,
     SubmissionStatus,
     Tender,
     TenderStatus,
     User,
 )
-
-
-class StaleEdit(rules.BidRefused):
-    """Someone saved this section after the version the person started from; nothing was overwritten.
-
-    `theirs` is what is stored now, `yours` what the person tried to save: the page shows both.
-    """
-
-    def __init__(self, changed_by: str, changed_at: datetime | None, theirs: Any, yours: Any) -> None:
-        super().__init__(str(_l("Dit onderdeel is intussen gewijzigd door %(name)s.", name=changed_by)))
-        self.changed_by = changed_by
-        self.changed_at = changed_at
-        self.theirs = theirs
-        self.yours = yours
-
-
-class BidLocked(rules.BidRefused):
-    """A submitted bid is immutable: withdraw it first (before the deadline) to change it."""
-
-
-class NotOfThisBid(rules.BidRefused):
-    """An id in the form that does not belong to this bid's tender or organisation (a tampered form)."""
-
 
 # --- start -------------------------------------------------------------------------------------------
 
@@ -89,7 +64,7 @@ def ensure_editable(bid: Bid, *, now: datetime) -> rules.Period:
     """Refuse changes to a submitted bid (immutable) and after the deadline."""
     period = rules.check_open(bid.tender, now=now)
     if bid.status is BidStatus.SUBMITTED and not _may_extend(bid, period):
-        raise BidLocked(
+        raise rules.BidLocked(
             _l("Deze inschrijving is ingediend en kan niet meer worden gewijzigd. Trek haar eerst in.")
         )
     return period
@@ -110,16 +85,20 @@ def save_choice(bid: Bid, pairs: set[tuple[int, int]], *, version: int, user: Us
     ensure_editable(bid, now=now)
     offer = queries.offerable(bid.tender)
     chosen = rules.validate_choice(offer, pairs)
-    updated = db.session.execute(
-        sa.update(Bid)
-        .where(Bid.id == bid.id, Bid.choice_version == version)
-        .values(choice_version=version + 1, updated_at=now, updated_by_id=user.id)
-        .execution_options(synchronize_session=False)
-    )
-    if updated.rowcount != 1:
+    claim = sa.update(Bid).where(Bid.id == bid.id, Bid.choice_version == version)
+    claim = claim.values(choice_version=version + 1, updated_at=now, updated_by_id=user.id)
+    if affected_rows(claim.execution_options(synchronize_session=False)) != 1:
         db.session.refresh(bid)
-        theirs = {(line.result_level_id, line.municipality_id) for line in bid.lines}
-        raise StaleEdit(queries.user_name(bid.updated_by_id), bid.updated_at, theirs, chosen)
+        raise rules.StaleEdit(
+            queries.user_name(bid.updated_by_id), bid.updated_at, queries.chosen_pairs(bid.id), chosen
+        )
+    _replace_lines(bid, offer, chosen)
+    db.session.refresh(bid, ["choice_version", "updated_at", "updated_by_id"])
+    audit.record("bids.save_choice", bid, lines=len(chosen), version=bid.choice_version)
+
+
+def _replace_lines(bid: Bid, offer: rules.Offerable, chosen: set[tuple[int, int]]) -> None:
+    """Delete the lines no longer chosen and insert the new ones, one statement each for the matrix."""
     current = {(line.result_level_id, line.municipality_id): line.id for line in bid.lines}
     removed = [line_id for key, line_id in current.items() if key not in chosen]
     if removed:
@@ -129,102 +108,16 @@ def save_choice(bid: Bid, pairs: set[tuple[int, int]], *, version: int, user: Us
         for rl, m in sorted(chosen - current.keys())
     ]
     if added:
-        db.session.execute(sa.insert(BidLine), added)  # one statement for the whole matrix
+        db.session.execute(sa.insert(BidLine), added)
     db.session.expire(bid, ["lines"])
     db.session.flush()
-    db.session.refresh(bid, ["choice_version", "updated_at", "updated_by_id"])
-    audit.record("bids.save_choice", bid, lines=len(chosen), version=bid.choice_version)
 
 
-# --- requirement and criterion answers -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RequirementInput:
-    declaration: bool | None
-    text: str
-    answer_date: date | None
-
-
-def requirement_of(bid: Bid, requirement_id: int) -> Requirement:
-    requirement = db.session.get(Requirement, requirement_id)
-    if requirement is None or requirement.tender_id != bid.tender_id:
-        raise NotOfThisBid(_l("Deze eis hoort niet bij dit inkooptraject."))
-    return requirement
-
-
-def criterion_of(bid: Bid, criterion_id: int) -> AwardCriterion:
-    criterion = db.session.get(AwardCriterion, criterion_id)
-    if criterion is None or criterion.tender_id != bid.tender_id:
-        raise NotOfThisBid(_l("Dit gunningscriterium hoort niet bij dit inkooptraject."))
-    return criterion
-
-
-def save_requirement_answer(
-    bid: Bid, requirement: Requirement, value: RequirementInput, *, version: int, user: User, now: datetime
-) -> RequirementAnswer:
-    ensure_editable(bid, now=now)
-    if requirement.tender_id != bid.tender_id:
-        raise NotOfThisBid(_l("Deze eis hoort niet bij dit inkooptraject."))
-    fields = {"declaration": value.declaration, "text": value.text.strip(), "answer_date": value.answer_date}
-    answer = _locked_update(
-        RequirementAnswer, bid, "requirement_id", requirement.id, version, fields, user, now
-    )
-    audit.record("bids.save_requirement", answer, bid_id=bid.id, version=answer.version)
-    return answer
-
-
-def save_criterion_answer(
-    bid: Bid, criterion: AwardCriterion, text: str, *, version: int, user: User, now: datetime
-) -> CriterionAnswer:
-    ensure_editable(bid, now=now)
-    if criterion.tender_id != bid.tender_id:
-        raise NotOfThisBid(_l("Dit gunningscriterium hoort niet bij dit inkooptraject."))
-    rules.check_word_limit(text, criterion.word_limit)
-    answer = _locked_update(
-        CriterionAnswer, bid, "criterion_id", criterion.id, version, {"text": text.strip()}, user, now
-    )
-    audit.record("bids.save_criterion", answer, bid_id=bid.id, version=answer.version)
-    return answer
-
-
-def _locked_update(
-    model: Any,
-    bid: Bid,
-    key: str,
-    key_id: int,
-    version: int,
-    fields: dict[str, Any],
-    user: User,
-    now: datetime,
-) -> Any:
-    """Insert (version 0 → 1) or update only when the stored version is still `version`; else StaleEdit."""
-    answer = db.session.scalar(sa.select(model).where(model.bid_id == bid.id, getattr(model, key) == key_id))
-    stamp = {"updated_at": now, "updated_by_id": user.id}
-    if answer is None and version == 0:
-        answer = model(bid_id=bid.id, version=1, **{key: key_id}, **fields, **stamp)
-        try:
-            with db.session.begin_nested():
-                db.session.add(answer)
-        except IntegrityError:
-            answer = db.session.scalar(
-                sa.select(model).where(model.bid_id == bid.id, getattr(model, key) == key_id)
-            )
-        else:
-            return answer
-    if answer is not None:
-        updated = db.session.execute(
-            sa.update(model)
-            .where(model.id == answer.id, model.version == version)
-            .values(version=version + 1, **fields, **stamp)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.refresh(answer)
-        if updated.rowcount == 1:
-            return answer
-    theirs = {name: getattr(answer, name) for name in fields} if answer is not None else {}
-    by = queries.user_name(answer.updated_by_id) if answer is not None else "?"
-    raise StaleEdit(by, answer.updated_at if answer is not None else None, theirs, fields)
+def affected_rows(statement: sa.Update | sa.Delete) -> int:
+    """Execute an UPDATE or DELETE; the number of rows it changed."""
+    result = db.session.execute(statement)
+    assert isinstance(result, sa.CursorResult)  # what a DML statement always answers
+    return result.rowcount
 
 
 # --- completeness, submit, withdraw --------------------------------------------------------------
@@ -270,21 +163,48 @@ def submit(bid: Bid, *, user: User, idempotency_key: str, now: datetime) -> BidS
     or an already submitted bid answers the existing submission; unique (bid_id, version) and the
     unique idempotency key are the database's last word.
     """
-    db.session.execute(
-        sa.select(Bid).where(Bid.id == bid.id).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one()  # consuming the row refreshes the bid under the lock
+    _lock(bid)
     done = _existing_submission(bid, idempotency_key, now)
     if done is not None:
         return done
     period = rules.check_open(bid.tender, now=now)
+    bid, scope = _complete(bid)
+    submission = _new_submission(bid, scope, period, user=user, now=now)
+    submission.idempotency_key = idempotency_key
+    stored = _insert_or_existing(submission, bid, idempotency_key, now)
+    if stored is not submission:
+        return stored
+    _stamp(bid, BidStatus.SUBMITTED, user, now)
+    db.session.flush()
+    audit.record(
+        "bids.submit", submission, bid_id=bid.id, version=submission.version, sha256=submission.sha256
+    )
+    return submission
+
+
+def _complete(bid: Bid) -> tuple[Bid, Applicable]:
+    """The bid loaded whole with what applies to its choice; IncompleteBid lists what is missing."""
     bid = queries.load_bid(bid)
     scope = applicable(bid)
     problems = missing(bid, scope)
     if problems:
         raise rules.IncompleteBid(problems)
+    return bid, scope
+
+
+def _lock(bid: Bid) -> None:
+    """SELECT ... FOR UPDATE on the bid's row; consuming the row refreshes the bid under the lock."""
+    db.session.execute(
+        sa.select(Bid).where(Bid.id == bid.id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def _new_submission(
+    bid: Bid, scope: Applicable, period: rules.Period, *, user: User, now: datetime
+) -> BidSubmission:
     version = _next_version(bid)
     content = frozen_content(bid, scope, version)
-    submission = BidSubmission(
+    return BidSubmission(
         bid_id=bid.id,
         version=version,
         status=SubmissionStatus.SUBMITTED,
@@ -295,8 +215,13 @@ def submit(bid: Bid, *, user: User, idempotency_key: str, now: datetime) -> BidS
         signatory_function=content["signatory"]["function"],
         content=content,
         sha256=canonical.digest(content),
-        idempotency_key=idempotency_key,
     )
+
+
+def _insert_or_existing(
+    submission: BidSubmission, bid: Bid, idempotency_key: str, now: datetime
+) -> BidSubmission:
+    """The new submission, or the one a concurrent submit stored first (same key or same version)."""
     try:
         with db.session.begin_nested():
             db.session.add(submission)
@@ -305,12 +230,13 @@ def submit(bid: Bid, *, user: User, idempotency_key: str, now: datetime) -> BidS
         if found is None:
             raise
         return found
-    bid.status = BidStatus.SUBMITTED
+    return submission
+
+
+def _stamp(bid: Bid, status: BidStatus, user: User, now: datetime) -> None:
+    bid.status = status
     bid.updated_at = now
     bid.updated_by_id = user.id
-    db.session.flush()
-    audit.record("bids.submit", submission, bid_id=bid.id, version=version, sha256=submission.sha256)
-    return submission
 
 
 def _next_version(bid: Bid) -> int:
@@ -343,7 +269,9 @@ def _existing_submission(bid: Bid, idempotency_key: str, now: datetime) -> BidSu
     if same_key is not None:
         if same_key.bid_id != bid.id or same_key.withdrawn_at is not None:
             # another bid's key, or the form of a version since withdrawn (back button): never reuse it
-            raise NotOfThisBid(_l("Dit formulier is verlopen. Laad de pagina opnieuw en dien opnieuw in."))
+            raise rules.NotOfThisBid(
+                _l("Dit formulier is verlopen. Laad de pagina opnieuw en dien opnieuw in.")
+            )
         return same_key
     if bid.status is BidStatus.SUBMITTED:
         period = rules.open_period(bid.tender, now=now)
@@ -363,9 +291,7 @@ def latest_submission(bid: Bid) -> BidSubmission | None:
 
 def withdraw(bid: Bid, *, user: User, now: datetime) -> BidSubmission:
     """Withdraw the current submission before the deadline; it is kept, marked withdrawn."""
-    db.session.execute(
-        sa.select(Bid).where(Bid.id == bid.id).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one()  # consuming the row refreshes the bid under the lock
+    _lock(bid)
     current = latest_submission(bid)
     if bid.status is not BidStatus.SUBMITTED or current is None or current.withdrawn_at is not None:
         raise rules.BidRefused(_l("Er is geen ingediende inschrijving om in te trekken."))
@@ -373,9 +299,7 @@ def withdraw(bid: Bid, *, user: User, now: datetime) -> BidSubmission:
     current.withdrawn_at = now
     current.withdrawn_by_id = user.id
     current.status = SubmissionStatus.WITHDRAWN
-    bid.status = BidStatus.WITHDRAWN
-    bid.updated_at = now
-    bid.updated_by_id = user.id
+    _stamp(bid, BidStatus.WITHDRAWN, user, now)
     db.session.flush()
     audit.record("bids.withdraw", current, bid_id=bid.id, version=current.version)
     return current

@@ -8,6 +8,7 @@ from portal.models.agreement import (
     GenerationJob,
     GenerationJobItem,
 )
+from portal.models.api import ApiToken
 from portal.models.assessment import (
     AssessorAppointment,
     Clarification,
@@ -20,9 +21,11 @@ from portal.models.assessment import (
 from portal.models.audit import AuditEvent
 from portal.models.base import Base
 from portal.models.bid import Bid, BidLine, BidSubmission, CriterionAnswer, EvidenceFile, RequirementAnswer
+from portal.models.document import IssuedDocument
 from portal.models.enums import *  # noqa: F403 - the enums are part of the model vocabulary
 from portal.models.mail import OutgoingMail
 from portal.models.organisation import AccessRequest, Municipality, Organisation, User, UserRole
+from portal.models.standards import StandardCode
 from portal.models.tender import (
     AdmissionWindow,
     AwardCriterion,
@@ -47,6 +50,7 @@ __all__ = [
     "AdmissionWindow",
     "Agreement",
     "AgreementVersion",
+    "ApiToken",
     "AssessorAppointment",
     "AuditEvent",
     "AwardCriterion",
@@ -64,6 +68,7 @@ __all__ = [
     "EvidenceFile",
     "GenerationJob",
     "GenerationJobItem",
+    "IssuedDocument",
     "Level",
     "Lot",
     "Municipality",
@@ -80,6 +85,7 @@ __all__ = [
     "Result",
     "ResultLevel",
     "Score",
+    "StandardCode",
     "Tariff",
     "Tender",
     "TenderDocument",

@@ -7,15 +7,15 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.models.base import Base, enum_column, utcnow
+from portal.models.base import Base, enum_column, link_table, utcnow
 from portal.models.enums import AgreementStatus, JobStatus
 from portal.models.organisation import Municipality, Organisation
 
-agreement_municipality = sa.Table(
+agreement_municipality = link_table(
     "agreement_municipality",
-    Base.metadata,
-    sa.Column("agreement_id", sa.ForeignKey("agreement.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("municipality_id", sa.ForeignKey("municipality.id", ondelete="RESTRICT"), primary_key=True),
+    "agreement_id=agreement",
+    "municipality_id=municipality",
+    linked_ondelete="RESTRICT",
 )
 
 

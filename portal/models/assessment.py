@@ -9,19 +9,14 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.models.base import Base, enum_column, utcnow
+from portal.models.base import Base, enum_column, link_table, utcnow
 from portal.models.enums import DecisionOutcome, RequirementOutcome, ScoreKind
 
 if TYPE_CHECKING:
     from portal.models.organisation import Organisation
 
-conflict_organisation = sa.Table(
-    "conflict_organisation",
-    Base.metadata,
-    sa.Column(
-        "declaration_id", sa.ForeignKey("conflict_declaration.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column("organisation_id", sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
+conflict_organisation = link_table(
+    "conflict_organisation", "declaration_id=conflict_declaration", "organisation_id=organisation"
 )
 
 

@@ -15,16 +15,25 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
 from portal.models.base import Base, enum_column, utcnow
 from portal.models.enums import AuditOutcome
 
 GENESIS = "0" * 64
 HASHED_FIELDS = (
-    "seq", "prev_hash", "at", "actor_id", "organisation_id", "action",
-    "object_type", "object_id", "outcome", "ip", "detail",
-)  # fmt: skip
+    "seq",
+    "prev_hash",
+    "at",
+    "actor_id",
+    "organisation_id",
+    "action",
+    "object_type",
+    "object_id",
+    "outcome",
+    "ip",
+    "detail",
+)
 
 
 class AuditEventImmutableError(RuntimeError):
@@ -72,10 +81,10 @@ def fields_of(event: Any) -> dict[str, Any]:
 
 
 @sa.event.listens_for(AuditEvent, "before_update")
-def _refuse_update(_mapper, _connection, target: AuditEvent) -> None:  # type: ignore[no-untyped-def]
+def _refuse_update(_mapper: Mapper[AuditEvent], _connection: sa.Connection, target: AuditEvent) -> None:
     raise AuditEventImmutableError(f"audit event {target.id} cannot be changed")
 
 
 @sa.event.listens_for(AuditEvent, "before_delete")
-def _refuse_delete(_mapper, _connection, target: AuditEvent) -> None:  # type: ignore[no-untyped-def]
+def _refuse_delete(_mapper: Mapper[AuditEvent], _connection: sa.Connection, target: AuditEvent) -> None:
     raise AuditEventImmutableError(f"audit event {target.id} cannot be deleted")

@@ -52,6 +52,25 @@ class Base(DeclarativeBase):
     )
 
 
+def link_table(name: str, owner: str, linked: str, *, linked_ondelete: str = "CASCADE") -> sa.Table:
+    """A many-to-many table of two keys, each given as "column=table": a link goes with its owner; the
+    linked row is protected by `linked_ondelete` (RESTRICT: it cannot be deleted while linked)."""
+    (owner_column, owner_table), (linked_column, linked_table) = owner.split("="), linked.split("=")
+    return sa.Table(
+        name,
+        Base.metadata,
+        sa.Column(owner_column, sa.ForeignKey(f"{owner_table}.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column(
+            linked_column, sa.ForeignKey(f"{linked_table}.id", ondelete=linked_ondelete), primary_key=True
+        ),
+    )
+
+
+def level_range(column: str) -> sa.CheckConstraint:
+    """Interventieniveaus run from 4 to 8."""
+    return sa.CheckConstraint(f"{column} BETWEEN 4 AND 8", name="level_range")
+
+
 def enum_column(enum_cls: type, **kwargs: object) -> sa.Enum:
     """Enums are stored by value as plain strings (no native PG enum: migrations stay simple)."""
     return sa.Enum(

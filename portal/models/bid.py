@@ -11,16 +11,13 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.models.base import Base, enum_column, utcnow
+from portal.models.base import Base, enum_column, link_table, utcnow
 from portal.models.enums import BidStatus, ScanStatus, SubmissionStatus
 from portal.models.organisation import Organisation
 from portal.models.tender import Tender
 
-answer_evidence = sa.Table(
-    "answer_evidence",
-    Base.metadata,
-    sa.Column("answer_id", sa.ForeignKey("requirement_answer.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("evidence_id", sa.ForeignKey("evidence_file.id", ondelete="RESTRICT"), primary_key=True),
+answer_evidence = link_table(
+    "answer_evidence", "answer_id=requirement_answer", "evidence_id=evidence_file", linked_ondelete="RESTRICT"
 )
 
 

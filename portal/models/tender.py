@@ -8,30 +8,15 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.models.base import Base, enum_column, utcnow
+from portal.models.base import Base, enum_column, level_range, link_table, utcnow
 from portal.models.enums import AnswerType, Law, Procedure, RequirementKind, TenderStatus
 from portal.models.organisation import Municipality
 
-tender_municipality = sa.Table(
-    "tender_municipality",
-    Base.metadata,
-    sa.Column("tender_id", sa.ForeignKey("tender.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("municipality_id", sa.ForeignKey("municipality.id", ondelete="RESTRICT"), primary_key=True),
+tender_municipality = link_table(
+    "tender_municipality", "tender_id=tender", "municipality_id=municipality", linked_ondelete="RESTRICT"
 )
-
-requirement_lot = sa.Table(
-    "requirement_lot",
-    Base.metadata,
-    sa.Column("requirement_id", sa.ForeignKey("requirement.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("lot_id", sa.ForeignKey("lot.id", ondelete="CASCADE"), primary_key=True),
-)
-
-criterion_lot = sa.Table(
-    "criterion_lot",
-    Base.metadata,
-    sa.Column("criterion_id", sa.ForeignKey("award_criterion.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("lot_id", sa.ForeignKey("lot.id", ondelete="CASCADE"), primary_key=True),
-)
+requirement_lot = link_table("requirement_lot", "requirement_id=requirement", "lot_id=lot")
+criterion_lot = link_table("criterion_lot", "criterion_id=award_criterion", "lot_id=lot")
 
 
 class Tender(Base):
@@ -121,7 +106,7 @@ class Level(Base):
     __tablename__ = "level"
     __table_args__ = (
         sa.UniqueConstraint("tender_id", "number"),
-        sa.CheckConstraint("number BETWEEN 4 AND 8", name="level_range"),
+        level_range("number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,6 +151,11 @@ class Result(Base):
     law: Mapped[Law] = mapped_column(enum_column(Law))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     product_code: Mapped[str] = mapped_column(sa.String(20), default="")
+    # iStandaarden (iWmo/iJw): productcategorie (2 digits), eenheid (WJ756) and frequentie (WJ757) codes;
+    # checked against the reference list in portal/standards (empty: not yet given)
+    product_category: Mapped[str] = mapped_column(sa.String(2), default="", server_default="")
+    unit: Mapped[str] = mapped_column(sa.String(2), default="", server_default="")
+    frequency: Mapped[str] = mapped_column(sa.String(2), default="", server_default="")
 
     tender: Mapped[Tender] = relationship(back_populates="results")
     domain: Mapped[Domain] = relationship()
@@ -180,7 +170,7 @@ class ResultLevel(Base):
     __tablename__ = "result_level"
     __table_args__ = (
         sa.UniqueConstraint("result_id", "level"),
-        sa.CheckConstraint("level BETWEEN 4 AND 8", name="level_range"),
+        level_range("level"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

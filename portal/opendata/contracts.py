@@ -69,39 +69,39 @@ def contract_releases(data: TenderData, *, awarded: dict[str, tuple[str, datetim
         if award is None:
             continue  # its award is not public yet
         sent = max(data.sent_at[agreement.id], award[1])
-        parties = [supplier_party(agreement.organisation)]
-        signatures = sorted(v.signed_at for v in agreement.versions if v.signed_at is not None)
         for version in agreement.versions:
-            when = max(sent, version.created_at)
-            ended = bool(version.content["term"].get("ended_on"))
-            active = any(s <= when for s in signatures)
-            status = "terminated" if ended else ("active" if active else "pending")
-            section = _contract_section(agreement, version, award[0], status)
-            if version.version > 1:
-                section["amendments"] = [_amendment(v) for v in agreement.versions[1 : version.version]]
-            tag = (
-                "contract"
-                if version.version == 1
-                else ("contractTermination" if ended else "contractAmendment")
+            found.extend(_version_releases(data, agreement, version, award[0], sent))
+    return found
+
+
+def _version_releases(
+    data: TenderData, agreement: Agreement, version: AgreementVersion, award_id: str, sent: datetime
+) -> list[Release]:
+    """The release of one contract version, and of its signature when it was signed and not ended."""
+    when = max(sent, version.created_at)
+    ended = bool(version.content["term"].get("ended_on"))
+    active = any(v.signed_at is not None and v.signed_at <= when for v in agreement.versions)
+    section = _contract_section(
+        agreement, version, award_id, "terminated" if ended else ("active" if active else "pending")
+    )
+    if version.version > 1:
+        section["amendments"] = [_amendment(v) for v in agreement.versions[1 : version.version]]
+    tag = "contract" if version.version == 1 else ("contractTermination" if ended else "contractAmendment")
+    key = f"{agreement.number}-v{version.version}"
+    parties = [supplier_party(agreement.organisation)]
+    found = [release(data, tag, key, when, parties=parties, contracts=[section])]
+    if version.signed_at is not None and not ended:
+        signed = {
+            "id": agreement.number,
+            "awardID": award_id,
+            "status": "active",
+            "dateSigned": stamp(version.signed_at),
+        }
+        found.append(
+            release(
+                data, "contractUpdate", f"{key}-getekend", max(when, version.signed_at), contracts=[signed]
             )
-            key = f"{agreement.number}-v{version.version}"
-            found.append(release(data, tag, key, when, parties=parties, contracts=[section]))
-            if version.signed_at is not None and not ended:
-                signed = {
-                    "id": agreement.number,
-                    "awardID": award[0],
-                    "status": "active",
-                    "dateSigned": stamp(version.signed_at),
-                }
-                found.append(
-                    release(
-                        data,
-                        "contractUpdate",
-                        f"{key}-getekend",
-                        max(when, version.signed_at),
-                        contracts=[signed],
-                    )
-                )
+        )
     return found
 
 

@@ -179,7 +179,7 @@ def _load_agreements(found: dict[int, TenderData]) -> None:
             )
             .group_by(AuditEvent.object_id)
         )
-        sent = {object_id: _aware(at) for object_id, at in sent_rows}
+        sent = {object_id: _aware(at) for object_id, at in sent_rows if object_id is not None}
     by_tender: dict[int, list[Agreement]] = defaultdict(list)
     for agreement in agreements:
         by_tender[agreement.tender_id].append(agreement)

@@ -141,8 +141,9 @@ def _items(tender: Tender) -> list[dict[str, Any]]:
                     "description": result.name,
                 },
             }
-            if result.product_code:
-                item["additionalClassifications"] = [{"scheme": "x_iStandaarden", "id": result.product_code}]
+            codes = _istandaarden(result)
+            if codes:
+                item["additionalClassifications"] = codes
             units = {t.unit for t in result_level.tariffs}
             if len(units) == 1:
                 item["unit"] = {"name": units.pop()}
@@ -165,23 +166,14 @@ def tender_release(data: TenderData) -> Release:
         "submissionMethod": ["electronicSubmission"],
         "tenderPeriod": _period(tender),
         "items": _items(tender),
-        "lots": [
-            {"id": str(lot.id), "title": lot.name, "description": lot.description or None, "status": "active"}
-            for lot in tender.lots
-        ],
+        "lots": [_lot(lot) for lot in tender.lots],
         "documents": [
             _document(tender, d, "biddingDocuments", published_on(tender))
             for d in _documents_by_release(data)[None]
         ],
     }
-    if tender.question_deadline is not None:
-        section["enquiryPeriod"] = {
-            "startDate": stamp(published_on(tender)),
-            "endDate": stamp(tender.question_deadline),
-        }
-    period = _contract_period(tender)
-    if period is not None:
-        section["contractPeriod"] = period
+    section["enquiryPeriod"] = _enquiry_period(tender)
+    section["contractPeriod"] = _contract_period(tender)
     section = {k: v for k, v in section.items() if v not in (None, [])}
     return release(
         data,
@@ -191,6 +183,16 @@ def tender_release(data: TenderData) -> Release:
         parties=_parties_of_tender(tender),
         tender=section,
     )
+
+
+def _lot(lot: Any) -> dict[str, Any]:
+    return {"id": str(lot.id), "title": lot.name, "description": lot.description or None, "status": "active"}
+
+
+def _enquiry_period(tender: Any) -> dict[str, str] | None:
+    if tender.question_deadline is None:
+        return None
+    return {"startDate": stamp(published_on(tender)), "endDate": stamp(tender.question_deadline)}
 
 
 def rectification_release(data: TenderData, rectification: Any) -> Release:
@@ -265,31 +267,12 @@ def _rounds(decisions: list[SentDecision]) -> dict[int | None, list[SentDecision
 
 def award_releases(data: TenderData) -> list[Release]:
     """One award release per round (the tender, or an admission window) once all its decisions are sent."""
-    lots = {lot.id: lot for lot in data.tender.lots}
     found = []
     for window_id, decisions in _rounds(data.decisions).items():
         if any(d.sent_at is None for d in decisions):
             continue  # not every provider has been told yet: nothing is published
         when = max(d.sent_at for d in decisions if d.sent_at is not None)
-        awards, parties = [], {}
-        for lot_id in sorted({d.lot_id for d in decisions if d.admitted}):
-            admitted = sorted(
-                {
-                    d.organisation.id: d.organisation for d in decisions if d.admitted and d.lot_id == lot_id
-                }.values(),
-                key=lambda o: o.kvk_number,
-            )
-            parties.update({supplier_id(o): supplier_party(o) for o in admitted})
-            awards.append(
-                {
-                    "id": award_id(lot_id, window_id),
-                    "title": f"Toelating {lots[lot_id].name}",
-                    "status": "active",
-                    "date": stamp(when),
-                    "relatedLots": [str(lot_id)],
-                    "suppliers": [{"id": supplier_id(o), "name": o.name} for o in admitted],
-                }
-            )
+        awards, parties = _round_awards(data, window_id, decisions, when)
         if awards:
             key = "ronde-" + (str(window_id) if window_id is not None else "0")
             sections: dict[str, Any] = {"parties": list(parties.values()), "awards": awards}
@@ -297,6 +280,29 @@ def award_releases(data: TenderData) -> list[Release]:
                 sections["tender"] = {"id": data.tender.reference, "status": "complete"}
             found.append(release(data, "award", key, when, **sections))
     return found
+
+
+def _round_awards(
+    data: TenderData, window_id: int | None, decisions: list[Any], when: datetime
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Per perceel with an admission in the round: its award, and the admitted providers as parties."""
+    lots = {lot.id: lot for lot in data.tender.lots}
+    awards, parties = [], {}
+    for lot_id in sorted({d.lot_id for d in decisions if d.admitted}):
+        admitted = {d.organisation.id: d.organisation for d in decisions if d.admitted and d.lot_id == lot_id}
+        suppliers = sorted(admitted.values(), key=lambda o: o.kvk_number)
+        parties.update({supplier_id(o): supplier_party(o) for o in suppliers})
+        awards.append(
+            {
+                "id": award_id(lot_id, window_id),
+                "title": f"Toelating {lots[lot_id].name}",
+                "status": "active",
+                "date": stamp(when),
+                "relatedLots": [str(lot_id)],
+                "suppliers": [{"id": supplier_id(o), "name": o.name} for o in suppliers],
+            }
+        )
+    return awards, parties
 
 
 def awarded_organisations(awards: list[Release]) -> dict[str, tuple[str, datetime]]:
@@ -307,3 +313,12 @@ def awarded_organisations(awards: list[Release]) -> dict[str, tuple[str, datetim
             for supplier in award["suppliers"]:
                 found.setdefault(supplier["id"], (award["id"], datetime.fromisoformat(release["date"])))
     return found
+
+
+def _istandaarden(result: Any) -> list[dict[str, str]]:
+    """The iWmo/iJw codes of a result (portal/standards): its productcategorie and productcode."""
+    codes = [
+        ("x_iStandaarden-productcategorie", result.product_category),
+        ("x_iStandaarden", result.product_code),
+    ]
+    return [{"scheme": scheme, "id": value} for scheme, value in codes if value]

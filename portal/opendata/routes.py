@@ -6,6 +6,7 @@ archived) answers 404, exactly as the public tender page does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,20 +41,22 @@ def index() -> str:
     return render_template("opendata/index.html", tenders=queries.public_list(now=clock.now()))
 
 
+def _tender_package(tender_id: int, endpoint: str, build: Callable[..., dict[str, Any]]) -> Response:
+    data = _tender_or_404(tender_id)
+    uri = url_for(endpoint, tender_id=tender_id, _external=True)
+    return _json(build(uri, _publisher(), timeline.releases(data), now=clock.now()))
+
+
 @bp.get("/ocds/inkooptrajecten/<int:tender_id>/releases.json")
 @access.public("opendata.read")
 def tender_releases(tender_id: int) -> Response:
-    data = _tender_or_404(tender_id)
-    uri = url_for("opendata.tender_releases", tender_id=tender_id, _external=True)
-    return _json(packages.release_package(uri, _publisher(), timeline.releases(data), now=clock.now()))
+    return _tender_package(tender_id, "opendata.tender_releases", packages.release_package)
 
 
 @bp.get("/ocds/inkooptrajecten/<int:tender_id>/record.json")
 @access.public("opendata.read")
 def tender_record(tender_id: int) -> Response:
-    data = _tender_or_404(tender_id)
-    uri = url_for("opendata.tender_record", tender_id=tender_id, _external=True)
-    return _json(packages.record_package(uri, _publisher(), timeline.releases(data), now=clock.now()))
+    return _tender_package(tender_id, "opendata.tender_record", packages.record_package)
 
 
 def _all_releases() -> list[releases.Release]:

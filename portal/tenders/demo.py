@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from portal import clock
 from portal.extensions import db
 from portal.models import Domain, Law, Lot, Municipality, Procedure, RequirementTemplate, Tender
+from portal.standards import demo as standards_demo
 from portal.tenders import matrix, publication, requirements, service
 
 DEMO_REFERENCE = "NMD-2027-JW-01"
@@ -162,6 +163,7 @@ def _matrix(
         result = matrix.add_result(
             tender, domain=domains[domain], code=code, name=name, law=law, product_code=product_code
         )
+        standards_demo.apply(result)  # real iWmo/iJw productcategorie, eenheid, frequentie
         for level in range(4, 9):
             result_level = matrix.add_result_level(
                 result, level=level, description=LEVEL_DESCRIPTIONS[level], lot=_lot_for(lots, law, level)

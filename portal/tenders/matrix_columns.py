@@ -16,6 +16,9 @@ COLUMNS = [
     "gemeente",
     "geldig_vanaf",
     "tarief",
+    "productcategorie",  # iStandaarden (portal/tenders/matrix_standards.py): last, so older files still read
+    "eenheid",
+    "frequentie",
 ]
 REQUIRED_COLUMNS = ["domein", "resultaatcode", "resultaat", "wet", "niveau"]
 LAW_NAMES = {"jeugdwet": Law.JEUGDWET, "wmo": Law.WMO, "jeugdwet en wmo": Law.BOTH, "beide": Law.BOTH}

@@ -8,7 +8,9 @@ from typing import Any
 
 from portal import spreadsheets
 from portal.models import Tender
+from portal.standards import reference
 from portal.tenders.matrix_columns import COLUMNS, LAW_LABELS
+from portal.tenders.matrix_standards import export_values
 from portal.tenders.notation import format_money
 
 
@@ -17,7 +19,9 @@ def export_rows(tender: Tender) -> list[list[Any]]:
     from portal.tenders import queries
 
     rows: list[list[Any]] = []
+    lists = reference.lists()
     for result in queries.matrix_results(tender.id):
+        codes = export_values(lists, result.product_category, result.unit, result.frequency)
         for rl in result.levels:
             lot_name = rl.lot.name if rl.lot else ""
             common = [
@@ -32,8 +36,8 @@ def export_rows(tender: Tender) -> list[list[Any]]:
             ]
             tariffs = sorted(rl.tariffs, key=lambda t: (t.municipality.name, t.valid_from))
             if not tariffs:
-                rows.append([*common, "", None, None])
-            rows.extend([*common, t.municipality.name, t.valid_from, t.amount] for t in tariffs)
+                rows.append([*common, "", None, None, *codes])
+            rows.extend([*common, t.municipality.name, t.valid_from, t.amount, *codes] for t in tariffs)
     return rows
 
 

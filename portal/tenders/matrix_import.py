@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 import sqlalchemy as sa
 
@@ -51,36 +51,52 @@ def _insert_matrix(tender: Tender, rows: list[ParsedRow]) -> ImportSummary:
     for row in rows:
         firsts.setdefault(row.code, row)
         level_rows.setdefault((row.code, row.level), row)
-    db.session.execute(
-        sa.insert(Result),
-        [
-            {
-                "tender_id": tender.id,
-                "domain_id": r.domain_id,
-                "code": r.code,
-                "name": r.name,
-                "law": r.law,
-                "product_code": r.product_code,
-                "description": "",
-            }
-            for r in firsts.values()
-        ],
-    )
-    result_ids = dict(
-        db.session.execute(sa.select(Result.code, Result.id).where(Result.tender_id == tender.id)).all()
-    )  # type: ignore[arg-type]
-    db.session.execute(
-        sa.insert(ResultLevel),
-        [
-            {
-                "result_id": result_ids[code],
-                "level": level,
-                "description": r.level_description,
-                "lot_id": r.lot_id,
-            }
-            for (code, level), r in level_rows.items()
-        ],
-    )
+    _insert_results(tender, list(firsts.values()))
+    _insert_levels(tender, level_rows)
+    tariffs = _insert_tariffs(tender, rows)
+    _ensure_levels(tender, {level for _code, level in level_rows})
+    return ImportSummary(results=len(firsts), result_levels=len(level_rows), tariffs=tariffs)
+
+
+def _insert_results(tender: Tender, firsts: list[ParsedRow]) -> None:
+    db.session.execute(sa.insert(Result), [_result_values(tender, r) for r in firsts])
+
+
+def _result_values(tender: Tender, r: ParsedRow) -> dict[str, Any]:
+    return {
+        "tender_id": tender.id,
+        "domain_id": r.domain_id,
+        "code": r.code,
+        "name": r.name,
+        "law": r.law,
+        "product_code": r.product_code,
+        "product_category": r.codes.product_category,
+        "unit": r.codes.unit,
+        "frequency": r.codes.frequency,
+        "description": "",
+    }
+
+
+def _insert_levels(tender: Tender, level_rows: dict[tuple[str, int], ParsedRow]) -> None:
+    result_ids = {
+        code: result_id
+        for code, result_id in db.session.execute(
+            sa.select(Result.code, Result.id).where(Result.tender_id == tender.id)
+        )
+    }
+    values = [
+        {
+            "result_id": result_ids[code],
+            "level": level,
+            "description": r.level_description,
+            "lot_id": r.lot_id,
+        }
+        for (code, level), r in level_rows.items()
+    ]
+    db.session.execute(sa.insert(ResultLevel), values)
+
+
+def _insert_tariffs(tender: Tender, rows: list[ParsedRow]) -> int:
     level_ids = {
         (code, level): rl_id
         for code, level, rl_id in db.session.execute(
@@ -102,8 +118,7 @@ def _insert_matrix(tender: Tender, rows: list[ParsedRow]) -> ImportSummary:
     ]
     if tariffs:
         db.session.execute(sa.insert(Tariff), tariffs)
-    _ensure_levels(tender, {level for _code, level in level_rows})
-    return ImportSummary(results=len(firsts), result_levels=len(level_rows), tariffs=len(tariffs))
+    return len(tariffs)
 
 
 def _ensure_levels(tender: Tender, numbers: Iterable[int]) -> None:

@@ -19,7 +19,10 @@ from openpyxl import load_workbook
 from portal import uploads
 from portal.extensions import db
 from portal.models import Domain, Law, Tender
+from portal.standards import reference
+from portal.standards.rules import ReferenceLists
 from portal.tenders.matrix_columns import COLUMNS, LAW_NAMES, REQUIRED_COLUMNS
+from portal.tenders.matrix_standards import StandardCodes, standard_part
 from portal.tenders.notation import parse_date, parse_money
 from portal.tenders.service import TenderError
 
@@ -78,7 +81,8 @@ def _xlsx_table(data: bytes) -> list[tuple[Any, ...]]:
     except Exception as error:
         raise MatrixInvalid([RowError(1, "-", _l("Dit Excel-bestand kan niet worden gelezen."))]) from error
     try:
-        return [tuple(row) for row in workbook.active.iter_rows(values_only=True)]
+        sheet = workbook.active
+        return [tuple(row) for row in sheet.iter_rows(values_only=True)] if sheet is not None else []
     finally:
         workbook.close()
 
@@ -110,6 +114,7 @@ class ParsedRow:
     municipality_id: int | None
     valid_from: date | None
     amount: Decimal | None
+    codes: StandardCodes = field(default_factory=StandardCodes)
 
 
 @dataclass
@@ -117,6 +122,7 @@ class _Lookup:
     domains: dict[str, int]
     lots: dict[str, int]
     municipalities: dict[str, int]
+    standards: ReferenceLists
     errors: list[RowError] = field(default_factory=list)
 
 
@@ -129,6 +135,7 @@ def _lookup(tender: Tender) -> _Lookup:
         domains={d.name.lower(): d.id for d in db.session.scalars(sa.select(Domain))},
         lots={lot.name.lower(): lot.id for lot in tender.lots},
         municipalities=municipalities,
+        standards=reference.lists(),
     )
 
 
@@ -152,18 +159,9 @@ def _parse_row(number: int, values: dict[str, Any], lookup: _Lookup) -> ParsedRo
         errors.append(RowError(number, column, message))
 
     text = {c: str(values.get(c) or "").strip() for c in COLUMNS}
-    for column in REQUIRED_COLUMNS:
-        if not text[column]:
-            fail(column, _l("Dit veld is leeg."))
+    _check_filled_and_short(text, fail)
     domain_id, law, level, lot_id = _result_part(values, text, lookup, fail)
-    for column, limit in (
-        ("resultaatcode", 20),
-        ("resultaat", 200),
-        ("productcode", 20),
-        ("niveauomschrijving", 300),
-    ):
-        if len(text[column]) > limit:
-            fail(column, _l("Te lang: hooguit %(limit)s tekens.", limit=limit))
+    codes = standard_part(text, law, lookup.standards, fail)
     municipality_id, valid_from, amount = _tariff_part(values, text, lookup, fail)
     if len(errors) > before:
         return None
@@ -176,14 +174,27 @@ def _parse_row(number: int, values: dict[str, Any], lookup: _Lookup) -> ParsedRo
         code=text["resultaatcode"],
         name=text["resultaat"],
         law=law,
-        product_code=text["productcode"],
+        product_code=codes.product_code,
         level=level,
         level_description=text["niveauomschrijving"],
         lot_id=lot_id,
         municipality_id=municipality_id,
         valid_from=valid_from,
         amount=amount,
+        codes=codes,
     )
+
+
+LIMITS = {"resultaatcode": 20, "resultaat": 200, "productcode": 20, "niveauomschrijving": 300}
+
+
+def _check_filled_and_short(text: dict[str, str], fail: Any) -> None:
+    for column in REQUIRED_COLUMNS:
+        if not text[column]:
+            fail(column, _l("Dit veld is leeg."))
+    for column, limit in LIMITS.items():
+        if len(text[column]) > limit:
+            fail(column, _l("Te lang: hooguit %(limit)s tekens.", limit=limit))
 
 
 def _result_part(values: dict[str, Any], text: dict[str, str], lookup: _Lookup, fail: Any) -> tuple[Any, ...]:
@@ -245,49 +256,41 @@ def _check_consistency(rows: list[ParsedRow], errors: list[RowError]) -> None:
     levels: dict[tuple[str, int], ParsedRow] = {}
     tariffs: dict[tuple[str, int, int | None, date | None], ParsedRow] = {}
     for row in rows:
-        first = results.setdefault(row.code, row)
-        for column, a, b in (
-            ("resultaat", row.name, first.name),
-            ("domein", row.domain_id, first.domain_id),
-            ("wet", row.law, first.law),
-            ("productcode", row.product_code, first.product_code),
-        ):
-            if a != b:
-                errors.append(
-                    RowError(
-                        row.row,
-                        column,
-                        _l("Wijkt af van regel %(row)s met dezelfde resultaatcode.", row=first.row),
-                    )
-                )
-        first_level = levels.setdefault((row.code, row.level), row)
-        if row.lot_id != first_level.lot_id:
-            errors.append(
-                RowError(
-                    row.row,
-                    "perceel",
-                    _l(
-                        "Een resultaat op een niveau hoort bij één perceel; regel %(row)s noemt een ander.",
-                        row=first_level.row,
-                    ),
-                )
-            )
-        if row.level_description != first_level.level_description:
-            errors.append(
-                RowError(
-                    row.row, "niveauomschrijving", _l("Wijkt af van regel %(row)s.", row=first_level.row)
-                )
-            )
-        key = (row.code, row.level, row.municipality_id, row.valid_from)
-        duplicate = tariffs.setdefault(key, row)
+        errors.extend(_same_result(row, results.setdefault(row.code, row)))
+        errors.extend(_same_level(row, levels.setdefault((row.code, row.level), row)))
+        duplicate = tariffs.setdefault((row.code, row.level, row.municipality_id, row.valid_from), row)
         if duplicate is not row:
-            errors.append(
-                RowError(
-                    row.row,
-                    "gemeente",
-                    _l(
-                        "Dubbele regel: zelfde resultaat, niveau, gemeente en datum als regel %(row)s.",
-                        row=duplicate.row,
-                    ),
-                )
+            message = _l(
+                "Dubbele regel: zelfde resultaat, niveau, gemeente en datum als regel %(row)s.",
+                row=duplicate.row,
             )
+            errors.append(RowError(row.row, "gemeente", message))
+
+
+def _same_result(row: ParsedRow, first: ParsedRow) -> list[RowError]:
+    """A result's name, domain, law and codes are the same on every row of its resultaatcode."""
+    pairs = (
+        ("resultaat", row.name, first.name),
+        ("domein", row.domain_id, first.domain_id),
+        ("wet", row.law, first.law),
+        ("productcode", row.product_code, first.product_code),
+        ("productcategorie", row.codes.product_category, first.codes.product_category),
+        ("eenheid", row.codes.unit, first.codes.unit),
+        ("frequentie", row.codes.frequency, first.codes.frequency),
+    )
+    message = _l("Wijkt af van regel %(row)s met dezelfde resultaatcode.", row=first.row)
+    return [RowError(row.row, column, message) for column, a, b in pairs if a != b]
+
+
+def _same_level(row: ParsedRow, first: ParsedRow) -> list[RowError]:
+    errors = []
+    if row.lot_id != first.lot_id:
+        message = _l(
+            "Een resultaat op een niveau hoort bij één perceel; regel %(row)s noemt een ander.", row=first.row
+        )
+        errors.append(RowError(row.row, "perceel", message))
+    if row.level_description != first.level_description:
+        errors.append(
+            RowError(row.row, "niveauomschrijving", _l("Wijkt af van regel %(row)s.", row=first.row))
+        )
+    return errors

@@ -205,11 +205,14 @@ def _subject(question: Question) -> str:
 
 
 def nota_pdf(tender: Tender, nota: Nota) -> bytes:
-    return pdf.render_pdf(
+    from portal.verification import registry
+
+    data = pdf.render_pdf(
         "pdf/nota.html",
         nota_context(tender, nota),
         metadata={"title": f"Nota van Inlichtingen {nota.number} – {tender.reference}"},
     )
+    return registry.record(data, "nota", nota.id)
 
 
 def follow(tender: Tender, organisation: Organisation, *, by: User | None) -> None:

@@ -233,6 +233,9 @@ def _copy_result(result: Result, lots: dict[int, Lot]) -> Result:
         law=result.law,
         description=result.description,
         product_code=result.product_code,
+        product_category=result.product_category,
+        unit=result.unit,
+        frequency=result.frequency,
     )
     for rl in result.levels:
         level = ResultLevel(

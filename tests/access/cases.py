@@ -46,6 +46,7 @@ class Case:
     owned: bool = False
     data: dict[str, Any] = field(default_factory=dict)
     note: str = ""
+    headers: Callable[[Any], dict[str, str]] | None = None  # e.g. an API token built from the World
 
     def expected(self, actor: str) -> str:
         if actor in self.allowed:

@@ -10,8 +10,8 @@ import io
 import os
 import stat
 import tarfile
-import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -31,6 +31,7 @@ from portal.models import (
 from portal.tenders import service as tenders
 from tests import factories
 from tests.bids.conftest import complete
+from tests.databases import throwaway_database
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -43,47 +44,35 @@ def source(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flask
     return app
 
 
-def _target_url(engine: str, tmp_path: Path) -> Iterator[str]:
-    if engine == "sqlite":
-        yield f"sqlite:///{tmp_path / 'restored.sqlite'}"
-        return
-    server_url = os.environ["TEST_DATABASE_URL"]
-    name = f"portal_restore_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
-
-
 @pytest.fixture
 def portals(tmp_path: Path) -> Iterator[Callable[[str], Flask]]:
     """Make a second portal: an empty database migrated to the head, an upload folder not yet made."""
-    made: list[tuple[Flask, Iterator[str]]] = []
+    made: list[Flask] = []
+    with ExitStack() as databases:
 
-    def make(engine: str) -> Flask:
-        urls = _target_url(engine, tmp_path)
+        def make(engine: str) -> Flask:
+            server_url = os.environ["TEST_DATABASE_URL"] if engine == "postgresql" else None
+            url = databases.enter_context(
+                throwaway_database("portal_restore", tmp_path / "restored.sqlite", server_url)
+            )
 
-        class Config(TestConfig):
-            SQLALCHEMY_DATABASE_URI = next(urls)
-            UPLOAD_DIR = str(tmp_path / f"restored-uploads-{engine}")
+            class Config(TestConfig):
+                SQLALCHEMY_DATABASE_URI = url
+                UPLOAD_DIR = str(tmp_path / f"restored-uploads-{engine}")
 
-        application = create_app(Config)
-        made.append((application, urls))
-        with application.app_context():
-            from flask_migrate import upgrade
+            application = create_app(Config)
+            made.append(application)
+            with application.app_context():
+                from flask_migrate import upgrade
 
-            upgrade()
-        return application
+                upgrade()
+            return application
 
-    yield make
-    for application, urls in made:
-        with application.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        next(urls, None)
+        yield make
+        for application in made:
+            with application.app_context():
+                db.session.remove()
+                db.engine.dispose()
 
 
 @pytest.fixture(params=ENGINES)

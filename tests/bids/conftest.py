@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portal import clock
-from portal.bids import service
+from portal.bids import service, versioned
 from portal.models import AnswerType, Procedure, Role
 from tests import factories
 
@@ -59,10 +59,10 @@ def complete(bid, user, now=None):
     tender = bid.tender
     service.save_choice(bid, all_pairs(tender), version=bid.choice_version, user=user, now=now)
     for requirement in tender.requirements:
-        service.save_requirement_answer(
-            bid, requirement, service.RequirementInput(True, "", None), version=0, user=user, now=now
+        versioned.save_requirement_answer(
+            bid, requirement, versioned.RequirementInput(True, "", None), version=0, user=user, now=now
         )
     for criterion in tender.criteria:
-        service.save_criterion_answer(bid, criterion, "Wij luisteren eerst.", version=0, user=user, now=now)
+        versioned.save_criterion_answer(bid, criterion, "Wij luisteren eerst.", version=0, user=user, now=now)
     db.session.commit()
     return bid

@@ -43,13 +43,13 @@ def test_content_of_a_schema_this_portal_does_not_know_is_refused_not_guessed(bi
         SubmittedContent.from_json({**submission.content, "schema": SCHEMA + 1})
 
 
-def test_the_old_factory_shape_is_no_longer_read():
+def test_the_old_factory_shape_without_a_schema_is_refused_not_read_as_schema_1():
     old = {
         "lines": [{"lot_id": 1, "result_level_id": 2, "municipality_id": 3}],
         "requirements": [],
         "criteria": [],
     }
-    with pytest.raises(KeyError):
+    with pytest.raises(UnknownContentSchema):
         SubmittedContent.from_json(old)
 
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 
-from portal.bids import queries
-from portal.bids.routes import _pair_labels
+from portal.bids import matrix_page
 from portal.tenders.routes_matrix import _level_choices
 from tests.bids.conftest import all_pairs
 
 
 def _labels(tender):
-    result_levels, municipalities, _lots = queries.labels(tender)
-    pairs = all_pairs(tender)
-    return _pair_labels(pairs, result_levels, municipalities) + [label for _, label in _level_choices(tender)]
+    (pairs,) = matrix_page.pair_labels(tender, all_pairs(tender))
+    return pairs + [label for _, label in _level_choices(tender)]
 
 
 def test_matrix_labels_follow_the_language(app, tender):

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from portal import clock
 from portal.bids import evidence as bid_evidence
-from portal.bids import service
+from portal.bids import service, versioned
 from portal.extensions import db
 from portal.models import (
     AuditEvent,
@@ -86,10 +86,10 @@ def test_tampered_choice_ids_are_refused_and_nothing_is_lost(client, auth, no_cs
 
 def test_stale_edit_shows_who_changed_it_and_both_versions(client, auth, no_csrf, bid, provider, colleague):
     requirement = bid.tender.requirements[0]
-    service.save_requirement_answer(
+    versioned.save_requirement_answer(
         bid,
         requirement,
-        service.RequirementInput(True, "tekst van de eerste", None),
+        versioned.RequirementInput(True, "tekst van de eerste", None),
         version=0,
         user=provider,
         now=clock.now(),
@@ -356,7 +356,7 @@ def test_autosave_answers_json_with_the_new_version_and_refuses_a_stale_one(
 
 def test_colleagues_see_who_saved_an_answer_last(client, auth, bid, provider, colleague):
     criterion = bid.tender.criteria[0]
-    service.save_criterion_answer(bid, criterion, "een", version=0, user=provider, now=clock.now())
+    versioned.save_criterion_answer(bid, criterion, "een", version=0, user=provider, now=clock.now())
     service.save_choice(bid, set(), version=0, user=provider, now=clock.now())
     db.session.commit()
     auth.login(colleague)
@@ -379,7 +379,7 @@ def test_after_a_stale_edit_the_form_keeps_my_text_and_a_second_save_replaces_kn
     client, auth, no_csrf, bid, provider, colleague
 ):
     criterion = bid.tender.criteria[0]
-    service.save_criterion_answer(
+    versioned.save_criterion_answer(
         bid, criterion, "versie van de eerste", version=0, user=provider, now=clock.now()
     )
     db.session.commit()

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from portal import clock
 from portal.bids import evidence as bid_evidence
-from portal.bids import queries, rules, service
+from portal.bids import queries, rules, service, versioned
 from portal.extensions import db
 from portal.models import AuditEvent, BidLine, BidStatus, BidSubmission, RequirementAnswer, Role
 from tests import factories
@@ -39,7 +39,7 @@ def test_choice_is_saved_and_resumed_by_a_colleague(bid, provider, colleague):
 def test_stale_choice_is_refused_and_the_stored_choice_is_kept(bid, provider, colleague):
     pairs = sorted(all_pairs(bid.tender))
     service.save_choice(bid, set(pairs[:2]), version=0, user=provider, now=clock.now())
-    with pytest.raises(service.StaleEdit) as stale:
+    with pytest.raises(rules.StaleEdit) as stale:
         service.save_choice(bid, set(pairs[2:]), version=0, user=colleague, now=clock.now())
     assert stale.value.changed_by == provider.name
     assert stale.value.theirs == set(pairs[:2])
@@ -49,19 +49,19 @@ def test_stale_choice_is_refused_and_the_stored_choice_is_kept(bid, provider, co
 
 def test_stale_requirement_answer_is_refused_with_both_versions(bid, tender, provider, colleague):
     requirement = tender.requirements[0]
-    service.save_requirement_answer(
+    versioned.save_requirement_answer(
         bid,
         requirement,
-        service.RequirementInput(True, "mijn tekst", None),
+        versioned.RequirementInput(True, "mijn tekst", None),
         version=0,
         user=provider,
         now=clock.now(),
     )
-    with pytest.raises(service.StaleEdit) as stale:
-        service.save_requirement_answer(
+    with pytest.raises(rules.StaleEdit) as stale:
+        versioned.save_requirement_answer(
             bid,
             requirement,
-            service.RequirementInput(False, "tekst collega", None),
+            versioned.RequirementInput(False, "tekst collega", None),
             version=0,
             user=colleague,
             now=clock.now(),
@@ -75,10 +75,10 @@ def test_stale_requirement_answer_is_refused_with_both_versions(bid, tender, pro
 
 def test_stale_criterion_answer_is_refused(bid, tender, provider, colleague):
     criterion = tender.criteria[0]
-    service.save_criterion_answer(bid, criterion, "een", version=0, user=provider, now=clock.now())
-    service.save_criterion_answer(bid, criterion, "twee", version=1, user=provider, now=clock.now())
-    with pytest.raises(service.StaleEdit):
-        service.save_criterion_answer(bid, criterion, "drie", version=1, user=colleague, now=clock.now())
+    versioned.save_criterion_answer(bid, criterion, "een", version=0, user=provider, now=clock.now())
+    versioned.save_criterion_answer(bid, criterion, "twee", version=1, user=provider, now=clock.now())
+    with pytest.raises(rules.StaleEdit):
+        versioned.save_criterion_answer(bid, criterion, "drie", version=1, user=colleague, now=clock.now())
 
 
 def test_level_outside_any_perceel_is_refused_and_nothing_is_saved(bid, tender, provider):
@@ -114,15 +114,20 @@ def test_result_level_of_another_tender_is_refused(bid, provider):
 
 def test_requirement_of_another_tender_is_refused(bid, provider):
     foreign = factories.RequirementFactory()
-    with pytest.raises(service.NotOfThisBid):
-        service.save_requirement_answer(
-            bid, foreign, service.RequirementInput(True, "", None), version=0, user=provider, now=clock.now()
+    with pytest.raises(rules.NotOfThisBid):
+        versioned.save_requirement_answer(
+            bid,
+            foreign,
+            versioned.RequirementInput(True, "", None),
+            version=0,
+            user=provider,
+            now=clock.now(),
         )
 
 
 def test_word_limit_is_enforced(bid, tender, provider):
     with pytest.raises(rules.WordLimitExceeded):
-        service.save_criterion_answer(
+        versioned.save_criterion_answer(
             bid, tender.criteria[0], "woord " * 11, version=0, user=provider, now=clock.now()
         )
 
@@ -140,7 +145,7 @@ def test_evidence_is_attached_and_reused_but_not_across_organisations(bid, tende
     assert [e.id for e in answer.evidence] == [evidence.id]
     other_user = factories.user_with_role(Role.PROVIDER_ADMIN)
     other_bid = service.start_bid(tender, other_user.organisation, other_user, now=clock.now())
-    with pytest.raises(service.NotOfThisBid):
+    with pytest.raises(rules.NotOfThisBid):
         bid_evidence.reuse(other_bid, requirement, evidence.id, user=other_user, now=clock.now())
 
 
@@ -187,10 +192,10 @@ def test_double_submit_with_the_same_key_or_another_yields_one_submission(bid, p
 def test_a_submitted_bid_cannot_be_changed(bid, tender, provider):
     complete(bid, provider)
     service.submit(bid, user=provider, idempotency_key="a" * 32, now=clock.now())
-    with pytest.raises(service.BidLocked):
+    with pytest.raises(rules.BidLocked):
         service.save_choice(bid, set(), version=bid.choice_version, user=provider, now=clock.now())
-    with pytest.raises(service.BidLocked):
-        service.save_criterion_answer(
+    with pytest.raises(rules.BidLocked):
+        versioned.save_criterion_answer(
             bid, tender.criteria[0], "anders", version=1, user=provider, now=clock.now()
         )
     assert len(bid.lines) == 8
@@ -242,7 +247,7 @@ def test_open_house_bid_is_extended_in_a_later_admission_window(bid, tender, pro
     )
     tender.windows.append(later)
     db.session.commit()
-    with pytest.raises(service.BidLocked):  # same window: immutable
+    with pytest.raises(rules.BidLocked):  # same window: immutable
         service.save_choice(bid, set(), version=bid.choice_version, user=provider, now=clock.now())
     in_later = later.opens_at + timedelta(hours=1)
     pairs = all_pairs(tender)
@@ -265,7 +270,7 @@ def test_an_old_form_of_a_withdrawn_version_does_not_count_as_a_new_submission(b
     complete(bid, provider)
     service.submit(bid, user=provider, idempotency_key="a" * 32, now=clock.now())
     service.withdraw(bid, user=provider, now=clock.now())
-    with pytest.raises(service.NotOfThisBid):
+    with pytest.raises(rules.NotOfThisBid):
         service.submit(bid, user=provider, idempotency_key="a" * 32, now=clock.now())
     assert bid.status is BidStatus.WITHDRAWN
 

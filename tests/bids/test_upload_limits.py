@@ -86,7 +86,7 @@ def test_over_http_the_limit_is_a_clear_refusal_not_an_error(
 def test_two_colleagues_uploading_at_once_cannot_pass_the_hourly_limit_together(app, monkeypatch):
     import threading
 
-    from portal.bids import service
+    from portal.bids import service, versioned
     from portal.extensions import db
     from portal.models import Bid, EvidenceFile, User
 
@@ -107,7 +107,7 @@ def test_two_colleagues_uploading_at_once_cannot_pass_the_hourly_limit_together(
         with app.app_context():
             try:
                 user, bid = db.session.get(User, user_id), db.session.get(Bid, bid_id)
-                requirement = service.requirement_of(bid, requirement_id)
+                requirement = versioned.requirement_of(bid, requirement_id)
                 barrier.wait(timeout=10)
                 bid_evidence.attach(bid, requirement, _pdf(1), "vog.pdf", user=user, now=clock.now())
                 db.session.commit()

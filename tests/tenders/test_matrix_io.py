@@ -176,7 +176,7 @@ def test_ten_thousand_rows_import_in_bulk(capsys):
                         f"X{r:03d}",
                         f"Resultaat {r}",
                         "Wmo",
-                        f"P{r:03d}",
+                        f"02{r:03d}",
                         level,
                         f"Niveau {level}",
                         "Perceel 1",

@@ -1,0 +1,13 @@
+"""The API's objects in the authorization matrix: a system token to revoke."""
+
+from __future__ import annotations
+
+from portal import clock
+from portal.api import tokens
+from portal.extensions import db
+
+
+def extend(world) -> None:  # type: ignore[no-untyped-def]
+    row, _token = tokens.create("Declaratiesysteem", by=world.users["admin"], now=clock.now())
+    db.session.commit()
+    world.extra["api_token"] = row
