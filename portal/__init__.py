@@ -90,6 +90,9 @@ def register_blueprints(app: Flask) -> None:
     from portal.monitoring import bp as monitoring_bp
 
     app.register_blueprint(monitoring_bp)
+    from portal.help import bp as help_bp
+
+    app.register_blueprint(help_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

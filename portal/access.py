@@ -24,7 +24,7 @@ Policy = Callable[[Any, Any], bool]
 
 POLICIES: dict[str, Policy] = {}
 # Actions without log-in (the public tender pages need no action at all; open data names its own).
-PUBLIC_ACTIONS = frozenset({"opendata.read", "verification.check", "api.read"})
+PUBLIC_ACTIONS = frozenset({"opendata.read", "verification.check", "api.read", "help.read"})
 
 
 class HiddenObject(Exception):

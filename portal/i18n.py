@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
@@ -19,8 +19,8 @@ def select_locale() -> str:
     supported = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    chosen = session.get("locale")
-    if chosen in supported:
+    chosen: str | None = session.get("locale")
+    if chosen is not None and chosen in supported:
         return chosen
     if getattr(current_user, "is_authenticated", False) and current_user.locale in supported:
         return current_user.locale
@@ -45,6 +45,20 @@ def decimal2(value: Decimal | None) -> str:
     return _decimal2(value, current_locale())
 
 
+def number(value: Decimal | int | float | None, places: int = 0) -> str:
+    """A number in the reader's locale with at most `places` decimals (1.234,5 in Dutch); – for none."""
+    if value is None:
+        return "–"
+    return _number(Decimal(str(value)), places, current_locale())
+
+
+def percent(value: Decimal | int | None) -> str:
+    """A weight or share given in percentage points (40 or 12.5): "40%", "12,5%" in Dutch; – for none."""
+    if value is None:
+        return "–"
+    return _percent(Decimal(str(value)), current_locale())
+
+
 def current_locale() -> str:
     """The reader's locale as a string, looked up once per request (a table asks for it per cell)."""
     if not has_request_context():
@@ -66,6 +80,16 @@ def _decimal2(value: Decimal, locale: str) -> str:
     return format_decimal(value, format="0.00", locale=locale)
 
 
+@lru_cache(maxsize=4096)
+def _number(value: Decimal, places: int, locale: str) -> str:
+    return format_decimal(value, format="#,##0" + ("." + "#" * places if places else ""), locale=locale)
+
+
+@lru_cache(maxsize=1024)
+def _percent(value: Decimal, locale: str) -> str:
+    return format_percent(value / 100, format="#,##0.##%", locale=locale)
+
+
 def local_datetime(value: datetime | None, fmt: str = "d MMMM yyyy 'om' HH:mm") -> str:
     if value is None:
         return ""
@@ -74,9 +98,12 @@ def local_datetime(value: datetime | None, fmt: str = "d MMMM yyyy 'om' HH:mm") 
     return format_datetime(to_local(value).replace(tzinfo=None), fmt, rebase=False)
 
 
-def local_date(value: date | datetime | None, fmt: str = "d MMMM yyyy") -> str:
-    if value is None:
+def local_date(value: date | datetime | str | None, fmt: str = "d MMMM yyyy") -> str:
+    """A date in words in the reader's locale; also an ISO string, as frozen contents store dates."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     if isinstance(value, datetime):
         value = to_local(value).date()
     return _date(value, fmt, current_locale())
@@ -91,6 +118,10 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["decimal2"] = decimal2
+    app.jinja_env.globals["reader_locale"] = current_locale  # for macros, which are imported without context
     app.jinja_env.add_extension("jinja2.ext.i18n")
 
     @app.context_processor

@@ -43,7 +43,10 @@ def start(user: User) -> None:
     """Called right after the password was checked: a fresh session for a fresh log-in."""
     from flask_login import login_user
 
-    session.clear()  # a new session at log-in: nothing of the anonymous session survives
+    language = session.get("locale")  # the language chosen before logging in is kept
+    session.clear()  # a new session at log-in: nothing else of the anonymous session survives
+    if language:
+        session["locale"] = language
     login_user(user)
     now = clock.now().timestamp()
     session[SESSION_STARTED] = now
