@@ -157,14 +157,16 @@ class RequirementFilterForm(FlaskForm):
     uitkomst = SelectField(_l("Beoordeling"), validators=[Optional()], validate_choice=False)
     perceel = SelectField(_l("Perceel"), validators=[Optional()], validate_choice=False)
     antwoord = SelectField(_l("Antwoord"), validators=[Optional()], validate_choice=False)
-    q = StringField(_l("Zoek op naam, KvK-nummer of toelichting"), validators=[Optional(), Length(max=100)])
+    q = StringField(
+        _l("Zoek op naam, KvK-nummer of toelichting"), validators=[SingleLine(), Optional(), Length(max=100)]
+    )
 
 
 class BulkCheckForm(FlaskForm):
     """ "Met" for the ticked bids, or (`bereik=alle`) for every bid the filter shows."""
 
     inschrijving = SelectMultipleField(coerce=record_id, validators=[Optional()], validate_choice=False)
-    bereik = StringField(validators=[Optional(), Length(max=10)])
+    bereik = StringField(validators=[SingleLine(), Optional(), Length(max=10)])
 
 
 def decision_form(decision: Decision) -> DecisionForm:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask_babel import force_locale
 
 from portal.bids import matrix_page
-from portal.tenders.routes_matrix import _level_choices
+from portal.tenders.routes_matrix import _level_options
 from tests.bids.conftest import all_pairs
 
 
 def _labels(tender):
     (pairs,) = matrix_page.pair_labels(tender, all_pairs(tender))
-    return pairs + [label for _, label in _level_choices(tender)]
+    return pairs + [str(choice.label) for choice in _level_options(tender)]
 
 
 def test_matrix_labels_follow_the_language(app, tender):
