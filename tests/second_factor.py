@@ -8,7 +8,9 @@ factor the same way the code page does.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pyotp
 
@@ -66,16 +68,16 @@ def browser_factor(page, email: str) -> None:  # type: ignore[no-untyped-def]  #
     types it into the app) or type the code of the factor set up earlier; providers pass straight on."""
     from playwright.sync_api import expect
 
-    heading = page.locator("main h1")
-    expect(heading).not_to_have_text("Inloggen")
+    expect(page).not_to_have_url(re.compile(r"/inloggen(\?|$)"))  # the password was taken
+    path = urlsplit(page.url).path
     now = totp.step_at(datetime.now(UTC))
-    if heading.inner_text() == "Tweede factor instellen":
+    if path.endswith("/account/tweede-factor"):  # set up: in Dutch or English, the same page
         secret, step = page.locator("main code").inner_text().replace(" ", ""), now
-    elif heading.inner_text() == "Code uit uw app":
+    elif path.endswith("/inloggen/code"):
         secret, last = _BROWSER_FACTORS[email]
         step = max(now, last + 1)
     else:
         return
-    page.get_by_label("Code").fill(code_for(secret, step))
+    page.locator("main input[name=code]").fill(code_for(secret, step))
     page.locator("main button[type=submit]").click()
     _BROWSER_FACTORS[email] = (secret, step)

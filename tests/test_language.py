@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from flask import render_template_string
 
-from tests import factories
+from portal.models import Role
+from tests import factories, second_factor
 
 
 def test_the_language_chosen_before_logging_in_is_kept_after_it(client, no_csrf) -> None:
@@ -42,3 +43,16 @@ def test_dutch_readers_get_no_such_note(app) -> None:
 
         refresh()
         assert render_template_string(NOTE).strip() == ""
+
+
+def test_the_language_chosen_before_logging_in_survives_the_second_factor(client, no_csrf) -> None:
+    buyer = factories.UserFactory(roles=[Role.BUYER])
+    secret = second_factor.enrol(buyer)
+    client.post("/taal", data={"language": "en", "next": "/inloggen"})
+    password = client.post("/inloggen", data={"email": buyer.email, "password": factories.PASSWORD})
+    assert password.headers["Location"].endswith("/inloggen/code")
+    assert '<html lang="en"' in client.get("/inloggen/code").get_data(as_text=True)
+    code = second_factor.next_code(buyer)
+    assert secret
+    assert client.post("/inloggen/code", data={"code": code}).status_code == 302
+    assert '<html lang="en"' in client.get("/account").get_data(as_text=True)

@@ -50,7 +50,10 @@ def continue_login(user: User, next_url: str | None) -> Response:
 
 
 def _begin_pending(user: User, next_url: str | None) -> None:
-    session.clear()  # nothing of the anonymous session survives, as at a full log-in
+    language = session.get("locale")  # the language chosen before logging in is kept (sessions.start)
+    session.clear()  # nothing else of the anonymous session survives, as at a full log-in
+    if language:
+        session["locale"] = language
     session[PENDING_USER] = user.session_token
     session[PENDING_AT] = clock.now().timestamp()
     session[PENDING_NEXT] = next_url or ""

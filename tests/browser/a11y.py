@@ -12,6 +12,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from tests import second_factor
+
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 EXPECTED_4XX = re.compile(r"Failed to load resource: the server responded with a status of 4\d\d")
@@ -56,6 +58,8 @@ def log_in(page: Any, base: str, email: str, password: str) -> None:
     page.locator("input[name=email]").fill(email)
     page.locator("input[name=password]").fill(password)
     page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
+    second_factor.browser_factor(page, email)  # staff log in with a second factor
     page.wait_for_load_state()
 
 
