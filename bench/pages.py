@@ -64,6 +64,7 @@ def heavy_pages(database_url: str, users: int = 20) -> list[Page]:
         ("assessor scoring page", [f"/beoordeling/inschrijving/{s}" for s in ids["submissions"]], [ids["assessor"]], False),
         ("contract register", ["/overeenkomsten/register"], [ids["contract_manager"]], False),
         ("tender result page", [f"/beoordeling/beheer/{ids['tender']}/resultaten"], [ids["buyer"]], False),
+        ("coverage figures", ["/cijfers"], [ids["buyer"]], False),
     ]  # fmt: skip
     return [Page(name, urls, _login_as(emails), tuple(emails), own) for name, urls, emails, own in rows]
 

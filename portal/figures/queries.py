@@ -9,9 +9,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from portal.bids.content import SubmittedContent
 from portal.extensions import db
-from portal.figures.rules import Cell, Offer
+from portal.figures.rules import Cell, Line, Offer
 from portal.models import (
     AdmissionWindow,
     Agreement,
@@ -80,7 +79,7 @@ def contracted_offers() -> list[Offer]:
         .scalar_subquery()
     )
     rows = db.session.execute(
-        sa.select(Agreement.organisation_id, Agreement.tender_id, AgreementVersion.content)
+        sa.select(Agreement.organisation_id, Agreement.tender_id, AgreementVersion.content["lots"])
         .join(AgreementVersion, AgreementVersion.id == latest)
         .where(Agreement.status.in_(COUNTED_AGREEMENTS))
     ).all()
@@ -89,14 +88,24 @@ def contracted_offers() -> list[Offer]:
     }
     result_ids = _result_ids()
     return [
-        Offer(
-            org_id,
+        Offer(org_id, tuple(_contract_lines(lots, municipality_of, result_ids, tender_id)), contracted=True)
+        for org_id, tender_id, lots in rows
+    ]
+
+
+def _contract_lines(
+    lots: list[dict[str, Any]],
+    municipality_of: dict[str, int],
+    result_ids: dict[tuple[int, str], int],
+    tender_id: int,
+) -> list[Line]:
+    """The cells of a contract's frozen lots: each line in every municipality it has a tariff for."""
+    return [
+        (
             Cell(municipality_of[cbs], line["result_code"], line["level"]),
             result_ids.get((tender_id, line["result_code"]), 0),
-            contracted=True,
         )
-        for org_id, tender_id, content in rows
-        for lot in content["lots"]
+        for lot in lots
         for line in lot["lines"]
         for cbs in line["tariffs"]
         if cbs in municipality_of
@@ -140,22 +149,29 @@ def admitted_offers() -> list[Offer]:
     contents: dict[int, Any] = {
         s_id: content
         for s_id, content in db.session.execute(
-            sa.select(BidSubmission.id, BidSubmission.content).where(BidSubmission.id.in_(lots))
+            sa.select(BidSubmission.id, BidSubmission.content["choice"]).where(BidSubmission.id.in_(lots))
         )
     }
     facts = {row[1]: (row[0], row[3], row[4], row[5]) for row in rows}
     return [
         Offer(
             facts[submission_id][0],
-            Cell(line.municipality_id, line.result_code, line.level),
-            line.result_id,
+            tuple(
+                (cell, result_id)
+                for lot_id, result_id, cell in map(_choice_line, contents[submission_id])
+                if lot_id in lot_ids
+            ),
             False,
             *facts[submission_id][1:],
         )
         for submission_id, lot_ids in lots.items()
-        for line in SubmittedContent.from_json(contents[submission_id]).choice
-        if line.lot_id in lot_ids
     ]
+
+
+def _choice_line(line: dict[str, Any]) -> tuple[int, int, Cell]:
+    """Perceel, result and cell of one line of a submission's frozen choice (portal.bids.content's shape)."""
+    cell = Cell(line["municipality"]["id"], line["result"]["code"], line["result_level"]["level"])
+    return line["lot"]["id"], line["result"]["id"], cell
 
 
 def municipalities() -> list[tuple[int, str]]:

@@ -3,7 +3,7 @@
 A provider counts for a cell (municipality × result code × level) when it holds a signed or active
 contract for it, or, while an open-house tender runs, an approved ADMITTED decision whose bid content
 is no longer sealed (portal.bids.rules.content_visible). A provider under a cliëntenstop for the
-(organisation, municipality, result) does not count.
+(organisation, municipality, result) does not count there.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from portal.bids.rules import content_visible
 from portal.models import Procedure
@@ -19,20 +20,21 @@ from portal.models import Procedure
 SMALL_NUMBER = 5  # counts under this are shown as "< 5" to the council and the public
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     municipality_id: int
     result_code: str
     level: int
 
 
+Line = tuple[Cell, int]  # a cell and the id of the tender's result it belongs to (for the cliëntenstop)
+
+
 @dataclass(frozen=True)
 class Offer:
-    """One provider able to deliver a cell: from a contract, or from an admitted open-house bid."""
+    """What one provider can deliver by one contract, or by one admitted open-house bid: its lines."""
 
     organisation_id: int
-    cell: Cell
-    result_id: int
+    lines: tuple[Line, ...]
     contracted: bool
     procedure: Procedure = Procedure.OPEN_HOUSE
     submission_deadline: datetime | None = None
@@ -49,10 +51,8 @@ class Coverage:
         return self.contracted + self.admitted == 0
 
 
-def counts(offer: Offer, stopped: set[tuple[int, int, int]], *, now: datetime) -> bool:
-    """Whether an offer counts: not under a cliëntenstop, and a bid only once its content is unsealed."""
-    if (offer.organisation_id, offer.cell.municipality_id, offer.result_id) in stopped:
-        return False
+def counts(offer: Offer, *, now: datetime) -> bool:
+    """Whether an offer counts: a contract always, a bid only once its content is no longer sealed."""
     if offer.contracted:
         return True
     tender = SimpleNamespace(procedure=offer.procedure, submission_deadline=offer.submission_deadline)
@@ -67,9 +67,11 @@ def coverage(
     contracted: dict[Cell, set[int]] = {}
     admitted: dict[Cell, set[int]] = {}
     for offer in offers:
-        if counts(offer, stopped, now=now):
+        if counts(offer, now=now):
             target = contracted if offer.contracted else admitted
-            target.setdefault(offer.cell, set()).add(offer.organisation_id)
+            for cell, result_id in offer.lines:
+                if (offer.organisation_id, cell.municipality_id, result_id) not in stopped:
+                    target.setdefault(cell, set()).add(offer.organisation_id)
     result = {}
     for cell in cells:
         signed = contracted.get(cell, set())

@@ -14,18 +14,17 @@ CLOSED = NOW - timedelta(days=1)
 OPEN = NOW + timedelta(days=1)
 
 OFFERS = [
-    Offer(10, Cell(M1, "R1", 4), R1, contracted=True),
-    Offer(10, Cell(M1, "R1", 4), R1, contracted=False, window_closes_at=CLOSED),  # already contracted
-    Offer(11, Cell(M1, "R1", 4), R1, contracted=True),  # under a cliëntenstop in M1
-    Offer(11, Cell(M2, "R1", 5), R1, contracted=True),  # no stop in M2
-    Offer(12, Cell(M1, "R1", 5), R1, contracted=False, window_closes_at=CLOSED),
-    Offer(12, Cell(M1, "R1", 5), R1, contracted=False, window_closes_at=CLOSED),  # counted once
-    Offer(13, Cell(M2, "R1", 4), R1, contracted=False, window_closes_at=OPEN),  # still sealed
-    Offer(14, Cell(M2, "R1", 4), R1, contracted=False, window_closes_at=None),  # no window: sealed
+    Offer(10, ((Cell(M1, "R1", 4), R1),), contracted=True),
+    Offer(10, ((Cell(M1, "R1", 4), R1),), contracted=False, window_closes_at=CLOSED),  # already contracted
+    Offer(11, ((Cell(M1, "R1", 4), R1),), contracted=True),  # under a cliëntenstop in M1
+    Offer(11, ((Cell(M2, "R1", 5), R1),), contracted=True),  # no stop in M2
+    Offer(12, ((Cell(M1, "R1", 5), R1),), contracted=False, window_closes_at=CLOSED),
+    Offer(12, ((Cell(M1, "R1", 5), R1),), contracted=False, window_closes_at=CLOSED),  # counted once
+    Offer(13, ((Cell(M2, "R1", 4), R1),), contracted=False, window_closes_at=OPEN),  # still sealed
+    Offer(14, ((Cell(M2, "R1", 4), R1),), contracted=False, window_closes_at=None),  # no window: sealed
     Offer(
         15,
-        Cell(M2, "R1", 5),
-        R1,
+        ((Cell(M2, "R1", 5), R1),),
         contracted=False,
         procedure=Procedure.COMPETITIVE,
         submission_deadline=CLOSED,
