@@ -71,6 +71,7 @@ def heavy_pages(database_url: str, users: int = 20) -> list[Page]:
         ("consensus per criterion", [f"/beoordeling/beheer/{ids['tender']}/consensus?criterium={ids['criterion']}&alleen=open"], [ids["buyer"]], False),
         ("decisions", [f"/beoordeling/beheer/{ids['tender']}/besluiten?status=goedgekeurd"], [ids["buyer"]], False),
         ("monitoring list", ["/monitoring/", "/monitoring/?only_open=y&pagina=2"], [ids["contract_manager"]], False),
+        ("coverage figures", ["/cijfers"], [ids["buyer"]], False),
     ]  # fmt: skip
     return [Page(name, urls, _login_as(emails), tuple(emails), own) for name, urls, emails, own in rows]
 

@@ -139,6 +139,8 @@ _register_role_policies(
         "audit.view": (Role.ADMIN,),
         "admin.manage_mail": (Role.ADMIN,),  # the outbox: failed and retried e-mails, "retry now"
         "dashboard.view": (Role.VIEWER, Role.BUYER, Role.CONTRACT_MANAGER, Role.ADMIN),
+        # exact counts on the figures; the council viewer sees counts under 5 as "< 5"
+        "dashboard.exact_counts": (Role.BUYER, Role.CONTRACT_MANAGER, Role.ADMIN),
     }
 )
 
