@@ -6,10 +6,10 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal import access, clock
-from portal.accounts import bp, colleagues, queries
+from portal.accounts import bp, colleagues, queries, switching
 from portal.accounts.forms import ButtonForm, InviteForm, text
 from portal.accounts.rules import ActionRefused, FieldRefused
-from portal.models import AccessRequest, Organisation, User
+from portal.models import AccessRequest, Organisation
 from portal.web import Page, current_user, show_refusal
 
 
@@ -65,18 +65,14 @@ def invite_colleague() -> Page:
 
 
 def _colleague_active(user_id: int, active: bool) -> Page:
-    colleague = access.get_or_404(User, user_id, "organisation.manage_colleague")
-    if not ButtonForm().validate_on_submit():
-        return _page(status=422)
-    try:
-        colleagues.set_colleague_active(current_user(), colleague, active)
-    except ActionRefused as refusal:
-        return _page(error=refusal.message, status=422)
-    if active:
-        flash(_("%(name)s kan weer inloggen.", name=colleague.name), "success")
-    else:
-        flash(_("Het account van %(name)s staat uit.", name=colleague.name), "success")
-    return redirect(url_for("accounts.colleagues"))
+    return switching.switch_account(
+        user_id,
+        active,
+        policy="organisation.manage_colleague",
+        change=colleagues.set_colleague_active,
+        page=_page,
+        done=url_for("accounts.colleagues"),
+    )
 
 
 @bp.post("/organisatie/collegas/<int:user_id>/deactiveren")

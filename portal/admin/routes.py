@@ -6,9 +6,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import access, clock
-from portal.accounts import second_factor
+from portal.accounts import second_factor, switching
 from portal.accounts.forms import ButtonForm
-from portal.accounts.rules import ActionRefused, FieldRefused
+from portal.accounts.rules import FieldRefused
 from portal.admin import bp, queries, service
 from portal.admin.forms import AuditFilterForm, RolesForm, StaffUserForm, UserFilterForm, role_choices
 from portal.fields import filter_value, record_id
@@ -97,18 +97,14 @@ def edit_user(user_id: int) -> Page:
 
 
 def _user_active(user_id: int, active: bool) -> Page:
-    user = access.get_or_404(User, user_id, "admin.manage_users")
-    if not ButtonForm().validate_on_submit():
-        return _users_page(status=422)
-    try:
-        service.set_user_active(current_user(), user, active)
-    except ActionRefused as refusal:
-        return _users_page(error=refusal.message, status=422)
-    if active:
-        flash(_("%(name)s kan weer inloggen.", name=user.name), "success")
-    else:
-        flash(_("Het account van %(name)s staat uit.", name=user.name), "success")
-    return redirect(url_for("admin.users"))
+    return switching.switch_account(
+        user_id,
+        active,
+        policy="admin.manage_users",
+        change=service.set_user_active,
+        page=_users_page,
+        done=url_for("admin.users"),
+    )
 
 
 @bp.post("/gebruikers/<int:user_id>/deactiveren")
