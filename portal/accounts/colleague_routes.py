@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
@@ -64,25 +66,23 @@ def invite_colleague() -> Page:
     return redirect(url_for("accounts.colleagues"))
 
 
-def _colleague_active(user_id: int, active: bool) -> Page:
-    return switching.switch_account(
-        user_id,
-        active,
-        policy="organisation.manage_colleague",
-        change=colleagues.set_colleague_active,
-        page=_page,
-        done=url_for("accounts.colleagues"),
-    )
+_switch_colleague = partial(
+    switching.switch_account,
+    "organisation.manage_colleague",
+    colleagues.set_colleague_active,
+    _page,
+    "accounts.colleagues",
+)
 
 
 @bp.post("/organisatie/collegas/<int:user_id>/deactiveren")
 def deactivate_colleague(user_id: int) -> Page:
-    return _colleague_active(user_id, False)
+    return _switch_colleague(user_id, False)
 
 
 @bp.post("/organisatie/collegas/<int:user_id>/activeren")
 def reactivate_colleague(user_id: int) -> Page:
-    return _colleague_active(user_id, True)
+    return _switch_colleague(user_id, True)
 
 
 def _handle_access_request(request_id: int, grant: bool) -> Page:

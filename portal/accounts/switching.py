@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import flash, redirect
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
 from portal import access
@@ -15,16 +15,15 @@ from portal.web import Page, current_user
 
 
 def switch_account(
-    user_id: int,
-    active: bool,
-    *,
     policy: str,
     change: Callable[[User, User, bool], None],
     page: Callable[..., Page],
-    done: str,
+    done_endpoint: str,
+    user_id: int,
+    active: bool,
 ) -> Page:
-    """Check the policy and the button, let `change` switch the account, then flash and go to `done`;
-    a refusal shows on `page` (called with error= and status=)."""
+    """Check the policy and the button, let `change` switch the account, then flash and go to the page
+    `done_endpoint`; a refusal shows on `page` (called with error= and status=)."""
     user = access.get_or_404(User, user_id, policy)
     if not ButtonForm().validate_on_submit():
         return page(status=422)
@@ -36,4 +35,4 @@ def switch_account(
         flash(_("%(name)s kan weer inloggen.", name=user.name), "success")
     else:
         flash(_("Het account van %(name)s staat uit.", name=user.name), "success")
-    return redirect(done)
+    return redirect(url_for(done_endpoint))

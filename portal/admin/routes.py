@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -96,27 +98,21 @@ def edit_user(user_id: int) -> Page:
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
-def _user_active(user_id: int, active: bool) -> Page:
-    return switching.switch_account(
-        user_id,
-        active,
-        policy="admin.manage_users",
-        change=service.set_user_active,
-        page=_users_page,
-        done=url_for("admin.users"),
-    )
+_switch_user = partial(
+    switching.switch_account, "admin.manage_users", service.set_user_active, _users_page, "admin.users"
+)
 
 
 @bp.post("/gebruikers/<int:user_id>/deactiveren")
 @access.guard("admin.manage_users")
 def deactivate_user(user_id: int) -> Page:
-    return _user_active(user_id, False)
+    return _switch_user(user_id, False)
 
 
 @bp.post("/gebruikers/<int:user_id>/activeren")
 @access.guard("admin.manage_users")
 def reactivate_user(user_id: int) -> Page:
-    return _user_active(user_id, True)
+    return _switch_user(user_id, True)
 
 
 @bp.get("/audit")
