@@ -84,11 +84,7 @@ def export_register() -> Response:
 
 def _agreement_or_404(agreement_id: int, action: str) -> Agreement:
     """Load-or-404 with the page's eager loading, plus permission."""
-    agreement = queries.agreement_page(agreement_id)
-    if agreement is None:
-        abort(404)
-    access.require(action, agreement)
-    return agreement
+    return access.found_or_404(queries.agreement_page(agreement_id), action)
 
 
 @bp.get("/<int:agreement_id>")
