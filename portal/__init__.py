@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from flask import Flask
@@ -62,37 +63,30 @@ def register_login(app: Flask) -> None:
     sessions.configure_login_manager(login_manager)
 
 
+# The feature packages whose blueprint (`bp`) the app serves, in the order they are registered.
+FEATURES = (
+    "dashboard",
+    "accounts",
+    "admin",
+    "tenders",
+    "bids",
+    "assessment",
+    "agreements",
+    "opendata",
+    "standards",
+    "verification",
+    "api",
+    "monitoring",
+    "help",
+)
+
+
 def register_blueprints(app: Flask) -> None:
     from portal import converters
 
     converters.register(app)  # before the rules below bind their converters
-    from portal.accounts import bp as accounts_bp
-    from portal.admin import bp as admin_bp
-    from portal.agreements import bp as agreements_bp
-    from portal.assessment import bp as assessment_bp
-    from portal.bids import bp as bids_bp
-    from portal.dashboard import bp as dashboard_bp
-    from portal.opendata import bp as opendata_bp
-    from portal.tenders import bp as tenders_bp
-
-    for blueprint in (dashboard_bp, accounts_bp, admin_bp, tenders_bp, bids_bp, assessment_bp, agreements_bp):
-        app.register_blueprint(blueprint)
-    app.register_blueprint(opendata_bp)
-    from portal.standards import bp as standards_bp
-
-    app.register_blueprint(standards_bp)
-    from portal.verification import bp as verification_bp
-
-    app.register_blueprint(verification_bp)
-    from portal.api import bp as api_bp
-
-    app.register_blueprint(api_bp)
-    from portal.monitoring import bp as monitoring_bp
-
-    app.register_blueprint(monitoring_bp)
-    from portal.help import bp as help_bp
-
-    app.register_blueprint(help_bp)
+    for feature in FEATURES:
+        app.register_blueprint(importlib.import_module(f"portal.{feature}").bp)
 
 
 def register_error_handlers(app: Flask) -> None:

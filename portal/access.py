@@ -73,7 +73,11 @@ def require(action: str, obj: Any | None = None, user: Any | None = None) -> Non
 
 def get_or_404(model: type[T], object_id: int, action: str) -> T:
     """Load-or-404 plus permission in one call: the helper every object route uses."""
-    obj = db.session.get(model, object_id)
+    return found_or_404(db.session.get(model, object_id), action)
+
+
+def found_or_404(obj: T | None, action: str) -> T:
+    """Permission on an object a feature's own query loaded (with its page's eager loading); 404 when none."""
     if obj is None:
         abort(404)
     require(action, obj)

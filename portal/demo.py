@@ -18,6 +18,7 @@ from portal.accounts import service as accounts
 from portal.agreements import service as agreements
 from portal.extensions import db
 from portal.models import (
+    ORGANISATION_DETAILS,
     AnswerType,
     Domain,
     Municipality,
@@ -40,18 +41,8 @@ class DemoLogin:
     function: str = ""
 
 
-ORGANISATION_COLUMNS = (
-    "name",
-    "kvk_number",
-    "agb_code",
-    "street",
-    "postcode",
-    "city",
-    "signatory_name",
-    "signatory_function",
-)
 DEMO_ORGANISATIONS = [
-    # A table, kept as one row per organisation, in the order of ORGANISATION_COLUMNS
+    # A table, kept as one row per organisation, in the order of ORGANISATION_DETAILS
     ("Zorggroep De Drentse Hoeve", "60123456", "73730001", "Brink 12", "9401 HS", "Assen", "Anna de Vries", "Bestuurder"),
     ("Jeugdhulp Noordenveld B.V.", "61234567", None, "Hoofdstraat 3", "9301 AA", "Roden", "Bram Jansen", "Directeur"),
 ]  # fmt: skip
@@ -126,7 +117,7 @@ def _library_rows() -> Iterator[tuple[object, ...]]:
 
 
 def _organisation(row: tuple[str | None, ...]) -> Organisation:
-    fields = dict(zip(ORGANISATION_COLUMNS, row, strict=True))
+    fields = dict(zip(ORGANISATION_DETAILS, row, strict=True))
     organisation = db.session.scalar(
         sa.select(Organisation).where(Organisation.kvk_number == fields["kvk_number"])
     )

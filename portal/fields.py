@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.validators import NumberRange, StopValidation, ValidationError
 
@@ -64,6 +65,13 @@ class MultiLine:
     def __call__(self, form: Any, field: Field) -> None:
         if isinstance(field.data, str) and not is_multi_line(field.data):
             raise StopValidation(str(MULTI_LINE_MESSAGE))
+
+
+class FilterForm(FlaskForm):
+    """The base of a list page's filter boxes: read from the query string (GET), so no CSRF token."""
+
+    class Meta:
+        csrf = False  # a GET filter changes nothing
 
 
 def filter_value(field: Field) -> str:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal import access, clock
-from portal.accounts import bp, colleagues, queries
+from portal.accounts import bp, colleagues, queries, switching
 from portal.accounts.forms import ButtonForm, InviteForm, text
 from portal.accounts.rules import ActionRefused, FieldRefused
-from portal.models import AccessRequest, Organisation, User
+from portal.models import AccessRequest, Organisation
 from portal.web import Page, current_user, show_refusal
 
 
@@ -64,29 +66,23 @@ def invite_colleague() -> Page:
     return redirect(url_for("accounts.colleagues"))
 
 
-def _colleague_active(user_id: int, active: bool) -> Page:
-    colleague = access.get_or_404(User, user_id, "organisation.manage_colleague")
-    if not ButtonForm().validate_on_submit():
-        return _page(status=422)
-    try:
-        colleagues.set_colleague_active(current_user(), colleague, active)
-    except ActionRefused as refusal:
-        return _page(error=refusal.message, status=422)
-    if active:
-        flash(_("%(name)s kan weer inloggen.", name=colleague.name), "success")
-    else:
-        flash(_("Het account van %(name)s staat uit.", name=colleague.name), "success")
-    return redirect(url_for("accounts.colleagues"))
+_switch_colleague = partial(
+    switching.switch_account,
+    "organisation.manage_colleague",
+    colleagues.set_colleague_active,
+    _page,
+    "accounts.colleagues",
+)
 
 
 @bp.post("/organisatie/collegas/<int:user_id>/deactiveren")
 def deactivate_colleague(user_id: int) -> Page:
-    return _colleague_active(user_id, False)
+    return _switch_colleague(user_id, False)
 
 
 @bp.post("/organisatie/collegas/<int:user_id>/activeren")
 def reactivate_colleague(user_id: int) -> Page:
-    return _colleague_active(user_id, True)
+    return _switch_colleague(user_id, True)
 
 
 def _handle_access_request(request_id: int, grant: bool) -> Page:

@@ -36,6 +36,16 @@ def add_error(field: Field, message: str) -> None:
     field.errors = [*field.errors, message]
 
 
+def password_field(label: str, description: str = "", *, autocomplete: str = "new-password") -> PasswordField:
+    """A password box a person must fill in; the browser's password manager is told whether to offer a new one."""
+    return PasswordField(
+        label,
+        validators=[InputRequired(message=REQUIRED)],
+        render_kw={"autocomplete": autocomplete},
+        description=description,
+    )
+
+
 def email_validators() -> list:
     return [SingleLine(), required(), Email(message=BAD_EMAIL, check_deliverability=False), Length(max=254)]
 
@@ -92,17 +102,11 @@ class RegistrationForm(OrganisationForm):
         validators=[SingleLine(), required(), Length(max=20)],
         description=_l("8 cijfers, zoals op uw uittreksel van de Kamer van Koophandel."),
     )
-    password = PasswordField(
+    password = password_field(
         _l("Kies een wachtwoord"),
-        validators=[InputRequired(message=REQUIRED)],
-        render_kw={"autocomplete": "new-password"},
-        description=_l("Minstens 12 tekens. Een zin van een paar woorden is goed te onthouden."),
+        _l("Minstens 12 tekens. Een zin van een paar woorden is goed te onthouden."),
     )
-    confirm = PasswordField(
-        _l("Herhaal het wachtwoord"),
-        validators=[InputRequired(message=REQUIRED)],
-        render_kw={"autocomplete": "new-password"},
-    )
+    confirm = password_field(_l("Herhaal het wachtwoord"))
 
 
 class AccessRequestForm(FlaskForm):
@@ -123,25 +127,12 @@ class EmailOnlyForm(FlaskForm):
 
 
 class NewPasswordForm(FlaskForm):
-    password = PasswordField(
-        _l("Nieuw wachtwoord"),
-        validators=[InputRequired(message=REQUIRED)],
-        render_kw={"autocomplete": "new-password"},
-        description=_l("Minstens 12 tekens."),
-    )
-    confirm = PasswordField(
-        _l("Herhaal het nieuwe wachtwoord"),
-        validators=[InputRequired(message=REQUIRED)],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = password_field(_l("Nieuw wachtwoord"), _l("Minstens 12 tekens."))
+    confirm = password_field(_l("Herhaal het nieuwe wachtwoord"))
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current_password = PasswordField(
-        _l("Huidig wachtwoord"),
-        validators=[InputRequired(message=REQUIRED)],
-        render_kw={"autocomplete": "current-password"},
-    )
+    current_password = password_field(_l("Huidig wachtwoord"), autocomplete="current-password")
 
 
 class ProfileForm(FlaskForm):

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal.models import AccessRequest, User
+from portal.models import AccessRequest, Role, User, UserRole
 
 
 def colleagues(organisation_id: int) -> list[User]:
@@ -26,5 +26,21 @@ def open_access_requests(organisation_id: int) -> list[AccessRequest]:
             sa.select(AccessRequest)
             .where(AccessRequest.organisation_id == organisation_id, AccessRequest.handled_at.is_(None))
             .order_by(AccessRequest.created_at)
+        )
+    )
+
+
+def provider_admins(organisation_id: int) -> list[User]:
+    """Whom a reminder or request goes to: the provider's active administrators."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(
+                User.organisation_id == organisation_id,
+                User.is_active,
+                UserRole.role == Role.PROVIDER_ADMIN,
+            )
+            .order_by(User.id)
         )
     )

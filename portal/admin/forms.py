@@ -10,7 +10,7 @@ from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.accounts.forms import email_validators, required
-from portal.fields import SingleLine
+from portal.fields import FilterForm, SingleLine
 from portal.models import STAFF_ROLES, AuditOutcome, Role
 
 
@@ -44,10 +44,7 @@ class RolesForm(FlaskForm):
     roles = MultiCheckboxField(_l("Rollen"), validate_choice=True)
 
 
-class UserFilterForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET filter changes nothing
-
+class UserFilterForm(FilterForm):
     q = StringField(_l("Zoek op naam of e-mailadres"), validators=[SingleLine(), Optional(), Length(max=100)])
     kind = SelectField(
         _l("Soort"),
@@ -68,10 +65,7 @@ class UserFilterForm(FlaskForm):
     )
 
 
-class AuditFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class AuditFilterForm(FilterForm):
     action = StringField(
         _l("Handeling"),
         validators=[SingleLine(), Optional(), Length(max=80)],

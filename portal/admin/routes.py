@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import access, clock
-from portal.accounts import second_factor
+from portal.accounts import second_factor, switching
 from portal.accounts.forms import ButtonForm
-from portal.accounts.rules import ActionRefused, FieldRefused
+from portal.accounts.rules import FieldRefused
 from portal.admin import bp, queries, service
 from portal.admin.forms import AuditFilterForm, RolesForm, StaffUserForm, UserFilterForm, role_choices
 from portal.fields import filter_value, record_id
@@ -96,31 +98,21 @@ def edit_user(user_id: int) -> Page:
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
-def _user_active(user_id: int, active: bool) -> Page:
-    user = access.get_or_404(User, user_id, "admin.manage_users")
-    if not ButtonForm().validate_on_submit():
-        return _users_page(status=422)
-    try:
-        service.set_user_active(current_user(), user, active)
-    except ActionRefused as refusal:
-        return _users_page(error=refusal.message, status=422)
-    if active:
-        flash(_("%(name)s kan weer inloggen.", name=user.name), "success")
-    else:
-        flash(_("Het account van %(name)s staat uit.", name=user.name), "success")
-    return redirect(url_for("admin.users"))
+_switch_user = partial(
+    switching.switch_account, "admin.manage_users", service.set_user_active, _users_page, "admin.users"
+)
 
 
 @bp.post("/gebruikers/<int:user_id>/deactiveren")
 @access.guard("admin.manage_users")
 def deactivate_user(user_id: int) -> Page:
-    return _user_active(user_id, False)
+    return _switch_user(user_id, False)
 
 
 @bp.post("/gebruikers/<int:user_id>/activeren")
 @access.guard("admin.manage_users")
 def reactivate_user(user_id: int) -> Page:
-    return _user_active(user_id, True)
+    return _switch_user(user_id, True)
 
 
 @bp.get("/audit")

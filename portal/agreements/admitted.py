@@ -18,7 +18,7 @@ from portal.agreements import queries, rules
 from portal.agreements.rules import AgreementRefused
 from portal.clock import to_local
 from portal.extensions import db
-from portal.models import Municipality, Organisation, Tender
+from portal.models import ORGANISATION_DETAILS, Municipality, Organisation, Tender
 
 
 def admitted_content(tender: Tender, organisation: Organisation, number: str) -> dict[str, Any]:
@@ -32,7 +32,7 @@ def admitted_content(tender: Tender, organisation: Organisation, number: str) ->
     return {
         "number": number,
         "tender": _tender(tender),
-        "provider": _fields(organisation, PROVIDER_FIELDS),
+        "provider": _fields(organisation, ORGANISATION_DETAILS),
         "municipalities": [_fields(m, MUNICIPALITY_FIELDS) for m in municipalities],
         "term": _term(tender, decided_on),
         "decided_on": decided_on.isoformat(),
@@ -107,16 +107,6 @@ def _no_tariff(line: queries.AdmittedLine) -> AgreementRefused:
     )
 
 
-PROVIDER_FIELDS = (
-    "name",
-    "kvk_number",
-    "agb_code",
-    "street",
-    "postcode",
-    "city",
-    "signatory_name",
-    "signatory_function",
-)
 MUNICIPALITY_FIELDS = ("cbs_code", "name", "signatory_name", "signatory_function")
 
 

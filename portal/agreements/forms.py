@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # in wtforms 3.3, not in its 3.2 stubs
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from portal.fields import MultiLine, NumberBetween, SingleLine
+from portal.fields import FilterForm, MultiLine, NumberBetween, SingleLine
 from portal.models import AgreementStatus
 
 
@@ -38,10 +38,7 @@ class ConfirmForm(FlaskForm):
     """A button that changes state: only the CSRF token."""
 
 
-class RegisterFilterForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET filter changes nothing
-
+class RegisterFilterForm(FilterForm):
     tender = SelectField(_l("Inkooptraject"), coerce=str, validators=[Optional()])
     municipality = SelectField(_l("Gemeente"), coerce=str, validators=[Optional()])
     lot = StringField(_l("Perceel"), validators=[SingleLine(), Optional(), Length(max=200)])

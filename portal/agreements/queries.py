@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVarTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, selectinload
@@ -32,6 +33,9 @@ from portal.models import (
 )
 
 TEMPLATE_NAME = "raamovereenkomst"
+
+
+Row = TypeVarTuple("Row")
 
 
 @dataclass(frozen=True)
@@ -275,19 +279,24 @@ def register(filters: RegisterFilter, *, with_content: bool = False) -> list[Reg
 
 def _register_query() -> sa.Select[Agreement, AgreementVersion, str, str]:
     """Every contract with its current (highest) version, tender reference and provider name."""
+    query = (
+        sa.select(Agreement, AgreementVersion, Tender.reference, Organisation.name)
+        .join(Tender, Agreement.tender_id == Tender.id)
+        .join(Organisation, Agreement.organisation_id == Organisation.id)
+        .options(selectinload(Agreement.municipalities))
+        .order_by(Agreement.year, Agreement.sequence)
+    )
+    return with_current_version(query)
+
+
+def with_current_version(query: sa.Select[*Row]) -> sa.Select[*Row]:
+    """`query` (over Agreement) joined to each contract's current (highest) version: the one
+    place that says which AgreementVersion is current."""
     current = _current_versions()
     is_current = sa.and_(
         AgreementVersion.agreement_id == Agreement.id, AgreementVersion.version == current.c.version
     )
-    return (
-        sa.select(Agreement, AgreementVersion, Tender.reference, Organisation.name)
-        .join(Tender, Agreement.tender_id == Tender.id)
-        .join(Organisation, Agreement.organisation_id == Organisation.id)
-        .join(current, current.c.agreement_id == Agreement.id)
-        .join(AgreementVersion, is_current)
-        .options(selectinload(Agreement.municipalities))
-        .order_by(Agreement.year, Agreement.sequence)
-    )
+    return query.join(current, current.c.agreement_id == Agreement.id).join(AgreementVersion, is_current)
 
 
 def _current_versions() -> sa.Subquery:
@@ -324,7 +333,3 @@ def _matches(content: dict, filters: RegisterFilter) -> bool:
         and (not filters.municipality_code or filters.municipality_code in line["tariffs"])
     ]
     return bool(lines)
-
-
-def municipalities() -> list[Municipality]:
-    return list(db.session.scalars(sa.select(Municipality).order_by(Municipality.name)))

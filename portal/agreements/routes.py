@@ -15,6 +15,7 @@ from portal.agreements.rules import AgreementRefused
 from portal.fields import filter_value
 from portal.models import Agreement, AgreementStatus, GenerationJob, Tender
 from portal.monitoring import queries as monitoring
+from portal.tenders import queries as tender_queries
 from portal.web import Page
 
 # --- the register (contract manager, buyer) ------------------------------------------------------
@@ -24,7 +25,9 @@ def _register_filters() -> tuple[forms.RegisterFilterForm, queries.RegisterFilte
     form = forms.RegisterFilterForm(request.args)
     tenders = ((str(t.id), f"{t.reference} {t.title}") for t in queries.tenders())
     form.tender.choices = forms.optional_choices(tenders)
-    form.municipality.choices = forms.optional_choices((m.cbs_code, m.name) for m in queries.municipalities())
+    form.municipality.choices = forms.optional_choices(
+        (m.cbs_code, m.name) for m in tender_queries.municipalities()
+    )
     form.validate()  # a refused filter is ignored, its message shown next to it
     return form, _filters(form)
 
@@ -81,11 +84,7 @@ def export_register() -> Response:
 
 def _agreement_or_404(agreement_id: int, action: str) -> Agreement:
     """Load-or-404 with the page's eager loading, plus permission."""
-    agreement = queries.agreement_page(agreement_id)
-    if agreement is None:
-        abort(404)
-    access.require(action, agreement)
-    return agreement
+    return access.found_or_404(queries.agreement_page(agreement_id), action)
 
 
 @bp.get("/<int:agreement_id>")

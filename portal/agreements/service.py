@@ -10,10 +10,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from portal import audit, mail, uploads
+from portal.accounts import queries as accounts
 from portal.agreements import admitted, document, numbering, queries, rules
 from portal.agreements.rules import AgreementRefused
 from portal.clock import to_local
@@ -24,10 +24,8 @@ from portal.models import (
     AgreementVersion,
     ContractTemplate,
     Organisation,
-    Role,
     Tender,
     User,
-    UserRole,
 )
 
 DEFAULT_TERMS = Path(__file__).with_name("default_terms.txt")
@@ -155,7 +153,7 @@ def send_agreement(agreement: Agreement, *, user: User | None, now: datetime) ->
 def mail_provider(agreement: Agreement, template: str, subject: object) -> None:
     """Queue the mail to each active admin of the provider, once per contract version."""
     version = agreement.versions[-1]
-    for admin in _provider_admins(agreement.organisation_id):
+    for admin in accounts.provider_admins(agreement.organisation_id):
         mail.queue(
             admin.email,
             str(subject),
@@ -166,19 +164,6 @@ def mail_provider(agreement: Agreement, template: str, subject: object) -> None:
             version=version.version,
             reason=version.reason,
         )
-
-
-def _provider_admins(organisation_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(
-                User.organisation_id == organisation_id, User.is_active, UserRole.role == Role.PROVIDER_ADMIN
-            )
-            .order_by(User.id)
-        )
-    )
 
 
 def accept_version(

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import Municipality, Result, ResultLevel, Tariff, Tender, TenderStatus
+from portal.models import ApiToken, Municipality, Result, ResultLevel, Tariff, Tender, TenderStatus
 from portal.standards import contracts, reference
 from portal.standards.contracts import ContractLine, InForce
 
@@ -104,3 +104,10 @@ def _tariffed(municipality: str | None) -> list[tuple[str, str, str, str, str, i
     if municipality:
         query = query.where(Municipality.cbs_code == municipality)
     return [tuple(row) for row in db.session.execute(query)]  # type: ignore[misc]  # rows of six columns
+
+
+def tokens() -> list[ApiToken]:
+    """The API tokens for the administrator's page: those in use first, by name."""
+    return list(
+        db.session.scalars(sa.select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.name))
+    )

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal import access, clock
 from portal.accounts.forms import ButtonForm
-from portal.api import bp, tokens
+from portal.api import bp, queries, tokens
 from portal.api.forms import TokenForm
-from portal.extensions import db
 from portal.models import ApiToken
 from portal.web import Page, current_user, get_or_404, show_refusal
 
 
 def _page(form: TokenForm, new_token: str | None = None, status: int = 200) -> tuple[str, int]:
-    rows = db.session.scalars(
-        sa.select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.name)
-    ).all()
     return render_template(
-        "api/tokens.html", form=form, rows=rows, new_token=new_token, button=ButtonForm()
+        "api/tokens.html", form=form, rows=queries.tokens(), new_token=new_token, button=ButtonForm()
     ), status
 
 

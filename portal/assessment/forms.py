@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import clock
-from portal.fields import MultiLine, SingleLine, record_id
+from portal.fields import FilterForm, MultiLine, SingleLine, record_id
 from portal.models import Decision, DecisionOutcome, RequirementOutcome
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -114,11 +114,8 @@ class ConsensusForm(FlaskForm):
     )
 
 
-class DecisionFilterForm(FlaskForm):
+class DecisionFilterForm(FilterForm):
     """The filters of the decisions page (GET; the names are the query arguments)."""
-
-    class Meta:
-        csrf = False
 
     besluit = SelectField(_l("Besluit"), validators=[Optional()], validate_choice=False)
     perceel = SelectField(_l("Perceel"), validators=[Optional()], validate_choice=False)
@@ -148,11 +145,8 @@ class AnswerForm(FlaskForm):
     )
 
 
-class RequirementFilterForm(FlaskForm):
+class RequirementFilterForm(FilterForm):
     """The filters of one requirement across bids (GET; the names are the query arguments)."""
-
-    class Meta:
-        csrf = False
 
     uitkomst = SelectField(_l("Beoordeling"), validators=[Optional()], validate_choice=False)
     perceel = SelectField(_l("Perceel"), validators=[Optional()], validate_choice=False)

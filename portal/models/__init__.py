@@ -37,7 +37,14 @@ from portal.models.monitoring import (
     MonitoringAction,
     SentReminder,
 )
-from portal.models.organisation import AccessRequest, Municipality, Organisation, User, UserRole
+from portal.models.organisation import (
+    ORGANISATION_DETAILS,
+    AccessRequest,
+    Municipality,
+    Organisation,
+    User,
+    UserRole,
+)
 from portal.models.second_factor import RecoveryCode, SecondFactor
 from portal.models.standards import StandardCode
 from portal.models.tender import (
@@ -60,6 +67,7 @@ from portal.models.tender import (
 )
 
 __all__ = [
+    "ORGANISATION_DETAILS",
     "AccessRequest",
     "ActionDocument",
     "ActionEvent",

@@ -154,7 +154,20 @@ class SentReminder(Base):
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class DossierDocument(Base):
+class StoredUpload:
+    """The columns of an uploaded file kept in the upload store (portal/uploads.py): what monitoring's
+    dossier and action documents both hold."""
+
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(64))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+
+
+class DossierDocument(StoredUpload, Base):
     """A document of the provider's dossier with its expiry date; the newest per kind is the current one."""
 
     __tablename__ = "dossier_document"
@@ -164,13 +177,6 @@ class DossierDocument(Base):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id", ondelete="RESTRICT"))
     kind: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind))
     expires_on: Mapped[date]
-    original_name: Mapped[str] = mapped_column(sa.String(255))
-    stored_name: Mapped[str] = mapped_column(sa.String(64))
-    content_type: Mapped[str] = mapped_column(sa.String(100))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
-    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
 
 
 class IndicatorReport(Base):
@@ -188,7 +194,7 @@ class IndicatorReport(Base):
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
 
 
-class ActionDocument(Base):
+class ActionDocument(StoredUpload, Base):
     """A document attached to a monitoring action (a report of a meeting, a plan, an evaluation)."""
 
     __tablename__ = "monitoring_action_document"
@@ -197,10 +203,3 @@ class ActionDocument(Base):
     action_id: Mapped[int] = mapped_column(
         sa.ForeignKey("monitoring_action.id", ondelete="CASCADE"), index=True
     )
-    original_name: Mapped[str] = mapped_column(sa.String(255))
-    stored_name: Mapped[str] = mapped_column(sa.String(64))
-    content_type: Mapped[str] = mapped_column(sa.String(100))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
-    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))

@@ -28,6 +28,19 @@ class Municipality(Base):
         return f"<Municipality {self.cbs_code} {self.name}>"
 
 
+# What a provider is known by in a contract and in the demo data: identity, address and who signs.
+ORGANISATION_DETAILS = (
+    "name",
+    "kvk_number",
+    "agb_code",
+    "street",
+    "postcode",
+    "city",
+    "signatory_name",
+    "signatory_function",
+)
+
+
 class Organisation(Base):
     """Zorgaanbieder: the provider, one per KvK number."""
 

@@ -16,17 +16,14 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
-from portal.fields import MultiLine, NumberBetween, SingleLine, record_id
+from portal.fields import FilterForm, MultiLine, NumberBetween, SingleLine, record_id
 from portal.models import ActionKind, DocumentKind
 from portal.monitoring.indicators import INDICATORS
 from portal.monitoring.rules import STEPS
 from portal.tenders.forms import MultiCheckboxField, options
 
 
-class ListFilterForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET filter changes nothing
-
+class ListFilterForm(FilterForm):
     provider = StringField(_l("Zorgaanbieder"), validators=[SingleLine(), Optional(), Length(max=200)])
     kind = SelectField(
         _l("Met een lopende actie van soort"),

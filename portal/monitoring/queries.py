@@ -29,9 +29,7 @@ from portal.models import (
     Municipality,
     Organisation,
     Result,
-    Role,
     User,
-    UserRole,
 )
 from portal.monitoring import indicators
 
@@ -234,22 +232,6 @@ def stop_choices(agreement: Agreement | None) -> tuple[list[Municipality], list[
         sa.select(Result).where(Result.tender_id == agreement.tender_id).order_by(Result.code)
     )
     return sorted(agreement.municipalities, key=lambda m: m.name), list(results)
-
-
-def provider_admins(organisation_id: int) -> list[User]:
-    """Whom a reminder or request goes to: the provider's active administrators."""
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(
-                User.organisation_id == organisation_id,
-                User.is_active,
-                UserRole.role == Role.PROVIDER_ADMIN,
-            )
-            .order_by(User.id)
-        )
-    )
 
 
 @dataclass(frozen=True)

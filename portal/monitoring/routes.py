@@ -97,11 +97,7 @@ def create(organisation_id: int) -> Page:
 
 
 def action_or_404(action_id: int, policy: str) -> MonitoringAction:
-    action = queries.action_page(action_id)
-    if action is None:
-        abort(404)
-    access.require(policy, action)
-    return action
+    return access.found_or_404(queries.action_page(action_id), policy)
 
 
 def show_page(

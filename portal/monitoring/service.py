@@ -8,6 +8,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 
 from portal import audit, mail
+from portal.accounts import queries as accounts
 from portal.clock import to_local
 from portal.extensions import db
 from portal.models import (
@@ -137,7 +138,7 @@ def _record_response(action: MonitoringAction, response: str, now: datetime) -> 
 def tell_provider(action: MonitoringAction, occasion: str) -> None:
     """E-mail the provider's administrators about the action (once per action, occasion and person)."""
     subject = _l("%(kind)s: %(title)s", kind=action.kind.label, title=action.title)
-    for admin in queries.provider_admins(action.organisation_id):
+    for admin in accounts.provider_admins(action.organisation_id):
         mail.queue(
             admin.email,
             str(subject),

@@ -18,12 +18,13 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal import clock, mail
+from portal.accounts import queries as accounts
 from portal.agreements import service as agreements
 from portal.clock import to_local
 from portal.extensions import db
 from portal.i18n import local_date
 from portal.models import AgreementStatus, DocumentKind, MonitoringAction, SentReminder
-from portal.monitoring import indicators, queries, rules, service, term_queries
+from portal.monitoring import indicators, rules, service, term_queries
 
 log = logging.getLogger(__name__)
 TASK = "portal.monitoring.term.scheduled_run"
@@ -156,7 +157,7 @@ def _remind_reports(today: date, now: datetime, report: TermReport) -> None:
 
 
 def _mail_admins(organisation_id: int, key: str, subject: str, template: str, **context: Any) -> None:
-    for admin in queries.provider_admins(organisation_id):
+    for admin in accounts.provider_admins(organisation_id):
         mail.queue(admin.email, subject, template, dedupe_key=f"{key}:{admin.id}", name=admin.name, **context)
 
 

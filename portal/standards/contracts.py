@@ -11,6 +11,7 @@ from typing import Any, TypedDict
 
 import sqlalchemy as sa
 
+from portal.agreements import queries as agreements
 from portal.extensions import db
 from portal.models import (
     Agreement,
@@ -77,21 +78,9 @@ class InForce:
 
 def in_force(kvk_number: str | None = None) -> list[InForce]:
     """Every accepted or signed contract's current version, in one query (one provider's with kvk_number)."""
-    current = (
-        sa.select(AgreementVersion.agreement_id, sa.func.max(AgreementVersion.version).label("version"))
-        .group_by(AgreementVersion.agreement_id)
-        .subquery()
-    )
-    query = (
+    query = agreements.with_current_version(
         sa.select(Agreement.number, Agreement.tender_id, Tender.reference, AgreementVersion.content)
         .join(Tender, Tender.id == Agreement.tender_id)
-        .join(current, current.c.agreement_id == Agreement.id)
-        .join(
-            AgreementVersion,
-            sa.and_(
-                AgreementVersion.agreement_id == Agreement.id, AgreementVersion.version == current.c.version
-            ),
-        )
         .where(Agreement.status.in_(IN_FORCE))
         .order_by(Agreement.number)
     )

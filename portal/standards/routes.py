@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal import access, audit, clock
-from portal.extensions import db
 from portal.models import Municipality
 from portal.standards import bp, contracts, reference
 from portal.standards import contract_export as contract_export_file
 from portal.standards.forms import ListImportForm
 from portal.standards.rules import LISTS
+from portal.tenders import queries as tenders
 from portal.web import Page, current_user, get_or_404
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,8 +60,7 @@ def download_list() -> Response:
 @bp.get("/contracten/gemeenten")
 @access.guard("standards.contract_export")
 def contract_exports() -> str:
-    municipalities = db.session.scalars(sa.select(Municipality).order_by(Municipality.name)).all()
-    return render_template("standards/contract_exports.html", municipalities=municipalities)
+    return render_template("standards/contract_exports.html", municipalities=tenders.municipalities())
 
 
 @bp.get("/contracten/gemeenten/<int:municipality_id>/contracten.<any(csv, xlsx):fmt>")
