@@ -119,7 +119,7 @@ class _TestScopedSession(orm.scoped_session):
 class FreshContextClient(FlaskClient):
     """Each request in an application context of its own, so `g` starts empty as in production."""
 
-    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def open(self, *args, **kwargs):
         with self.application.app_context():
             return super().open(*args, **kwargs)
 
@@ -143,7 +143,7 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def runner(app: Flask):  # type: ignore[no-untyped-def]
+def runner(app: Flask):
     return app.test_cli_runner()
 
 
@@ -167,7 +167,7 @@ class Auth:
                 session[VERIFIED_AT] = now
         return user
 
-    def as_role(self, role: Role, organisation=None) -> User:  # type: ignore[no-untyped-def]
+    def as_role(self, role: Role, organisation=None) -> User:
         return self.login(factories.user_with_role(role, organisation=organisation))
 
     def logout(self) -> None:
@@ -187,7 +187,7 @@ def no_csrf(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def smtp_server(app: Flask, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def smtp_server(app: Flask, monkeypatch: pytest.MonkeyPatch):
     """A real SMTP server (aiosmtpd) on a free port; `.messages` holds what it received."""
     from tests.smtp import RecordingSMTPServer
 
@@ -224,7 +224,7 @@ def live_server(request: pytest.FixtureRequest, app: Flask, monkeypatch: pytest.
 
 
 @pytest.fixture
-def redis_url():  # type: ignore[no-untyped-def]
+def redis_url():
     """A real Redis server of our own on a free port (skipped when redis-server is not installed)."""
     import shutil
     import socket

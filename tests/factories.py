@@ -201,7 +201,7 @@ def admitted_provider(
     lines: list[tuple[ResultLevel, Municipality]] | None = None,
     rejected_lots: tuple[Lot, ...] = (),
     approved_at: datetime | None = None,
-):  # type: ignore[no-untyped-def]
+):
     """A provider with a submitted bid on `tender` and an approved decision per perceel of its lines.
 
     `lines` defaults to every result-level × municipality of the tender. Lots in `rejected_lots`
@@ -259,7 +259,7 @@ def submitted_bid(
     submitted_at: datetime | None = None,
     window: AdmissionWindow | None = None,
     evidence_name: str = "vog-verklaring.pdf",
-):  # type: ignore[no-untyped-def]
+):
     """A Bid with lines and answers and its BidSubmission, as if submitted: the content is frozen by the
     bids feature's own builder (bids.service.frozen_content → bids.canonical), so it has production's shape.
     """
@@ -308,7 +308,7 @@ def submitted_bid(
     return submission
 
 
-def resubmission(bid: Bid, *, version: int, submitted_at: datetime):  # type: ignore[no-untyped-def]
+def resubmission(bid: Bid, *, version: int, submitted_at: datetime):
     """A further submitted version of `bid` as its working copy stands, frozen by the bids feature's builder."""
     from portal.bids import canonical
     from portal.bids import service as bids
@@ -330,7 +330,7 @@ def resubmission(bid: Bid, *, version: int, submitted_at: datetime):  # type: ig
     return submission
 
 
-def _evidence(organisation: Organisation, name: str):  # type: ignore[no-untyped-def]
+def _evidence(organisation: Organisation, name: str):
     import hashlib
     import secrets
 

@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.models import Agreement, Bid, BidSubmission, Decision, DecisionOutcome, Score, Tender
 
 
-def _count(model, *where) -> int:  # type: ignore[no-untyped-def]
+def _count(model, *where) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
 
 

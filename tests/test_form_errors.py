@@ -9,7 +9,7 @@ from lxml import html
 from portal.models import Role
 
 
-def _errors_page(client, url: str, data: dict[str, str]):  # type: ignore[no-untyped-def]
+def _errors_page(client, url: str, data: dict[str, str]):
     response = client.post(url, data=data)
     assert response.status_code in (200, 400, 422)
     return html.fromstring(response.get_data(as_text=True))

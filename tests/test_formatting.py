@@ -24,7 +24,7 @@ ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?\b")
 HIDDEN = re.compile(r"<(script|style|textarea|code)\b.*?</\1>|<[^>]+>", re.DOTALL | re.IGNORECASE)
 
 
-def _with_locale(app: Flask, locale: str, function, *args):  # type: ignore[no-untyped-def]
+def _with_locale(app: Flask, locale: str, function, *args):
     with app.test_request_context():
         from flask import g, session
         from flask_babel import refresh

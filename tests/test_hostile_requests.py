@@ -46,16 +46,16 @@ def _hostile_urls(app: Flask) -> list[tuple[str, str]]:
     return urls
 
 
-def _staff():  # type: ignore[no-untyped-def]
+def _staff():
     roles = [Role.BUYER, Role.ASSESSOR, Role.CONTRACT_MANAGER, Role.ADMIN, Role.VIEWER]
     return factories.UserFactory(roles=roles, organisation=None)
 
 
-def _provider():  # type: ignore[no-untyped-def]
+def _provider():
     return factories.user_with_role(Role.PROVIDER_ADMIN)
 
 
-def _server_errors(auth, user, requests, data=None) -> list[str]:  # type: ignore[no-untyped-def]
+def _server_errors(auth, user, requests, data=None) -> list[str]:
     """Each request as `user`, logged in again each time (one of the routes logs out)."""
     failures = []
     for method, url in requests:

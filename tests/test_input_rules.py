@@ -78,7 +78,7 @@ def _portal_forms() -> list[type[Form]]:
     return sorted(set(found), key=lambda cls: f"{cls.__module__}.{cls.__name__}")
 
 
-def _fields(form: Form, path: str = ""):  # type: ignore[no-untyped-def]
+def _fields(form: Form, path: str = ""):
     """(dotted name, field) of every field, inside FormFields and FieldLists too."""
     for field in form:
         if isinstance(field, FormField):
@@ -90,7 +90,7 @@ def _fields(form: Form, path: str = ""):  # type: ignore[no-untyped-def]
             yield f"{path}{field.name}", field
 
 
-def every_field(app: Flask):  # type: ignore[no-untyped-def]
+def every_field(app: Flask):
     """(form.field name, field) of every form of the portal."""
     with app.test_request_context():
         for cls in _portal_forms():

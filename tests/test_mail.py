@@ -33,7 +33,7 @@ def _outbox(*subjects: str, **fields: object) -> list[OutgoingMail]:
 
 
 @pytest.fixture
-def smtp_down(app, monkeypatch):  # type: ignore[no-untyped-def]
+def smtp_down(app, monkeypatch):
     """MAIL_SERVER points at a port nobody listens on: every delivery is refused."""
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", _free_port())

@@ -17,7 +17,7 @@ GOOD_KEY = secrets.token_hex(32)
 
 
 @pytest.fixture
-def production_env(monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
+def production_env(monkeypatch, tmp_path):
     environment = {
         "PORTAL_ENV": "production",
         "SECRET_KEY": GOOD_KEY,

@@ -46,7 +46,7 @@ def grow(staff: region.Staff, rush_tender_id: int, count: int, rng: random.Rando
     db.session.commit()
 
 
-def page_counts(client, auth, staff: region.Staff, rush_tender_id: int) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def page_counts(client, auth, staff: region.Staff, rush_tender_id: int) -> dict[str, int]:
     bid = db.session.scalars(sa.select(Bid).where(Bid.tender_id == rush_tender_id).order_by(Bid.id)).first()
     provider = db.session.scalars(sa.select(User).where(User.organisation_id == bid.organisation_id)).first()
     submission_id = db.session.scalars(

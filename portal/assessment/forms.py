@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -31,9 +32,9 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def options(pairs: object) -> list[SelectChoice]:
+def options(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
     """(value, label) pairs as wtforms 3.3 wants them (tuples are deprecated)."""
-    return [SelectChoice(value, str(label)) for value, label in pairs]  # type: ignore[attr-defined]
+    return [SelectChoice(value, str(label)) for value, label in pairs]
 
 
 class ActionForm(FlaskForm):

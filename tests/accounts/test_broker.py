@@ -29,7 +29,7 @@ DETAILS = {
 
 
 @pytest.fixture
-def provider(app, monkeypatch):  # type: ignore[no-untyped-def]
+def provider(app, monkeypatch):
     server = OidcProvider()
     server.start()
     monkeypatch.setitem(app.config, "EHERKENNING_ISSUER", server.issuer)
@@ -39,7 +39,7 @@ def provider(app, monkeypatch):  # type: ignore[no-untyped-def]
     server.stop()
 
 
-def _to_broker(client, provider, level: str = "loa2plus"):  # type: ignore[no-untyped-def]
+def _to_broker(client, provider, level: str = "loa2plus"):
     """The portal sends the browser to the broker (asking for `level`); it sends it back with a code."""
     start = client.get("/inloggen/eherkenning")
     assert start.status_code == 302
@@ -53,12 +53,12 @@ def _to_broker(client, provider, level: str = "loa2plus"):  # type: ignore[no-un
     return back
 
 
-def _through_broker(client, provider, level: str = "loa2plus"):  # type: ignore[no-untyped-def]
+def _through_broker(client, provider, level: str = "loa2plus"):
     back = _to_broker(client, provider, level)
     return client.get(f"{back.path}?{back.query}")
 
 
-def _logged_in(client) -> bool:  # type: ignore[no-untyped-def]
+def _logged_in(client) -> bool:
     return client.get("/account").status_code == 200
 
 

@@ -10,7 +10,7 @@ from tests import factories
 from tests.accounts.helpers import count, link_in
 
 
-def _text(response) -> str:  # type: ignore[no-untyped-def]
+def _text(response) -> str:
     return response.get_data(as_text=True)
 
 

@@ -20,7 +20,7 @@ from tests.accounts.helpers import count, link_in, registration_data
 _CSRF = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*"')
 
 
-def _answer(app, url: str, data: dict[str, str]) -> tuple[int, str, int, str]:  # type: ignore[no-untyped-def]
+def _answer(app, url: str, data: dict[str, str]) -> tuple[int, str, int, str]:
     """What a stranger sees: status and redirect of the POST, then status and text of the next page."""
     client = app.test_client()
     posted = client.post(url, data=data)
@@ -33,7 +33,7 @@ def _answer(app, url: str, data: dict[str, str]) -> tuple[int, str, int, str]:  
     )
 
 
-def _mail_to(smtp_server, address: str) -> str:  # type: ignore[no-untyped-def]
+def _mail_to(smtp_server, address: str) -> str:
     [message] = [m for m in smtp_server.messages if m["To"] == address]
     return smtp_server.body_of(message)
 

@@ -16,11 +16,11 @@ START = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 WRONG = "Niet-het-goede-wachtwoord"
 
 
-def _login(client, email: str, password: str):  # type: ignore[no-untyped-def]
+def _login(client, email: str, password: str):
     return client.post("/inloggen", data={"email": email, "password": password})
 
 
-def _fail(client, email: str, times: int) -> None:  # type: ignore[no-untyped-def]
+def _fail(client, email: str, times: int) -> None:
     for _ in range(times):
         assert _login(client, email, WRONG).status_code == 422
 

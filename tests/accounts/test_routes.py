@@ -18,11 +18,11 @@ from tests.accounts.helpers import count, link_in, registration_data
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-def _login(client, email: str, password: str = factories.PASSWORD, **extra: str):  # type: ignore[no-untyped-def]
+def _login(client, email: str, password: str = factories.PASSWORD, **extra: str):
     return client.post("/inloggen", data={"email": email, "password": password, **extra})
 
 
-def _logged_in(client) -> bool:  # type: ignore[no-untyped-def]
+def _logged_in(client) -> bool:
     response = client.get("/account")
     return response.status_code == 200
 
@@ -31,7 +31,7 @@ def _stored() -> tuple[int, int, int, int]:
     return count(Organisation), count(User), count(OutgoingMail), count(AccessRequest)
 
 
-def _text(response) -> str:  # type: ignore[no-untyped-def]
+def _text(response) -> str:
     return response.get_data(as_text=True)
 
 
@@ -149,7 +149,7 @@ def test_resending_the_confirmation_says_the_same_for_unknown_addresses(client, 
 # --- log-in -------------------------------------------------------------------------------------------
 
 
-def _error_of(response, field: str) -> str:  # type: ignore[no-untyped-def]
+def _error_of(response, field: str) -> str:
     match = re.search(rf'id="{field}-error">(.*?)</div>', _text(response), re.S)
     return match.group(1).strip() if match else ""
 

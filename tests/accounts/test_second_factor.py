@@ -21,15 +21,15 @@ from tests.accounts.helpers import count
 START = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 
 
-def _password(client, user):  # type: ignore[no-untyped-def]
+def _password(client, user):
     return client.post("/inloggen", data={"email": user.email, "password": factories.PASSWORD})
 
 
-def _code(client, code: str, next_url: str = ""):  # type: ignore[no-untyped-def]
+def _code(client, code: str, next_url: str = ""):
     return client.post("/inloggen/code" + (f"?next={next_url}" if next_url else ""), data={"code": code})
 
 
-def _logged_in(client) -> bool:  # type: ignore[no-untyped-def]
+def _logged_in(client) -> bool:
     return client.get("/account").status_code == 200
 
 
@@ -160,7 +160,7 @@ def test_a_staff_session_without_the_factor_ends(client):
     assert not _logged_in(client)
 
 
-def _age_factor(client, minutes: int) -> None:  # type: ignore[no-untyped-def]
+def _age_factor(client, minutes: int) -> None:
     with client.session_transaction() as session:
         session[VERIFIED_AT] = datetime.now(UTC).timestamp() - minutes * 60
 

@@ -6,7 +6,7 @@ from portal.extensions import db
 from portal.models import AccessRequest
 
 
-def extend(world) -> None:  # type: ignore[no-untyped-def]
+def extend(world) -> None:
     request = AccessRequest(
         organisation_id=world.own_org.id, name="Nieuwe Collega", email="nieuw@example.org"
     )

@@ -7,7 +7,7 @@ from portal.extensions import db
 from portal.models import OutgoingMail
 
 
-def extend(world) -> None:  # type: ignore[no-untyped-def]
+def extend(world) -> None:
     message = OutgoingMail(
         recipient="ontvanger@example.org",
         subject="Onderwerp",

@@ -8,11 +8,11 @@ VIEW = frozenset({"contract_manager", "buyer", "provider_admin", "provider_membe
 ACCEPT = frozenset({"provider_admin"})
 
 
-def _agreement(w) -> str:  # type: ignore[no-untyped-def]
+def _agreement(w) -> str:
     return f"/overeenkomsten/{w.own_agreement.id}"
 
 
-def _tender(w) -> str:  # type: ignore[no-untyped-def]
+def _tender(w) -> str:
     return f"/overeenkomsten/trajecten/{w.tender.id}"
 
 

@@ -37,7 +37,7 @@ def tariff(tender: Tender, code: str, level: int, municipality_index: int) -> Ta
     return next(t for t in result_level.tariffs if t.municipality_id == municipality.id)
 
 
-def result_level(tender: Tender, code: str, level: int):  # type: ignore[no-untyped-def]
+def result_level(tender: Tender, code: str, level: int):
     result = next(r for r in tender.results if r.code == code)
     return next(rl for rl in result.levels if rl.level == level)
 

@@ -13,7 +13,7 @@ from tests import factories
 from tests.agreements.helpers import NOW, priced_tender, result_level
 
 
-def _small_tender():  # type: ignore[no-untyped-def]
+def _small_tender():
     return priced_tender(results=1, levels=(4,), municipalities=2, lots=1)
 
 

@@ -266,7 +266,7 @@ def test_the_contract_holds_the_lines_as_submitted_not_the_bids_working_copy(app
     assert [m["cbs_code"] for m in agreement.versions[0].content["municipalities"]] == [m0.cbs_code]
 
 
-def _toetreding(tender, organisation: Organisation, lines) -> None:  # type: ignore[no-untyped-def]
+def _toetreding(tender, organisation: Organisation, lines) -> None:
     bid = db.session.scalar(sa.select(factories.Bid).where(factories.Bid.organisation_id == organisation.id))
     for rl, municipality in lines[1:]:
         bid.lines.append(BidLine(lot_id=rl.lot_id, result_level_id=rl.id, municipality_id=municipality.id))

@@ -17,7 +17,7 @@ from tests import factories
 STAND_IN_PDF = b"%PDF-1.7\n% stand-in for the access matrix\n%%EOF\n"
 
 
-def extend(world) -> None:  # type: ignore[no-untyped-def]
+def extend(world) -> None:
     factories.admitted_provider(world.tender, world.own_org)
     number = "NMD-2099-0001"
     content = admitted.admitted_content(world.tender, world.own_org, number)

@@ -7,7 +7,7 @@ from tests.access.cases import EVERYONE, Case
 ADMIN = frozenset({"admin"})
 
 
-def _token(world) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _token(world) -> dict[str, str]:
     from portal import clock
     from portal.api import tokens
 

@@ -7,7 +7,7 @@ from portal.api import tokens
 from portal.extensions import db
 
 
-def extend(world) -> None:  # type: ignore[no-untyped-def]
+def extend(world) -> None:
     row, _token = tokens.create("Declaratiesysteem", by=world.users["admin"], now=clock.now())
     db.session.commit()
     world.extra["api_token"] = row

@@ -4,11 +4,11 @@ BUYER = frozenset({"buyer"})
 ASSESSOR = frozenset({"assessor"})
 
 
-def _t(w):  # type: ignore[no-untyped-def]
+def _t(w):
     return w.assessment_tender.id
 
 
-def _s(w):  # type: ignore[no-untyped-def]
+def _s(w):
     return w.assessed_submission.id
 
 

@@ -23,7 +23,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def journey(app):  # type: ignore[no-untyped-def]
+def journey(app):
     with app.app_context():
         s = build_scenario(bids=1, max_providers=None)
         s.open()
@@ -44,7 +44,7 @@ def journey(app):  # type: ignore[no-untyped-def]
     return data
 
 
-def _login(browser, base: str, email: str):  # type: ignore[no-untyped-def]
+def _login(browser, base: str, email: str):
     from playwright.sync_api import expect
 
     page = browser.new_context().new_page()
@@ -59,7 +59,7 @@ def _login(browser, base: str, email: str):  # type: ignore[no-untyped-def]
 
 def _score_as_assessor(
     browser, base: str, email: str, journey: dict, value: str, motivation: str, *, per_criterion: bool = False
-):  # type: ignore[no-untyped-def]
+):
     from playwright.sync_api import expect
 
     page = _login(browser, base, email)

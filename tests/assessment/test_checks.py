@@ -33,7 +33,7 @@ def _with_a_nee(bids: int = 2) -> tuple[Scenario, int]:
     return s, nee.id
 
 
-def _later(s: Scenario, hours: int = 3):  # type: ignore[no-untyped-def]
+def _later(s: Scenario, hours: int = 3):
     return s.deadline + timedelta(hours=hours)
 
 

@@ -38,7 +38,7 @@ def test_two_simultaneous_sends_queue_one_mail_per_decision(app, monkeypatch):
     barrier = threading.Barrier(2)
     statuses: list[int] = []
 
-    def press(buyer) -> None:  # type: ignore[no-untyped-def]
+    def press(buyer) -> None:
         client = app.test_client()
         with app.app_context():
             Auth(client).login(buyer)

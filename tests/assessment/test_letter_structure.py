@@ -16,7 +16,7 @@ from tests.assessment.conftest import build_scenario
 from tests.documents import HOSTILE, flat, folded, outline, pages, structure
 
 
-def _decisions(value: str | None):  # type: ignore[no-untyped-def]
+def _decisions(value: str | None):
     """An aanbesteding with a winner and a bid knocked out; every text a person typed is `value`."""
     s = build_scenario(bids=2, max_providers=1)
     if value is not None:
@@ -43,7 +43,7 @@ def _decisions(value: str | None):  # type: ignore[no-untyped-def]
     return [queries.decisions_of(winner)[0], queries.decisions_of(loser)[0]], s.deadline
 
 
-def _template(decision) -> str:  # type: ignore[no-untyped-def]
+def _template(decision) -> str:
     admitted = decision.outcome is DecisionOutcome.ADMITTED
     return "pdf/decision_admitted.html" if admitted else "pdf/decision_rejected.html"
 

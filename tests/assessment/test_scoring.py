@@ -16,12 +16,12 @@ from .conftest import build_scenario
 pytestmark = pytest.mark.usefixtures("no_csrf")
 
 
-def _url(s, criterion, nr=None) -> str:  # type: ignore[no-untyped-def]
+def _url(s, criterion, nr=None) -> str:
     tail = f"?nr={nr}" if nr else ""
     return f"/beoordeling/{s.tender.id}/criterium/{criterion.id}{tail}"
 
 
-def _secrets(submission) -> list[str]:  # type: ignore[no-untyped-def]
+def _secrets(submission) -> list[str]:
     organisation = submission.bid.organisation
     content = SubmittedContent.from_json(submission.content)
     files = [e.name for a in content.requirements for e in a.evidence]

@@ -28,7 +28,7 @@ from portal.models import (
 from tests import factories
 
 
-def _tender(world, now: datetime) -> Tender:  # type: ignore[no-untyped-def]
+def _tender(world, now: datetime) -> Tender:
     """An aanbesteding whose deadline passed, re-using the world's municipalities (the factory's CBS
     code sequence has room for 1000 per run: the matrix builds a world per case)."""
     tender = factories.TenderFactory(
@@ -46,7 +46,7 @@ def _tender(world, now: datetime) -> Tender:  # type: ignore[no-untyped-def]
     return tender
 
 
-def extend(world) -> None:  # type: ignore[no-untyped-def]
+def extend(world) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     tender = _tender(world, now)
     requirement = factories.RequirementFactory(tender=tender)
@@ -103,7 +103,7 @@ def extend(world) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def _evidence_on_disk(submission) -> int:  # type: ignore[no-untyped-def]
+def _evidence_on_disk(submission) -> int:
     """The submission's evidence file, its bytes written where uploads keeps them."""
     content = SubmittedContent.from_json(submission.content)
     evidence = db.session.get(EvidenceFile, next(e.id for a in content.requirements for e in a.evidence))

@@ -149,7 +149,7 @@ def attachments_moved(before: dict[str, list[tuple]], after: dict[str, list[tupl
     return moved
 
 
-def rewritten(archive: Path, change) -> Path:  # type: ignore[no-untyped-def]
+def rewritten(archive: Path, change) -> Path:
     """A copy of the archive with `change(name, data) -> data` applied to each member."""
     copy = archive.with_name("changed.tar")
     with tarfile.open(archive) as original, tarfile.open(copy, "w") as changed:

@@ -116,7 +116,7 @@ def test_the_dump_is_one_moment_a_row_committed_during_the_backup_is_not_in_it(
     dump_table = backup._add_table
     tables_dumped: list[str] = []
 
-    def and_meanwhile_a_new_provider_registers(archive, name, rows, now):  # type: ignore[no-untyped-def]
+    def and_meanwhile_a_new_provider_registers(archive, name, rows, now):
         if not tables_dumped:  # the snapshot is open: another connection commits an organisation
             with source.app_context():
                 factories.OrganisationFactory()

@@ -3,7 +3,7 @@
 from tests.access.cases import EVERYONE, OWN_PROVIDER, PROVIDERS, Case
 
 
-def _bid(w, rest=""):  # type: ignore[no-untyped-def]
+def _bid(w, rest=""):
     return f"/inschrijvingen/{w.own_bid.id}{rest}"
 
 

@@ -47,7 +47,7 @@ def _docx(document: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def _upload(client, bid, data: bytes, name: str):  # type: ignore[no-untyped-def]
+def _upload(client, bid, data: bytes, name: str):
     requirement = bid.tender.requirements[0]
     return client.post(
         f"/inschrijvingen/{bid.id}/eisen/{requirement.id}/bewijs",
@@ -60,7 +60,7 @@ def _files() -> set:
     return set(uploads.upload_dir().iterdir())
 
 
-def _attached(bid) -> list:  # type: ignore[no-untyped-def]
+def _attached(bid) -> list:
     db.session.expire_all()
     return [evidence for answer in bid.requirement_answers for evidence in answer.evidence]
 

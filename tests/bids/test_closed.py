@@ -17,7 +17,7 @@ NEXT = datetime(2099, 3, 1, 10, 0, tzinfo=UTC)  # 11:00 in Amsterdam
 NEXT_SHOWN = "1 maart 2099 om 11:00"
 
 
-def _close(tender, *, next_window: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _close(tender, *, next_window: bool = False) -> None:
     """The tender's only window ended at CLOSED; optionally a later one opens at NEXT."""
     tender.windows = [AdmissionWindow(opens_at=datetime(2026, 1, 1, tzinfo=UTC), closes_at=CLOSED)]
     if next_window:

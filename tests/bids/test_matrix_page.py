@@ -16,7 +16,7 @@ from tests import factories
 CHECKED = re.compile(r'name="keuze" value="(\d+:\d+)" checked')
 
 
-def _page(client, auth, user, bid):  # type: ignore[no-untyped-def]
+def _page(client, auth, user, bid):
     auth.login(user)
     response = client.get(f"/inschrijvingen/{bid.id}/keuze")
     assert response.status_code == 200

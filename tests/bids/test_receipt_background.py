@@ -20,7 +20,7 @@ from portal.models import OutgoingMail
 from tests.bids.test_receipt import _submitted
 
 
-def _pdf_attachments(message):  # type: ignore[no-untyped-def]
+def _pdf_attachments(message):
     return [p.get_payload(decode=True) for p in message.walk() if p.get_content_type() == "application/pdf"]
 
 

@@ -20,7 +20,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 FAKE = "f" * 64
 
 
-def _submit(bid, provider):  # type: ignore[no-untyped-def]
+def _submit(bid, provider):
     complete(bid, provider)
     requirement = bid.tender.requirements[0]
     bid_evidence.attach(bid, requirement, io.BytesIO(PDF), "vog.pdf", user=provider, now=clock.now())
@@ -29,7 +29,7 @@ def _submit(bid, provider):  # type: ignore[no-untyped-def]
     return submission
 
 
-def _with(submission, value: str) -> SimpleNamespace:  # type: ignore[no-untyped-def]
+def _with(submission, value: str) -> SimpleNamespace:
     """The submission with every text a person typed in its content replaced by `value`."""
     content = copy.deepcopy(submission.content)
     content["tender"]["title"] = value

@@ -13,7 +13,7 @@ from tests import factories
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def extend(world) -> None:  # type: ignore[no-untyped-def]
+def extend(world) -> None:
     from tests.bids.conftest import complete
 
     tender = world.tender

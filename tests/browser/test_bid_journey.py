@@ -28,7 +28,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def journey_data(app):  # type: ignore[no-untyped-def]
+def journey_data(app):
     with app.app_context():
         tender = factories.tender_with_matrix(results=2, levels=(4, 5), municipalities=2)
         factories.RequirementFactory(
@@ -47,7 +47,7 @@ def journey_data(app):  # type: ignore[no-untyped-def]
     return data
 
 
-def _register_and_confirm(page, live_server: str, email: str, smtp_server) -> None:  # type: ignore[no-untyped-def]
+def _register_and_confirm(page, live_server: str, email: str, smtp_server) -> None:
     """Register an organisation through the form and confirm the address with the link from the e-mail."""
     from playwright.sync_api import expect
 

@@ -26,7 +26,7 @@ SHOTS = os.environ.get("NMD_SCREENSHOTS")  # a folder to keep screenshots in, fo
 
 
 @pytest.fixture
-def choice_data(app):  # type: ignore[no-untyped-def]
+def choice_data(app):
     with app.app_context():
         tender = factories.tender_with_matrix(results=2, levels=(4, 5, 6), municipalities=3)
         user = factories.user_with_role(Role.PROVIDER_ADMIN)

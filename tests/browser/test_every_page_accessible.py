@@ -42,7 +42,7 @@ class Visit:
     urls: list[tuple[str, str]]  # (endpoint, url)
 
 
-def plan_visits(world) -> list[Visit]:  # type: ignore[no-untyped-def]
+def plan_visits(world) -> list[Visit]:
     seen: set[str] = set()
     visits = []
     for actor in ROLE_ORDER:
@@ -63,7 +63,7 @@ def plan_visits(world) -> list[Visit]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def visits(app):  # type: ignore[no-untyped-def]
+def visits(app):
     from portal.extensions import db
 
     with app.app_context():
@@ -72,7 +72,7 @@ def visits(app):  # type: ignore[no-untyped-def]
     return planned
 
 
-def _check_page(page, url: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _check_page(page, url: str) -> list[str]:
     response = page.request.get(url)
     if "text/html" not in response.headers.get("content-type", ""):
         return []

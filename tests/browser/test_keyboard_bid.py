@@ -42,12 +42,12 @@ def bid_data(app, journey_data):  # type: ignore[no-untyped-def]  # noqa: F811 -
 class Keyboard:
     """Moves through a page with Tab only, checking at every stop that the focus can be seen."""
 
-    def __init__(self, page, *, javascript: bool) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, page, *, javascript: bool) -> None:
         self.page = page
         self.javascript = javascript  # without it page.evaluate cannot run: only selectors are used then
         self.unseen: list[str] = []
 
-    def tab_to(self, locator, limit: int = 250) -> None:  # type: ignore[no-untyped-def]
+    def tab_to(self, locator, limit: int = 250) -> None:
         focused = locator.and_(self.page.locator(":focus"))
         for _ in range(limit):
             self.page.keyboard.press("Tab")
@@ -58,19 +58,19 @@ class Keyboard:
                 return
         raise AssertionError(f"Tab never reached {locator} on {self.page.url}")
 
-    def press(self, locator) -> None:  # type: ignore[no-untyped-def]
+    def press(self, locator) -> None:
         """Enter on a link or button: it opens the next page."""
         self.tab_to(locator)
         with self.page.expect_navigation():
             self.page.keyboard.press("Enter")
 
-    def tick(self, locator) -> None:  # type: ignore[no-untyped-def]
+    def tick(self, locator) -> None:
         """Space on a checkbox or radio button."""
         self.tab_to(locator)
         self.page.keyboard.press(" ")
         assert locator.is_checked()
 
-    def type_into(self, locator, text: str) -> None:  # type: ignore[no-untyped-def]
+    def type_into(self, locator, text: str) -> None:
         self.tab_to(locator)
         self.page.keyboard.type(text)
 

@@ -27,7 +27,7 @@ SHOTS = os.environ.get("SCREENSHOT_DIR")
 
 
 @pytest.fixture
-def journey(app):  # type: ignore[no-untyped-def]
+def journey(app):
     with app.app_context():
         agreement = contracted(AgreementStatus.ACTIVE)
         data = {
@@ -41,7 +41,7 @@ def journey(app):  # type: ignore[no-untyped-def]
     return data
 
 
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def _shot(page, name: str) -> None:
     if not SHOTS:
         return
     for width in (1280, 390):
@@ -50,7 +50,7 @@ def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def _log_in(browser, live_server: str, email: str):  # type: ignore[no-untyped-def]
+def _log_in(browser, live_server: str, email: str):
     from playwright.sync_api import expect
 
     page = browser.new_page()
@@ -63,7 +63,7 @@ def _log_in(browser, live_server: str, email: str):  # type: ignore[no-untyped-d
     return page
 
 
-def _new_action(page, kind: str, title: str, dates: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def _new_action(page, kind: str, title: str, dates: dict[str, str]) -> None:
     page.get_by_label("Soort actie").select_option(label=kind)
     page.get_by_label("Onderwerp").fill(title)
     for label, value in dates.items():

@@ -25,7 +25,7 @@ SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 SIDEWAYS = "document.scrollingElement.scrollWidth - document.documentElement.clientWidth"
 
 
-def _shoot(page, url: str, path: Path) -> list[str]:  # type: ignore[no-untyped-def]
+def _shoot(page, url: str, path: Path) -> list[str]:
     response = page.request.get(url)
     if "text/html" not in response.headers.get("content-type", ""):
         return []
@@ -58,7 +58,7 @@ def test_no_page_scrolls_sideways_and_each_is_kept_as_a_screenshot(app, live_ser
 
 
 @pytest.fixture
-def five_municipalities(app):  # type: ignore[no-untyped-def]
+def five_municipalities(app):
     from portal.extensions import db
     from portal.models import Bid, Role
 

@@ -22,12 +22,12 @@ pytestmark = [
 SHOTS = os.environ.get("NMD_SCREENSHOTS")  # a folder to keep screenshots in, for looking at by hand
 
 
-def _shot(page, name: str, width: int) -> None:  # type: ignore[no-untyped-def]
+def _shot(page, name: str, width: int) -> None:
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
 
 
-def _password(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
+def _password(page, base: str, email: str) -> None:
     page.goto(f"{base}/inloggen")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(factories.PASSWORD)

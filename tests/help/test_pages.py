@@ -6,7 +6,7 @@ from __future__ import annotations
 from lxml import html
 
 
-def _page(client, url: str, language: str = "nl"):  # type: ignore[no-untyped-def]
+def _page(client, url: str, language: str = "nl"):
     with client.session_transaction() as session:
         session["locale"] = language
     response = client.get(url)

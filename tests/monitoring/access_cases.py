@@ -7,11 +7,11 @@ VIEW = frozenset({"contract_manager", "provider_admin", "provider_member"})
 ANSWER = frozenset({"provider_admin", "provider_member"})
 
 
-def _action(w) -> str:  # type: ignore[no-untyped-def]
+def _action(w) -> str:
     return f"/monitoring/acties/{w.monitoring_plan.id}"
 
 
-def _provider(w) -> str:  # type: ignore[no-untyped-def]
+def _provider(w) -> str:
     return f"/monitoring/aanbieders/{w.own_org.id}"
 
 

@@ -19,7 +19,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 T0 = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
 
 
-def _upload(organisation_id: int, kind: DocumentKind, expires_on: date, now: datetime = T0):  # type: ignore[no-untyped-def]
+def _upload(organisation_id: int, kind: DocumentKind, expires_on: date, now: datetime = T0):
     document = dossier.upload_document(
         organisation_id, kind, expires_on, io.BytesIO(PDF), "bewijs.pdf", user=None, now=now
     )

@@ -15,7 +15,7 @@ from tests.monitoring.helpers import action, contracted, provider_admin
 SOON = clock.to_local(clock.now()).date() + timedelta(days=20)
 
 
-def _texts(response, selector: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _texts(response, selector: str) -> list[str]:
     return [" ".join(node.text_content().split()) for node in html.fromstring(response.data).xpath(selector)]
 
 

@@ -17,7 +17,7 @@ from tests.monitoring.helpers import action, contracted, manager, provider_admin
 FEB = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
 
 
-def _lines(agreement, count: int = 1) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+def _lines(agreement, count: int = 1) -> list[tuple[int, int]]:
     municipalities, results = queries.stop_choices(agreement)
     return [(municipalities[0].id, result.id) for result in results[:count]]
 

@@ -12,7 +12,7 @@ from portal.monitoring import dossier, service
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def extend(world) -> None:  # type: ignore[no-untyped-def]
+def extend(world) -> None:
     now = datetime.now(UTC)
     new = service.NewAction(
         kind=ActionKind.IMPROVEMENT_PLAN, title="Dossiervorming", due_on=(now + timedelta(days=30)).date()

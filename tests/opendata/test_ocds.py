@@ -11,7 +11,7 @@ from tests.opendata.helpers import BASE, Journey, get_json, text_of
 from tests.opendata.validation import assert_record_package, assert_release_package, errors
 
 
-def _packages(client, tender_id: int):  # type: ignore[no-untyped-def]
+def _packages(client, tender_id: int):
     releases = get_json(client, f"{BASE}/inkooptrajecten/{tender_id}/releases.json")
     record = get_json(client, f"{BASE}/inkooptrajecten/{tender_id}/record.json")
     assert_release_package(releases)
@@ -19,7 +19,7 @@ def _packages(client, tender_id: int):  # type: ignore[no-untyped-def]
     return releases, record
 
 
-def _tags(package) -> list[str]:  # type: ignore[no-untyped-def]
+def _tags(package) -> list[str]:
     return [tag for release in package["releases"] for tag in release["tag"]]
 
 

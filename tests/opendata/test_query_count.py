@@ -13,7 +13,7 @@ from tests.tenders.world_extension import TINY_PDF
 from tests.test_query_counts import counting
 
 
-def _tender_with_contracts(app, providers: int):  # type: ignore[no-untyped-def]
+def _tender_with_contracts(app, providers: int):
     tender = factories.tender_with_matrix(lots=2)
     organisations = [factories.admitted_provider(tender) for _ in range(providers)]
     manager, buyer = factories.user_with_role(Role.CONTRACT_MANAGER), factories.user_with_role(Role.BUYER)
@@ -27,7 +27,7 @@ def _tender_with_contracts(app, providers: int):  # type: ignore[no-untyped-def]
     return tender
 
 
-def _statements(client, tender) -> int:  # type: ignore[no-untyped-def]
+def _statements(client, tender) -> int:
     with counting() as statements:
         record = get_json(client, f"{BASE}/inkooptrajecten/{tender.id}/record.json")
     assert len(record["records"][0]["compiledRelease"]["contracts"]) >= 1

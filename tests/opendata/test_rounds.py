@@ -15,7 +15,7 @@ from tests.opendata.helpers import BASE, get_json, text_of
 from tests.opendata.validation import assert_record_package
 
 
-def _in_window(tender, organisation, window) -> None:  # type: ignore[no-untyped-def]
+def _in_window(tender, organisation, window) -> None:
     factories.admitted_provider(tender, organisation)
     bid = db.session.scalar(
         db.select(Bid).where(Bid.tender_id == tender.id, Bid.organisation_id == organisation.id)
@@ -24,7 +24,7 @@ def _in_window(tender, organisation, window) -> None:  # type: ignore[no-untyped
     db.session.commit()
 
 
-def _record(client, tender):  # type: ignore[no-untyped-def]
+def _record(client, tender):
     package = get_json(client, f"{BASE}/inkooptrajecten/{tender.id}/record.json")
     assert_record_package(package)
     return package["records"][0]

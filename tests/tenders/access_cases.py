@@ -6,15 +6,15 @@ BUYER = frozenset({"buyer"})
 B = "/inkooptrajecten/beheer"
 
 
-def _draft(path: str = ""):  # type: ignore[no-untyped-def]
+def _draft(path: str = ""):
     return lambda w: f"{B}/{w.draft_tender.id}{path}"
 
 
-def _published(path: str = ""):  # type: ignore[no-untyped-def]
+def _published(path: str = ""):
     return lambda w: f"{B}/{w.tender.id}{path}"
 
 
-def _public(path: str = ""):  # type: ignore[no-untyped-def]
+def _public(path: str = ""):
     return lambda w: f"/inkooptrajecten/{w.tender.id}{path}"
 
 

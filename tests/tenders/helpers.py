@@ -24,7 +24,7 @@ def tender_data(**changes: object) -> service.TenderData:
         title="Jeugdhulp 2028",
         procedure=Procedure.COMPETITIVE,
         law=Law.JEUGDWET,
-        municipality_ids=[m.id for m in municipalities],  # type: ignore[attr-defined]
+        municipality_ids=[m.id for m in municipalities],
         publication_at=now - timedelta(days=1),
         question_deadline=now + timedelta(days=10),
         submission_deadline=now + timedelta(days=30),

@@ -13,7 +13,7 @@ from tests.tenders.helpers import complete_draft
 from tests.test_spreadsheets import FORMULAS
 
 
-def _hostile_tender():  # type: ignore[no-untyped-def]
+def _hostile_tender():
     tender = complete_draft()
     result = tender.results[0]
     result.name, result.product_code = FORMULAS[0], FORMULAS[2]

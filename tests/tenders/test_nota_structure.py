@@ -15,7 +15,7 @@ from tests.documents import HOSTILE, flat, folded, outline, pages, structure
 from tests.tenders.helpers import complete_draft
 
 
-def _nota(value: str):  # type: ignore[no-untyped-def]
+def _nota(value: str):
     tender = complete_draft()
     publication.publish_tender(tender, by=None, now=tender.publication_at)
     tender.title = value

@@ -14,7 +14,7 @@ from tests import factories
 from tests.tenders.helpers import complete_draft
 
 
-def _published():  # type: ignore[no-untyped-def]
+def _published():
     tender = complete_draft()
     publication.publish_tender(tender, by=None, now=tender.publication_at)
     return tender

@@ -24,7 +24,7 @@ from tests.tenders.world_extension import TINY_PDF
 B = "/inkooptrajecten/beheer"
 
 
-def _buyer(auth):  # type: ignore[no-untyped-def]
+def _buyer(auth):
     return auth.as_role(Role.BUYER)
 
 
@@ -374,7 +374,7 @@ def test_copy_page_creates_a_draft_without_dates(client, auth, no_csrf):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Lot).where(Lot.tender_id == copy.id)) == 1
 
 
-def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def _queries(client, url: str) -> int:
     statements: list[str] = []
 
     def count(*_args: object) -> None:

@@ -129,7 +129,7 @@ def _complete_outline(**changes: object) -> TenderOutline:
         "result_level_count": 10,
     }
     base.update(changes)
-    return TenderOutline(**base)  # type: ignore[arg-type]
+    return TenderOutline(**base)
 
 
 def test_complete_tender_has_an_empty_checklist():

@@ -13,7 +13,7 @@ from tests.tenders.helpers import complete_draft
 TINY_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
-def extend(world) -> None:  # type: ignore[no-untyped-def]
+def extend(world) -> None:
     draft = complete_draft(municipalities=list(world.tender.municipalities))
     stored = uploads.store(io.BytesIO(TINY_PDF), "bestek.pdf", allowed=uploads.DOCUMENT_TYPES)
     document = service.add_document(world.tender, stored, title="Bestek", rectification=True)
