@@ -1,7 +1,8 @@
 """A bounded load generator on 127.0.0.1: N concurrent users, a fixed number of requests, a time cap.
 
 Each virtual user keeps its own cookies (so it can be logged in) and requests the given URLs in turn.
-Latencies are wall-clock per request; errors are non-2xx/3xx answers and transport failures.
+Latencies are wall-clock per request; errors are 4xx/5xx answers, redirects to the log-in page (the page
+was not measured) and transport failures.
 """
 
 from __future__ import annotations
@@ -67,8 +68,8 @@ async def _requests(client: httpx.AsyncClient, plan: Plan, index: int, result: L
             continue
         result.latencies_ms.append((time.perf_counter() - started) * 1000)
         result.statuses[response.status_code] = result.statuses.get(response.status_code, 0) + 1
-        if response.status_code >= 400:
-            result.errors += 1
+        if response.status_code >= 400 or "/inloggen" in response.headers.get("location", ""):
+            result.errors += 1  # a refusal, or sent to the log-in page: not the page measured
 
 
 def run(

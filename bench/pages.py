@@ -7,12 +7,14 @@ contract manager. The ids come from the database that `flask bench-data` built.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 
 import httpx
 import sqlalchemy as sa
 
+from bench import factor
 from bench.loadgen import Login
 from portal.benchdata import BENCH_PASSWORD, REFERENCE, RUSH_REFERENCE
 
@@ -36,13 +38,44 @@ def csrf_token(html: str) -> str:
 
 
 async def log_in(client: httpx.AsyncClient, email: str) -> None:
-    form = await client.get("/inloggen")
-    response = await client.post(
-        "/inloggen",
-        data={"csrf_token": csrf_token(form.text), "email": email, "password": BENCH_PASSWORD, "next": ""},
-    )
-    if response.status_code != 302:
-        raise RuntimeError(f"log-in of {email} failed: {response.status_code}")
+    """Password, then (staff) the second factor; a member of staff logs in once per run and every client
+    acting for that person shares the session, as a code is single-use (bench/factor.py)."""
+    async with _lock(email):
+        if email in _SESSIONS:
+            client.cookies.update(_SESSIONS[email])
+            return
+        form = await client.get("/inloggen")
+        response = await client.post(
+            "/inloggen",
+            data={
+                "csrf_token": csrf_token(form.text),
+                "email": email,
+                "password": BENCH_PASSWORD,
+                "next": "",
+            },
+        )
+        if response.status_code != 302:
+            raise RuntimeError(f"log-in of {email} failed: {response.status_code}")
+        if response.headers.get("location", "").endswith("/inloggen/code"):
+            await _second_factor(client, email)
+
+
+async def _second_factor(client: httpx.AsyncClient, email: str) -> None:
+    page = await client.get("/inloggen/code")
+    data = {"csrf_token": csrf_token(page.text), "code": factor.next_code(email)}
+    response = await client.post("/inloggen/code", data=data)
+    if response.status_code != 302 or response.headers.get("location", "").endswith("/inloggen"):
+        raise RuntimeError(f"second factor of {email} failed: {response.status_code}")
+    _SESSIONS[email] = httpx.Cookies(client.cookies)
+
+
+_SESSIONS: dict[str, httpx.Cookies] = {}  # staff e-mail → the cookies of its one log-in this run
+_LOCKS: dict[tuple[int, str], asyncio.Lock] = {}
+
+
+def _lock(email: str) -> asyncio.Lock:
+    """One log-in at a time per person (locks belong to the running event loop: one per phase)."""
+    return _LOCKS.setdefault((id(asyncio.get_running_loop()), email), asyncio.Lock())
 
 
 def _login_as(emails: list[str]) -> Login:
@@ -88,6 +121,7 @@ def staff_email(connection: sa.Connection, role: str) -> str:
 
 
 def _ids(connection: sa.Connection, users: int) -> dict:
+    factor.load_secrets(connection)
     tender = connection.execute(
         sa.text("SELECT id FROM tender WHERE reference = :r"), {"r": REFERENCE}
     ).scalar_one()

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from werkzeug.test import TestResponse
 
+from bench import factor
+
 COPY = "portal_bench_checks"
 DELETE_DECISIONS = (
     "DELETE FROM decision WHERE submission_id IN "
@@ -88,8 +90,7 @@ def run(server_url: str, source: str, upload_dir: str, buyer: str) -> Result:
     app = make_app(url, upload_dir)
     app.config.update(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
     client = app.test_client()
-    if client.post("/inloggen", data={"email": buyer, "password": BENCH_PASSWORD}).status_code != 302:
-        raise RuntimeError(f"log-in of {buyer} failed")
+    factor.log_in_test_client(client, buyer, BENCH_PASSWORD)
     started, requests = time.perf_counter(), 0
     for requirement in requirements:
         listing = f"/beoordeling/beheer/{tender}/eisen/{requirement}"

@@ -8,9 +8,11 @@ from decimal import Decimal
 from functools import partial
 from typing import TypeVar
 
+import pyotp
 import sqlalchemy as sa
 
 from portal import clock, demo
+from portal.accounts import factor_service, totp
 from portal.accounts import service as accounts
 from portal.benchdata import BENCH_PASSWORD, REFERENCE
 from portal.extensions import db
@@ -128,6 +130,15 @@ def existing(model: type[M], object_id: int) -> M:
     return obj
 
 
+def _enrol_factor(user: User) -> None:
+    """Staff log in with a second factor: enrolled through the feature, confirmed with the code of the
+    step before now (bench/factor.py computes later codes from the stored secret)."""
+    secret = factor_service.start_enrolment(user)
+    step = totp.step_at(clock.now()) - 1
+    code = pyotp.TOTP(secret, interval=totp.STEP_SECONDS).generate_otp(step)
+    factor_service.confirm_enrolment(user, code, now=clock.now())
+
+
 def build() -> Staff:
     demo.seed_master_data()
     users = [
@@ -136,6 +147,8 @@ def build() -> Staff:
         )
         for email, name, role in STAFF
     ]
+    for user in users:
+        _enrol_factor(user)
     tender = build_tender(now=clock.now())
     ids = [u.id for u in users]
     return Staff(buyer_ids=ids[:2], assessor_ids=ids[2:5], contract_manager_id=ids[5], tender_id=tender.id)
