@@ -28,11 +28,11 @@ def load_secrets(connection: sa.Connection) -> None:
 
 
 def next_code(email: str) -> str:
-    """A code this person has not typed before: the step after the last one this process used (or after
-    now, as another process of the run may have used this step), waiting when that step is more than one
-    ahead of the clock (the portal accepts one step of drift)."""
+    """A code this person has not typed before: the step after the last one this process used, or now's
+    when that was long ago, or the next one when this process used none (another process of the run may
+    have used now's); waiting when that step is more than one ahead of the clock (one step of drift)."""
     now = int(time.time()) // totp.STEP_SECONDS
-    step = _LAST_STEP.get(email, now) + 1
+    step = max(_LAST_STEP.get(email, now) + 1, now)  # an old last step: now's code is fresh
     while step > int(time.time()) // totp.STEP_SECONDS + 1:
         time.sleep(1)
     _LAST_STEP[email] = step
