@@ -39,9 +39,17 @@ class Result:
 
 
 def copy_database(server_url: str, source: str) -> str:
-    """A copy of `source` (no one may be connected to it) under the name COPY; returns its URL."""
+    """A copy of `source` under the name COPY; returns its URL. No one may be connected to the source: the
+    earlier phases' pools (the in-process P5 app) are closed here, the web server is already stopped."""
     admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
+        connection.execute(
+            sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = :source AND pid <> pg_backend_pid()"
+            ),
+            {"source": source},
+        )
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{COPY}" WITH (FORCE)')
         connection.exec_driver_sql(f'CREATE DATABASE "{COPY}" TEMPLATE "{source}"')
     admin.dispose()
