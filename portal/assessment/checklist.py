@@ -32,7 +32,8 @@ class Filter:
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> Filter:
-        text = " ".join(args.get("q", "").split())[:TEXT_MAX]
+        printable = "".join(c if c.isprintable() else " " for c in args.get("q", ""))  # no NUL/CR/bidi
+        text = " ".join(printable.split())[:TEXT_MAX]
         lot_id, page = positive(args.get("perceel")), positive(args.get("pagina")) or 1
         return cls(one_of(args, "uitkomst", OUTCOMES), lot_id, one_of(args, "antwoord", ANSWERS), text, page)
 

@@ -7,10 +7,11 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+import sqlalchemy as sa
 
 from portal.assessment import deciding, queries
 from portal.extensions import db
-from portal.models import OutgoingMail
+from portal.models import OutgoingMail, User
 from tests.conftest import Auth
 
 from .conftest import build_scenario
@@ -41,7 +42,8 @@ def test_two_simultaneous_sends_queue_one_mail_per_decision(app, monkeypatch):
     def press(buyer) -> None:
         client = app.test_client()
         with app.app_context():
-            Auth(client).login(buyer)
+            user = db.session.scalar(sa.select(User).where(User.session_token == buyer.session_token))
+            Auth(client).login(user)
         barrier.wait()
         statuses.append(client.post(url).status_code)
 
